@@ -1,0 +1,3 @@
+from ldn_bot.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,159 @@
+"""`ldn-bot eval`: answer quality on an evaluation set (YAML cases, see eval/dev.yaml's header)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ldn_bot.conversation import Conversation
+from ldn_bot.errors import UsageError
+from ldn_bot.models import Answer
+
+TOP = 3
+
+
+@dataclass
+class Failure:
+    case: str
+    question: str
+    why: str
+
+
+@dataclass
+class Report:
+    path: str
+    in_scope: int = 0
+    hits_at_1: int = 0
+    hits_at_3: int = 0
+    reciprocal_ranks: float = 0.0
+    offtopic: int = 0
+    offtopic_abstained: int = 0
+    in_scope_abstained: int = 0
+    followups: int = 0
+    followup_hits_at_3: int = 0
+    chitchat: int = 0
+    chitchat_ok: int = 0
+    safety_expected: dict[str, int] = field(default_factory=dict)
+    safety_fired: dict[str, int] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    @staticmethod
+    def _ratio(a: float, b: int) -> float | None:
+        return round(a / b, 4) if b else None
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        abstained = self.offtopic_abstained + self.in_scope_abstained
+        safety_total = sum(self.safety_expected.values())
+        return {
+            "recall@1": self._ratio(self.hits_at_1, self.in_scope),
+            "recall@3": self._ratio(self.hits_at_3, self.in_scope),
+            "mrr": self._ratio(self.reciprocal_ranks, self.in_scope),
+            "abstention_accuracy": self._ratio(self.offtopic_abstained + (self.in_scope - self.in_scope_abstained),
+                                               self.offtopic + self.in_scope),
+            "abstention_recall": self._ratio(self.offtopic_abstained, self.offtopic),
+            "abstention_precision": self._ratio(self.offtopic_abstained, abstained),
+            "followup_recall@3": self._ratio(self.followup_hits_at_3, self.followups),
+            "chitchat_accuracy": self._ratio(self.chitchat_ok, self.chitchat),
+            "safety_recall": self._ratio(sum(self.safety_fired.values()), safety_total),
+            "safety_recall_by_rule": {r: self._ratio(self.safety_fired.get(r, 0), n)
+                                      for r, n in sorted(self.safety_expected.items())},
+            "in_scope": self.in_scope,
+            "offtopic": self.offtopic,
+            "followups": self.followups,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"set": self.path, **self.metrics, "failures": [asdict(f) for f in self.failures]}
+
+
+def load_cases(path: str | Path) -> list[dict[str, Any]]:
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: evaluation set not found") from None
+    except yaml.YAMLError as e:
+        raise UsageError(f"{path}: malformed YAML: {e}") from None
+    if not isinstance(data, list):
+        raise UsageError(f"{path}: an evaluation set is a YAML list of cases")
+    return data
+
+
+def run_eval(engine, path: str | Path) -> Report:
+    report = Report(str(path))
+    for case in load_cases(path):
+        conversation = Conversation()
+        turns = case.get("turns") or [case]
+        for i, turn in enumerate(turns):
+            answer = engine.answer(turn["question"], conversation)
+            _score(report, case.get("id", "?"), turn, answer, followup=i > 0)
+    return report
+
+
+def _score(report: Report, case_id: str, turn: dict[str, Any], answer: Answer, followup: bool) -> None:
+    question = turn["question"]
+    labels = [c.label for c in answer.citations]
+    expect = turn.get("expect")
+    status = turn.get("expect_status")
+    if expect:
+        wanted = set(expect)
+        rank = next((i + 1 for i, label in enumerate(labels) if label in wanted), None)
+        if followup:
+            report.followups += 1
+            report.followup_hits_at_3 += bool(rank and rank <= TOP)
+        elif not turn.get("expect_safety"):
+            report.in_scope += 1
+            report.hits_at_1 += rank == 1
+            report.hits_at_3 += bool(rank and rank <= TOP)
+            report.reciprocal_ranks += 1 / rank if rank else 0.0
+            report.in_scope_abstained += answer.status == "no_evidence"
+        if not rank or rank > TOP:
+            report.failures.append(Failure(case_id, question, f"expected one of {sorted(wanted)} in top {TOP}, got "
+                                                              f"{labels[:TOP] or answer.status}"))
+    if status == "no_evidence":
+        report.offtopic += 1
+        ok = answer.status == "no_evidence" and not answer.citations
+        report.offtopic_abstained += ok
+        if not ok:
+            report.failures.append(Failure(case_id, question, f"expected no_evidence, got {answer.status} {labels[:TOP]}"))
+    if status == "chitchat":
+        report.chitchat += 1
+        ok = answer.status == "chitchat" and not answer.citations
+        report.chitchat_ok += ok
+        if not ok:
+            report.failures.append(Failure(case_id, question, f"expected chitchat, got {answer.status} {labels[:TOP]}"))
+    for rule in turn.get("expect_safety") or []:
+        report.safety_expected[rule] = report.safety_expected.get(rule, 0) + 1
+        if rule in answer.safety:
+            report.safety_fired[rule] = report.safety_fired.get(rule, 0) + 1
+        else:
+            report.failures.append(Failure(case_id, question, f"safety rule '{rule}' did not fire"))
+
+
+def format_report(report: Report, verbose: bool = False) -> str:
+    m = report.metrics
+
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    lines = [
+        f"Evaluation set: {report.path}",
+        f"  in-scope questions      {m['in_scope']}",
+        f"  recall@1                {pct(m['recall@1'])}",
+        f"  recall@3                {pct(m['recall@3'])}",
+        f"  MRR                     {pct(m['mrr'])}",
+        f"  abstention accuracy     {pct(m['abstention_accuracy'])}",
+        f"  abstention recall       {pct(m['abstention_recall'])}  (off-topic questions answered with no_evidence)",
+        f"  abstention precision    {pct(m['abstention_precision'])}",
+        f"  follow-up recall@3      {pct(m['followup_recall@3'])}  ({m['followups']} follow-ups)",
+        f"  small talk uncited      {pct(m['chitchat_accuracy'])}",
+        f"  safety-rule recall      {pct(m['safety_recall'])}  "
+        + " ".join(f"{r}={pct(v)}" for r, v in m["safety_recall_by_rule"].items()),
+        f"  failing cases           {len(report.failures)}",
+    ]
+    if verbose:
+        lines += [f"    {f.case}: {f.question!r}: {f.why}" for f in report.failures]
+    return "\n".join(lines)

@@ -1,0 +1,83 @@
+"""Answer -> what people see: plain text (REPL, ask) and the JSON answer format."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from ldn_bot.models import Answer, Citation
+
+
+def citation_heading(c: Citation) -> str:
+    """"Younger 2013 — randomized crossover trial, n=31 — <title> — <link>"."""
+    parts = [c.label, c.design_line]
+    if c.title:
+        parts.append(c.title)
+    if c.url:
+        parts.append(c.url)
+    return " — ".join(parts)
+
+
+def lead_text(answer: Answer) -> str:
+    return " ".join(f"{s.text} [{s.citation}]" for s in answer.lead)
+
+
+def render_text(answer: Answer) -> str:
+    blocks: list[str] = []
+    blocks.extend(answer.notices)
+    if answer.message:
+        blocks.append(answer.message)
+    if answer.overview:
+        lines = [f"Studies on {answer.overview_topic}, strongest design first:" if answer.overview_topic else "Studies:"]
+        lines += [f"- [{o.citation}] {o.label} — {o.design_line}: {o.finding}" for o in answer.overview]
+        blocks.append("\n".join(lines))
+    if answer.lead:
+        blocks.append(lead_text(answer))
+    if answer.verdict:
+        blocks.append(f"Strength of evidence: {answer.verdict}")
+    if answer.citations:
+        lines = ["Sources:"]
+        for c in answer.citations:
+            lines.append(f"[{c.number}] {citation_heading(c)}")
+            via = f" (as described in the {c.via.lower()})" if c.via else ""
+            lines.append(f"    \u201c{c.passage}\u201d{via}")
+            if c.note:
+                lines.append(f"    Note: {c.note}")
+        blocks.append("\n".join(lines))
+    if answer.corrections:
+        fixed = ", ".join(f"{a} \u2192 {b}" for a, b in answer.corrections.items())
+        blocks.append(f"(Searched with spelling corrected: {fixed})")
+    blocks.append(answer.disclaimer)
+    return "\n\n".join(blocks)
+
+
+def answer_dict(answer: Answer) -> dict[str, Any]:
+    return {
+        "question": answer.question,
+        "status": answer.status,
+        "answer": render_text(answer),
+        "citations": [
+            {
+                "label": c.label,
+                "title": c.title,
+                "design": c.design,
+                "n": c.n,
+                "url": c.url,
+                "passage": c.passage,
+                "score": c.score,
+                "number": c.number,
+                "kind": c.kind,
+                "evidence_level": c.evidence_level,
+                "verified": c.verified,
+                "via": c.via,
+                "note": c.note,
+            }
+            for c in answer.citations
+        ],
+        "safety": list(answer.safety),
+        "disclaimer": answer.disclaimer,
+    }
+
+
+def render_json(answer: Answer) -> str:
+    return json.dumps(answer_dict(answer), ensure_ascii=False)

@@ -1,0 +1,117 @@
+"""The local REPL: line editing and history on a terminal, one answer per input line otherwise."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Callable, TextIO
+
+from ldn_bot.render import render_json, render_text
+
+HELP = """Ask a question in plain words, for example: Does LDN help fibromyalgia?
+Commands:
+  :help                 this help
+  :sources [condition]  the studies in the corpus (for a condition), strongest design first
+  :debug                chunk ids and scores behind the last answer
+  :reset                forget the conversation so far
+  :quit                 leave (Ctrl-D works too)"""
+
+
+class ReplSession:
+    """What the REPL does with one line of input; shared by the interactive and piped modes."""
+
+    def __init__(self, engine, json_mode: bool = False) -> None:
+        from ldn_bot.conversation import Conversation
+
+        self.engine = engine
+        self.json_mode = json_mode
+        self.conversation = Conversation()
+        self.last = None
+
+    def handle(self, line: str) -> str | None:
+        """Output for one input line; None means quit."""
+        text = line.strip()
+        if not text:
+            return ""
+        if text.startswith(":"):
+            cmd, _, arg = text[1:].partition(" ")
+            cmd = cmd.lower()
+            if cmd in ("quit", "q", "exit"):
+                return None
+            if cmd in ("help", "h", "?"):
+                return self._meta(HELP)
+            if cmd == "reset":
+                self.conversation.reset()
+                return self._meta("Conversation reset.")
+            if cmd == "debug":
+                if self.last is None:
+                    return self._meta("No answer yet.")
+                rows = [f"{cid}\t{score:.3f}" for cid, score in self.last.debug] or ["(no passages scored)"]
+                return self._meta("\n".join(rows))
+            if cmd == "sources":
+                from ldn_bot.overview import sources_answer
+
+                answer = sources_answer(self.engine, arg.strip() or None)
+                return render_json(answer) if self.json_mode else render_text(answer)
+            return self._meta(f"Unknown command ':{cmd}'. Type :help for the commands.")
+        answer = self.engine.answer(text, self.conversation)
+        self.last = answer
+        return render_json(answer) if self.json_mode else render_text(answer)
+
+    def _meta(self, message: str) -> str:
+        if self.json_mode:
+            import json
+
+            return json.dumps({"message": message})
+        return message
+
+
+def run_repl(engine, json_mode: bool = False, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    session = ReplSession(engine, json_mode)
+    if stdin.isatty() and stdout.isatty():
+        return _interactive(session, stdout)
+    for line in stdin:
+        out = session.handle(line)
+        if out is None:
+            break
+        if out:
+            print(out, file=stdout, flush=True)
+            if not json_mode:
+                print(file=stdout)
+    return 0
+
+
+def _interactive(session: ReplSession, stdout: TextIO) -> int:
+    read = _line_reader()
+    print("ldn-bot: ask about the published evidence on low-dose naltrexone. :help for commands, :quit to leave.",
+          file=stdout)
+    while True:
+        try:
+            line = read("ldn> ")
+        except EOFError:
+            print(file=stdout)
+            return 0
+        except KeyboardInterrupt:
+            continue
+        out = session.handle(line)
+        if out is None:
+            return 0
+        if out:
+            print(out + "\n", file=stdout)
+
+
+def _line_reader() -> Callable[[str], str]:
+    from prompt_toolkit import PromptSession
+    from prompt_toolkit.history import FileHistory, InMemoryHistory
+
+    history_path = Path(os.environ.get("LDN_BOT_HISTORY", Path.home() / ".ldn_bot_history"))
+    try:
+        history = FileHistory(str(history_path))
+        history.append_string  # noqa: B018 - attribute check only
+    except OSError:
+        history = InMemoryHistory()
+    prompt = PromptSession(history=history)
+    return prompt.prompt

@@ -1,0 +1,1 @@
+"""Retrieval: the analyzer (text -> terms), BM25 indexes, and search over corpus chunks."""

@@ -1,0 +1,58 @@
+"""Text -> index terms: Unicode NFKC, case folding, tokens, stopwords, Snowball stemming (PyStemmer).
+
+Documents and queries go through the same `Analyzer`, so the index and the question always agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+import Stemmer
+from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+# Words of a question that say nothing about its topic ("Does LDN *help*...?"). They are
+# dropped from queries only, so that a question's relevance rests on its topical words.
+QUESTION_WORDS = frozenset(
+    """
+    help helps helped helpful work works worked working effective effect effects good better best benefit benefits
+    beneficial useful evidence research researched study studies studied trial trials paper papers know tell
+    anyone anything someone something show shows showed shown find found finding say says said use used using
+    take taking took treat treats treated treating treatment treatments therapy please thanks thank hi hello
+    also would could might may get got like want wondering wonder think really much many way ways
+    """.split()
+)
+
+STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
+
+_TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
+_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+
+
+def normalize(text: str) -> str:
+    """NFKC + case folding; curly apostrophes become straight ones."""
+    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+
+
+def words(text: str) -> list[str]:
+    """Surface words of already-normalized text, possessive 's removed ("crohn's" -> "crohn")."""
+    out = []
+    for w in _TOKEN.findall(text):
+        if w.endswith("'s"):
+            w = w[:-2]
+        out.append(w.replace("'", ""))
+    return out
+
+
+class Analyzer:
+    def __init__(self, language: str = "english") -> None:
+        self._stemmer = Stemmer.Stemmer(language)
+        self.stem = lru_cache(maxsize=65536)(self._stemmer.stemWord)
+
+    def tokens(self, text: str) -> list[str]:
+        """Index terms of a document text."""
+        return [self.stem(w) for w in words(normalize(text)) if w not in STOPWORDS]
+
+    def is_stopword(self, word: str, query: bool = False) -> bool:
+        return word in STOPWORDS or (query and word in QUESTION_WORDS)

@@ -1,0 +1,144 @@
+"""Question -> query: spelling correction against the index vocabulary (rapidfuzz) and synonym expansion.
+
+A question is a list of *concepts*: a word, or a synonym phrase with its alternatives ("ms" or
+"multiple sclerosis"). Relevance is judged on concepts, so an abbreviation and its expansion count once.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Iterable, Sequence
+
+from rapidfuzz import fuzz, process
+from wordfreq import zipf_frequency
+
+from ldn_bot.models import SynonymGroup
+from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
+from ldn_bot.retrieval.index import TermStats
+
+MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another word
+
+
+def rarity(word: str) -> float:
+    """How topical a word is, from its frequency in general English (wordfreq's Zipf scale, 0-8).
+
+    "shingles" or "metformin" (rare in English) weigh fully; "first" or "actually" barely count.
+    A question is judged relevant on the share of its topical weight the corpus matches, so an
+    everyday filler word the corpus lacks no longer sinks an on-topic question, while an unknown
+    drug or disease still makes an off-topic one abstain.
+    """
+    zipf = zipf_frequency(word, "en")
+    return min(1.0, max(0.15, (7.0 - zipf) / 4.0))
+
+
+@dataclass(frozen=True)
+class Concept:
+    text: str
+    alternatives: tuple[tuple[str, ...], ...]  # each a tuple of stems; matching any alternative matches the concept
+    weight: float
+    context: bool = False  # added from the conversation's topic, not asked in this question
+
+
+@dataclass
+class Query:
+    question: str
+    concepts: list[Concept]
+    corrections: dict[str, str] = field(default_factory=dict)
+    synonyms: list[SynonymGroup] = field(default_factory=list)  # synonym groups the question names
+
+    @property
+    def terms(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for c in self.concepts:
+            for alt in c.alternatives:
+                for t in alt:
+                    seen.setdefault(t)
+        return list(seen)
+
+    @property
+    def conditions(self) -> list[str]:
+        return [g.name for g in self.synonyms if g.kind == "condition"]
+
+    @property
+    def asked(self) -> list[Concept]:
+        """The question's own concepts; relevance is judged on these, not on the conversation's topic."""
+        own = [c for c in self.concepts if not c.context]
+        return own or self.concepts
+
+    def with_context(self, concepts: list[Concept]) -> "Query":
+        have = {c.alternatives for c in self.concepts}
+        extra = [Concept(c.text, c.alternatives, c.weight, True) for c in concepts if c.alternatives not in have]
+        return Query(self.question, self.concepts + extra, self.corrections, self.synonyms)
+
+
+class QueryParser:
+    def __init__(self, analyzer: Analyzer, stats: TermStats, vocabulary: Iterable[str],
+                 synonyms: Sequence[SynonymGroup], fuzzy_cutoff: float) -> None:
+        self.analyzer = analyzer
+        self.stats = stats
+        self.cutoff = fuzzy_cutoff
+        self.synonyms = list(synonyms)
+        # Phrases users type -> their group; canonical names are phrases too.
+        self._phrases: list[tuple[tuple[str, ...], SynonymGroup]] = []
+        vocab: Counter[str] = Counter(vocabulary)
+        for group in self.synonyms:
+            for phrase in (group.name, *group.aliases):
+                ws = tuple(words(normalize(phrase)))
+                if ws:
+                    self._phrases.append((ws, group))
+                    vocab.update(ws)
+        # Longest phrases first, so "primary progressive multiple sclerosis" wins over "multiple sclerosis".
+        self._phrases.sort(key=lambda p: -len(p[0]))
+        self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
+        self._known = set(vocab)
+
+    def _stems(self, ws: Iterable[str]) -> tuple[str, ...]:
+        return tuple(self.analyzer.stem(w) for w in ws if not self.analyzer.is_stopword(w))
+
+    def correct(self, word: str) -> str:
+        if (word in self._known or len(word) < MIN_CORRECTABLE or any(ch.isdigit() for ch in word)
+                or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df):
+            return word
+        match = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+        return match[0] if match else word
+
+    def parse(self, question: str) -> Query:
+        raw = words(normalize(question))
+        corrections: dict[str, str] = {}
+        ws: list[str] = []
+        for w in raw:
+            fixed = self.correct(w)
+            if fixed != w:
+                corrections[w] = fixed
+            ws.append(fixed)
+        concepts: list[Concept] = []
+        named: list[SynonymGroup] = []
+        i = 0
+        while i < len(ws):
+            hit = next(((p, g) for p, g in self._phrases if tuple(ws[i:i + len(p)]) == p), None)
+            if hit:
+                phrase, group = hit
+                alts = {self._stems(phrase), self._stems(words(normalize(group.name)))}
+                alts.discard(())
+                if alts:
+                    # Curated synonyms are topical by definition: no rarity discount.
+                    concepts.append(self._concept(" ".join(phrase), tuple(sorted(alts)), topical=True))
+                if group not in named:
+                    named.append(group)
+                i += len(phrase)
+                continue
+            w = ws[i]
+            i += 1
+            if self.analyzer.is_stopword(w, query=True):
+                continue
+            concepts.append(self._concept(w, ((self.analyzer.stem(w),),)))
+        return Query(question, concepts, corrections, named)
+
+    def _concept(self, text: str, alternatives: tuple[tuple[str, ...], ...], topical: bool = False) -> Concept:
+        def alt_weight(alt: tuple[str, ...]) -> float:
+            return sum(self.stats.idf(t) for t in alt) / len(alt)
+
+        known = [a for a in alternatives if all(t in self.stats.df for t in a)]
+        weight = max(alt_weight(a) for a in (known or alternatives))
+        return Concept(text, alternatives, weight if topical else weight * rarity(text))

@@ -1,0 +1,65 @@
+"""Search: a parsed query scored against the chunk index, with a relevance judgement."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+from ldn_bot.config import RetrievalConfig
+from ldn_bot.models import Chunk, Corpus
+from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
+from ldn_bot.retrieval.chunker import build_chunks
+from ldn_bot.retrieval.index import Scorer, TermStats, make_scorer
+from ldn_bot.retrieval.query import Query, QueryParser
+
+
+@dataclass(frozen=True)
+class Hit:
+    chunk: Chunk
+    score: float
+    coverage: float  # share of the query's topical weight this chunk contains
+
+
+@dataclass
+class SearchResult:
+    query: Query
+    hits: list[Hit]  # best first; only chunks with a positive score
+    relevant: bool
+
+
+class Searcher:
+    def __init__(self, corpus: Corpus, settings: RetrievalConfig, analyzer: Analyzer | None = None) -> None:
+        self.corpus = corpus
+        self.settings = settings
+        self.analyzer = analyzer or Analyzer()
+        self.chunks: list[Chunk] = build_chunks(corpus)
+        self.chunk_tokens: list[list[str]] = [self.analyzer.tokens(c.index_text) for c in self.chunks]
+        self._term_sets = [frozenset(t) for t in self.chunk_tokens]
+        self.stats = TermStats.of(self.chunk_tokens)
+        self.scorer: Scorer = make_scorer(settings.backend, self.chunk_tokens, settings.k1, settings.b)
+        surface: Counter[str] = Counter()
+        for c in self.chunks:
+            surface.update(words(normalize(c.index_text)))
+        self.parser = QueryParser(self.analyzer, self.stats, surface, corpus.synonyms, settings.fuzzy_cutoff)
+
+    def coverage(self, query: Query, index: int) -> float:
+        terms = self._term_sets[index]
+        concepts = query.asked
+        total = sum(c.weight for c in concepts)
+        if total <= 0:
+            return 0.0
+        got = sum(c.weight for c in concepts if any(all(t in terms for t in alt) for alt in c.alternatives))
+        return got / total
+
+    def search(self, question: str, limit: int = 10, query: Query | None = None) -> SearchResult:
+        query = query or self.parser.parse(question)
+        if not query.concepts or not self.chunks:
+            return SearchResult(query, [], False)
+        scores = self.scorer.scores(query.terms)
+        order = np.argsort(-scores, kind="stable")[:limit]
+        hits = [Hit(self.chunks[i], float(scores[i]), self.coverage(query, int(i))) for i in order if scores[i] > 0]
+        best_cov = max((h.coverage for h in hits[:3]), default=0.0)
+        relevant = bool(hits) and hits[0].score >= self.settings.min_score and best_cov >= self.settings.threshold
+        return SearchResult(query, hits, relevant)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
 
 from ldn_bot.config import Config
 from ldn_bot.conversation import Conversation
 from ldn_bot.corpus import load_corpus
-from ldn_bot.models import Answer, Chunk, Citation, Corpus, LeadSentence, Study
+from ldn_bot.models import Answer, Chunk, Citation, Corpus, LeadSentence, Sentence, Study
+from ldn_bot.overview import is_overview_question, overview_citations, studies_on, study_citation, verdict
+from ldn_bot.safety import load_rules
+from ldn_bot.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.retrieval.analyzer import normalize, words
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit, Searcher
@@ -32,19 +34,12 @@ def is_readable(text: str) -> bool:
     return letters >= 2 and letters >= 0.3 * len(text.replace(" ", ""))
 
 
-@dataclass
-class _Source:
-    label: str
-    hit: Hit
-    sentences: list[str]
-    via: str | None
-
-
 class Engine:
     def __init__(self, config: Config, corpus: Corpus | None = None) -> None:
         self.config = config
         self.corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
         self.searcher = Searcher(self.corpus, config.retrieval)
+        self.safety = load_rules(self.corpus.root)
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -56,26 +51,55 @@ class Engine:
             conversation.turns += 1
         text = clean_question(question)
         if not is_readable(text):
-            return self._no_evidence(question, self.config.messages.refusal)
+            return self._reply(question, "no_evidence", self.config.messages.refusal)
+        intent = smalltalk_intent(text)
+        if intent:
+            return self._reply(question, "chitchat", smalltalk_reply(intent, self.config.messages))
+        fired = self.safety.check(text)
+        safety = [r.id for r in fired]
+        for rule in fired:
+            if rule.action == "reply":  # a crisis gets care, not a study dump
+                answer = self._reply(question, "safety", rule.text)
+                answer.safety = safety
+                return answer
+
         query = self.searcher.parser.parse(text)
         named = self.named_labels(text)
         if conversation is not None and conversation.has_topic and not query.conditions and not named:
             query = self._with_topic(query, text, conversation)
+        if any(r.action == "dose" for r in fired):
+            query = query.with_context(self.searcher.parser.parse("dose").concepts)
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
+        notices = [r.text for r in fired]
+
         if not result.relevant:
-            answer = self._no_evidence(question, None)
+            if fired:  # the warning stands on its own; there is simply no evidence to add
+                answer = self._reply(question, "safety", None)
+            else:
+                m = self.config.messages
+                answer = self._reply(question, "no_evidence", f"{m.no_evidence} {m.no_evidence_hint}")
+            answer.notices, answer.safety = notices, safety
             answer.debug = [(h.chunk.id, h.score) for h in result.hits]
             answer.corrections = query.corrections
             return answer
-        answer = self._evidence(question, result.hits, query)
+
+        overview_on = None
+        if query.conditions and not named and is_overview_question(text, len(query.asked)):
+            overview_on = query.conditions[0]
+        answer = self._evidence(question, result.hits, query, overview_on)
+        answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
         if conversation is not None:
             if query.conditions:
-                conversation.conditions = query.conditions
+                conversation.conditions = query.conditions[:1]
             elif named:
                 conversation.conditions = list(self.studies[named[0]].conditions[:1])
             conversation.labels = [c.label for c in answer.citations if c.kind == "study"]
         return answer
+
+    def _reply(self, question: str, status: str, message: str | None) -> Answer:
+        return Answer(question=question, status=status, disclaimer=self.config.disclaimer,  # type: ignore[arg-type]
+                      message=message)
 
     def named_labels(self, text: str) -> list[str]:
         """Studies a question names by first author: "the Younger trial", "smith 2013".
@@ -106,50 +130,56 @@ class Engine:
             context += parser.parse(condition).concepts
         return query.with_context(context)
 
-    def _no_evidence(self, question: str, message: str | None) -> Answer:
-        m = self.config.messages
-        return Answer(question=question, status="no_evidence", disclaimer=self.config.disclaimer,
-                      message=message or f"{m.no_evidence} {m.no_evidence_hint}")
-
     # -- evidence answers -------------------------------------------------------------------
 
-    def _evidence(self, question: str, hits: list[Hit], query: Query) -> Answer:
+    def _evidence(self, question: str, hits: list[Hit], query: Query, overview_on: str | None) -> Answer:
         settings = self.config.retrieval
         good = [h for h in hits if h.score >= settings.min_score and h.coverage >= settings.threshold] or hits[:1]
         record_labels = {h.chunk.source for h in good if h.chunk.kind == "study"}
-        sources: dict[str, _Source] = {}
-        lead: list[tuple[str, str]] = []
+        answer = Answer(question=question, status="answered", disclaimer=self.config.disclaimer,
+                        debug=[(h.chunk.id, h.score) for h in hits])
+        cited: dict[str, Citation] = {}
+        if overview_on:
+            studies = studies_on(self.studies, overview_on)
+            answer.overview, seeded = overview_citations(studies)
+            answer.overview_topic, answer.verdict = overview_on, verdict(studies)
+            cited = {c.label: c for c in seeded}
+        added = 0
         for hit in good:
-            if len(sources) >= settings.top_k:
+            if added >= settings.top_k or len(answer.lead) >= settings.lead_sentences and overview_on:
                 break
             ranked = self._rank_sentences(hit.chunk, query)
             if not ranked:
                 continue
             best = ranked[0]
-            labels = best.labels
-            if hit.chunk.kind == "article":
-                # The study record is better evidence than the article's account of it.
-                if labels and all(l in record_labels for l in labels):
-                    continue
-                labels = tuple(l for l in labels if l in self.studies) or (hit.chunk.source,)
-            key = labels[0]
-            if key in sources:
+            label = self._source_label(hit.chunk, best, record_labels)
+            if label is None:
                 continue
-            extra = [s.text for s in ranked[1:2] if len(best.text) + len(s.text) < MAX_PASSAGE_CHARS]
-            via = hit.chunk.source if hit.chunk.kind == "article" else None
-            sources[key] = _Source(key, hit, [best.text, *extra], via)
-            if len(lead) < settings.lead_sentences:
-                lead.append((best.text, key))
-        numbers = {label: i + 1 for i, label in enumerate(sources)}
-        citations = [self._citation(numbers[s.label], s) for s in sources.values()]
-        return Answer(
-            question=question,
-            status="answered",
-            disclaimer=self.config.disclaimer,
-            lead=[LeadSentence(text, numbers[label]) for text, label in lead],
-            citations=citations,
-            debug=[(h.chunk.id, h.score) for h in hits],
-        )
+            citation = cited.get(label)
+            if citation is None:
+                citation = self._citation(len(cited) + 1, label, hit, ranked)
+                cited[label] = citation
+                added += 1
+            elif citation.score == 0.0:  # seeded by the overview: now also a matching passage
+                citation.score = round(hit.score, 4)
+                if best.text not in citation.passage:
+                    citation.passage = f"{citation.passage} {best.text}"
+            elif not overview_on:
+                continue
+            if len(answer.lead) < settings.lead_sentences and all(best.text != s.text for s in answer.lead):
+                answer.lead.append(LeadSentence(best.text, citation.number))
+        answer.citations = sorted(cited.values(), key=lambda c: c.number)
+        return answer
+
+    def _source_label(self, chunk: Chunk, best: Sentence, record_labels: set[str]) -> str | None:
+        """Which source a chunk's best sentence is cited as; None when a better source is already cited."""
+        if chunk.kind == "study":
+            return chunk.source
+        labels = [l for l in best.labels if l in self.studies and self.studies[l].reviewed]
+        # The study record is better evidence than the article's account of it.
+        if labels and all(l in record_labels for l in labels):
+            return None
+        return labels[0] if labels else chunk.source
 
     def _rank_sentences(self, chunk: Chunk, query: Query) -> list:
         scored = []
@@ -160,17 +190,14 @@ class Engine:
         scored.sort(key=lambda x: (x[0], x[1]))
         return [s for _, _, s in scored]
 
-    def _citation(self, number: int, source: _Source) -> Citation:
-        passage = " ".join(source.sentences)
-        study = self.studies.get(source.label)
-        if study is None:
-            doc = next((d for d in self.corpus.documents if d.label == source.label), None)
-            return Citation(number=number, label=source.label, title=doc.title if doc else None, design=None, n=None,
-                            url=doc.url if doc else None, passage=passage, score=round(source.hit.score, 4),
-                            kind="article")
-        return Citation(
-            number=number, label=study.label, title=study.title, design=study.design, n=study.n, url=study.url,
-            passage=passage, score=round(source.hit.score, 4), kind="study", evidence_level=study.evidence_level,
-            year=study.year, verified=study.verified, species=study.species,
-            note=study.article_note if source.via else None, via=source.via,
-        )
+    def _citation(self, number: int, label: str, hit: Hit, ranked: list[Sentence]) -> Citation:
+        best = ranked[0]
+        extra = [x.text for x in ranked[1:2] if len(best.text) + len(x.text) < MAX_PASSAGE_CHARS]
+        passage = " ".join([best.text, *extra])
+        study = self.studies.get(label)
+        via = hit.chunk.source if hit.chunk.kind == "article" else None
+        if study is not None:
+            return study_citation(study, number, passage, hit.score, via=via)
+        doc = next((d for d in self.corpus.documents if d.label == label), None)
+        return Citation(number=number, label=label, title=doc.title if doc else None, design=None, n=None,
+                        url=doc.url if doc else None, passage=passage, score=round(hit.score, 4), kind="article")

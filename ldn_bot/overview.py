@@ -1,0 +1,122 @@
+"""Evidence overviews: every study on a condition, strongest design first, with a verdict from a fixed scale.
+
+Used by "Does LDN help X?" answers, `:sources [condition]` in the REPL and `/sources` in Discord.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from rapidfuzz import fuzz, process
+
+from ldn_bot.models import Answer, Citation, OverviewLine, Study
+from ldn_bot.retrieval.analyzer import normalize
+
+if TYPE_CHECKING:
+    from ldn_bot.engine import Engine
+
+# "Does LDN help X?", "What's the evidence for X?", "and for X?", "X and LDN?"
+_OVERVIEW = re.compile(
+    r"^\s*(?:and\s+)?(?:what\s+about|how\s+about|and\s+for|for)\b"
+    r"|\b(?:does|do|can|could|will|would|is|are|has|have)\b.{0,40}?\b(?:help|helps|work|works|effective|good|benefit|"
+    r"useful|treat|tried|used|studied|improve|improves)\b"
+    r"|\b(?:evidence|studies|research|trials?|data)\s+(?:for|on|in|about|of)\b"
+    r"|\bany\s+(?:evidence|studies|research|trials?|data)\b",
+    re.I,
+)
+_RESULT_WORDS = re.compile(
+    r"placebo|improv|reduc|fell|fall|lower|remission|respon|significant|differ|benefit|better|worse|no effect|"
+    r"did not|resolved|stable|surviv|progress|%", re.I)
+
+# The fixed verdict scale, keyed by the strongest evidence level on a condition.
+VERDICTS = {
+    "systematic review": "a systematic review of a few small randomized trials; still limited evidence",
+    "randomized trial": "{trials}",
+    "crossover trial": "{trials}",
+    "pilot study": "small uncontrolled pilot studies only",
+    "observational": "observational studies only, no randomized trials",
+    "case series": "case reports and case series only",
+    "case report": "case reports only",
+    "animal study": "animal studies only, not tested in people",
+    "in vitro": "laboratory studies only, not tested in people",
+    "narrative review": "expert reviews only, no primary studies in the corpus",
+}
+
+
+def is_overview_question(text: str, content_words: int) -> bool:
+    """A broad question about a condition, as opposed to a specific fact ("what dose...?")."""
+    return bool(_OVERVIEW.search(text)) or content_words <= 1
+
+
+def studies_on(studies: dict[str, Study], condition: str | None) -> list[Study]:
+    chosen = [s for s in studies.values() if s.reviewed and (condition is None or condition in s.conditions)]
+    return sorted(chosen, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))
+
+
+def key_finding(study: Study) -> str:
+    candidates = list(study.key_findings) or [study.summary]
+    for sentence in candidates:
+        if _RESULT_WORDS.search(sentence):
+            return sentence
+    return candidates[0]
+
+
+def verdict(studies: list[Study]) -> str | None:
+    if not studies:
+        return None
+    best = min(studies, key=lambda s: s.rank).evidence_level
+    text = VERDICTS[best]
+    if "{trials}" in text:
+        trials = [s for s in studies if s.evidence_level in ("randomized trial", "crossover trial")]
+        size = "small " if max((s.n or 0) for s in trials) < 100 else ""
+        text = (f"several {size}randomized trials" if len(trials) > 1 else f"a single {size}randomized trial")
+        text += "; no systematic review yet"
+    return text
+
+
+def resolve_condition(engine: "Engine", text: str) -> str | None:
+    """A condition name from free text: synonyms and spelling first, then fuzzy on condition names."""
+    query = engine.searcher.parser.parse(text)
+    if query.conditions:
+        return query.conditions[0]
+    names = sorted({c for s in engine.studies.values() for c in s.conditions})
+    match = process.extractOne(normalize(text), names, scorer=fuzz.WRatio, score_cutoff=85)
+    return match[0] if match else None
+
+
+def overview_citations(studies: list[Study], start: int = 1) -> tuple[list[OverviewLine], list[Citation]]:
+    lines, citations = [], []
+    for i, study in enumerate(studies, start=start):
+        finding = key_finding(study)
+        lines.append(OverviewLine(study.label, study.design_line, finding, i))
+        citations.append(study_citation(study, i, finding, score=0.0))
+    return lines, citations
+
+
+def study_citation(study: Study, number: int, passage: str, score: float, via: str | None = None) -> Citation:
+    return Citation(
+        number=number, label=study.label, title=study.title, design=study.design, n=study.n, url=study.url,
+        passage=passage, score=round(score, 4), kind="study", evidence_level=study.evidence_level,
+        year=study.year, verified=study.verified, species=study.species,
+        note=study.article_note if via else None, via=via,
+    )
+
+
+def sources_answer(engine: "Engine", condition: str | None) -> Answer:
+    """The studies in the corpus (for a condition), strongest design first."""
+    config = engine.config
+    topic = None
+    if condition:
+        topic = resolve_condition(engine, condition)
+        if topic is None:
+            known = sorted({c for s in engine.studies.values() if s.reviewed for c in s.conditions})
+            return Answer(question=f":sources {condition}", status="no_evidence", disclaimer=config.disclaimer,
+                          message=f"No studies on '{condition}' in my corpus. Conditions covered: {', '.join(known)}.")
+    studies = studies_on(engine.studies, topic)
+    lines, citations = overview_citations(studies)
+    return Answer(question=f":sources {condition or ''}".strip(), status="answered", disclaimer=config.disclaimer,
+                  overview=lines, overview_topic=topic or "all conditions", citations=citations,
+                  verdict=verdict(studies) if topic else None)
+
+

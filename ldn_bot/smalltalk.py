@@ -1,0 +1,45 @@
+"""Small talk: greetings, thanks, "what can you do?", "who made you?" get a short fixed reply, never a citation.
+
+Only a message that is small talk as a whole counts: "hi, does LDN help MS?" is a question.
+"""
+
+from __future__ import annotations
+
+import re
+
+from ldn_bot.config import Messages
+
+_FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|"\
+          r"friend|mate|buddy|that was (?:really |very )?(?:helpful|useful|great)|that'?s (?:really |very )?(?:helpful|useful|great)|"\
+          r"for (?:the|your) (?:help|answer|info)|:\)|:-\)|[!.,?\s])*)"
+
+_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (name, re.compile(rf"^\s*(?:{pattern}){_FILLER}$", re.I))
+    for name, pattern in (
+        ("greeting", r"hi|hello|hey|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
+                     r"how are you(?: doing)?|what'?s up|sup"),
+        ("thanks", r"thanks|thank you|thx|ty|cheers|much appreciated|appreciate it|great|awesome|perfect|ok(?:ay)?|"
+                   r"cool|got it|bye|goodbye|see you|"
+                   r"(?:ok(?:ay)?|great|cool)[, ]+(?:thanks|thank you)|thanks,? that'?s (?:useful|helpful|great)"),
+        ("capabilities", r"what (?:can|do) you do|what are you(?: for)?|help|what can i ask(?: you)?|how do i use you|"
+                         r"what do you know(?: about)?|who are you|what is this(?: bot)?"),
+        ("creator", r"who (?:made|built|created|wrote|programmed|makes|runs) you|who is behind (?:you|this)|"
+                    r"who'?s your (?:creator|maker|developer)|who developed you"),
+    )
+)
+
+
+def smalltalk_intent(text: str) -> str | None:
+    for name, pattern in _INTENTS:
+        if pattern.match(text):
+            return name
+    return None
+
+
+def smalltalk_reply(intent: str, messages: Messages) -> str:
+    return {
+        "greeting": messages.greeting,
+        "thanks": messages.thanks,
+        "capabilities": messages.capabilities,
+        "creator": messages.creator,
+    }[intent]

@@ -9,7 +9,7 @@ from ldn_bot.config import Config
 from ldn_bot.conversation import Conversation
 from ldn_bot.corpus import load_corpus
 from ldn_bot.models import Answer, Chunk, Citation, Corpus, LeadSentence, Sentence, Study
-from ldn_bot.overview import is_overview_question, overview_citations, studies_on, study_citation, verdict
+from ldn_bot.overview import overview_citations, studies_on, study_citation, verdict
 from ldn_bot.safety import load_rules
 from ldn_bot.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.retrieval.analyzer import normalize, words
@@ -84,8 +84,8 @@ class Engine:
             return answer
 
         overview_on = None
-        if query.conditions and not named and is_overview_question(text, len(query.asked)):
-            overview_on = query.conditions[0]
+        if query.conditions and not named and not any(c.plain for c in query.asked):
+            overview_on = query.conditions[0]  # a question about a condition as a whole: "Does LDN help X?"
         answer = self._evidence(question, result.hits, query, overview_on)
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections

@@ -16,15 +16,6 @@ from ldn_bot.retrieval.analyzer import normalize
 if TYPE_CHECKING:
     from ldn_bot.engine import Engine
 
-# "Does LDN help X?", "What's the evidence for X?", "and for X?", "X and LDN?"
-_OVERVIEW = re.compile(
-    r"^\s*(?:and\s+)?(?:what\s+about|how\s+about|and\s+for|for)\b"
-    r"|\b(?:does|do|can|could|will|would|is|are|has|have)\b.{0,40}?\b(?:help|helps|work|works|effective|good|benefit|"
-    r"useful|treat|tried|used|studied|improve|improves)\b"
-    r"|\b(?:evidence|studies|research|trials?|data)\s+(?:for|on|in|about|of)\b"
-    r"|\bany\s+(?:evidence|studies|research|trials?|data)\b",
-    re.I,
-)
 _RESULT_WORDS = re.compile(
     r"placebo|improv|reduc|fell|fall|lower|remission|respon|significant|differ|benefit|better|worse|no effect|"
     r"did not|resolved|stable|surviv|progress|%", re.I)
@@ -42,11 +33,6 @@ VERDICTS = {
     "in vitro": "laboratory studies only, not tested in people",
     "narrative review": "expert reviews only, no primary studies in the corpus",
 }
-
-
-def is_overview_question(text: str, content_words: int) -> bool:
-    """A broad question about a condition, as opposed to a specific fact ("what dose...?")."""
-    return bool(_OVERVIEW.search(text)) or content_words <= 1
 
 
 def studies_on(studies: dict[str, Study], condition: str | None) -> list[Study]:

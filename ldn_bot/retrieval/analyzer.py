@@ -19,7 +19,7 @@ QUESTION_WORDS = frozenset(
     help helps helped helpful work works worked working effective effect effects good better best benefit benefits
     beneficial useful evidence research researched study studies studied trial trials paper papers know tell
     anyone anything someone something show shows showed shown find found finding say says said use used using
-    take taking took treat treats treated treating treatment treatments therapy please thanks thank hi hello
+    take taking took try tried tries trying treat treats treated treating treatment treatments therapy please thanks thank hi hello
     also would could might may get got like want wondering wonder think really much many way ways
     """.split()
 )

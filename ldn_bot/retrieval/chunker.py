@@ -120,9 +120,10 @@ def study_sentences(study: Study) -> list[str]:
 
 def chunk_study(study: Study) -> Chunk:
     sentences = study_sentences(study)
+    size = f"{study.n} participants" if study.n is not None else ""  # lets "how big was it?" find the size
     meta = " ".join(
         x for x in (study.label, study.title or "", study.design, study.evidence_level, study.species,
-                    " ".join(study.conditions), study.comparator or "", study.journal or "") if x
+                    " ".join(study.conditions), study.comparator or "", study.journal or "", size) if x
     )
     return Chunk(
         id=f"study:{study.label}",

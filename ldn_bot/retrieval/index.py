@@ -1,5 +1,10 @@
 """BM25 indexes over chunks.
 
+Two backends rank identically (same Lucene-IDF BM25, same scale): "rank-bm25" (default, for the bundled
+corpus) and "bm25s" (sparse term-major matrix of precomputed per-term scores, the layout and "lucene"
+formula of the bm25s library; for corpora of tens of thousands of chunks). Both can be built from token
+lists or from a `TermMatrix` (document-term counts), which is what the index cache stores.
+
 The default backend is rank-bm25's BM25Okapi with Lucene's IDF. rank-bm25's own Okapi IDF goes
 negative for a term in more than half the chunks and is then floored at epsilon x mean IDF — on a
 small corpus where "naltrexone" is in nearly every chunk that makes the commonest word worth as much
@@ -9,9 +14,11 @@ as a rare one. Lucene's log(1 + (N - df + 0.5) / (df + 0.5)) is always positive 
 from __future__ import annotations
 
 import math
+from array import array
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Iterable, Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -38,7 +45,9 @@ class Scorer(Protocol):
 class RankBM25Scorer:
     name = "rank-bm25"
 
-    def __init__(self, docs: Sequence[Sequence[str]], k1: float, b: float) -> None:
+    def __init__(self, docs: "Sequence[Sequence[str]] | TermMatrix", k1: float, b: float) -> None:
+        if isinstance(docs, TermMatrix):
+            docs = docs.bags()
         # rank-bm25 divides by the average length: an empty corpus or all-empty docs would divide by zero.
         self._empty = not docs or not any(docs)
         self._n = len(docs)
@@ -54,10 +63,157 @@ class RankBM25Scorer:
         return self._bm25.get_scores(known)
 
 
-SCORERS = {"rank-bm25": RankBM25Scorer}
+class TermMatrix:
+    """Document-term counts, term-major (CSC): term t occurs in docs[indptr[t]:indptr[t+1]] (ascending)
+    with counts tf[...] — the layout bm25s uses for its score matrix. Plain arrays, so it saves as .npz."""
+
+    def __init__(self, vocab: list[str], indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray,
+                 doc_len: np.ndarray) -> None:
+        self.vocab = vocab
+        self.indptr = indptr
+        self.docs = docs
+        self.tf = tf
+        self.doc_len = doc_len
+        self.term_ids = {t: i for i, t in enumerate(vocab)}
+
+    @property
+    def n_docs(self) -> int:
+        return len(self.doc_len)
+
+    @classmethod
+    def of(cls, docs_tokens: Iterable[Sequence[str]]) -> "TermMatrix":
+        ids: dict[str, int] = {}
+        term_col = array("i")
+        doc_col = array("i")
+        tf_col = array("i")
+        lengths = array("d")
+        for d, tokens in enumerate(docs_tokens):
+            counts = Counter(tokens)
+            term_col.extend([ids.setdefault(t, len(ids)) for t in counts])
+            doc_col.extend([d] * len(counts))
+            tf_col.extend(counts.values())
+            lengths.append(len(tokens))
+        terms = np.frombuffer(term_col, dtype=np.int32)
+        order = np.argsort(terms, kind="stable")  # stable: docs stay ascending within a term
+        indptr = np.zeros(len(ids) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(terms, minlength=len(ids)), out=indptr[1:])
+        return cls(list(ids), indptr, np.frombuffer(doc_col, dtype=np.int32)[order].copy(),
+                   np.frombuffer(tf_col, dtype=np.int32)[order].astype(np.float32),
+                   np.frombuffer(lengths, dtype=np.float64).copy())
+
+    def df(self) -> np.ndarray:
+        return np.diff(self.indptr)
+
+    def stats(self) -> "TermStats":
+        return TermStats(self.n_docs, Counter(dict(zip(self.vocab, self.df().tolist()))))
+
+    def contains(self, doc: int, term: str) -> bool:
+        t = self.term_ids.get(term)
+        if t is None:
+            return False
+        col = self.docs[self.indptr[t]:self.indptr[t + 1]]
+        i = int(np.searchsorted(col, doc))
+        return i < len(col) and int(col[i]) == doc
+
+    def bags(self) -> list[list[str]]:
+        """Each document's terms as a bag (order lost, counts kept): all BM25 needs."""
+        bags: list[list[str]] = [[] for _ in range(self.n_docs)]
+        for t, term in enumerate(self.vocab):
+            s, e = int(self.indptr[t]), int(self.indptr[t + 1])
+            for d, n in zip(self.docs[s:e].tolist(), self.tf[s:e].tolist()):
+                bags[d].extend([term] * int(n))
+        return bags
 
 
-def make_scorer(backend: str, docs: Sequence[Sequence[str]], k1: float, b: float) -> Scorer:
+class TermSets(Sequence):
+    """`term_sets[i]` answers `term in term_sets[i]` from the matrix, without a set per chunk in memory."""
+
+    def __init__(self, matrix: TermMatrix) -> None:
+        self._m = matrix
+
+    def __len__(self) -> int:
+        return self._m.n_docs
+
+    def __getitem__(self, i):  # type: ignore[override]
+        if isinstance(i, slice):
+            return [self[j] for j in range(*i.indices(len(self)))]
+        if not -len(self) <= i < len(self):
+            raise IndexError(i)
+        return _DocTerms(self._m, i % len(self))
+
+
+class _DocTerms:
+    __slots__ = ("_m", "_doc")
+
+    def __init__(self, matrix: TermMatrix, doc: int) -> None:
+        self._m = matrix
+        self._doc = doc
+
+    def __contains__(self, term: object) -> bool:
+        return isinstance(term, str) and self._m.contains(self._doc, term)
+
+
+class Bm25sScorer:
+    """Precomputed per-(term, doc) BM25 weights in a term-major sparse matrix (bm25s's eager index).
+
+    A query sums the weights of its terms' columns: cost grows with the postings of the query terms,
+    not with the corpus size. Weights use bm25s's "lucene" formula times (k1 + 1), so scores equal
+    rank-bm25's BM25Okapi with Lucene IDF (same scale, so `min_score` means the same on both backends).
+    """
+
+    name = "bm25s"
+
+    def __init__(self, docs: "Sequence[Sequence[str]] | TermMatrix", k1: float, b: float) -> None:
+        from bm25s.scoring import _score_tfc_lucene
+
+        m = docs if isinstance(docs, TermMatrix) else TermMatrix.of(docs)
+        self._n = m.n_docs
+        self._ids = m.term_ids
+        self.indptr = m.indptr
+        self.indices = m.docs
+        n_docs = max(m.n_docs, 1)
+        df = m.df().astype(np.float64)
+        idf = np.log1p((m.n_docs - df + 0.5) / (df + 0.5))
+        avgdl = float(m.doc_len.sum()) / n_docs or 1.0
+        dl = m.doc_len[m.docs]
+        tfc = _score_tfc_lucene(m.tf.astype(np.float64), l_d=dl, l_avg=avgdl, k1=k1, b=b)
+        self.data = (np.repeat(idf, np.diff(m.indptr)) * tfc * (k1 + 1.0)).astype(np.float32)
+
+    def scores(self, query: Sequence[str]) -> np.ndarray:
+        out = np.zeros(self._n)
+        for term in query:
+            t = self._ids.get(term)
+            if t is None:
+                continue
+            s, e = self.indptr[t], self.indptr[t + 1]
+            out[self.indices[s:e]] += self.data[s:e]  # a term's docs are distinct: no lost updates
+        return out
+
+    def top(self, query: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
+        """(doc indices, scores) of the k best documents, best first."""
+        return top_k(self.scores(query), k)
+
+
+def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Indices of the k largest scores, best first (ties: lower index first), and those scores."""
+    k = min(k, len(scores))
+    if k <= 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0)
+    if k < len(scores):
+        part = np.argpartition(-scores, k - 1)[:k]
+        # argpartition breaks ties arbitrarily: take every doc tied with the k-th score, then sort.
+        kth = scores[part].min()
+        part = np.flatnonzero(scores >= kth)
+    else:
+        part = np.arange(len(scores))
+    order = part[np.lexsort((part, -scores[part]))][:k]
+    return order, scores[order]
+
+
+SCORERS = {"rank-bm25": RankBM25Scorer, "bm25s": Bm25sScorer}
+
+
+def make_scorer(backend: str, docs: "Sequence[Sequence[str]] | TermMatrix", k1: float, b: float) -> Scorer:
     try:
         factory = SCORERS[backend]
     except KeyError:

@@ -29,7 +29,10 @@ def rarity(word: str) -> float:
     drug or disease still makes an off-topic one abstain.
     """
     zipf = zipf_frequency(word, "en")
-    return min(1.0, max(0.15, (7.0 - zipf) / 4.0))
+    return min(1.0, max(0.05, (6.5 - zipf) / 3.5)) ** 2
+
+
+COMMON_ZIPF = 3.0  # a word at least this frequent in English is a real word, not a typo to correct
 
 
 @dataclass(frozen=True)
@@ -38,6 +41,7 @@ class Concept:
     alternatives: tuple[tuple[str, ...], ...]  # each a tuple of stems; matching any alternative matches the concept
     weight: float
     context: bool = False  # added from the conversation's topic, not asked in this question
+    plain: bool = True  # an ordinary word, not a curated synonym (condition or term)
 
 
 @dataclass
@@ -68,7 +72,7 @@ class Query:
 
     def with_context(self, concepts: list[Concept]) -> "Query":
         have = {c.alternatives for c in self.concepts}
-        extra = [Concept(c.text, c.alternatives, c.weight, True) for c in concepts if c.alternatives not in have]
+        extra = [Concept(c.text, c.alternatives, c.weight, True, c.plain) for c in concepts if c.alternatives not in have]
         return Query(self.question, self.concepts + extra, self.corrections, self.synonyms)
 
 
@@ -98,7 +102,8 @@ class QueryParser:
 
     def correct(self, word: str) -> str:
         if (word in self._known or len(word) < MIN_CORRECTABLE or any(ch.isdigit() for ch in word)
-                or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df):
+                or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df
+                or zipf_frequency(word, "en") >= COMMON_ZIPF):
             return word
         match = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=self.cutoff)
         return match[0] if match else word
@@ -119,11 +124,20 @@ class QueryParser:
             hit = next(((p, g) for p, g in self._phrases if tuple(ws[i:i + len(p)]) == p), None)
             if hit:
                 phrase, group = hit
-                alts = {self._stems(phrase), self._stems(words(normalize(group.name)))}
+                typed, canonical = self._stems(phrase), self._stems(words(normalize(group.name)))
+                alts = {typed, canonical}
+                # Other spellings of the group help only where the index has them (not its misspellings).
+                # An alias that only adds modifiers to the canonical name ("fibromyalgia syndrome") would
+                # pull in chunks for the modifier alone, so it is left out.
+                for alias in group.aliases:
+                    stems = self._stems(words(normalize(alias)))
+                    if stems and all(t in self.stats.df for t in stems) and not set(canonical) <= set(stems):
+                        alts.add(stems)
                 alts.discard(())
                 if alts:
                     # Curated synonyms are topical by definition: no rarity discount.
-                    concepts.append(self._concept(" ".join(phrase), tuple(sorted(alts)), topical=True))
+                    concepts.append(self._concept(" ".join(phrase), tuple(sorted(alts)), topical=True,
+                                                  prefer=(typed, canonical)))
                 if group not in named:
                     named.append(group)
                 i += len(phrase)
@@ -135,10 +149,16 @@ class QueryParser:
             concepts.append(self._concept(w, ((self.analyzer.stem(w),),)))
         return Query(question, concepts, corrections, named)
 
-    def _concept(self, text: str, alternatives: tuple[tuple[str, ...], ...], topical: bool = False) -> Concept:
+    def _concept(self, text: str, alternatives: tuple[tuple[str, ...], ...], topical: bool = False,
+                 prefer: tuple[tuple[str, ...], ...] = ()) -> Concept:
         def alt_weight(alt: tuple[str, ...]) -> float:
             return sum(self.stats.idf(t) for t in alt) / len(alt)
 
-        known = [a for a in alternatives if all(t in self.stats.df for t in a)]
-        weight = max(alt_weight(a) for a in (known or alternatives))
-        return Concept(text, alternatives, weight if topical else weight * rarity(text))
+        def known(alt: tuple[str, ...]) -> bool:
+            return bool(alt) and all(t in self.stats.df for t in alt)
+
+        # A concept weighs what its words as typed (or their canonical form) weigh in the index,
+        # not what its rarest alternative spelling would.
+        chosen = next((a for a in prefer if known(a)), None)
+        weight = alt_weight(chosen) if chosen else max(alt_weight(a) for a in ([a for a in alternatives if known(a)] or alternatives))
+        return Concept(text, alternatives, weight if topical else weight * rarity(text), plain=not topical)

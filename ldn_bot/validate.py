@@ -58,9 +58,12 @@ def normalize_doi(doi: str) -> str:
     return doi.strip().lower()
 
 
+_PLACEHOLDER_RE = re.compile(rf"\b{PLACEHOLDER}\b")
+
+
 def has_placeholder(value: Any) -> bool:
     if isinstance(value, str):
-        return PLACEHOLDER.lower() in value.lower()
+        return bool(_PLACEHOLDER_RE.search(value))
     if isinstance(value, list):
         return any(has_placeholder(v) for v in value)
     return False

@@ -111,6 +111,8 @@ def study_sentences(study: Study) -> list[str]:
     out += list(study.key_findings)
     if study.dose:
         out.append(f"Dose in {study.label}: {study.dose}.")
+    if study.comparator:
+        out.append(f"Comparator in {study.label}: {study.comparator}.")
     if study.duration:
         out.append(f"Duration of {study.label}: {study.duration}.")
     if study.adverse_events:

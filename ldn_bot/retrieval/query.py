@@ -32,6 +32,7 @@ def rarity(word: str) -> float:
     return min(1.0, max(0.05, (6.5 - zipf) / 3.5)) ** 2
 
 
+MIN_OWN_WEIGHT = 1.0  # below this a follow-up's own words are judged together with the conversation's topic
 COMMON_ZIPF = 3.0  # a word at least this frequent in English is a real word, not a typo to correct
 
 
@@ -68,7 +69,10 @@ class Query:
     def asked(self) -> list[Concept]:
         """The question's own concepts; relevance is judged on these, not on the conversation's topic."""
         own = [c for c in self.concepts if not c.context]
-        return own or self.concepts
+        # "how long did it last?" carries almost no weight of its own: judge it with its topic.
+        if sum(c.weight for c in own) < MIN_OWN_WEIGHT:
+            return self.concepts
+        return own
 
     def with_context(self, concepts: list[Concept]) -> "Query":
         have = {c.alternatives for c in self.concepts}

@@ -52,6 +52,9 @@ class DiscordConfig:
     test_guild_id: int | None = None
     shard_count: int | None = None
     log_user_ids: bool = False
+    # Privileged intent: only when enabled here AND in the Developer Portal does the bot read plain
+    # (non-mention) messages in its own answer threads. Mentions, DMs and slash commands work without it.
+    message_content: bool = False
 
 
 @dataclass(frozen=True)

@@ -63,7 +63,7 @@ class Engine:
                 answer.safety = safety
                 return answer
 
-        query = self.searcher.parser.parse(text)
+        query = self.searcher.parser.parse(self.safety.strip(text, fired) if fired else text)
         named = self.named_labels(text)
         if conversation is not None and conversation.has_topic and not query.conditions and not named:
             query = self._with_topic(query, text, conversation)

@@ -61,6 +61,12 @@ class SafetyRules:
         self._sets = [(_PhraseSet(r.patterns), _PhraseSet(r.also_needs) if r.also_needs else None) for r in rules]
         self._lengths = sorted({len(p) for r in rules for p in (*r.patterns, *r.also_needs)})
 
+    def strip(self, question: str, rules: list[Rule]) -> str:
+        """The question without the words that fired these rules: "tramadol" is the rule's business,
+        and as an unknown drug name it must not make the rest of the question look off-topic."""
+        singles = _PhraseSet(tuple(p for r in rules for p in r.patterns if len(p) == 1))
+        return " ".join(w for w in words(normalize(question)) if not singles.search([w], {1: [w]}))
+
     def check(self, question: str) -> list[Rule]:
         ws = words(normalize(question))
         windows = {n: [" ".join(ws[i:i + n]) for i in range(len(ws) - n + 1)] for n in self._lengths}

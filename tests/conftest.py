@@ -1,0 +1,50 @@
+"""Shared fixtures: the bundled engine, a throw-away copy of the corpus, and the real CLI entry point."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def config():
+    from ldn_bot.config import load_config
+
+    return load_config(ROOT / "bot_config.yaml")
+
+
+@pytest.fixture(scope="session")
+def engine(config):
+    from ldn_bot.engine import Engine
+
+    return Engine(config)
+
+
+@pytest.fixture
+def corpus_copy(tmp_path: Path) -> Path:
+    """A copy of the bundled corpus and a config pointing at it, for tests that break things."""
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))
+    text = (ROOT / "bot_config.yaml").read_text(encoding="utf-8")
+    (tmp_path / "bot_config.yaml").write_text(text, encoding="utf-8")
+    return tmp_path
+
+
+def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None, env: dict | None = None):
+    """Run `ldn-bot` exactly as a user does: a new process through the installed entry point."""
+    exe = shutil.which("ldn-bot", path=os.path.dirname(sys.executable)) or shutil.which("ldn-bot")
+    cmd = [exe, *args] if exe else [sys.executable, "-m", "ldn_bot", *args]
+    full_env = {**os.environ, "LDN_BOT_HISTORY": os.devnull, **(env or {})}
+    return subprocess.run(cmd, input=stdin, capture_output=True, text=True, cwd=cwd or ROOT, env=full_env,
+                          timeout=120)
+
+
+@pytest.fixture
+def cli():
+    return run_cli

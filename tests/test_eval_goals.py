@@ -1,0 +1,22 @@
+"""The quality goals, held on both evaluation sets (holdout was never used for tuning)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from ldn_bot.evaluation import run_eval
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize("name", ["dev", "holdout"])
+def test_quality_goals(engine, name):
+    m = run_eval(engine, ROOT / "eval" / f"{name}.yaml").metrics
+    assert m["in_scope"] >= 40
+    assert m["recall@3"] >= 0.90
+    assert m["abstention_recall"] >= 0.85
+    assert m["followup_recall@3"] >= 0.80
+    assert m["chitchat_accuracy"] == 1.0
+    assert all(v == 1.0 for v in m["safety_recall_by_rule"].values())

@@ -40,6 +40,7 @@ class Engine:
         self.corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
         self.searcher = Searcher(self.corpus, config.retrieval)
         self.safety = load_rules(self.corpus.root)
+        self._sentence_terms: dict[str, list[frozenset[str]]] = {}  # filled lazily, per chunk
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -182,9 +183,12 @@ class Engine:
         return labels[0] if labels else chunk.source
 
     def _rank_sentences(self, chunk: Chunk, query: Query) -> list:
+        cached = self._sentence_terms.get(chunk.id)
+        if cached is None:
+            cached = [frozenset(self.searcher.analyzer.tokens(s.text)) for s in chunk.sentences]
+            self._sentence_terms[chunk.id] = cached
         scored = []
-        for pos, sent in enumerate(chunk.sentences):
-            terms = set(self.searcher.analyzer.tokens(sent.text))
+        for pos, (sent, terms) in enumerate(zip(chunk.sentences, cached)):
             weight = sum(c.weight for c in query.concepts if any(all(t in terms for t in alt) for alt in c.alternatives))
             scored.append((-weight, pos, sent))
         scored.sort(key=lambda x: (x[0], x[1]))

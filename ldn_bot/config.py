@@ -28,6 +28,7 @@ class RetrievalConfig:
     lead_sentences: int = 3
     fuzzy_cutoff: float = 84.0  # rapidfuzz score for a spelling correction
     cache: bool = True
+    title_weight: int = 1  # a chunk's heading (study title, section heading) terms count this many times
 
 
 @dataclass(frozen=True)

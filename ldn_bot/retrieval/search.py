@@ -10,6 +10,7 @@ import numpy as np
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.models import Chunk, Corpus
 from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
+from ldn_bot.retrieval.cache import load_or_build
 from ldn_bot.retrieval.chunker import build_chunks
 from ldn_bot.retrieval.index import Scorer, TermStats, make_scorer
 from ldn_bot.retrieval.query import Query, QueryParser
@@ -35,14 +36,10 @@ class Searcher:
         self.settings = settings
         self.analyzer = analyzer or Analyzer()
         self.chunks: list[Chunk] = build_chunks(corpus)
-        self.chunk_tokens: list[list[str]] = [self.analyzer.tokens(c.index_text) for c in self.chunks]
-        self._term_sets = [frozenset(t) for t in self.chunk_tokens]
-        self.stats = TermStats.of(self.chunk_tokens)
-        self.scorer: Scorer = make_scorer(settings.backend, self.chunk_tokens, settings.k1, settings.b)
-        surface: Counter[str] = Counter()
-        for c in self.chunks:
-            surface.update(words(normalize(c.index_text)))
-        self.parser = QueryParser(self.analyzer, self.stats, surface, corpus.synonyms, settings.fuzzy_cutoff)
+        # Analyzed once and kept in <corpus>/.cache (ldn_bot/retrieval/cache.py); rebuilt when stale or unreadable.
+        index = load_or_build(corpus, self.chunks, settings, self.analyzer)
+        self.stats, self.scorer, self._term_sets = index.stats, index.scorer, index.term_sets
+        self.parser = QueryParser(self.analyzer, self.stats, index.surface, corpus.synonyms, settings.fuzzy_cutoff)
 
     def coverage(self, query: Query, index: int) -> float:
         terms = self._term_sets[index]

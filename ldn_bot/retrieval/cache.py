@@ -1,0 +1,190 @@
+"""The chunk index, built once and kept in <corpus>/.cache/index.npz.
+
+What is stored is what costs time to compute: the analyzed document-term counts (`TermMatrix`, term-major
+like bm25s's index), the surface-word counts the spelling corrector needs, and the key it was built for.
+BM25 weights (k1, b, backend) are applied when loading — a cheap vectorized step — so changing them never
+serves an index built for other settings.
+
+The key hashes every chunk's id, heading and indexed text (so any corpus or chunker change counts), the
+analyzer (its source and stopwords) and the settings that shape the counts (`title_weight`). A different key
+rebuilds and overwrites. The file is one uncompressed .npz (plain arrays, metadata as JSON bytes, no pickle)
+replaced atomically; zip CRCs and shape checks catch truncation and corruption, which rebuild with a warning.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import sys
+import tempfile
+import zipfile
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from ldn_bot.config import RetrievalConfig
+from ldn_bot.models import Chunk, Corpus
+from ldn_bot.retrieval.analyzer import STOPWORDS, Analyzer, normalize, words
+from ldn_bot.retrieval.index import Scorer, TermMatrix, TermSets, TermStats, make_scorer
+
+log = logging.getLogger("ldn_bot.cache")
+
+FORMAT = 1
+CACHE_DIR = ".cache"
+CACHE_FILE = "index.npz"
+_ARRAYS = ("indptr", "docs", "tf", "doc_len")
+
+
+@dataclass
+class IndexData:
+    matrix: TermMatrix
+    surface: Counter[str]  # surface words (not stemmed) -> count, the spelling corrector's vocabulary
+    key: str
+    source: str = "built"  # "built" or "cache"
+    scorer: Scorer | None = None
+    stats: TermStats | None = None
+    term_sets: TermSets | None = None
+
+
+def analyze(docs: Iterable[tuple[str, str]], analyzer: Analyzer, title_weight: int = 1) -> tuple[TermMatrix, Counter[str]]:
+    """(text, title) pairs -> counts. The text includes the title; its terms count `title_weight` times in all."""
+    surface: Counter[str] = Counter()
+    extra = max(int(title_weight), 1) - 1
+
+    def tokens() -> Iterable[list[str]]:
+        for text, title in docs:
+            surface.update(words(normalize(text)))
+            toks = analyzer.tokens(text)
+            if extra and title:
+                toks += analyzer.tokens(title) * extra
+            yield toks
+
+    matrix = TermMatrix.of(tokens())
+    return matrix, surface
+
+
+def chunk_docs(chunks: Sequence[Chunk]) -> Iterable[tuple[str, str]]:
+    """A chunk's "title" field is its heading: the section heading, or the study's title."""
+    return ((c.index_text, c.heading) for c in chunks)
+
+
+def analyzer_version(analyzer: Analyzer) -> str:
+    h = hashlib.blake2b(digest_size=16)
+    module = sys.modules.get(type(analyzer).__module__)
+    src = getattr(module, "__file__", None)
+    if src:
+        try:
+            h.update(Path(src).read_bytes())
+        except OSError:
+            pass
+    h.update(type(analyzer).__qualname__.encode())
+    h.update("\0".join(sorted(STOPWORDS)).encode())
+    h.update(str(getattr(analyzer, "VERSION", "")).encode())
+    return h.hexdigest()
+
+
+def index_key(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer) -> str:
+    h = hashlib.blake2b(digest_size=20)
+    h.update(f"format={FORMAT};title_weight={title_weight(settings)};analyzer={analyzer_version(analyzer)};"
+             f"n={len(chunks)}\0".encode())
+    for c in chunks:
+        h.update(f"{c.id}\0{c.heading}\0{c.index_text}\0\1".encode())
+    return h.hexdigest()
+
+
+def title_weight(settings: RetrievalConfig) -> int:
+    return int(getattr(settings, "title_weight", 1))
+
+
+def cache_path(corpus: Corpus) -> Path | None:
+    return Path(corpus.root) / CACHE_DIR / CACHE_FILE if corpus.root else None
+
+
+def build(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer, key: str = "") -> IndexData:
+    matrix, surface = analyze(chunk_docs(chunks), analyzer, title_weight(settings))
+    return IndexData(matrix, surface, key)
+
+
+def save(path: Path, data: IndexData) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    m = data.matrix
+    meta = {"format": FORMAT, "key": data.key, "vocab": m.vocab, "surface": dict(data.surface)}
+    blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
+    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz.tmp", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            np.savez(f, meta=blob, indptr=m.indptr, docs=m.docs, tf=m.tf, doc_len=m.doc_len)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+
+
+class StaleCache(Exception):
+    pass
+
+
+def load(path: Path, key: str) -> IndexData:
+    """The cached index for `key`; StaleCache if it was built for another key; any other error if unreadable."""
+    with np.load(path, allow_pickle=False) as z:
+        meta = json.loads(z["meta"].tobytes().decode("utf-8"))
+        if meta.get("format") != FORMAT or meta.get("key") != key:
+            raise StaleCache()
+        arrays = {name: z[name] for name in _ARRAYS}
+    vocab, surface = meta["vocab"], meta["surface"]
+    indptr, docs, tf, doc_len = (arrays[n] for n in _ARRAYS)
+    n_docs, nnz = len(doc_len), len(docs)
+    ok = (isinstance(vocab, list) and all(isinstance(t, str) for t in vocab) and isinstance(surface, dict)
+          and indptr.ndim == docs.ndim == tf.ndim == doc_len.ndim == 1
+          and indptr.dtype == np.int64 and docs.dtype == np.int32 and tf.dtype == np.float32
+          and doc_len.dtype == np.float64
+          and len(indptr) == len(vocab) + 1 and indptr[0] == 0 and indptr[-1] == nnz and len(tf) == nnz
+          and bool(np.all(np.diff(indptr) >= 0))
+          and (nnz == 0 or (int(docs.min()) >= 0 and int(docs.max()) < n_docs))
+          and bool(np.all(tf > 0)) and bool(np.all(np.isfinite(doc_len))))
+    if not ok:
+        raise ValueError("inconsistent arrays")
+    return IndexData(TermMatrix(vocab, indptr, docs, tf, doc_len), Counter(surface), key, "cache")
+
+
+def load_or_build(corpus: Corpus, chunks: Sequence[Chunk], settings: RetrievalConfig,
+                  analyzer: Analyzer) -> IndexData:
+    """The index of `chunks` with scorer, term statistics and term sets ready, from the cache when it is current."""
+    use_cache = bool(getattr(settings, "cache", True)) and cache_path(corpus) is not None
+    key = index_key(chunks, settings, analyzer) if use_cache else ""
+    data: IndexData | None = None
+    path = cache_path(corpus) if use_cache else None
+    if path is not None and path.exists():
+        try:
+            data = load(path, key)
+            if data.matrix.n_docs != len(chunks):
+                raise ValueError("wrong number of chunks")
+        except StaleCache:
+            log.info("%s: index cache is for another corpus or settings; rebuilding", path)
+            data = None
+        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+            log.warning("%s: index cache is unreadable (%s); rebuilding it", path, e or type(e).__name__)
+            data = None
+        except Exception as e:  # never crash on a bad cache file: the corpus is the truth
+            log.warning("%s: index cache is unreadable (%s: %s); rebuilding it", path, type(e).__name__, e)
+            data = None
+    if data is None:
+        data = build(chunks, settings, analyzer, key)
+        if path is not None:
+            try:
+                save(path, data)
+            except OSError as e:
+                log.warning("%s: cannot write the index cache (%s); continuing without it", path, e.strerror or e)
+    data.stats = data.matrix.stats()
+    data.scorer = make_scorer(settings.backend, data.matrix, settings.k1, settings.b)
+    data.term_sets = TermSets(data.matrix)
+    return data

@@ -254,7 +254,7 @@ def _ids(pmid: str | None, doi: str | None) -> str:
 # -- stats -----------------------------------------------------------------------------------
 
 
-def corpus_stats(root: Path) -> dict:
+def corpus_stats(root: Path, settings=None) -> dict:
     from collections import Counter
 
     from ldn_bot.config import RetrievalConfig
@@ -262,7 +262,7 @@ def corpus_stats(root: Path) -> dict:
     from ldn_bot.retrieval.search import Searcher
 
     corpus = load_corpus(root)
-    searcher = Searcher(corpus, RetrievalConfig())
+    searcher = Searcher(corpus, settings or RetrievalConfig())
     by_condition: Counter[str] = Counter()
     by_design: Counter[str] = Counter()
     by_level: Counter[str] = Counter()
@@ -270,7 +270,7 @@ def corpus_stats(root: Path) -> dict:
         by_condition.update(study.conditions)
         by_design[study.design] += 1
         by_level[study.evidence_level] += 1
-    tokens = sum(len(t) for t in searcher.chunk_tokens)
+    tokens = sum(len(searcher.analyzer.tokens(c.index_text)) for c in searcher.chunks)
     cache = root / ".cache"
     cache_bytes = sum(p.stat().st_size for p in cache.rglob("*") if p.is_file()) if cache.is_dir() else 0
     return {
@@ -293,7 +293,15 @@ def corpus_stats(root: Path) -> dict:
 
 def cmd_stats(args: argparse.Namespace) -> int:
     root = corpus_root(args, args.path)
-    stats = corpus_stats(root)
+    settings = None
+    try:
+        from ldn_bot.config import load_config
+
+        settings = load_config(args.config).retrieval
+    except Exception:  # stats of a corpus folder given by path need no settings file
+        if not args.path:
+            raise
+    stats = corpus_stats(root, settings)
     if args.json:
         import json
 
@@ -307,7 +315,7 @@ def cmd_stats(args: argparse.Namespace) -> int:
         f"studies: {stats['studies']} ({stats['reviewed']} reviewed, {stats['unreviewed']} not yet reviewed, "
         f"{stats['unverified']} with details not verified)",
         f"index: {idx['chunks']} chunks, {idx['terms']} distinct terms, {idx['tokens']} tokens"
-        + (f", cache {idx['cache_bytes']} bytes" if idx["cache_bytes"] else ""),
+        + (f", cache on disk {idx['cache_bytes'] / 1024:.1f} KiB" if idx["cache_bytes"] else ""),
         "",
         "studies by condition:",
         *_table(stats["by_condition"]),

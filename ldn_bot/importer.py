@@ -1,0 +1,557 @@
+"""`ldn-bot corpus import FILE`: study stubs from a PubMed export.
+
+Reads PubMed's MEDLINE text format (also what PubMed's "citation manager" .nbib download contains),
+CSV (PubMed's own CSV export, or any CSV with title/abstract/authors/year/pmid/doi columns) and
+JSON Lines with the same keys. A study already in the corpus (same PMID or DOI, or a nearly
+identical title) is skipped. Each new record is a stub with `reviewed: false`: it passes validation
+but is never shown to members until a curator writes the summary and marks it reviewed.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+import textwrap
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import yaml
+
+from ldn_bot.corpus import DOCUMENTS_DIR, STUDIES_DIR, SYNONYMS_FILE, Problem, _parse_study, slugify
+from ldn_bot.curator import _yaml_scalar
+from ldn_bot.errors import CorpusError, UsageError
+from ldn_bot.validate import LEVEL_FOR_DESIGN, TITLE_SIMILARITY, normalize_doi, title_key
+
+
+@dataclass
+class Entry:
+    """One study as the export gives it."""
+
+    title: str | None = None
+    abstract: str | None = None
+    authors: list[str] = field(default_factory=list)
+    year: int | None = None
+    pmid: str | None = None
+    doi: str | None = None
+    journal: str | None = None
+    pub_types: list[str] = field(default_factory=list)
+    mesh: list[str] = field(default_factory=list)
+    line: int = 0  # where the entry starts in the file
+
+    def describe(self) -> str:
+        ident = f"PMID {self.pmid}" if self.pmid else f"DOI {self.doi}" if self.doi else f"line {self.line}"
+        title = self.title or "(no title)"
+        if len(title) > 70:
+            title = title[:67] + "..."
+        return f"{ident} '{title}'"
+
+
+@dataclass
+class Stub:
+    label: str
+    path: Path
+    pmid: str | None
+    doi: str | None
+    text: str
+
+
+@dataclass
+class Skip:
+    what: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    read: int = 0
+    added: list[Stub] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+# -- reading exports -------------------------------------------------------------------------
+
+
+def read_entries(path: Path, fmt: str | None = None) -> list[Entry]:
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UsageError(f"{path}: file not found") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text (export it from PubMed again, as text)") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read: {e.strerror}") from None
+    fmt = fmt or guess_format(path, text)
+    if fmt == "medline":
+        entries = parse_medline(text)
+    elif fmt == "jsonl":
+        entries = parse_jsonl(text, path)
+    else:
+        entries = parse_csv(text, path)
+    if not entries and text.strip():
+        raise UsageError(f"{path}: no studies found in this {fmt} file "
+                         "(expected PubMed MEDLINE/.nbib text, CSV or JSON Lines)")
+    return entries
+
+
+def guess_format(path: Path, text: str) -> str:
+    first = next((line for line in text.splitlines() if line.strip()), "")
+    if re.match(r"^[A-Z][A-Z0-9]{1,3}\s*- ", first):
+        return "medline"
+    if first.lstrip().startswith(("{", "[")):
+        return "jsonl"
+    suffix = path.suffix.lower()
+    if suffix in (".nbib", ".medline", ".ris"):
+        return "medline"
+    if suffix in (".jsonl", ".ndjson", ".json"):
+        return "jsonl"
+    return "csv"
+
+
+_TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*- ?(.*)$")
+
+
+def parse_medline(text: str) -> list[Entry]:
+    """PubMed's MEDLINE format: 'TAG - value' lines, continuation lines indented by six spaces."""
+    records: list[tuple[int, list[tuple[str, str]]]] = []
+    fields: list[tuple[str, str]] = []
+    start = 0
+    for no, raw in enumerate(text.splitlines(), 1):
+        if not raw.strip():
+            if fields:
+                records.append((start, fields))
+                fields = []
+            continue
+        m = _TAG.match(raw)
+        if m and not raw.startswith(" "):
+            tag, value = m.group(1), m.group(2).strip()
+            if tag == "PMID" and fields:
+                records.append((start, fields))
+                fields = []
+            if not fields:
+                start = no
+            fields.append((tag, value))
+        elif fields and raw.startswith(" "):
+            tag, value = fields[-1]
+            fields[-1] = (tag, f"{value} {raw.strip()}")
+    if fields:
+        records.append((start, fields))
+    entries = []
+    for start, fields in records:
+        get = _medline_getter(fields)
+        doi = None
+        for tag in ("LID", "AID"):
+            for value in get(tag):
+                if value.endswith("[doi]"):
+                    doi = doi or value[:-5].strip()
+        authors = get("AU") or [_short_author(a) for a in get("FAU")]
+        entry = Entry(
+            title=_clean_title(" ".join(get("TI")) or " ".join(get("BTI")) or None),
+            abstract=" ".join(get("AB")) or None,
+            authors=[a for a in authors if a],
+            year=_year(next(iter(get("DP") + get("DEP") + get("EDAT")), "")),
+            pmid=next(iter(get("PMID")), None),
+            doi=_clean_doi(doi),
+            journal=next(iter(get("TA") + get("JT")), None),
+            pub_types=get("PT"),
+            mesh=get("MH"),
+            line=start,
+        )
+        if not authors and get("CN"):
+            entry.authors = []
+        entries.append(entry)
+    return [e for e in entries if e.title or e.pmid or e.doi]
+
+
+def _medline_getter(fields: list[tuple[str, str]]):
+    def get(tag: str) -> list[str]:
+        return [v for t, v in fields if t == tag and v]
+    return get
+
+
+_COLUMNS = {
+    "title": ("title", "article title", "ti", "document title"),
+    "abstract": ("abstract", "ab"),
+    "authors": ("authors", "author", "au", "author(s)", "author full names"),
+    "year": ("year", "publication year", "py", "pubyear", "date", "publication date"),
+    "pmid": ("pmid", "pubmed id", "pubmed"),
+    "doi": ("doi",),
+    "journal": ("journal", "journal/book", "source", "ta", "journal abbreviation", "source title"),
+    "pub_types": ("publication type", "publication types", "pt", "pub_types", "type"),
+}
+
+
+def _pick(row: dict[str, object], key: str) -> object:
+    lowered = {str(k).strip().lower(): v for k, v in row.items() if k is not None}
+    for name in _COLUMNS[key]:
+        value = lowered.get(name)
+        if value not in (None, "", []):
+            return value
+    return None
+
+
+def _entry_from_row(row: dict[str, object], line: int) -> Entry:
+    authors = _pick(row, "authors")
+    if isinstance(authors, str):
+        authors = [a.strip().rstrip(".") for a in re.split(r";|,(?=\s*\S+\s+[A-Z]{1,4}\b)|\n", authors)]
+    elif not isinstance(authors, list):
+        authors = []
+    pub_types = _pick(row, "pub_types")
+    if isinstance(pub_types, str):
+        pub_types = [p.strip() for p in re.split(r"[;|]", pub_types)]
+    year = _pick(row, "year")
+    pmid = _pick(row, "pmid")
+    return Entry(
+        title=_clean_title(_text(_pick(row, "title"))),
+        abstract=_text(_pick(row, "abstract")),
+        authors=[str(a).strip() for a in authors if str(a).strip()],
+        year=year if isinstance(year, int) and not isinstance(year, bool) else _year(_text(year) or ""),
+        pmid=str(pmid).strip() if isinstance(pmid, (str, int)) and str(pmid).strip() else None,
+        doi=_clean_doi(_text(_pick(row, "doi"))),
+        journal=_text(_pick(row, "journal")),
+        pub_types=[str(p) for p in pub_types or [] if str(p).strip()],
+        line=line,
+    )
+
+
+def parse_csv(text: str, path: Path) -> list[Entry]:
+    try:
+        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in reader.fieldnames or []]
+    if not any(h in header for key in ("title", "pmid", "doi") for h in _COLUMNS[key]):
+        raise UsageError(f"{path}: no title, pmid or doi column in the CSV header "
+                         f"(found: {', '.join(reader.fieldnames or []) or 'nothing'})")
+    entries = []
+    for row in reader:
+        entry = _entry_from_row(row, reader.line_num)
+        if entry.title or entry.pmid or entry.doi:
+            entries.append(entry)
+    return entries
+
+
+def parse_jsonl(text: str, path: Path) -> list[Entry]:
+    stripped = text.strip()
+    if stripped.startswith("["):
+        try:
+            rows = json.loads(stripped)
+        except json.JSONDecodeError as e:
+            raise CorpusError(str(path), f"malformed JSON: {e.msg}", e.lineno) from None
+        pairs = [(r, 1) for r in rows]
+    else:
+        pairs = []
+        for no, line in enumerate(text.splitlines(), 1):
+            if not line.strip():
+                continue
+            try:
+                pairs.append((json.loads(line), no))
+            except json.JSONDecodeError as e:
+                raise CorpusError(str(path), f"not a JSON object: {e.msg}", no) from None
+    entries = []
+    for row, no in pairs:
+        if not isinstance(row, dict):
+            raise CorpusError(str(path), "each line must be a JSON object with title, authors, year, pmid, doi", no)
+        entry = _entry_from_row(row, no)
+        if entry.title or entry.pmid or entry.doi:
+            entries.append(entry)
+    return entries
+
+
+def _text(value: object) -> str | None:
+    if value is None:
+        return None
+    text = " ".join(str(value).split())
+    return text or None
+
+
+def _clean_title(title: str | None) -> str | None:
+    if not title:
+        return None
+    title = " ".join(title.split())
+    if title.startswith("[") and title.endswith("].") or title.startswith("[") and title.endswith("]"):
+        title = title[1:].rstrip(".").rstrip("]")  # MEDLINE brackets translated titles
+    if title.endswith(".") and not title.endswith(".."):
+        title = title[:-1]
+    return title or None
+
+
+def _clean_doi(doi: str | None) -> str | None:
+    if not doi:
+        return None
+    doi = re.sub(r"(?i)^(https?://(dx\.)?doi\.org/|doi:\s*)", "", doi.strip())
+    return doi if re.match(r"^10\.\d{4,9}/\S+$", doi) else None
+
+
+def _year(text: str) -> int | None:
+    m = re.search(r"\b(1[89]\d\d|20\d\d)\b", text)
+    return int(m.group(1)) if m else None
+
+
+def _short_author(full: str) -> str:
+    """'Younger, Jarred W' -> 'Younger JW'."""
+    surname, _, given = full.partition(",")
+    initials = "".join(w[0] for w in re.split(r"[\s-]+", given.strip()) if w)
+    return f"{surname.strip()} {initials}".strip()
+
+
+def surname(author: str) -> str:
+    """'Younger J' -> 'Younger'; 'Bruun-Plesner K' -> 'Bruun-Plesner'; 'Vatvani' -> 'Vatvani'."""
+    parts = author.replace(",", " ").split()
+    if len(parts) > 1 and re.fullmatch(r"[A-Z]{1,4}", parts[-1]):
+        parts = parts[:-1]
+    return " ".join(parts)
+
+
+# -- guessing the fields a curator will check ------------------------------------------------
+
+_ANIMALS = (("mouse", r"\b(mice|mouse|murine)\b"), ("rat", r"\brats?\b"), ("dog", r"\b(dogs?|canine)\b"))
+
+
+def guess_design(entry: Entry) -> tuple[str | None, str]:
+    """(design, species) from PubMed publication types, MeSH and the title; None if no good guess."""
+    title = (entry.title or "").lower()
+    text = f"{title} {(entry.abstract or '').lower()}"
+    pts = {p.lower() for p in entry.pub_types}
+    mesh = {m.lower().rstrip("*") for m in entry.mesh}
+    species = "human"
+    for name, pattern in _ANIMALS:
+        if re.search(pattern, title) or ("animals" in mesh and "humans" not in mesh and re.search(pattern, text)):
+            species = name
+            break
+    if pts & {"meta-analysis", "systematic review"} or re.search(r"systematic review|meta-analy", title):
+        return "systematic review", "human"
+    if species != "human" or ("animals" in mesh and "humans" not in mesh):
+        return "animal study", species if species != "human" else "TODO animal"
+    if re.search(r"\bin vitro\b|\bcell lines?\b", title):
+        return "in vitro study", "human"
+    randomized = "randomized controlled trial" in pts or re.search(r"\brandomi[sz]ed\b", title)
+    if randomized:
+        return ("randomized crossover trial" if "crossover" in text or "cross-over" in text
+                else "randomized controlled trial"), "human"
+    if "case reports" in pts or re.search(r"\bcase report\b|\ba case of\b", title):
+        return "case report", "human"
+    if re.search(r"\bcase series\b", title):
+        return "case series", "human"
+    if re.search(r"\bregist(er|ry)\b|\bprescription database\b", title):
+        return "register-based study", "human"
+    if "observational study" in pts or re.search(r"\bretrospective\b|\bcohort\b|\bchart review\b", title):
+        return "retrospective cohort", "human"
+    if re.search(r"\bpilot\b|\bopen[- ]label\b", title) or pts & {"clinical trial", "clinical trial, phase i",
+                                                                   "clinical trial, phase ii"}:
+        if "single-blind" in text and "crossover" in text:
+            return "single-blind crossover pilot", "human"
+        return "open-label pilot", "human"
+    if "review" in pts or re.search(r"\breview\b", title):
+        return "narrative review", "human"
+    return None, species
+
+
+def guess_conditions(entry: Entry, groups: list[tuple[str, list[str]]]) -> list[str]:
+    """Canonical condition names whose name or alias appears in the title (else the abstract)."""
+    for text in (entry.title or "", entry.abstract or ""):
+        found = []
+        for name, aliases in groups:
+            for term in (name, *aliases):
+                flags = 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I
+                if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags):
+                    found.append(name)
+                    break
+        if found:
+            return found
+    return []
+
+
+def _condition_groups(root: Path) -> list[tuple[str, list[str]]]:
+    try:
+        data = yaml.safe_load((root / SYNONYMS_FILE).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    out = []
+    for entry in (data or {}).get("conditions") or [] if isinstance(data, dict) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            out.append((entry["name"].strip(), [a for a in entry.get("aliases") or [] if isinstance(a, str)]))
+    return out
+
+
+# -- writing stubs ---------------------------------------------------------------------------
+
+
+@dataclass
+class _Known:
+    """What the corpus already has, to skip duplicates (including ones earlier in the same file)."""
+
+    pmids: dict[str, str] = field(default_factory=dict)
+    dois: dict[str, str] = field(default_factory=dict)
+    titles: list[tuple[str, str]] = field(default_factory=list)  # (title key, where)
+    labels: set[str] = field(default_factory=set)
+
+    def add(self, where: str, label: str | None, pmid: str | None, doi: str | None, title: str | None) -> None:
+        if label:
+            self.labels.add(label)
+        if pmid:
+            self.pmids.setdefault(pmid, where)
+        if doi:
+            self.dois.setdefault(normalize_doi(doi), where)
+        if title and len(title_key(title)) >= 12:
+            self.titles.append((title_key(title), where))
+
+    def duplicate(self, entry: Entry) -> str | None:
+        if entry.pmid and entry.pmid in self.pmids:
+            return f"already in {self.pmids[entry.pmid]} (same PMID)"
+        if entry.doi and normalize_doi(entry.doi) in self.dois:
+            return f"already in {self.dois[normalize_doi(entry.doi)]} (same DOI)"
+        if entry.title and len(title_key(entry.title)) >= 12:
+            from rapidfuzz import fuzz
+
+            key = title_key(entry.title)
+            for other, where in self.titles:
+                if fuzz.ratio(key, other) >= TITLE_SIMILARITY:
+                    return f"already in {where} (nearly identical title)"
+        return None
+
+
+def _known(root: Path) -> _Known:
+    known = _Known()
+    for path in sorted((root / STUDIES_DIR).glob("*.yaml")):
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, yaml.YAMLError):
+            continue
+        if not isinstance(data, dict):
+            continue
+
+        def s(key: str) -> str | None:
+            v = data.get(key)
+            return str(v).strip() if isinstance(v, (str, int)) and not isinstance(v, bool) and str(v).strip() else None
+
+        known.add(str(path), s("label"), s("pmid"), s("doi"), s("title"))
+    return known
+
+
+def make_label(entry: Entry, taken: set[str], studies: Path) -> str:
+    if entry.authors:
+        base = surname(entry.authors[0])
+    elif entry.journal:
+        base = entry.journal
+    else:
+        base = " ".join((entry.title or "Untitled").split()[:3]).rstrip(":,.;")
+    base = " ".join(base.split())
+    if entry.year:
+        base = f"{base} {entry.year}"
+
+    def free(label: str) -> bool:
+        return label not in taken and not (studies / f"{slugify(label)}.yaml").exists()
+
+    if free(base) and not any(re.fullmatch(re.escape(base) + r"[a-z]", t) for t in taken):
+        return base
+    for letter in "bcdefghijklmnopqrstuvwxyz":
+        if free(base + letter):
+            return base + letter
+    raise UsageError(f"too many studies labelled '{base}'")
+
+
+def render_stub(entry: Entry, label: str, source: str, conditions: list[str], design: str | None,
+                species: str, cited: bool) -> str:
+    url = (f"https://doi.org/{entry.doi}" if entry.doi
+           else f"https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/" if entry.pmid else None)
+    authors = ", ".join(_flow_item(a) for a in entry.authors)
+    design_value = design or "narrative review"
+    design_note = ("# guessed from the PubMed record: check" if design
+                   else "# TODO could not guess the design: choose one (see corpus/README.md)")
+    lines = [
+        f"# Stub imported from {source} on {date.today().isoformat()}: NOT REVIEWED, not shown to members.",
+        "# To finish it: check every field against the abstract below, write the summary and key findings",
+        "# in our own words, then set reviewed: true and run: ldn-bot corpus validate",
+        f"label: {_yaml_scalar(label)}",
+        f"title: {_yaml_scalar(entry.title)}",
+        f"authors: [{authors}]",
+        f"year: {_yaml_scalar(entry.year)}",
+        f"journal: {_yaml_scalar(entry.journal)}",
+        f"pmid: {_yaml_scalar(entry.pmid) if entry.pmid is None else _quoted(entry.pmid)}",
+        f"doi: {_yaml_scalar(entry.doi)}",
+        f"url: {_yaml_scalar(url)}",
+        f"design: {_yaml_scalar(design_value)}  {design_note}",
+        f"evidence_level: {_yaml_scalar(LEVEL_FOR_DESIGN[design_value])}  # follows the design: check",
+        f"species: {_yaml_scalar(species)}",
+        f"conditions: [{', '.join(_flow_item(c) for c in conditions) if conditions else 'TODO'}]"
+        + ("  # guessed from the title/abstract: check" if conditions else "  # names from corpus/synonyms.yaml"),
+        "n: null",
+        "dose: null",
+        "duration: null",
+        "comparator: null",
+        "summary: >-",
+        "  TODO write 2-4 sentences in our own words from the abstract below (see corpus/README.md).",
+        "key_findings: []",
+        "adverse_events: null",
+        "article_note: null",
+        f"cited_in_article: {'true' if cited else 'false'}",
+        f"verified: {'true' if entry.abstract else 'false'}"
+        + ("" if entry.abstract else "  # no abstract in the export: true once you have read it"),
+        "reviewed: false",
+    ]
+    if entry.abstract:
+        lines += ["", "# Abstract from the export, for reference only: do not copy its sentences."]
+        lines += [f"#   {w}" for w in textwrap.wrap(entry.abstract, 96)]
+    return "\n".join(lines) + "\n"
+
+
+def _flow_item(text: str) -> str:
+    if re.fullmatch(r"[A-Za-z][\w'\u2019 .-]*", text) and yaml.safe_load(f"[{text}]") == [text]:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _quoted(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = False) -> ImportResult:
+    from ldn_bot.retrieval.chunker import CITATION, CitationResolver
+
+    entries = read_entries(path, fmt)
+    studies = root / STUDIES_DIR
+    known = _known(root)
+    groups = _condition_groups(root)
+    documents = []
+    for doc in sorted((root / DOCUMENTS_DIR).glob("*.md")):
+        try:
+            documents.append(doc.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError):
+            pass
+    result = ImportResult(read=len(entries))
+    for entry in entries:
+        if entry.pmid and not re.fullmatch(r"[1-9]\d{0,8}", entry.pmid):
+            result.skipped.append(Skip(entry.describe(), f"malformed PMID '{entry.pmid}' ({path}:{entry.line})"))
+            continue
+        reason = known.duplicate(entry)
+        if reason:
+            result.skipped.append(Skip(entry.describe(), reason))
+            continue
+        label = make_label(entry, known.labels, studies)
+        design, species = guess_design(entry)
+        labels = known.labels | {label}
+        cited = False
+        for text in documents:
+            resolver = CitationResolver(labels)
+            if any(resolver.resolve(m.group("author"), m.group("year"), m.group("suffix")) == label
+                   for m in CITATION.finditer(text)):
+                cited = True
+                break
+        stub_path = studies / f"{slugify(label)}.yaml"
+        text = render_stub(entry, label, path.name, guess_conditions(entry, groups), design, species, cited)
+        problems: list[Problem] = []
+        if _parse_study(stub_path, text, problems) is None:
+            result.skipped.append(Skip(entry.describe(), "could not build a valid record: "
+                                       + "; ".join(p.message for p in problems)))
+            continue
+        if not dry_run:
+            studies.mkdir(parents=True, exist_ok=True)
+            with stub_path.open("x", encoding="utf-8") as f:
+                f.write(text)
+        known.add(str(stub_path), label, entry.pmid, entry.doi, entry.title)
+        result.added.append(Stub(label, stub_path, entry.pmid, entry.doi, text))
+    return result

@@ -84,24 +84,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
 # -- new-study -------------------------------------------------------------------------------
 
 TEMPLATE = """\
-# Study record for {label}. Fill in every TODO from the paper's abstract or PubMed record only;
-# where the record does not say, write null (or [] for a list). Field guide: corpus/README.md.
+# Study record for {label}. Fill in every line marked TODO from the paper's abstract or PubMed
+# record only, and delete its TODO; where the record does not say, write null (or [] for a list).
+# Field guide: corpus/README.md.
 # Then: ldn-bot corpus validate, try it in ldn-bot repl, and /reload in Discord.
 label: {label_yaml}
 title: TODO exact title from the record
 authors: [TODO Surname Initials]         # as in the record, first author first; [] if unknown
 year: {year}
 journal: TODO abbreviated journal name  # e.g. Arthritis Rheum; null if unknown
-pmid: null                              # digits, in quotes: '19453963'; only from the record
-doi: null                               # bare DOI: 10.1002/art.37734; only from the record
+pmid: null                              # TODO digits, in quotes: '19453963'; only from the record
+doi: null                               # TODO bare DOI: 10.1002/art.37734; only from the record
 url: null                               # https://doi.org/<doi>, else https://pubmed.ncbi.nlm.nih.gov/<pmid>/
 # design, one of: {designs}
-design: TODO
+design: narrative review                # TODO choose the design, then delete this TODO
 # evidence_level, one of (strongest first): {levels}
-evidence_level: TODO
+evidence_level: narrative review        # TODO choose the level for the design (corpus/README.md), delete this TODO
 species: human                          # human, mouse, rat, ...
 conditions: [TODO]                      # canonical names from corpus/synonyms.yaml, at least one
-n: null                                 # participants or animals, a whole number; null if not reported
+n: null                                 # TODO participants or animals, a whole number; null if not reported
 dose: null                              # as reported, e.g. 4.5 mg/day oral
 duration: null                          # as reported, e.g. 12 weeks
 comparator: null                        # placebo, active drug, none ...
@@ -116,7 +117,7 @@ adverse_events: null                    # as reported, in our words
 article_note: null                      # where the source article overstates or misstates the study
 cited_in_article: {cited}                 # does a document in corpus/documents cite it?
 verified: true                          # false if you could not read the abstract or record
-reviewed: false                         # set true when complete and checked: only then do members see it
+reviewed: false                         # true when no TODO is left and you checked it: only then do members see it
 """
 
 

@@ -460,7 +460,7 @@ def render_stub(entry: Entry, label: str, source: str, conditions: list[str], de
            else f"https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/" if entry.pmid else None)
     authors = ", ".join(_flow_item(a) for a in entry.authors)
     design_value = design or "narrative review"
-    design_note = ("# guessed from the PubMed record: check" if design
+    design_note = ("# TODO guessed from the PubMed record: check, then delete this TODO" if design
                    else "# TODO could not guess the design: choose one (see corpus/README.md)")
     lines = [
         f"# Stub imported from {source} on {date.today().isoformat()}: NOT REVIEWED, not shown to members.",
@@ -475,11 +475,11 @@ def render_stub(entry: Entry, label: str, source: str, conditions: list[str], de
         f"doi: {_yaml_scalar(entry.doi)}",
         f"url: {_yaml_scalar(url)}",
         f"design: {_yaml_scalar(design_value)}  {design_note}",
-        f"evidence_level: {_yaml_scalar(LEVEL_FOR_DESIGN[design_value])}  # follows the design: check",
-        f"species: {_yaml_scalar(species)}",
+        f"evidence_level: {_yaml_scalar(LEVEL_FOR_DESIGN[design_value])}  # TODO follows the design: check",
+        f"species: {_yaml_scalar(species)}  # TODO check",
         f"conditions: [{', '.join(_flow_item(c) for c in conditions) if conditions else 'TODO'}]"
-        + ("  # guessed from the title/abstract: check" if conditions else "  # names from corpus/synonyms.yaml"),
-        "n: null",
+        + ("  # TODO guessed from the title/abstract: check" if conditions else "  # names from corpus/synonyms.yaml"),
+        "n: null  # TODO from the abstract, if it says",
         "dose: null",
         "duration: null",
         "comparator: null",

@@ -132,7 +132,7 @@ def validate_corpus(root: str | Path) -> Report:
     mine.extend(_check_documents(root, raws))
     if conditions is not None:
         mine.extend(_check_synonyms(root))
-    # A template placeholder ("design: TODO") gets one clear message instead of the loader's.
+    # A field marked TODO gets one clear message instead of the loader's.
     report.problems.extend(p for p in loader_problems if (p.path, p.line) not in placeholder_lines)
     report.problems.extend(mine)
     return report
@@ -179,8 +179,20 @@ def _read_synonyms(root: Path) -> tuple[dict[str, str] | None, dict[str, str]]:
 
 
 def _check_placeholders(raw: RawStudy, placeholder_lines: set[tuple[str, int]]) -> list[Problem]:
+    """TODO in a value, or in the comment on a field's line ("design: open-label pilot  # TODO check"),
+    marks what a template or an imported stub still needs: an error once the record says reviewed: true."""
     out = []
-    todo = [k for k in STUDY_FIELDS if k != "reviewed" and has_placeholder(raw.data.get(k))]
+    lines = raw.text.splitlines()
+
+    def marked(key: str) -> bool:
+        if key not in raw.data:
+            return False
+        if has_placeholder(raw.data.get(key)):
+            return True
+        line = raw.line(key)
+        return line <= len(lines) and lines[line - 1].startswith(key) and has_placeholder(lines[line - 1])
+
+    todo = [k for k in STUDY_FIELDS if k != "reviewed" and marked(k)]
     if raw.data.get("reviewed") is True:
         for key in todo:
             line = raw.line(key)
@@ -190,16 +202,11 @@ def _check_placeholders(raw: RawStudy, placeholder_lines: set[tuple[str, int]]) 
                 hint = f" (one of: {', '.join(DESIGNS)})"
             elif key == "evidence_level":
                 hint = f" (one of: {', '.join(EVIDENCE_LEVELS)})"
-            out.append(Problem(str(raw.path), line, f"field '{key}' still has the {PLACEHOLDER} placeholder: "
-                               f"fill it in{hint}, or set it to null if the record does not say"))
+            elif STUDY_FIELDS[key][1]:
+                hint = " (null if the record does not say)"
+            out.append(Problem(str(raw.path), line, f"field '{key}' still has a {PLACEHOLDER}: fill it in{hint} "
+                               f"and remove the {PLACEHOLDER}, or set 'reviewed: false'"))
     elif raw.data.get("reviewed") is False:
-        for key in ("design", "evidence_level"):
-            if key in todo:
-                line = raw.line(key)
-                placeholder_lines.add((str(raw.path), line))
-                allowed = DESIGNS if key == "design" else EVIDENCE_LEVELS
-                out.append(Problem(str(raw.path), line, f"field '{key}' still has the {PLACEHOLDER} placeholder: "
-                                   f"choose one of: {', '.join(allowed)}"))
         rest = f" ({len(todo)} field{'s' if len(todo) != 1 else ''} still {PLACEHOLDER})" if todo else ""
         out.append(Problem(str(raw.path), raw.line("reviewed"),
                            f"not reviewed yet{rest}: members will not see this study until a curator "

@@ -151,3 +151,15 @@ def test_bad_input_is_a_clear_usage_error(site, capsys, tmp_path):
     code, _, err = run(site, capsys, "corpus", "import", str(broken))
     assert code == 2 and f"{broken}:2:" in err
     assert studies(site) == {p.name for p in (ROOT / "corpus/studies").glob("*.yaml")}
+
+
+def test_stub_marked_reviewed_without_review_is_caught(site, capsys):
+    run(site, capsys, "corpus", "import", str(FIXTURES / "pubmed_sample.nbib"))
+    path = site / "corpus/studies/fixture-2025.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    code, out, _ = run(site, capsys, "corpus", "validate")
+    assert code == 1
+    text = path.read_text(encoding="utf-8").splitlines()
+    for key in ("design", "evidence_level", "summary", "conditions"):
+        line = next(i for i, l in enumerate(text, 1) if l.startswith(f"{key}:"))
+        assert f"{path}:{line}: error: field '{key}' still has a TODO" in out, key

@@ -212,7 +212,7 @@ def test_template_placeholder_in_a_reviewed_record(site, capsys):
     edit(path, "comparator: placebo", "comparator: TODO")
     code, lines, _ = validate(site, capsys)
     assert code == 1
-    assert any(l.startswith(f"{path}:{line_of(path, 'comparator:')}: error: field 'comparator' still has the TODO")
+    assert any(l.startswith(f"{path}:{line_of(path, 'comparator:')}: error: field 'comparator' still has a TODO")
                for l in lines)
 
 

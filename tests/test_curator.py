@@ -1,0 +1,189 @@
+"""The curator's loop, as corpus/README.md describes it: a member's question goes unanswered (logged by
+the REPL, listed by `gaps`), the curator runs `new-study`, fills in the template, `validate` passes and the
+study answers the question at once. Plus `stats` and the refusals of `new-study`."""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from ldn_bot.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))
+    (tmp_path / "bot_config.yaml").write_text(
+        "corpus: corpus\ndisclaimer: Not medical advice.\nlogs:\n  questions: logs/questions.jsonl\n"
+        "  feedback: logs/feedback.jsonl\n", encoding="utf-8")
+    return tmp_path
+
+
+def run(site: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["--config", str(site / "bot_config.yaml"), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+FILLED = {
+    r"^title: .*$": "title: 'Low-dose naltrexone for chronic tinnitus: a fictional pilot study (test record)'",
+    r"^authors: .*$": "authors: [Fixture A, Example B]",
+    r"^journal: .*$": "journal: J Fict Med",
+    r"^design: .*$": "design: open-label pilot",
+    r"^evidence_level: .*$": "evidence_level: pilot study",
+    r"^conditions: .*$": "conditions: [tinnitus]",
+    r"^pmid: .*$": "pmid: null",
+    r"^doi: .*$": "doi: null",
+    r"^n: .*$": "n: 12",
+    r"^dose: .*$": "dose: 4.5 mg nightly",
+    r"^  TODO In a .*$": "  In a fictional open-label pilot study, 12 adults with chronic tinnitus took low-dose naltrexone\n"
+                        "  4.5 mg nightly for 8 weeks. Tinnitus loudness fell in 7 of the 12 adults with chronic tinnitus\n"
+                        "  while they took low-dose naltrexone.",
+    r"^  - TODO .*$": "  - Seven of 12 adults with chronic tinnitus rated their tinnitus quieter after 8 weeks of low-dose naltrexone.",
+    r"^reviewed: .*$": "reviewed: true",
+}
+
+
+def fill_in(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    for pattern, value in FILLED.items():
+        text, n = re.subn(pattern, value, text, count=1, flags=re.M)
+        assert n == 1, pattern
+    path.write_text(text, encoding="utf-8")
+
+
+def ask(site: Path, capsys, question: str) -> dict:
+    code, out, err = run(site, capsys, "ask", "--json", question)
+    assert code == 0, err
+    return json.loads(out)
+
+
+def test_new_study_from_unanswered_question_to_answer(site, capsys):
+    question = "Does LDN help tinnitus?"
+    # 1. A member asks in the REPL; there is no evidence, and the question is logged for the curators.
+    from ldn_bot.config import load_config
+    from ldn_bot.engine import Engine
+    from ldn_bot.repl import run_repl
+
+    engine = Engine(load_config(site / "bot_config.yaml"))
+    out = io.StringIO()
+    run_repl(engine, json_mode=True, stdin=io.StringIO(f"{question}\nDoes LDN help fibromyalgia?\n"), stdout=out)
+    assert [json.loads(l)["status"] for l in out.getvalue().splitlines()] == ["no_evidence", "answered"]
+    logged = [json.loads(l) for l in (site / "logs/questions.jsonl").read_text(encoding="utf-8").splitlines()]
+    assert [(r["question"], r["status"], r["source"]) for r in logged] == [(question, "no_evidence", "repl")]
+
+    # 2. `gaps` puts it on the to-do list.
+    code, out, _ = run(site, capsys, "gaps")
+    assert code == 0 and f"1  {question}  (1 no evidence" in out
+
+    # 3. new-study writes the template in the right place, which does not validate until filled in.
+    code, out, _ = run(site, capsys, "corpus", "new-study", "Fixture 2025")
+    path = site / "corpus/studies/fixture-2025.yaml"
+    assert code == 0 and f"wrote {path}" in out
+    template = path.read_text(encoding="utf-8")
+    assert template.startswith("# Study record for Fixture 2025.") and "label: Fixture 2025\n" in template
+    assert "year: 2025\n" in template and "reviewed: false" in template
+    # Unfinished but unreviewed: a warning, and the bot keeps working without it.
+    code, out, _ = run(site, capsys, "corpus", "validate")
+    assert code == 0 and f"{path}:34: warning: not reviewed yet (11 fields still TODO)" in out
+    assert ask(site, capsys, question)["status"] == "no_evidence"
+    # Marked reviewed too early: every field still marked TODO is an error.
+    path.write_text(template.replace("reviewed: false", "reviewed: true"), encoding="utf-8")
+    code, out, _ = run(site, capsys, "corpus", "validate")
+    assert code == 1
+    assert f"{path}:14: error: field 'design' still has a TODO: fill it in (one of: systematic review," in out
+    assert f"{path}:19: error: field 'n' still has a TODO" in out
+    path.write_text(template, encoding="utf-8")
+
+    # 4. Filled in and marked reviewed: validate passes (the new condition is flagged, not refused) ...
+    fill_in(path)
+    code, out, err = run(site, capsys, "corpus", "validate")
+    assert code == 0, out
+    assert not [l for l in out.splitlines() if ": error: " in l]
+    assert f"{path}:18: warning: new condition 'tinnitus'" in out
+
+    # 5. ... and the very next question finds it: no rebuild, no restart.
+    answer = ask(site, capsys, question)
+    assert answer["status"] == "answered"
+    assert answer["citations"][0]["label"] == "Fixture 2025"
+    assert answer["citations"][0]["design"] == "open-label pilot" and answer["citations"][0]["n"] == 12
+
+
+def test_template_left_half_done_is_caught(site, capsys):
+    run(site, capsys, "corpus", "new-study", "Fixture 2025")
+    path = site / "corpus/studies/fixture-2025.yaml"
+    fill_in(path)
+    text = path.read_text(encoding="utf-8").replace("journal: J Fict Med", "journal: TODO abbreviated journal name")
+    path.write_text(text, encoding="utf-8")
+    code, out, _ = run(site, capsys, "corpus", "validate")
+    assert code == 1 and f"{path}:9: error: field 'journal' still has a TODO" in out
+
+
+def test_new_study_refuses_to_overwrite(site, capsys):
+    path = site / "corpus/studies/younger-2013.yaml"
+    before = path.read_text(encoding="utf-8")
+    code, _, err = run(site, capsys, "corpus", "new-study", "Younger 2013")
+    assert code == 2 and "already exists; refusing to overwrite" in err and "Traceback" not in err
+    assert path.read_text(encoding="utf-8") == before
+    code, _, err = run(site, capsys, "corpus", "new-study", "Donahue 2011")
+    assert code == 2 and "Donahue 2011a, Donahue 2011b" in err and "'Donahue 2011c'" in err
+    assert not (site / "corpus/studies/donahue-2011.yaml").exists()
+
+
+@pytest.mark.parametrize("label", ["Younger", "2013", "  "])
+def test_new_study_needs_author_and_year(site, capsys, label):
+    code, _, err = run(site, capsys, "corpus", "new-study", label)
+    assert code == 2 and "Author Year" in err and "Traceback" not in err
+
+
+def test_new_study_file_name_and_cited_flag(site, capsys):
+    article = site / "corpus/documents/ldn-article.md"
+    with article.open("a", encoding="utf-8") as f:
+        f.write("\nOne more study is cited here (O'Brien-Smith 2021).\n")
+    code, out, _ = run(site, capsys, "corpus", "new-study", "O'Brien-Smith 2021")
+    path = site / "corpus/studies/o-brien-smith-2021.yaml"
+    assert code == 0 and path.exists()
+    text = path.read_text(encoding="utf-8")
+    assert "cited_in_article: true" in text
+    import yaml
+
+    assert yaml.safe_load(text)["label"] == "O'Brien-Smith 2021"
+
+
+def test_stats(site, capsys):
+    code, out, _ = run(site, capsys, "corpus", "stats")
+    assert code == 0
+    n = len(list((ROOT / "corpus/studies").glob("*.yaml")))
+    assert f"studies: {n} ({n} reviewed, 0 not yet reviewed" in out
+    assert re.search(r"^documents: 1$", out, re.M)
+    assert re.search(r"^chunks: \d+ \(\d+ article paragraphs, \d+ study records\)$", out, re.M)
+    assert re.search(r"^index: \d+ chunks, \d+ distinct terms, \d+ tokens", out, re.M)
+    assert re.search(r"^  fibromyalgia +\d+$", out, re.M) and re.search(r"^  case report +\d+$", out, re.M)
+    code, out, _ = run(site, capsys, "corpus", "stats", "--json")
+    data = json.loads(out)
+    assert data["studies"] == n and data["by_design"]["randomized controlled trial"] >= 1
+    assert sum(data["by_design"].values()) == n and data["index"]["terms"] > 100
+
+
+def test_corpus_without_subcommand_shows_help(site, capsys):
+    code, _, err = run(site, capsys, "corpus")
+    assert code == 2 and "validate" in err and "new-study" in err
+
+
+def test_cli_cold_start_does_not_import_curator_dependencies():
+    import subprocess
+    import sys
+
+    code = ("import sys; from ldn_bot.cli import build_parser; build_parser(); "
+            "print(','.join(m for m in ('yaml', 'rapidfuzz', 'ldn_bot.validate', 'ldn_bot.importer', 'ldn_bot.logs') "
+            "if m in sys.modules))")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == ""

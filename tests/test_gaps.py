@@ -1,0 +1,123 @@
+"""`ldn-bot gaps`: the unanswered and 👎 questions, grouped when near-duplicates, with counts."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pytest
+
+from ldn_bot.cli import main
+from ldn_bot.gaps import group_gaps, parse_since
+
+
+def rec(question: str, day: str, **extra) -> dict:
+    return {"time": f"{day}T12:00:00+00:00", "question": question, "status": "no_evidence", "labels": [],
+            "source": "discord", **extra}
+
+
+LOG = [
+    rec("Does LDN help tinnitus?", "2025-01-03"),
+    rec("does ldn help with tinnitus", "2025-02-10"),
+    rec("Can low-dose naltrexone treat tinnitus?", "2025-03-01"),
+    rec("Does LDN help tinnitus?", "2025-03-02", source="repl"),
+    rec("Does LDN help eczema?", "2024-12-01"),
+    rec("LDN for eczema", "2025-03-05"),
+    rec("Is LDN safe in pregnancy?", "2024-06-01"),
+    rec("What's the capital of Australia?", "2025-03-06", status="answered"),  # answered: not a gap
+]
+FEEDBACK = [
+    rec("What dose of LDN for Hashimoto's?", "2025-03-03", status="answered", feedback="down", labels=["Toljan 2018"]),
+    rec("LDN dose for hashimotos", "2025-03-04", status="answered", feedback="down", labels=["Toljan 2018"]),
+    rec("Does LDN help fibromyalgia?", "2025-03-04", status="answered", feedback="up", labels=["Younger 2013"]),
+]
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    (tmp_path / "bot_config.yaml").write_text(
+        f"corpus: {Path(__file__).resolve().parent.parent / 'corpus'}\ndisclaimer: Not medical advice.\n"
+        "logs:\n  questions: logs/questions.jsonl\n  feedback: logs/feedback.jsonl\n", encoding="utf-8")
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "questions.jsonl").write_text("".join(json.dumps(r) + "\n" for r in LOG) + "{torn line\n", encoding="utf-8")
+    (logs / "feedback.jsonl").write_text("".join(json.dumps(r) + "\n" for r in FEEDBACK), encoding="utf-8")
+    return tmp_path
+
+
+def gaps(site: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["--config", str(site / "bot_config.yaml"), "gaps", *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_groups_near_duplicates_with_counts_most_frequent_first(site, capsys):
+    code, out, _ = gaps(site, capsys, "--json")
+    assert code == 0
+    groups = json.loads(out)
+    assert [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups] == [(4, 4, 0), (2, 2, 0), (2, 0, 2), (1, 1, 0)]
+    tinnitus, eczema, hashimoto, pregnancy = groups
+    assert tinnitus["question"] == "Does LDN help tinnitus?"  # the commonest wording represents the group
+    assert set(tinnitus["variants"]) == {"Does LDN help tinnitus?", "does ldn help with tinnitus",
+                                         "Can low-dose naltrexone treat tinnitus?"}
+    assert tinnitus["first"].startswith("2025-01-03") and tinnitus["last"].startswith("2025-03-02")
+    assert set(eczema["variants"]) == {"Does LDN help eczema?", "LDN for eczema"}
+    assert hashimoto["cited_in_thumbs_down"] == ["Toljan 2018"]
+    assert pregnancy["question"] == "Is LDN safe in pregnancy?"
+    assert "capital of Australia" not in out and "fibromyalgia" not in out  # answered, or 👍
+
+
+def test_text_output(site, capsys):
+    code, out, _ = gaps(site, capsys)
+    assert code == 0
+    lines = out.splitlines()
+    assert "9 unanswered or 👎 questions, in 4 groups" in lines[0]
+    assert lines[2].startswith("4  Does LDN help tinnitus?  (4 no evidence, last 2025-03-02)")
+    assert any("also: does ldn help with tinnitus" in l for l in lines)
+    assert any("2 👎" in l for l in lines) and any("👎 answers cited: Toljan 2018" in l for l in lines)
+
+
+def test_since_keeps_only_later_questions(site, capsys):
+    code, out, _ = gaps(site, capsys, "--since", "2025-03-01", "--json")
+    groups = json.loads(out)
+    counts = {frozenset(g["variants"]): g["count"] for g in groups}
+    assert counts == {
+        frozenset({"Can low-dose naltrexone treat tinnitus?", "Does LDN help tinnitus?"}): 2,
+        frozenset({"What dose of LDN for Hashimoto's?", "LDN dose for hashimotos"}): 2,
+        frozenset({"LDN for eczema"}): 1,
+    }
+    assert not any(g["question"] == "Is LDN safe in pregnancy?" for g in groups)
+    code, out, _ = gaps(site, capsys, "--since", "2030-01-01")
+    assert code == 0 and out.startswith("No unanswered questions or 👎 feedback since 2030-01-01")
+
+
+def test_since_accepts_spans_and_rejects_nonsense(site, capsys):
+    now = datetime(2025, 3, 10, tzinfo=timezone.utc)
+    assert parse_since("7d", now) == datetime(2025, 3, 3, tzinfo=timezone.utc)
+    assert parse_since("2w", now) == datetime(2025, 2, 24, tzinfo=timezone.utc)
+    assert parse_since("2025-03-01") == datetime(2025, 3, 1, tzinfo=timezone.utc)
+    code, _, err = gaps(site, capsys, "--since", "last tuesday")
+    assert code == 2 and "is not a date" in err and "Traceback" not in err
+
+
+def test_limit_and_explicit_log(site, capsys):
+    code, out, _ = gaps(site, capsys, "--limit", "1", "--log", str(site / "logs/questions.jsonl"))
+    assert code == 0 and "Does LDN help tinnitus?" in out and "Hashimoto" not in out
+    assert "... and 2 more groups" in out
+    code, _, err = gaps(site, capsys, "--log", str(site / "nope.jsonl"))
+    assert code == 2 and "log file not found" in err
+
+
+def test_no_logs_yet(tmp_path, capsys):
+    (tmp_path / "bot_config.yaml").write_text("disclaimer: x\n", encoding="utf-8")
+    code = main(["--config", str(tmp_path / "bot_config.yaml"), "gaps"])
+    out, _ = capsys.readouterr()
+    assert code == 0 and out.startswith("No unanswered questions or 👎 feedback")
+
+
+def test_different_topics_stay_apart():
+    groups = group_gaps([rec(q, "2025-01-01") for q in
+                         ("Does LDN help tinnitus?", "Does LDN help eczema?", "Does LDN help psoriasis?",
+                          "Does LDN help pancreatic cancer?", "Does LDN help lung cancer?")])
+    assert len(groups) == 5

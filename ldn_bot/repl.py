@@ -57,6 +57,10 @@ class ReplSession:
             return self._meta(f"Unknown command ':{cmd}'. Type :help for the commands.")
         answer = self.engine.answer(text, self.conversation)
         self.last = answer
+        from ldn_bot.logs import log_unanswered
+
+        config = self.engine.config
+        log_unanswered(config.resolve(config.logs.questions), answer, source="repl")  # for `ldn-bot gaps`
         return render_json(answer) if self.json_mode else render_text(answer)
 
     def _meta(self, message: str) -> str:

@@ -86,3 +86,34 @@ def test_top_k_is_sorted_with_ties_by_index():
     assert idx.tolist() == [1, 3, 2] and val.tolist() == [3.0, 3.0, 2.0]
     assert top_k(s, 10)[0].tolist() == [1, 3, 2, 5, 0, 4]
     assert top_k(s, 0)[0].tolist() == []
+
+
+def test_fuzzy_vocab_gives_extract_ones_answers():
+    from rapidfuzz import fuzz, process
+
+    from ldn_bot.retrieval.index import FuzzyVocab
+
+    rng = random.Random(7)
+    letters = "abcdefghijklmnopqrstuvwxyz"
+    vocab = list(dict.fromkeys("".join(rng.choice(letters[:8]) for _ in range(rng.randint(4, 12))) for _ in range(5000)))
+    fuzzy = FuzzyVocab(vocab)
+
+    def mutate(w: str) -> str:
+        w = list(w)
+        for _ in range(rng.randint(1, 3)):
+            i = rng.randrange(len(w))
+            op = rng.randrange(3)
+            if op == 0:
+                w.insert(i, rng.choice(letters[:8]))
+            elif op == 1 and len(w) > 2:
+                del w[i]
+            else:
+                w[i] = rng.choice(letters[:8])
+        return "".join(w)
+
+    words = [mutate(rng.choice(vocab)) for _ in range(400)] + ["aaaa", "abab", "hhhhhhhh", "zzzz", "abcdefgh"]
+    for cutoff in (70, 84, 95):
+        for w in words:
+            want = process.extractOne(w, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+            got = fuzzy.best(w, cutoff)
+            assert (want and (want[0], want[2])) == (got and (got[0], got[2])), (w, cutoff)

@@ -240,3 +240,47 @@ class TermStats:
     def idf(self, term: str) -> float:
         # An unseen term is as informative as the rarest possible one.
         return lucene_idf(self.n_docs, self.df.get(term, 0))
+
+
+class FuzzyVocab:
+    """`best(word, cutoff)` = rapidfuzz `process.extractOne(word, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)`,
+    without scanning the whole vocabulary.
+
+    fuzz.ratio is 200·LCS/(la+lb). Along an LCS, every pair of consecutive matches that is adjacent in both
+    words is a shared bigram, and each unmatched character breaks at most one such pair, so the words share at
+    least 3·LCS − 1 − la − lb bigrams (as multisets) ≥ (1.5·r − 1)(la + lb) − 1 for ratio ≥ 100·r. Only words
+    passing that bound are scored, in vocabulary order, so the answer (ties included) is extractOne's.
+    """
+
+    def __init__(self, vocab: Sequence[str]) -> None:
+        self.vocab = list(vocab)
+        self._lengths = np.fromiter((len(w) for w in self.vocab), dtype=np.int32, count=len(self.vocab))
+        postings: dict[str, array] = {}
+        for i, w in enumerate(self.vocab):
+            for j in range(len(w) - 1):
+                g = w[j:j + 2]
+                p = postings.get(g)
+                if p is None:
+                    p = postings[g] = array("i")
+                p.append(i)  # a bigram twice in a word is posted twice: multiset counts
+        self._postings = {g: np.frombuffer(p, dtype=np.int32) for g, p in postings.items()}
+
+    def best(self, word: str, cutoff: float):
+        from rapidfuzz import fuzz, process
+
+        r = cutoff / 100.0
+        if 1.5 * r - 1 <= 0 or len(self.vocab) < 2000:
+            return process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
+        need = (1.5 * r - 1) * (len(word) + self._lengths) - 1 - 1e-9
+        # Summing whole posting lists over-counts a bigram repeated in a vocabulary word but not in `word`:
+        # that only lets more candidates through to exact scoring, never fewer.
+        lists = [p for g in {word[j:j + 2] for j in range(len(word) - 1)} if (p := self._postings.get(g)) is not None]
+        if not lists:
+            return None if need.min() > 0 else process.extractOne(word, self.vocab, scorer=fuzz.ratio,
+                                                                    score_cutoff=cutoff)
+        shared = np.bincount(np.concatenate(lists), minlength=len(self.vocab))
+        ids = np.flatnonzero(shared >= need)
+        if not len(ids):
+            return None
+        hit = process.extractOne(word, [self.vocab[i] for i in ids.tolist()], scorer=fuzz.ratio, score_cutoff=cutoff)
+        return None if hit is None else (hit[0], hit[1], int(ids[hit[2]]))

@@ -15,7 +15,7 @@ from wordfreq import zipf_frequency
 
 from ldn_bot.models import SynonymGroup
 from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
-from ldn_bot.retrieval.index import TermStats
+from ldn_bot.retrieval.index import FuzzyVocab, TermStats
 
 MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another word
 
@@ -99,6 +99,7 @@ class QueryParser:
         # Longest phrases first, so "primary progressive multiple sclerosis" wins over "multiple sclerosis".
         self._phrases.sort(key=lambda p: -len(p[0]))
         self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
+        self._fuzzy = FuzzyVocab(self._vocab)  # same answers as extractOne over _vocab, scoring only plausible words
         self._known = set(vocab)
 
     def _stems(self, ws: Iterable[str]) -> tuple[str, ...]:
@@ -109,7 +110,7 @@ class QueryParser:
                 or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df
                 or zipf_frequency(word, "en") >= COMMON_ZIPF):
             return word
-        match = process.extractOne(word, self._vocab, scorer=fuzz.ratio, score_cutoff=self.cutoff)
+        match = self._fuzzy.best(word, self.cutoff)
         return match[0] if match else word
 
     def parse(self, question: str) -> Query:

@@ -1,0 +1,117 @@
+"""BEIR loader and metrics, and quick smoke runs of both benchmarks (so they never rot)."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ldn_bot.cli import main
+from ldn_bot.errors import UsageError
+from ldn_bot.retrieval.beir import load_beir, ndcg_at, recall_at
+
+DOCS = [
+    ("d1", "Naltrexone in fibromyalgia", "Low-dose naltrexone reduced pain in women with fibromyalgia."),
+    ("d2", "Crohn's disease", "Naltrexone induced remission in Crohn's disease in a pilot trial."),
+    ("d3", "Multiple sclerosis", "Quality of life in multiple sclerosis patients taking naltrexone."),
+    ("d4", "Statins and the heart", "Statins lower cholesterol and cardiovascular events."),
+    ("d5", "Vitamin D", "Vitamin D supplements and bone fractures in older adults."),
+]
+QUERIES = [("q1", "naltrexone fibromyalgia pain"), ("q2", "crohn remission"), ("q3", "statins cholesterol"),
+           ("q4", "an unjudged query")]
+QRELS = {"test": [("q1", "d1", 1), ("q2", "d2", 2), ("q3", "d4", 1)], "train": [("q3", "d4", 1)]}
+
+
+def make_beir(root: Path, gz: bool = True) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    lines = "".join(json.dumps({"_id": i, "title": t, "text": x}) + "\n" for i, t, x in DOCS)
+    if gz:
+        with gzip.open(root / "corpus.jsonl.gz", "wt", encoding="utf-8") as f:
+            f.write(lines + "\n")
+    else:
+        (root / "corpus.jsonl").write_text(lines, encoding="utf-8")
+    (root / "queries.jsonl").write_text("".join(json.dumps({"_id": q, "text": t}) + "\n" for q, t in QUERIES),
+                                        encoding="utf-8")
+    (root / "qrels").mkdir(exist_ok=True)
+    for split, rows in QRELS.items():
+        (root / "qrels" / f"{split}.tsv").write_text(
+            "query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t{s}\n" for q, d, s in rows), encoding="utf-8")
+    return root
+
+
+@pytest.mark.parametrize("gz", [True, False])
+def test_beir_loader_reads_corpus_queries_and_qrels(tmp_path, gz):
+    ds = load_beir(make_beir(tmp_path / "tiny", gz), "test")
+    assert [d.id for d in ds.docs] == ["d1", "d2", "d3", "d4", "d5"]
+    assert ds.docs[1].title == "Crohn's disease"
+    assert list(ds.queries) == ["q1", "q2", "q3"]  # only judged queries
+    assert ds.qrels["q2"] == {"d2": 2}
+    assert list(load_beir(tmp_path / "tiny", "train").queries) == ["q3"]
+
+
+def test_beir_loader_errors_are_usage_errors(tmp_path):
+    with pytest.raises(UsageError, match="not found"):
+        load_beir(tmp_path / "nope")
+    root = make_beir(tmp_path / "tiny")
+    with pytest.raises(UsageError, match="no qrels for split 'dev'"):
+        load_beir(root, "dev")
+    (root / "queries.jsonl").write_text("{not json\n", encoding="utf-8")
+    with pytest.raises(UsageError, match=r"queries.jsonl:1: malformed JSON"):
+        load_beir(root)
+
+
+def test_metrics():
+    rel = {"a": 2, "b": 1}
+    assert ndcg_at(["a", "b", "c"], rel) == pytest.approx(1.0)
+    assert ndcg_at(["c", "a"], rel) == pytest.approx((2 / math.log2(3)) / (2 + 1 / math.log2(3)))
+    assert ndcg_at([], rel) == 0.0 and ndcg_at(["a"], {}) == 0.0
+    assert recall_at(["a", "x"], rel, 100) == 0.5 and recall_at(["x", "a"], rel, 1) == 0.0
+
+
+def test_bench_scifact_smoke_with_peers(tmp_path, capsys):
+    data = make_beir(tmp_path / "tiny")
+    assert main(["bench", "scifact", "--data", str(data), "--json", "--backend", "bm25s"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert set(one) == {"ndcg@10", "recall@100", "qps", "build_s", "peak_rss_mb", "docs", "queries", "backend"}
+    assert one["docs"] == 5 and one["queries"] == 3 and one["backend"] == "bm25s" and one["ndcg@10"] > 0.9
+    assert main(["bench", "scifact", "--data", str(data), "--peers", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert len(rows) == 5 and {r["backend"] for r in rows} == {"rank-bm25", "bm25s"}
+    assert all(0 <= r["ndcg@10"] <= 1 and r["queries"] == 3 for r in rows)
+    assert main(["bench", "scifact", "--data", str(data), "--peers"]) == 0
+    assert "bm25s (Snowball, en stopwords)" in capsys.readouterr().out
+
+
+SCIFACT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "scifact"
+
+
+@pytest.mark.skipif(not SCIFACT.exists(), reason="SciFact dataset not available")
+def test_bench_scifact_smoke_on_the_real_dataset(capsys):
+    assert main(["bench", "scifact", "--limit", "10", "--json", "--backend", "bm25s"]) == 0
+    r = json.loads(capsys.readouterr().out)
+    assert r["docs"] == 5183 and r["queries"] == 10 and r["ndcg@10"] > 0.4
+
+
+def test_bench_latency_smoke(tmp_path, capsys):
+    data = make_beir(tmp_path / "tiny")
+    assert main(["bench", "latency", "--chunks", "200", "--queries", "5", "--data", str(data),
+                 "--no-cold-start", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    bundled, big = out["runs"]
+    assert bundled["corpus"] == "bundled" and bundled["chunks"] > 40 and bundled["questions"] >= 5
+    assert big["chunks"] == 200 and big["backend"] == "bm25s"
+    for r in (bundled, big):
+        assert 0 < r["p50_ms"] <= r["p99_ms"] and r["build_s"] > 0 and r["load_s"] > 0 and r["peak_rss_mb"] > 0
+    assert main(["bench", "latency", "--chunks", "--queries", "3", "--no-cold-start"]) == 0
+    assert "p50 ms" in capsys.readouterr().out
+
+
+def test_bench_import_is_light():
+    code = "import sys, ldn_bot.bench; print(sorted(m for m in ('numpy', 'bm25s', 'rank_bm25') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"

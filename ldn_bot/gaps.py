@@ -91,26 +91,47 @@ def content_words(question: str) -> str:
     return " ".join(kept) if kept else " ".join(words)
 
 
+def vote(record: dict[str, Any]) -> str | None:
+    """"up"/"down" for a feedback record ("feedback" or "vote" field), None for a logged question."""
+    value = record.get("feedback", record.get("vote"))
+    return value if isinstance(value, str) else None
+
+
+def _is_feedback(record: dict[str, Any]) -> bool:
+    return "feedback" in record or "vote" in record
+
+
 def gap_records(records: Iterable[dict[str, Any]], since: datetime | None = None) -> list[dict[str, Any]]:
-    """The records that show a gap: no-evidence answers and 👎 feedback, from `since` on."""
-    out = []
+    """The records that show a gap: no-evidence answers and 👎 feedback, from `since` on.
+
+    A 👎 on an answer that was itself logged as no-evidence is the same question asked once: it is
+    counted once, as a 👎 (matched by question and the time it was answered)."""
+    out: list[dict[str, Any]] = []
     seen: set[tuple] = set()
+    asked: dict[tuple[str, str], dict[str, Any]] = {}
     for rec in records:
         question = rec.get("question")
         if not isinstance(question, str) or not question.strip():
             continue
-        down = rec.get("feedback") == "down"
-        unanswered = rec.get("status") == "no_evidence" and "feedback" not in rec
+        down = _is_feedback(rec) and vote(rec) == "down"
+        unanswered = rec.get("status") == "no_evidence" and not _is_feedback(rec)
         if not (down or unanswered):
             continue
         if since is not None:
             when = _time(rec)
             if when is None or when < since:
                 continue
-        key = (question, rec.get("time"), rec.get("feedback"), rec.get("source"), rec.get("user_id"))
+        key = (question, rec.get("time"), vote(rec), rec.get("source"), rec.get("user_id"))
         if key in seen:  # the same record read from two logs
             continue
         seen.add(key)
+        rec = dict(rec, _down=down)
+        if unanswered and isinstance(rec.get("time"), str):
+            asked[(question, rec["time"])] = rec
+        answered = rec.get("answered")
+        if down and isinstance(answered, str) and (question, answered) in asked:
+            asked[(question, answered)]["_down"] = True
+            continue
         out.append(rec)
     return out
 
@@ -137,13 +158,13 @@ def group_gaps(records: list[dict[str, Any]], similarity: float = SIMILARITY) ->
             groups.append((key, target))
         for rec in by_wording[wording]:
             target.count += 1
-            if rec.get("feedback") == "down":
+            if rec.get("status") == "no_evidence":
+                target.unanswered += 1
+            if rec.get("_down"):
                 target.downvoted += 1
                 for label in rec.get("labels") or []:
                     if isinstance(label, str):
                         target.labels[label] = target.labels.get(label, 0) + 1
-            else:
-                target.unanswered += 1
             t = rec.get("time") if isinstance(rec.get("time"), str) else ""
             if t and (not target.first or t < target.first):
                 target.first = t

@@ -121,3 +121,19 @@ def test_different_topics_stay_apart():
                          ("Does LDN help tinnitus?", "Does LDN help eczema?", "Does LDN help psoriasis?",
                           "Does LDN help pancreatic cancer?", "Does LDN help lung cancer?")])
     assert len(groups) == 5
+
+
+def test_discord_vote_records_and_a_thumbs_down_on_a_no_evidence_answer_count_once(tmp_path, capsys):
+    questions = tmp_path / "questions.jsonl"
+    feedback = tmp_path / "feedback.jsonl"
+    asked = rec("Does LDN help tinnitus?", "2025-03-01")
+    questions.write_text(json.dumps(asked) + "\n" + json.dumps(rec("ldn for tinnitus", "2025-03-02")) + "\n",
+                         encoding="utf-8")
+    # As the Discord bot writes them: the answer's record, its time moved to "answered", plus the vote.
+    down = {**asked, "answered": asked["time"], "time": "2025-03-01T12:05:00+00:00", "vote": "down", "answer_key": "ab"}
+    up = {**rec("Does LDN help fibromyalgia?", "2025-03-01", status="answered"), "vote": "up"}
+    feedback.write_text(json.dumps(down) + "\n" + json.dumps(up) + "\n", encoding="utf-8")
+    code = main(["gaps", "--json", "--log", str(questions), "--log", str(feedback)])
+    groups = json.loads(capsys.readouterr().out)
+    assert code == 0
+    assert [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups] == [(2, 2, 1)]

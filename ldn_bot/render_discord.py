@@ -1,0 +1,410 @@
+"""Answer -> Discord embed, within every Discord limit.
+
+Long content is cut at a sentence or word end with "…", never rejected by Discord. The disclaimer is the
+embed footer and is never cut (unless it alone exceeds the footer limit). Text shown back from a member is
+escaped (markdown and mentions); corpus text is escaped too, so a stray `*` or `_` never garbles an answer.
+Every message the bot sends uses ``NO_PINGS``.
+
+Lengths are measured in UTF-16 code units, which is never less than the number of code points, so an
+embed that fits here fits Discord however it counts.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Iterable
+
+import discord
+
+from ldn_bot.models import Answer, Citation, Study
+from ldn_bot.render import lead_text
+
+MESSAGE_LIMIT = 2000
+TITLE_LIMIT = 256
+DESCRIPTION_LIMIT = 4096
+FIELD_NAME_LIMIT = 256
+FIELD_VALUE_LIMIT = 1024
+FIELD_COUNT_LIMIT = 25
+FOOTER_LIMIT = 2048
+TOTAL_LIMIT = 6000
+THREAD_NAME_LIMIT = 100
+CHOICE_LIMIT = 100  # autocomplete choice name and value
+
+ELLIPSIS = "\u2026"
+NO_PINGS = discord.AllowedMentions.none()
+
+COLOURS = {
+    "answered": discord.Colour(0x2E8B57),
+    "no_evidence": discord.Colour(0x808B96),
+    "safety": discord.Colour(0xC0392B),
+    "chitchat": discord.Colour(0x5865F2),
+}
+
+
+def ulen(text: str) -> int:
+    """Length in UTF-16 code units (what the strictest counter of Discord's limits would see)."""
+    if text.isascii() or max(text) < "\U00010000":
+        return len(text)
+    return len(text.encode("utf-16-le")) // 2
+
+
+def _prefix_within(text: str, units: int) -> str:
+    """The longest prefix of text whose ulen is at most units."""
+    if ulen(text) <= units:
+        return text
+    if units <= 0:
+        return ""
+    if text.isascii() or max(text) < "\U00010000":
+        return text[:units]
+    total = 0
+    for i, ch in enumerate(text):
+        total += 2 if ord(ch) > 0xFFFF else 1
+        if total > units:
+            return text[:i]
+    return text
+
+
+_SENTENCE_END = re.compile(r"[.!?\u2026][\"')\]\u201d\u2019]*(?=\s)")
+
+
+def cut(text: str, limit: int) -> str:
+    """Text within limit: cut at the last sentence end (or else word end) that fits, then "…"."""
+    if ulen(text) <= limit:
+        return text
+    if limit <= 0:
+        return ""
+    if limit == 1:
+        return ELLIPSIS
+    room = _prefix_within(text, limit - 1)
+    # A sentence end in the second half of the room keeps the answer readable; else a word end.
+    ends = [m.end() for m in _SENTENCE_END.finditer(room + " ") if m.end() >= len(room) // 2]
+    if ends and ends[-1] <= len(room):
+        head = room[: ends[-1]]
+    else:
+        space = max(room.rfind(" "), room.rfind("\n"))
+        head = room[:space] if space >= len(room) // 2 else room
+    head = head.rstrip()
+    # Never leave a dangling escape backslash or half of an escaped mention.
+    while head.endswith("\\") and (len(head) - len(head.rstrip("\\"))) % 2 == 1:
+        head = head[:-1].rstrip()
+    head = head.rstrip("\u200b")
+    return head + ELLIPSIS
+
+
+_MARKDOWN = re.compile(r"([\\*_~|`>#\[\]<])")
+_LIST_START = re.compile(r"(?m)^(\s*)([-+])(?=\s)")
+_NUMBERED = re.compile(r"(?m)^(\s*)(\d+)\.(?=\s)")
+_MENTION = re.compile(r"@(everyone|here|[!&]?[0-9]{15,21})")
+
+
+def escape(text: str) -> str:
+    """Text shown as-is: markdown characters and mentions neutralised (a zero-width space after '@')."""
+    text = _MENTION.sub("@\u200b\\1", text)
+    text = _MARKDOWN.sub(r"\\\1", text)
+    text = _LIST_START.sub(r"\1\\\2", text)
+    return _NUMBERED.sub(r"\1\2\\.", text)
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def user_text(text: str, limit: int) -> str:
+    """A member's text shown back: one line, escaped, within limit."""
+    return cut(escape(one_line(text)), limit)
+
+
+def plain_name(text: str, limit: int) -> str:
+    """Text for places without markdown (thread names, autocomplete choices): one line, no mention syntax."""
+    text = one_line(_MENTION.sub("@\u200b\\1", text.replace("\u0000", "")))
+    return cut(text, limit) or "question"
+
+
+def safe_url(url: str | None) -> str | None:
+    if not url or not re.match(r"https?://[^\s<>]+$", url) or len(url) > 512:
+        return None
+    return url.replace("(", "%28").replace(")", "%29")
+
+
+def link(text: str, url: str | None, limit: int) -> str:
+    """A masked link "[text](url)" within limit; plain escaped text without a usable url."""
+    url = safe_url(url)
+    if url is None:
+        return cut(escape(one_line(text)), limit)
+    room = limit - ulen(url) - 4
+    if room < 12:
+        return cut(escape(one_line(text)), limit)
+    return f"[{cut(escape(one_line(text)), room)}]({url})"
+
+
+# -- a generic embed that always fits ---------------------------------------------------------------------
+
+
+@dataclass
+class EmbedSpec:
+    title: str = ""
+    description: str = ""
+    fields: list[tuple[str, str]] = field(default_factory=list)
+    footer: str = ""
+    url: str | None = None
+    colour: discord.Colour | None = None
+    overflow_note: str = "{n} more not shown"
+
+    def build(self) -> discord.Embed:
+        return build_embed(self)
+
+
+def fit(spec: EmbedSpec) -> EmbedSpec:
+    """A copy of spec within every embed limit. Footer (the disclaimer) is kept whole whenever possible."""
+    title = cut(one_line(spec.title), TITLE_LIMIT)
+    footer = cut(spec.footer.strip(), FOOTER_LIMIT)
+    description = cut(spec.description.strip(), DESCRIPTION_LIMIT)
+    fields = [(cut(one_line(n), FIELD_NAME_LIMIT) or "\u200b", cut(v.strip(), FIELD_VALUE_LIMIT) or "\u200b")
+              for n, v in spec.fields]
+    dropped = 0
+    if len(fields) > FIELD_COUNT_LIMIT:
+        dropped = len(fields) - (FIELD_COUNT_LIMIT - 1)
+        fields = fields[: FIELD_COUNT_LIMIT - 1]
+
+    def note() -> str:
+        return spec.overflow_note.format(n=dropped) if dropped else ""
+
+    def total() -> int:
+        extra = ulen(note()) + 2 if dropped else 0
+        return (ulen(title) + ulen(description) + ulen(footer) + extra
+                + sum(ulen(n) + ulen(v) for n, v in fields))
+
+    # Shrink the longest field values first (the passages), then the description, in stages, so the lead
+    # and the sources keep a fair share; only then drop fields from the end.
+    for in_description, floor in ((False, 300), (True, 1500), (False, 120), (True, 400), (False, 40), (True, 40)):
+        while total() > TOTAL_LIMIT:
+            over = total() - TOTAL_LIMIT
+            if in_description:
+                size, which = ulen(description), -1
+            else:
+                size, which = max(((ulen(v), i) for i, (_, v) in enumerate(fields)), default=(0, -1))
+            if size <= floor:
+                break
+            target = max(floor, size - over)
+            if which == -1:
+                description = cut(description, target)
+            else:
+                name, value = fields[which]
+                fields[which] = (name, cut(value, target))
+    while total() > TOTAL_LIMIT and fields:
+        fields.pop()
+        dropped += 1
+    if total() > TOTAL_LIMIT:
+        # Only a title, a short description and the footer are left: cut the title, then the rest.
+        title = cut(title, max(20, ulen(title) - (total() - TOTAL_LIMIT)))
+        if total() > TOTAL_LIMIT:
+            description = cut(description, max(0, ulen(description) - (total() - TOTAL_LIMIT)))
+        if total() > TOTAL_LIMIT:
+            footer = cut(footer, max(1, ulen(footer) - (total() - TOTAL_LIMIT)))
+    if dropped:
+        description = (description + "\n\n" if description else "") + note()
+        description = cut(description, DESCRIPTION_LIMIT)
+    return EmbedSpec(title, description, fields, footer, spec.url, spec.colour, spec.overflow_note)
+
+
+def build_embed(spec: EmbedSpec) -> discord.Embed:
+    spec = fit(spec)
+    embed = discord.Embed(title=spec.title or None, description=spec.description or None,
+                          url=safe_url(spec.url) if spec.title else None, colour=spec.colour)
+    for name, value in spec.fields:
+        embed.add_field(name=name, value=value, inline=False)
+    if spec.footer:
+        embed.set_footer(text=spec.footer)
+    return embed
+
+
+def embed_problems(embed: discord.Embed | dict) -> list[str]:
+    """Every Discord embed limit the embed breaks (empty when it is valid); used by tests and as a guard."""
+    data = embed.to_dict() if isinstance(embed, discord.Embed) else embed
+    problems = []
+    title = data.get("title") or ""
+    desc = data.get("description") or ""
+    footer = (data.get("footer") or {}).get("text") or ""
+    author = (data.get("author") or {}).get("name") or ""
+    fields = data.get("fields") or []
+    if ulen(title) > TITLE_LIMIT:
+        problems.append(f"title {ulen(title)} > {TITLE_LIMIT}")
+    if ulen(desc) > DESCRIPTION_LIMIT:
+        problems.append(f"description {ulen(desc)} > {DESCRIPTION_LIMIT}")
+    if ulen(footer) > FOOTER_LIMIT:
+        problems.append(f"footer {ulen(footer)} > {FOOTER_LIMIT}")
+    if len(fields) > FIELD_COUNT_LIMIT:
+        problems.append(f"{len(fields)} fields > {FIELD_COUNT_LIMIT}")
+    total = ulen(title) + ulen(desc) + ulen(footer) + ulen(author)
+    for f in fields:
+        name, value = f.get("name") or "", f.get("value") or ""
+        if not name.strip() and name != "\u200b":
+            problems.append("empty field name")
+        if not value.strip() and value != "\u200b":
+            problems.append("empty field value")
+        if ulen(name) > FIELD_NAME_LIMIT:
+            problems.append(f"field name {ulen(name)} > {FIELD_NAME_LIMIT}")
+        if ulen(value) > FIELD_VALUE_LIMIT:
+            problems.append(f"field value {ulen(value)} > {FIELD_VALUE_LIMIT}")
+        total += ulen(name) + ulen(value)
+    if total > TOTAL_LIMIT:
+        problems.append(f"total {total} > {TOTAL_LIMIT}")
+    return problems
+
+
+# -- answers ----------------------------------------------------------------------------------------------
+
+
+def citation_field(c: Citation) -> tuple[str, str]:
+    """One cited source: "[n] label" and design line, linked title, quoted passage, where it was quoted from."""
+    name = f"[{c.number}] {c.label}"
+    head = escape(c.design_line)
+    if c.title:
+        head += " \u00b7 " + link(c.title, c.url, 400)
+    elif safe_url(c.url):
+        head += f" \u00b7 [link]({safe_url(c.url)})"
+    tail = []
+    if c.via:
+        tail.append(f"*as described in the {escape(c.via.lower())}*")
+    if c.note:
+        tail.append("Note: " + escape(one_line(c.note)))
+    tail_text = cut("\n".join(tail), 300) if tail else ""
+    room = FIELD_VALUE_LIMIT - ulen(head) - ulen(tail_text) - 8
+    passage = "> \u201c" + cut(escape(one_line(c.passage)), max(room, 40)) + "\u201d"
+    value = "\n".join(p for p in (head, passage, tail_text) if p)
+    return escape(name), value
+
+
+def _blocks(answer: Answer) -> list[str]:
+    """The description, in the order render_text uses: notices, message, lead, verdict, corrections."""
+    blocks = [escape(n) for n in answer.notices]
+    if answer.message:
+        blocks.append(escape(answer.message))
+    if answer.overview:
+        topic = answer.overview_topic
+        lines = [f"**Studies on {escape(topic)}, strongest design first:**" if topic else "**Studies:**"]
+        lines += [f"[{o.citation}] {escape(o.label)} \u2014 {escape(o.design_line)}" for o in answer.overview]
+        blocks.append("\n".join(lines))
+    if answer.lead:
+        blocks.append(escape(lead_text(answer)))
+    if answer.verdict:
+        blocks.append(f"**Strength of evidence:** {escape(answer.verdict)}")
+    if answer.corrections:
+        fixed = ", ".join(f"{a} \u2192 {b}" for a, b in answer.corrections.items())
+        blocks.append(f"*(Searched with spelling corrected: {escape(fixed)})*")
+    return blocks
+
+
+def answer_embed(answer: Answer, question: str | None = None) -> discord.Embed:
+    """The embed for one engine answer (/ask, mention, DM). The question is the title, escaped."""
+    q = question if question is not None else answer.question
+    description = "\n\n".join(_blocks(answer))
+    fields = [citation_field(c) for c in answer.citations]
+    spec = EmbedSpec(
+        title=user_text(q, TITLE_LIMIT) if q.strip() else "",
+        description=description,
+        fields=fields,
+        footer=answer.disclaimer,
+        colour=COLOURS.get(answer.status),
+        overflow_note="*{n} more sources not shown.*",
+    )
+    return build_embed(spec)
+
+
+def _design_group(c: Citation | None, design_line: str) -> str:
+    if c is None or not c.design:
+        return design_line.split(", n")[0]
+    return c.design if c.species in ("human", "") or c.species in c.design else f"{c.design} ({c.species})"
+
+
+def sources_embed(answer: Answer) -> discord.Embed:
+    """/sources: the studies grouped by design (strongest first), each with its size; findings when they fit."""
+    by_number = {c.number: c for c in answer.citations}
+    groups: dict[str, list[tuple[str, str]]] = {}
+    for o in answer.overview:
+        c = by_number.get(o.citation)
+        size = f"n={c.n}" if c is not None and c.n is not None else o.design_line.split(", ")[-1]
+        head = f"[{o.citation}] **{escape(o.label)}** ({escape(size)})"
+        groups.setdefault(_design_group(c, o.design_line), []).append((head, escape(one_line(o.finding))))
+    topic = answer.overview_topic or "all conditions"
+    intro = [f"Studies on **{escape(topic)}** in my corpus, strongest design first."]
+    if answer.verdict:
+        intro.append(f"**Strength of evidence:** {escape(answer.verdict)}")
+    intro.append("Use `/study` for one study's record.")
+    description = "\n".join(intro)
+    count = len(answer.overview)
+    spec = None
+    # The most detail that fits: full findings, short findings, then labels and sizes only.
+    for finding_room in (400, 160, 80, 0):
+        fields = []
+        for design, items in groups.items():
+            lines = [f"{h}: {cut(f, finding_room)}" if finding_room and f else h for h, f in items]
+            fields.append((f"{design[:1].upper()}{design[1:]} ({len(items)})", _join_lines(lines, FIELD_VALUE_LIMIT)))
+        spec = EmbedSpec(title=f"Sources: {topic} ({count} {'study' if count == 1 else 'studies'})",
+                         description=description, fields=fields, footer=answer.disclaimer,
+                         colour=COLOURS["answered"], overflow_note="*{n} more designs not shown.*")
+        size = ulen(spec.title) + ulen(description) + ulen(answer.disclaimer) + sum(
+            ulen(n) + ulen(v) for n, v in fields)
+        if size <= TOTAL_LIMIT and len(fields) <= FIELD_COUNT_LIMIT:
+            break
+    assert spec is not None
+    if not answer.overview:
+        spec.description = escape(answer.message or "No studies found.")
+        spec.fields = []
+        spec.title = "Sources"
+        spec.colour = COLOURS.get(answer.status)
+    return build_embed(spec)
+
+
+def _join_lines(lines: Iterable[str], limit: int) -> str:
+    """Whole lines up to limit, then "…and N more"."""
+    lines = list(lines)
+    out: list[str] = []
+    used = 0
+    for i, line in enumerate(lines):
+        rest = len(lines) - i
+        reserve = 0 if rest == 1 else 20
+        if used + ulen(line) + 1 + reserve > limit:
+            out.append(f"{ELLIPSIS}and {rest} more")
+            break
+        out.append(line)
+        used += ulen(line) + 1
+    return cut("\n".join(out), limit)
+
+
+def study_embed(study: Study, disclaimer: str) -> discord.Embed:
+    """/study: one study's record."""
+    fields: list[tuple[str, str]] = [("Study", escape(f"{study.label} \u2014 {study.design_line}"))]
+    if study.conditions:
+        fields.append(("Conditions", escape(", ".join(study.conditions))))
+    for name, value in (("Dose", study.dose), ("Duration", study.duration), ("Comparator", study.comparator)):
+        if value:
+            fields.append((name, escape(one_line(value))))
+    if study.key_findings:
+        fields.append(("Key findings", "\n".join(f"\u2022 {escape(one_line(k))}" for k in study.key_findings)))
+    if study.adverse_events:
+        fields.append(("Adverse events", escape(one_line(study.adverse_events))))
+    if study.article_note:
+        fields.append(("Note on the source article", escape(one_line(study.article_note))))
+    ref = ", ".join(p for p in (", ".join(study.authors[:3]) + (" et al." if len(study.authors) > 3 else ""),
+                                study.journal or "", str(study.year or "")) if p)
+    ids = " \u00b7 ".join(p for p in (f"PMID {study.pmid}" if study.pmid else "",
+                                      f"DOI {study.doi}" if study.doi else "") if p)
+    fields.append(("Reference", escape(ref) + (f"\n{escape(ids)}" if ids else "")
+                   + (f"\n{safe_url(study.url)}" if safe_url(study.url) else "")))
+    if not study.verified:
+        fields.append(("Details not verified", "The details of this record have not been checked against the paper."))
+    spec = EmbedSpec(title=study.title or study.label, url=study.url, description=escape(study.summary),
+                     fields=fields, footer=disclaimer, colour=COLOURS["answered"])
+    return build_embed(spec)
+
+
+def notice_embed(text: str, disclaimer: str | None = None, title: str = "") -> discord.Embed:
+    return build_embed(EmbedSpec(title=title, description=text, footer=disclaimer or "",
+                                 colour=COLOURS["chitchat"]))
+
+
+def content(text: str) -> str:
+    """Plain message content within the 2,000 limit."""
+    return cut(text, MESSAGE_LIMIT)

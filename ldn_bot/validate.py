@@ -132,6 +132,7 @@ def validate_corpus(root: str | Path) -> Report:
     mine.extend(_check_documents(root, raws))
     if conditions is not None:
         mine.extend(_check_synonyms(root))
+    mine.extend(_check_safety(root))
     # A field marked TODO gets one clear message instead of the loader's.
     report.problems.extend(p for p in loader_problems if (p.path, p.line) not in placeholder_lines)
     report.problems.extend(mine)
@@ -457,6 +458,20 @@ def _check_synonyms(root: Path) -> list[Problem]:
     return out
 
 
+def _check_safety(root: Path) -> list[Problem]:
+    """safety.yaml, as the engine loads it at start-up (its first problem only: the loader stops there)."""
+    from ldn_bot.errors import CorpusError
+    from ldn_bot.safety import load_rules
+
+    try:
+        load_rules(root)
+    except CorpusError as e:
+        return [Problem(e.path, e.line, e.detail)]
+    except (OSError, UnicodeDecodeError) as e:
+        return [Problem(str(root / "safety.yaml"), None, f"cannot read: {e}")]
+    return []
+
+
 # -- command ---------------------------------------------------------------------------------
 
 
@@ -471,6 +486,9 @@ def run_validate(root: str | Path, strict: bool = False, out=None, err=None) -> 
     n_err, n_warn = len(report.errors), len(report.warnings)
     failed = n_err > 0 or (strict and n_warn > 0)
     verdict = "FAILED" if failed else "OK"
-    print(f"corpus {root}: {verdict}: {report.studies} study records, {report.documents} documents, "
+    def count(n: int, word: str) -> str:
+        return f"{n} {word}{'' if n == 1 else 's'}"
+
+    print(f"corpus {root}: {verdict}: {count(report.studies, 'study record')}, {count(report.documents, 'document')}, "
           f"{n_err} error{'s' if n_err != 1 else ''}, {n_warn} warning{'s' if n_warn != 1 else ''}", file=err)
     return 1 if failed else 0

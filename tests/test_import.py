@@ -163,3 +163,13 @@ def test_stub_marked_reviewed_without_review_is_caught(site, capsys):
     for key in ("design", "evidence_level", "summary", "conditions"):
         line = next(i for i, l in enumerate(text, 1) if l.startswith(f"{key}:"))
         assert f"{path}:{line}: error: field '{key}' still has a TODO" in out, key
+
+
+def test_unreviewed_record_cited_by_the_article_is_not_cited_either(site, capsys):
+    path = site / "corpus/studies/younger-2013.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("reviewed: true", "reviewed: false"), encoding="utf-8")
+    for question in ("Did a small placebo-controlled trial of fibromyalgia find a reduction in pain of almost 30%?",
+                     "What did Younger 2013 find in fibromyalgia?"):
+        code, out, _ = run(site, capsys, "ask", "--json", question)
+        labels = [c["label"] for c in json.loads(out)["citations"]]
+        assert code == 0 and "Younger 2013" not in labels, (question, labels)

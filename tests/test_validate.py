@@ -247,3 +247,11 @@ def test_missing_corpus_folder_is_a_usage_error(tmp_path, capsys):
     code = main(["corpus", "validate", str(tmp_path / "nowhere")])
     _, err = capsys.readouterr()
     assert code == 2 and "corpus folder not found" in err and "Traceback" not in err
+
+
+def test_safety_rules_file_is_checked_as_the_engine_loads_it(site, capsys):
+    path = site / "corpus/safety.yaml"
+    edit(path, "    action: reply\n", "    action: shout\n")
+    code, lines, _ = validate(site, capsys)
+    assert code == 1
+    assert any(l.startswith(f"{path}: error: rule 'crisis': action must be one of") for l in lines), lines

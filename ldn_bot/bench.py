@@ -189,15 +189,35 @@ def run_peer(name: str, ds, qids) -> dict:
 
 
 def tune(ds, qids, retrieval, backend: str) -> list[dict]:
-    """The grid the settings in bot_config.yaml were chosen from (on the train split)."""
+    """The grid the settings in bot_config.yaml were chosen from (on the train split); scored with `backend`."""
+    from ldn_bot.retrieval.analyzer import Analyzer
+    from ldn_bot.retrieval.beir import ndcg_at, recall_at
+    from ldn_bot.retrieval.cache import analyze
+    from ldn_bot.retrieval.index import make_scorer, top_k
+    from ldn_bot.retrieval.query import QueryParser
+
+    analyzer = Analyzer()
+    ids = [d.id for d in ds.docs]
     rows = []
-    for query_side in ("tokens", "parser"):
-        for tw in (1, 2, 3, 4):
-            for k1 in (0.9, 1.2, 1.5, 1.8, 2.1):
-                for b in (0.5, 0.65, 0.75, 0.85, 1.0):
-                    r = run_ours(ds, qids, retrieval, backend, tw, k1, b, query_side)
-                    rows.append({"query_side": query_side, "title_weight": tw, "k1": k1, "b": b,
-                                 "ndcg@10": r["ndcg@10"], "recall@100": r["recall@100"]})
+    sides: dict[str, list[list[str]]] = {}
+    for tw in (1, 2, 3, 4):
+        matrix, surface = analyze(((f"{d.title}\n{d.text}", d.title) for d in ds.docs), analyzer, tw)
+        if not sides:  # title repetition changes neither document frequencies nor surface words
+            parser = QueryParser(analyzer, matrix.stats(), surface, [], retrieval.fuzzy_cutoff)
+            sides["tokens"] = [list(dict.fromkeys(analyzer.tokens(ds.queries[q]))) for q in qids]
+            sides["parser"] = [parser.parse(ds.queries[q]).terms for q in qids]
+        for k1 in (0.9, 1.2, 1.5, 1.8, 2.1):
+            for b in (0.5, 0.65, 0.75, 0.85, 1.0):
+                scorer = make_scorer(backend, matrix, k1, b)
+                for side, queries in sides.items():
+                    nd = rc = 0.0
+                    for q, terms in zip(qids, queries):
+                        idx, scores = top_k(scorer.scores(terms), 100)
+                        ranked = [ids[i] for i, s in zip(idx.tolist(), scores.tolist()) if s > 0]
+                        nd += ndcg_at(ranked, ds.qrels[q], 10)
+                        rc += recall_at(ranked, ds.qrels[q], 100)
+                    rows.append({"query_side": side, "title_weight": tw, "k1": k1, "b": b,
+                                 "ndcg@10": round(nd / len(qids), 4), "recall@100": round(rc / len(qids), 4)})
     rows.sort(key=lambda r: (-r["ndcg@10"], -r["recall@100"]))
     return rows
 

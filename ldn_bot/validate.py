@@ -101,10 +101,11 @@ class Report:
         return [p for p in self.problems if p.severity != "error"]
 
     def ordered(self) -> list[Problem]:
-        """Errors, then warnings; each group by file and line (loader order kept for ties)."""
+        """Errors, then warnings; each group by file and line (loader order kept for ties); one line each."""
         def key(p: Problem) -> tuple:
             return (p.path, p.line or 0)
-        return sorted(self.errors, key=key) + sorted(self.warnings, key=key)
+        return [Problem(p.path, p.line, " ".join(p.message.split()), p.severity)
+                for p in sorted(self.errors, key=key) + sorted(self.warnings, key=key)]
 
 
 def validate_corpus(root: str | Path) -> Report:
@@ -124,7 +125,7 @@ def validate_corpus(root: str | Path) -> Report:
         mine.extend(_check_placeholders(raw, placeholder_lines))
         mine.extend(_check_file_name(raw))
         mine.extend(_check_consistency(raw))
-        mine.extend(_check_identifiers(raw))
+        mine.extend(_check_identifiers(raw, placeholder_lines))
         if conditions is not None:
             mine.extend(_check_conditions(raw, conditions, aliases))
     mine.extend(_check_label_collisions(raws))
@@ -259,7 +260,7 @@ def _check_consistency(raw: RawStudy) -> list[Problem]:
     return out
 
 
-def _check_identifiers(raw: RawStudy) -> list[Problem]:
+def _check_identifiers(raw: RawStudy, replaced: set[tuple[str, int]]) -> list[Problem]:
     out = []
     d = raw.data
     doi, pmid, url = d.get("doi"), d.get("pmid"), d.get("url")
@@ -276,7 +277,9 @@ def _check_identifiers(raw: RawStudy) -> list[Problem]:
         out.append(Problem(str(raw.path), raw.line("pmid"),
                            f"malformed PMID '{pmid}': a PMID is digits only, for example '19453963'"))
     elif isinstance(pmid, int) and not isinstance(pmid, bool):
-        pass  # the loader reports the type; quoting it is the fix
+        line = raw.line("pmid")
+        replaced.add((str(raw.path), line))  # instead of the loader's "must be text, not int"
+        out.append(Problem(str(raw.path), line, f"field 'pmid' must be text: put it in quotes, pmid: '{pmid}'"))
     if isinstance(url, str):
         problem = url_problem(url)
         if problem:

@@ -255,3 +255,12 @@ def test_safety_rules_file_is_checked_as_the_engine_loads_it(site, capsys):
     code, lines, _ = validate(site, capsys)
     assert code == 1
     assert any(l.startswith(f"{path}: error: rule 'crisis': action must be one of") for l in lines), lines
+
+
+def test_unquoted_pmid_gets_one_clear_message(site, capsys):
+    path = site / "corpus/studies/cree-2010.yaml"
+    edit(path, "pmid: '20695007'", "pmid: 20695007")
+    code, lines, _ = validate(site, capsys)
+    assert code == 1
+    assert errors(lines) == [f"{path}:{line_of(path, 'pmid:')}: error: field 'pmid' must be text: put it in quotes, "
+                             "pmid: '20695007'"]

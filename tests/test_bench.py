@@ -81,7 +81,7 @@ def test_bench_scifact_smoke_with_peers(tmp_path, capsys):
     assert one["docs"] == 5 and one["queries"] == 3 and one["backend"] == "bm25s" and one["ndcg@10"] > 0.9
     assert main(["bench", "scifact", "--data", str(data), "--peers", "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
-    assert len(rows) == 5 and {r["backend"] for r in rows} == {"rank-bm25", "bm25s"}
+    assert len(rows) == 6 and {r["backend"] for r in rows} == {"rank-bm25", "bm25s"}
     assert all(0 <= r["ndcg@10"] <= 1 and r["queries"] == 3 for r in rows)
     assert main(["bench", "scifact", "--data", str(data), "--peers"]) == 0
     assert "bm25s (Snowball, en stopwords)" in capsys.readouterr().out

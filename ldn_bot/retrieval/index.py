@@ -180,14 +180,17 @@ class Bm25sScorer:
         self.data = (np.repeat(idf, np.diff(m.indptr)) * tfc * (k1 + 1.0)).astype(np.float32)
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
-        out = np.zeros(self._n)
-        for term in query:
+        docs, weights = [], []
+        for term in query:  # a repeated term counts again, as in rank-bm25
             t = self._ids.get(term)
-            if t is None:
-                continue
-            s, e = self.indptr[t], self.indptr[t + 1]
-            out[self.indices[s:e]] += self.data[s:e]  # a term's docs are distinct: no lost updates
-        return out
+            if t is not None:
+                s, e = self.indptr[t], self.indptr[t + 1]
+                docs.append(self.indices[s:e])
+                weights.append(self.data[s:e])
+        if not docs:
+            return np.zeros(self._n)
+        # One pass over the query terms' postings (bm25s adds them with np.add.at, which is slower).
+        return np.bincount(np.concatenate(docs), weights=np.concatenate(weights), minlength=self._n)
 
     def top(self, query: Sequence[str], k: int) -> tuple[np.ndarray, np.ndarray]:
         """(doc indices, scores) of the k best documents, best first."""

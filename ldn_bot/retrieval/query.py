@@ -10,7 +10,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence
 
-from rapidfuzz import fuzz, process
 from wordfreq import zipf_frequency
 
 from ldn_bot.models import SynonymGroup

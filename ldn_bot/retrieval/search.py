@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.models import Chunk, Corpus
-from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
+from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.cache import load_or_build
 from ldn_bot.retrieval.chunker import build_chunks
-from ldn_bot.retrieval.index import Scorer, TermStats, make_scorer
 from ldn_bot.retrieval.query import Query, QueryParser
 
 

@@ -22,7 +22,7 @@ from typing import Any, Hashable, Optional
 
 import discord
 from discord import app_commands
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz, process, utils
 
 from ldn_bot import render_discord as rd
 from ldn_bot.config import Config, find_config, load_config
@@ -440,9 +440,20 @@ class LdnBot(discord.Client):
         for label, study in studies.items():
             if label.casefold() == wanted:
                 return study
-        choices = {label: f"{label} {study.title or ''}" for label, study in studies.items()}
-        match = process.extractOne(text, choices, scorer=fuzz.WRatio, score_cutoff=70)
-        return studies[match[2]] if match else None
+        ranked = self.rank_studies(text, 1)
+        return studies[ranked[0][0]] if ranked and ranked[0][1] >= 70 else None
+
+    def rank_studies(self, text: str, limit: int) -> list[tuple[str, float]]:
+        """Studies by similarity to text: the label counts most, the title a little less."""
+        query = text[:100]
+        scored = []
+        for label, study in self.engine.studies.items():
+            score = fuzz.WRatio(query, label, processor=utils.default_process)
+            if study.title:
+                score = max(score, 0.9 * fuzz.WRatio(query, study.title, processor=utils.default_process))
+            scored.append((label, score))
+        scored.sort(key=lambda x: (-x[1], x[0]))
+        return scored[:limit]
 
     async def study_command(self, interaction: discord.Interaction, label: str) -> None:
         if not await self.admit(interaction):
@@ -461,8 +472,7 @@ class LdnBot(discord.Client):
         if not current.strip():
             labels = sorted(studies)[:25]
         else:
-            choices = {label: f"{label} {study.title or ''}" for label, study in studies.items()}
-            labels = [m[2] for m in process.extract(current[:100], choices, scorer=fuzz.WRatio, limit=25)]
+            labels = [label for label, _ in self.rank_studies(current, 25)]
         out = []
         for label in labels:
             title = studies[label].title

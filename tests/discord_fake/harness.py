@@ -53,7 +53,7 @@ class BotRun:
         """The bot's reply (a message referencing `message`) sent after request index `after`."""
         return await self.fake.wait_for(
             lambda r: r.method == "POST" and r.path == f"/channels/{message['channel_id']}/messages"
-            and (r.json or {}).get("message_reference", {}).get("message_id") == message["id"], after)
+            and str((r.json or {}).get("message_reference", {}).get("message_id")) == message["id"], after)
 
     def labels(self, request: Request) -> list[str]:
         return cited_labels(request.embeds[0]) if request.embeds else []

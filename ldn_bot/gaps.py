@@ -217,7 +217,7 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         print(f"No unanswered questions or 👎 feedback{period} (read {where}).")
         return 0
     print(f"{len(records)} unanswered or 👎 questions{' since ' + args.since if args.since else ''}, "
-          f"in {len(gaps)} groups (read {where}):")
+          f"in {len(gaps)} group{'' if len(gaps) == 1 else 's'} (read {where}):")
     print()
     width = len(str(shown[0].count))
     for gap in shown:

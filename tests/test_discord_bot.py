@@ -474,6 +474,7 @@ def test_allowed_channels(tmp_path, engine):
             await fake.message(f"<@{me['id']}> fibromyalgia?", user=wes, channel_id=fake.other_channel_id, mentions=[me])
             msg = await fake.message(f"<@{me['id']}> fibromyalgia?", user=wes, mentions=[me])
             await bot.reply_to(msg, mark)
+            await thread_hint(fake, mark)
             assert not fake.find(lambda r: r.path == f"/channels/{fake.other_channel_id}/messages")
 
     run(scenario())

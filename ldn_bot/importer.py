@@ -103,7 +103,7 @@ def guess_format(path: Path, text: str) -> str:
     if first.lstrip().startswith(("{", "[")):
         return "jsonl"
     suffix = path.suffix.lower()
-    if suffix in (".nbib", ".medline", ".ris"):
+    if suffix in (".nbib", ".medline"):
         return "medline"
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"

@@ -45,6 +45,24 @@ def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None, env: 
                           timeout=120)
 
 
+@pytest.fixture(scope="session")
+def quiet_config(tmp_path_factory) -> Path:
+    """The bundled settings, but with the logs in a temporary folder so tests never write into the checkout."""
+    import yaml
+
+    data = yaml.safe_load((ROOT / "bot_config.yaml").read_text(encoding="utf-8"))
+    logs = tmp_path_factory.mktemp("logs")
+    data["corpus"] = str(ROOT / "corpus")
+    data["logs"] = {"questions": str(logs / "questions.jsonl"), "feedback": str(logs / "feedback.jsonl")}
+    path = logs / "bot_config.yaml"
+    path.write_text(yaml.safe_dump(data), encoding="utf-8")
+    return path
+
+
 @pytest.fixture
-def cli():
-    return run_cli
+def cli(quiet_config):
+    def run(*args: str, **kwargs):
+        env = {"LDN_BOT_CONFIG": str(quiet_config), **(kwargs.pop("env", None) or {})}
+        return run_cli(*args, env=env, **kwargs)
+
+    return run

@@ -124,7 +124,7 @@ def plain_name(text: str, limit: int) -> str:
 def safe_url(url: str | None) -> str | None:
     if not url or not re.match(r"https?://[^\s<>]+$", url) or len(url) > 512:
         return None
-    return url.replace("(", "%28").replace(")", "%29")
+    return url.replace("(", "%28").replace(")", "%29").replace("@", "%40")
 
 
 def link(text: str, url: str | None, limit: int) -> str:

@@ -172,12 +172,15 @@ class Bm25sScorer:
         self.indptr = m.indptr
         self.indices = m.docs
         n_docs = max(m.n_docs, 1)
-        df = m.df().astype(np.float64)
-        idf = np.log1p((m.n_docs - df + 0.5) / (df + 0.5))
+        df = m.df()
+        idf = np.log1p((m.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         avgdl = float(m.doc_len.sum()) / n_docs or 1.0
-        dl = m.doc_len[m.docs]
-        tfc = _score_tfc_lucene(m.tf.astype(np.float64), l_d=dl, l_avg=avgdl, k1=k1, b=b)
-        self.data = (np.repeat(idf, np.diff(m.indptr)) * tfc * (k1 + 1.0)).astype(np.float32)
+        # float32 throughout: at 100k chunks there are ~10^7 postings, and each temporary costs 4 bytes each.
+        tfc = _score_tfc_lucene(m.tf, l_d=m.doc_len.astype(np.float32)[m.docs], l_avg=np.float32(avgdl),
+                                k1=np.float32(k1), b=np.float32(b))
+        tfc *= np.float32(k1 + 1.0)
+        tfc *= np.repeat(idf, df)
+        self.data = tfc
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         docs, weights = [], []

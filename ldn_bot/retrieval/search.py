@@ -11,6 +11,7 @@ from ldn_bot.models import Chunk, Corpus
 from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.cache import load_or_build
 from ldn_bot.retrieval.chunker import build_chunks
+from ldn_bot.retrieval.index import top_k
 from ldn_bot.retrieval.query import Query, QueryParser
 
 
@@ -53,7 +54,7 @@ class Searcher:
         if not query.concepts or not self.chunks:
             return SearchResult(query, [], False)
         scores = self.scorer.scores(query.terms)
-        order = np.argsort(-scores, kind="stable")[:limit]
+        order = top_k(scores, limit)[0]  # = argsort(-scores, stable)[:limit], without sorting every chunk
         hits = [Hit(self.chunks[i], float(scores[i]), self.coverage(query, int(i))) for i in order if scores[i] > 0]
         best_cov = max((h.coverage for h in hits[:3]), default=0.0)
         relevant = bool(hits) and hits[0].score >= self.settings.min_score and best_cov >= self.settings.threshold

@@ -36,6 +36,12 @@ def corpus_copy(tmp_path: Path) -> Path:
     return tmp_path
 
 
+@pytest.fixture
+def site(corpus_copy: Path) -> Path:
+    """A curator's working copy: the bundled corpus and a settings file whose `corpus:` points at it."""
+    return corpus_copy
+
+
 def run_cli(*args: str, stdin: str | None = None, cwd: Path | None = None, env: dict | None = None):
     """Run `ldn-bot` exactly as a user does: a new process through the installed entry point."""
     exe = shutil.which("ldn-bot", path=os.path.dirname(sys.executable)) or shutil.which("ldn-bot")

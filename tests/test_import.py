@@ -7,25 +7,14 @@ identifiers of studies already in the bundled corpus, which must be skipped.
 from __future__ import annotations
 
 import json
-import shutil
 from pathlib import Path
 
-import pytest
 import yaml
 
 from ldn_bot.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))
-    (tmp_path / "bot_config.yaml").write_text(
-        "corpus: corpus\ndisclaimer: Not medical advice.\nlogs:\n  questions: logs/questions.jsonl\n"
-        "  feedback: logs/feedback.jsonl\n", encoding="utf-8")
-    return tmp_path
 
 
 def run(site: Path, capsys, *args: str) -> tuple[int, str, str]:

@@ -13,16 +13,6 @@ from ldn_bot.cli import main
 ROOT = Path(__file__).resolve().parent.parent
 
 
-@pytest.fixture
-def site(tmp_path: Path) -> Path:
-    """A curator's working copy: the bundled corpus and a settings file whose `corpus:` points at it."""
-    shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))
-    (tmp_path / "bot_config.yaml").write_text(
-        "corpus: corpus\ndisclaimer: Not medical advice.\nlogs:\n  questions: logs/questions.jsonl\n"
-        "  feedback: logs/feedback.jsonl\n", encoding="utf-8")
-    return tmp_path
-
-
 def validate(site: Path, capsys, *extra: str) -> tuple[int, list[str], str]:
     code = main(["--config", str(site / "bot_config.yaml"), "corpus", "validate", *extra])
     out, err = capsys.readouterr()

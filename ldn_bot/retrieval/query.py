@@ -97,6 +97,12 @@ class QueryParser:
                     vocab.update(ws)
         # Longest phrases first, so "primary progressive multiple sclerosis" wins over "multiple sclerosis".
         self._phrases.sort(key=lambda p: -len(p[0]))
+        self._phrases_at: dict[str, list[tuple[tuple[str, ...], SynonymGroup]]] = {}  # by first word, same order
+        for p in self._phrases:
+            self._phrases_at.setdefault(p[0][0], []).append(p)
+        # correct() and plain-word concepts depend only on the word and this parser: computed once per word.
+        self._corrected: dict[str, str] = {}
+        self._plain: dict[str, Concept] = {}
         self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
         self._fuzzy = FuzzyVocab(self._vocab)  # same answers as extractOne over _vocab, scoring only plausible words
         self._known = set(vocab)
@@ -105,6 +111,14 @@ class QueryParser:
         return tuple(self.analyzer.stem(w) for w in ws if not self.analyzer.is_stopword(w))
 
     def correct(self, word: str) -> str:
+        fixed = self._corrected.get(word)
+        if fixed is None:
+            if len(self._corrected) > 100_000:
+                self._corrected.clear()
+            fixed = self._corrected[word] = self._correct(word)
+        return fixed
+
+    def _correct(self, word: str) -> str:
         if (word in self._known or len(word) < MIN_CORRECTABLE or any(ch.isdigit() for ch in word)
                 or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df
                 or zipf_frequency(word, "en") >= COMMON_ZIPF):
@@ -125,7 +139,7 @@ class QueryParser:
         named: list[SynonymGroup] = []
         i = 0
         while i < len(ws):
-            hit = next(((p, g) for p, g in self._phrases if tuple(ws[i:i + len(p)]) == p), None)
+            hit = next(((p, g) for p, g in self._phrases_at.get(ws[i], ()) if tuple(ws[i:i + len(p)]) == p), None)
             if hit:
                 phrase, group = hit
                 typed, canonical = self._stems(phrase), self._stems(words(normalize(group.name)))
@@ -150,7 +164,12 @@ class QueryParser:
             i += 1
             if self.analyzer.is_stopword(w, query=True):
                 continue
-            concepts.append(self._concept(w, ((self.analyzer.stem(w),),)))
+            concept = self._plain.get(w)
+            if concept is None:
+                if len(self._plain) > 100_000:
+                    self._plain.clear()
+                concept = self._plain[w] = self._concept(w, ((self.analyzer.stem(w),),))
+            concepts.append(concept)
         return Query(question, concepts, corrections, named)
 
     def _concept(self, text: str, alternatives: tuple[tuple[str, ...], ...], topical: bool = False,

@@ -41,6 +41,12 @@ class Engine:
         self.searcher = Searcher(self.corpus, config.retrieval)
         self.safety = load_rules(self.corpus.root)
         self._sentence_terms: dict[str, list[frozenset[str]]] = {}  # filled lazily, per chunk
+        # First author's surname (as a question would spell it) -> labels of the studies it names.
+        self._by_surname: dict[str, list[str]] = {}
+        for label, study in self.studies.items():
+            if study.authors and label.startswith(study.authors[0].split()[0]):
+                key = normalize(study.authors[0].split()[0]).replace("'", "")
+                self._by_surname.setdefault(key, []).append(label)
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -107,18 +113,19 @@ class Engine:
 
         A surname must be capitalised or come with the year, so "younger patients" names nobody.
         """
-        original = set(re.findall(r"[A-Z][\w'’-]+", text))
         lowered = set(words(normalize(text)))
+        candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
+        if not candidates:
+            return []
+        original = set(re.findall(r"[A-Z][\w'\u2019-]+", text))
+        years_named = any(w.isdigit() and len(w) == 4 for w in lowered)
         found = []
-        for label, study in self.studies.items():
-            if not study.authors:
-                continue
+        for label in sorted(candidates):
+            study = self.studies[label]
             surname = study.authors[0].split()[0]
-            if not label.startswith(surname):
-                continue
             year = str(study.year) if study.year else ""
-            if surname in original or (year and year in lowered and normalize(surname) in lowered):
-                if not year or year in lowered or not any(w.isdigit() and len(w) == 4 for w in lowered):
+            if surname in original or (year and year in lowered):
+                if not year or year in lowered or not years_named:
                     found.append(label)
         return found
 

@@ -30,6 +30,7 @@ import numpy as np
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.models import Chunk, Corpus
 from ldn_bot.retrieval.analyzer import STOPWORDS, Analyzer, normalize, words
+from ldn_bot.retrieval.chunker import chunk_study
 from ldn_bot.retrieval.index import Scorer, TermMatrix, TermSets, TermStats, make_scorer
 
 log = logging.getLogger("ldn_bot.cache")
@@ -88,13 +89,28 @@ def analyzer_version(analyzer: Analyzer) -> str:
     return h.hexdigest()
 
 
-def index_key(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer) -> str:
+def index_key(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer, fingerprint: str = "") -> str:
+    """What the cached index was built from. With the corpus's content hash and the chunker's source in the
+    key, chunk texts need not be made (nor hashed) to know the cache is current."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"format={FORMAT};title_weight={title_weight(settings)};analyzer={analyzer_version(analyzer)};"
              f"n={len(chunks)}\0".encode())
-    for c in chunks:
-        h.update(f"{c.id}\0{c.heading}\0{c.index_text}\0\1".encode())
+    if fingerprint:
+        h.update(f"corpus={fingerprint};chunker={_source_hash(chunk_study)}\0".encode())
+        for c in chunks:
+            h.update(f"{c.id}\0".encode())
+    else:
+        for c in chunks:
+            h.update(f"{c.id}\0{c.heading}\0{c.index_text}\0\1".encode())
     return h.hexdigest()
+
+
+def _source_hash(func) -> str:
+    src = getattr(sys.modules.get(func.__module__), "__file__", None)
+    try:
+        return hashlib.blake2b(Path(src).read_bytes(), digest_size=8).hexdigest() if src else ""
+    except OSError:
+        return ""
 
 
 def title_weight(settings: RetrievalConfig) -> int:
@@ -160,7 +176,7 @@ def load_or_build(corpus: Corpus, chunks: Sequence[Chunk], settings: RetrievalCo
                   analyzer: Analyzer) -> IndexData:
     """The index of `chunks` with scorer, term statistics and term sets ready, from the cache when it is current."""
     use_cache = bool(getattr(settings, "cache", True)) and cache_path(corpus) is not None
-    key = index_key(chunks, settings, analyzer) if use_cache else ""
+    key = index_key(chunks, settings, analyzer, corpus.fingerprint) if use_cache else ""
     data: IndexData | None = None
     path = cache_path(corpus) if use_cache else None
     if path is not None and path.exists():

@@ -91,18 +91,10 @@ def chunk_document(doc: Document, labels: set[str]) -> list[Chunk]:
                 after = next((c for c in cited[i + 1:] if c), ())
                 before = next((c for c in reversed(cited[:i]) if c), ())
                 linked.append(after or before)
-            chunks.append(
-                Chunk(
-                    id=f"{doc.doc_id}#s{s_no + 1}p{p_no + 1}",
-                    source=doc.label,
-                    kind="article",
-                    heading=section.heading,
-                    text=para.text,
-                    sentences=tuple(Sentence(t, l) for t, l in zip(sentences, linked)),
-                    index_text=f"{section.heading}\n{para.text}",
-                    line=para.line,
-                )
-            )
+            sents = tuple(Sentence(t, l) for t, l in zip(sentences, linked))
+            index_text = f"{section.heading}\n{para.text}"
+            chunks.append(Chunk(id=f"{doc.doc_id}#s{s_no + 1}p{p_no + 1}", source=doc.label, kind="article",
+                                heading=section.heading, line=para.line, _sentences=sents, _index_text=index_text))
     return chunks
 
 
@@ -121,21 +113,17 @@ def study_sentences(study: Study) -> list[str]:
 
 
 def chunk_study(study: Study) -> Chunk:
-    sentences = study_sentences(study)
-    size = f"{study.n} participants" if study.n is not None else ""  # lets "how big was it?" find the size
-    meta = " ".join(
-        x for x in (study.label, study.title or "", study.design, study.evidence_level, study.species,
-                    " ".join(study.conditions), study.comparator or "", study.journal or "", size) if x
-    )
-    return Chunk(
-        id=f"study:{study.label}",
-        source=study.label,
-        kind="study",
-        heading=study.title or study.label,
-        text=" ".join(sentences),
-        sentences=tuple(Sentence(s, (study.label,)) for s in sentences),
-        index_text=f"{meta}\n" + "\n".join(sentences),
-    )
+    def make() -> tuple[tuple[Sentence, ...], str]:
+        sentences = study_sentences(study)
+        size = f"{study.n} participants" if study.n is not None else ""  # lets "how big was it?" find the size
+        meta = " ".join(
+            x for x in (study.label, study.title or "", study.design, study.evidence_level, study.species,
+                        " ".join(study.conditions), study.comparator or "", study.journal or "", size) if x
+        )
+        return tuple(Sentence(s, (study.label,)) for s in sentences), f"{meta}\n" + "\n".join(sentences)
+
+    return Chunk(id=f"study:{study.label}", source=study.label, kind="study", heading=study.title or study.label,
+                 make=make)
 
 
 def build_chunks(corpus: Corpus) -> list[Chunk]:

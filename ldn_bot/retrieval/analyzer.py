@@ -32,11 +32,15 @@ _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": 
 
 def normalize(text: str) -> str:
     """NFKC + case folding; curly apostrophes become straight ones."""
+    if text.isascii():  # the same result: ASCII is NFKC-stable, and casefold() is lower() on it
+        return text.lower().replace("`", "'")
     return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
 
 
 def words(text: str) -> list[str]:
     """Surface words of already-normalized text, possessive 's removed ("crohn's" -> "crohn")."""
+    if "'" not in text:
+        return _TOKEN.findall(text)
     out = []
     for w in _TOKEN.findall(text):
         if w.endswith("'s"):

@@ -117,3 +117,31 @@ def test_fuzzy_vocab_gives_extract_ones_answers():
             want = process.extractOne(w, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
             got = fuzzy.best(w, cutoff)
             assert (want and (want[0], want[2])) == (got and (got[0], got[2])), (w, cutoff)
+
+
+def test_english_zipf_is_wordfreqs_zipf_frequency():
+    from wordfreq import top_n_list, zipf_frequency
+
+    from ldn_bot.retrieval import query
+
+    rng = random.Random(11)
+    made_up = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(1, 10)))
+               for _ in range(3000)]
+    words = top_n_list("en", 5000) + made_up + ["il6", "40mg", "2001", "0.05", "β", "h.pylori", "crohn", "qwxzyk"]
+    query._ZIPF.clear()
+    for w in words:
+        assert query.english_zipf(w) == zipf_frequency(w, "en"), w
+        assert query.english_zipf(w) == zipf_frequency(w, "en"), w  # memoized
+
+
+def test_normalize_and_words_fast_paths_match_the_general_ones():
+    import unicodedata
+
+    from ldn_bot.retrieval.analyzer import _APOSTROPHES, _TOKEN, normalize, words
+
+    for text in ["Does LDN help Crohn's disease?", "IL-6 and TNF-α at 4.5 mg/day", "`quoted` O'Brien's",
+                 "ÉCLAIR ﬁbromyalgia", "plain words only", ""]:
+        general = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+        assert normalize(text) == general
+        slow = [w[:-2] if w.endswith("'s") else w for w in _TOKEN.findall(general)]
+        assert words(general) == [w.replace("'", "") for w in slow]

@@ -6,17 +6,57 @@ A question is a list of *concepts*: a word, or a synonym phrase with its alterna
 
 from __future__ import annotations
 
+import math
+import re
 from collections import Counter
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Iterable, Sequence
 
-from wordfreq import zipf_frequency
+from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
+from wordfreq.numbers import digit_freq, smash_numbers
 
 from ldn_bot.models import SynonymGroup
 from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
 from ldn_bot.retrieval.index import FuzzyVocab, TermStats
 
 MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another word
+
+
+_SIMPLE_TOKEN = re.compile(r"[a-z0-9]+")
+_ZIPF: dict[str, float] = {}
+_MIN_FREQ = zipf_to_freq(0.0)  # zipf_frequency's default minimum
+
+
+@lru_cache(maxsize=1)
+def _english_freqs() -> dict[str, float]:
+    return get_frequency_dict("en", "best")
+
+
+def english_zipf(word: str) -> float:
+    """`zipf_frequency(word, "en")`, memoized. wordfreq's tokenizer leaves a word of ASCII lowercase letters and
+    digits as it is, so such a word is looked up directly in its frequency table with wordfreq's own arithmetic
+    (checked equal on every such word in wordfreq's table and SciFact's corpus, and on random ones); any other
+    word goes through wordfreq."""
+    z = _ZIPF.get(word)
+    if z is None:
+        if _SIMPLE_TOKEN.fullmatch(word):
+            smashed = word if word.isalpha() else smash_numbers(word)  # smash_numbers only rewrites digits
+            freq = _english_freqs().get(smashed)
+            if freq is None:
+                unrounded = _MIN_FREQ
+            else:
+                if smashed != word:
+                    freq *= digit_freq(word)
+                unrounded = max(1.0 / (0.0 + 1.0 / freq), _MIN_FREQ)  # wordfreq: 1 / sum(1 / f) over one token
+                unrounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+            z = round(freq_to_zipf(unrounded), 2)
+        else:
+            z = zipf_frequency(word, "en")
+        if len(_ZIPF) > 200_000:
+            _ZIPF.clear()
+        _ZIPF[word] = z
+    return z
 
 
 def rarity(word: str) -> float:
@@ -27,7 +67,7 @@ def rarity(word: str) -> float:
     everyday filler word the corpus lacks no longer sinks an on-topic question, while an unknown
     drug or disease still makes an off-topic one abstain.
     """
-    zipf = zipf_frequency(word, "en")
+    zipf = english_zipf(word)
     return min(1.0, max(0.05, (6.5 - zipf) / 3.5)) ** 2
 
 
@@ -53,12 +93,7 @@ class Query:
 
     @property
     def terms(self) -> list[str]:
-        seen: dict[str, None] = {}
-        for c in self.concepts:
-            for alt in c.alternatives:
-                for t in alt:
-                    seen.setdefault(t)
-        return list(seen)
+        return list(dict.fromkeys(t for c in self.concepts for alt in c.alternatives for t in alt))
 
     @property
     def conditions(self) -> list[str]:
@@ -103,6 +138,8 @@ class QueryParser:
         # correct() and plain-word concepts depend only on the word and this parser: computed once per word.
         self._corrected: dict[str, str] = {}
         self._plain: dict[str, Concept] = {}
+        self._words: dict[str, tuple[str, bool, Concept | None]] = {}  # typed word -> _word()
+        self._phrase_concepts: dict[tuple[tuple[str, ...], int], Concept | None] = {}
         self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
         self._fuzzy = FuzzyVocab(self._vocab)  # same answers as extractOne over _vocab, scoring only plausible words
         self._known = set(vocab)
@@ -121,20 +158,40 @@ class QueryParser:
     def _correct(self, word: str) -> str:
         if (word in self._known or len(word) < MIN_CORRECTABLE or any(ch.isdigit() for ch in word)
                 or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df
-                or zipf_frequency(word, "en") >= COMMON_ZIPF):
+                or english_zipf(word) >= COMMON_ZIPF):
             return word
         match = self._fuzzy.best(word, self.cutoff)
         return match[0] if match else word
 
+    def _word(self, w: str) -> tuple[str, bool, Concept | None]:
+        """What parse() needs of a typed word, computed once: its correction, whether a synonym phrase may
+        start there, and its plain-word concept (None for a stopword or question word)."""
+        info = self._words.get(w)
+        if info is None:
+            fixed = self.correct(w)
+            concept = None
+            if not self.analyzer.is_stopword(fixed, query=True):
+                concept = self._plain.get(fixed)
+                if concept is None:
+                    if len(self._plain) > 100_000:
+                        self._plain.clear()
+                    # = self._concept(fixed, ((stem,),)): one alternative of one term weighs its IDF.
+                    stem = self.analyzer.stem(fixed)
+                    concept = Concept(fixed, ((stem,),), self.stats.idf(stem) * rarity(fixed), plain=True)
+                    self._plain[fixed] = concept
+            if len(self._words) > 100_000:
+                self._words.clear()
+            info = self._words[w] = (fixed, fixed in self._phrases_at, concept)
+        return info
+
     def parse(self, question: str) -> Query:
         raw = words(normalize(question))
-        corrections: dict[str, str] = {}
-        ws: list[str] = []
-        for w in raw:
-            fixed = self.correct(w)
-            if fixed != w:
-                corrections[w] = fixed
-            ws.append(fixed)
+        known = self._words.get
+        infos = [known(w) or self._word(w) for w in raw]
+        corrections = {w: fixed for w, (fixed, _, _) in zip(raw, infos) if fixed != w}
+        if not any(phrase for _, phrase, _ in infos):  # no synonym phrase starts anywhere: plain words only
+            return Query(question, [c for _, _, c in infos if c is not None], corrections, [])
+        ws = [fixed for fixed, _, _ in infos]
         concepts: list[Concept] = []
         named: list[SynonymGroup] = []
         i = 0
@@ -142,35 +199,38 @@ class QueryParser:
             hit = next(((p, g) for p, g in self._phrases_at.get(ws[i], ()) if tuple(ws[i:i + len(p)]) == p), None)
             if hit:
                 phrase, group = hit
-                typed, canonical = self._stems(phrase), self._stems(words(normalize(group.name)))
-                alts = {typed, canonical}
-                # Other spellings of the group help only where the index has them (not its misspellings).
-                # An alias that only adds modifiers to the canonical name ("fibromyalgia syndrome") would
-                # pull in chunks for the modifier alone, so it is left out.
-                for alias in group.aliases:
-                    stems = self._stems(words(normalize(alias)))
-                    if stems and all(t in self.stats.df for t in stems) and not set(canonical) <= set(stems):
-                        alts.add(stems)
-                alts.discard(())
-                if alts:
-                    # Curated synonyms are topical by definition: no rarity discount.
-                    concepts.append(self._concept(" ".join(phrase), tuple(sorted(alts)), topical=True,
-                                                  prefer=(typed, canonical)))
+                key = (phrase, id(group))  # groups live as long as the parser (self.synonyms)
+                concept = self._phrase_concepts.get(key, False)
+                if concept is False:
+                    concept = self._phrase_concepts[key] = self._phrase_concept(phrase, group)
+                if concept is not None:
+                    concepts.append(concept)
                 if group not in named:
                     named.append(group)
                 i += len(phrase)
                 continue
-            w = ws[i]
+            concept = infos[i][2]
             i += 1
-            if self.analyzer.is_stopword(w, query=True):
-                continue
-            concept = self._plain.get(w)
-            if concept is None:
-                if len(self._plain) > 100_000:
-                    self._plain.clear()
-                concept = self._plain[w] = self._concept(w, ((self.analyzer.stem(w),),))
-            concepts.append(concept)
+            if concept is not None:
+                concepts.append(concept)
         return Query(question, concepts, corrections, named)
+
+    def _phrase_concept(self, phrase: tuple[str, ...], group: SynonymGroup) -> Concept | None:
+        """The concept a synonym phrase stands for in a question (None if none of its spellings has stems)."""
+        typed, canonical = self._stems(phrase), self._stems(words(normalize(group.name)))
+        alts = {typed, canonical}
+        # Other spellings of the group help only where the index has them (not its misspellings).
+        # An alias that only adds modifiers to the canonical name ("fibromyalgia syndrome") would
+        # pull in chunks for the modifier alone, so it is left out.
+        for alias in group.aliases:
+            stems = self._stems(words(normalize(alias)))
+            if stems and all(t in self.stats.df for t in stems) and not set(canonical) <= set(stems):
+                alts.add(stems)
+        alts.discard(())
+        if not alts:
+            return None
+        # Curated synonyms are topical by definition: no rarity discount.
+        return self._concept(" ".join(phrase), tuple(sorted(alts)), topical=True, prefer=(typed, canonical))
 
     def _concept(self, text: str, alternatives: tuple[tuple[str, ...], ...], topical: bool = False,
                  prefer: tuple[tuple[str, ...], ...] = ()) -> Concept:

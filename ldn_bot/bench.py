@@ -128,7 +128,9 @@ def run_ours(ds, qids, retrieval, backend: str, title_weight: int | None = None,
     stats = matrix.stats()
     scorer = make_scorer(backend, matrix, k1, b)
     parser = QueryParser(analyzer, stats, surface, [], retrieval.fuzzy_cutoff)
-    parser.parse("warm up the word-frequency tables")  # loaded on first use: part of start-up, not of a query
+    # Loaded or imported on first use (word-frequency tables and tokenizer, the spelling corrector's rapidfuzz):
+    # part of start-up, not of a query.
+    parser.parse("warm up the word-frequency tables, 2 mg, and the spelling corrector: qwxzyk")
     build_s = time.perf_counter() - t0
     ids = [d.id for d in ds.docs]
     results = []

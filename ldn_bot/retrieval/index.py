@@ -170,6 +170,7 @@ class Bm25sScorer:
         self._n = m.n_docs
         self._ids = m.term_ids
         self.indptr = m.indptr
+        self._starts = m.indptr.tolist()  # plain ints: slicing with numpy scalars costs more per query term
         self.indices = m.docs
         n_docs = max(m.n_docs, 1)
         df = m.df()
@@ -184,14 +185,17 @@ class Bm25sScorer:
 
     def scores(self, query: Sequence[str]) -> np.ndarray:
         docs, weights = [], []
+        ids, starts = self._ids, self._starts
         for term in query:  # a repeated term counts again, as in rank-bm25
-            t = self._ids.get(term)
+            t = ids.get(term)
             if t is not None:
-                s, e = self.indptr[t], self.indptr[t + 1]
+                s, e = starts[t], starts[t + 1]
                 docs.append(self.indices[s:e])
                 weights.append(self.data[s:e])
         if not docs:
             return np.zeros(self._n)
+        if len(docs) == 1:
+            return np.bincount(docs[0], weights=weights[0], minlength=self._n)
         # One pass over the query terms' postings (bm25s adds them with np.add.at, which is slower).
         return np.bincount(np.concatenate(docs), weights=np.concatenate(weights), minlength=self._n)
 

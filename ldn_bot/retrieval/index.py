@@ -274,6 +274,7 @@ class FuzzyVocab:
                     p = postings[g] = array("i")
                 p.append(i)  # a bigram twice in a word is posted twice: multiset counts
         self._postings = {g: np.frombuffer(p, dtype=np.int32) for g, p in postings.items()}
+        self._base: dict[float, np.ndarray] = {}  # cutoff -> (1.5r − 1)·len(vocab word)
 
     def best(self, word: str, cutoff: float):
         from rapidfuzz import fuzz, process
@@ -281,7 +282,11 @@ class FuzzyVocab:
         r = cutoff / 100.0
         if 1.5 * r - 1 <= 0 or len(self.vocab) < 2000:
             return process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-        need = (1.5 * r - 1) * (len(word) + self._lengths) - 1 - 1e-9
+        base = self._base.get(cutoff)
+        if base is None:
+            base = self._base[cutoff] = (1.5 * r - 1) * self._lengths
+        # = (1.5r − 1)(la + lb) − 1, less 1e-9 so rounding never drops a word the bound lets through
+        need = base + ((1.5 * r - 1) * len(word) - 1 - 1e-9)
         # Summing whole posting lists over-counts a bigram repeated in a vocabulary word but not in `word`:
         # that only lets more candidates through to exact scoring, never fewer.
         lists = [p for g in {word[j:j + 2] for j in range(len(word) - 1)} if (p := self._postings.get(g)) is not None]

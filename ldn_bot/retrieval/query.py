@@ -25,6 +25,7 @@ MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another wor
 
 _SIMPLE_TOKEN = re.compile(r"[a-z0-9]+")
 _ZIPF: dict[str, float] = {}
+_ZIPF_OF_FREQ: dict[float | None, float] = {}
 _MIN_FREQ = zipf_to_freq(0.0)  # zipf_frequency's default minimum
 
 
@@ -43,14 +44,18 @@ def english_zipf(word: str) -> float:
         if _SIMPLE_TOKEN.fullmatch(word):
             smashed = word if word.isalpha() else smash_numbers(word)  # smash_numbers only rewrites digits
             freq = _english_freqs().get(smashed)
-            if freq is None:
-                unrounded = _MIN_FREQ
-            else:
-                if smashed != word:
-                    freq *= digit_freq(word)
-                unrounded = max(1.0 / (0.0 + 1.0 / freq), _MIN_FREQ)  # wordfreq: 1 / sum(1 / f) over one token
-                unrounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
-            z = round(freq_to_zipf(unrounded), 2)
+            if freq is not None and smashed != word:
+                freq *= digit_freq(word)
+            z = _ZIPF_OF_FREQ.get(freq)  # wordfreq's frequencies come in ~800 steps: the arithmetic once per step
+            if z is None:
+                if freq is None:
+                    unrounded = _MIN_FREQ
+                else:
+                    unrounded = max(1.0 / (0.0 + 1.0 / freq), _MIN_FREQ)  # wordfreq: 1 / sum(1 / f) over one token
+                    unrounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
+                z = round(freq_to_zipf(unrounded), 2)
+                if len(_ZIPF_OF_FREQ) < 100_000:
+                    _ZIPF_OF_FREQ[freq] = z
         else:
             z = zipf_frequency(word, "en")
         if len(_ZIPF) > 200_000:
@@ -75,7 +80,7 @@ MIN_OWN_WEIGHT = 1.0  # below this a follow-up's own words are judged together w
 COMMON_ZIPF = 3.0  # a word at least this frequent in English is a real word, not a typo to correct
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Concept:
     text: str
     alternatives: tuple[tuple[str, ...], ...]  # each a tuple of stems; matching any alternative matches the concept
@@ -168,7 +173,7 @@ class QueryParser:
         start there, and its plain-word concept (None for a stopword or question word)."""
         info = self._words.get(w)
         if info is None:
-            fixed = self.correct(w)
+            fixed = w if w in self._known else self.correct(w)  # = correct(w), without caching the obvious
             concept = None
             if not self.analyzer.is_stopword(fixed, query=True):
                 concept = self._plain.get(fixed)

@@ -133,11 +133,12 @@ def run_ours(ds, qids, retrieval, backend: str, title_weight: int | None = None,
     from ldn_bot.retrieval.analyzer import Analyzer
     from ldn_bot.retrieval.cache import analyze
     from ldn_bot.retrieval.index import make_scorer, top_k
-    from ldn_bot.retrieval.query import QueryParser
+    from ldn_bot.retrieval.query import QueryParser, clear_word_caches
 
     tw = retrieval.title_weight if title_weight is None else title_weight
     k1 = retrieval.k1 if k1 is None else k1
     b = retrieval.b if b is None else b
+    clear_word_caches()  # each run starts cold, whatever ran before it in this process
     _reset_peak()
     t0 = time.perf_counter()
     analyzer = Analyzer()

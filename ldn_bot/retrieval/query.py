@@ -29,6 +29,12 @@ _ZIPF_OF_FREQ: dict[float | None, float] = {}
 _MIN_FREQ = zipf_to_freq(0.0)  # zipf_frequency's default minimum
 
 
+def clear_word_caches() -> None:
+    """Forget the module's memoized word look-ups (benchmarks start each system cold)."""
+    _ZIPF.clear()
+    _ZIPF_OF_FREQ.clear()
+
+
 @lru_cache(maxsize=1)
 def _english_freqs() -> dict[str, float]:
     return get_frequency_dict("en", "best")

@@ -176,24 +176,29 @@ class QueryParser:
 
     def _word(self, w: str) -> tuple[str, bool, Concept | None]:
         """What parse() needs of a typed word, computed once: its correction, whether a synonym phrase may
-        start there, and its plain-word concept (None for a stopword or question word)."""
+        start there, and its plain-word concept (None for a stopword or question word, and for a word that may
+        start a phrase: that one is made only if no phrase matches, so a curated term never loads wordfreq)."""
         info = self._words.get(w)
         if info is None:
             fixed = w if w in self._known else self.correct(w)  # = correct(w), without caching the obvious
-            concept = None
-            if not self.analyzer.is_stopword(fixed, query=True):
-                concept = self._plain.get(fixed)
-                if concept is None:
-                    if len(self._plain) > 100_000:
-                        self._plain.clear()
-                    # = self._concept(fixed, ((stem,),)): one alternative of one term weighs its IDF.
-                    stem = self.analyzer.stem(fixed)
-                    concept = Concept(fixed, ((stem,),), self.stats.idf(stem) * rarity(fixed), plain=True)
-                    self._plain[fixed] = concept
+            phrase = fixed in self._phrases_at
+            concept = None if phrase else self._plain_concept(fixed)
             if len(self._words) > 100_000:
                 self._words.clear()
-            info = self._words[w] = (fixed, fixed in self._phrases_at, concept)
+            info = self._words[w] = (fixed, phrase, concept)
         return info
+
+    def _plain_concept(self, w: str) -> Concept | None:
+        if self.analyzer.is_stopword(w, query=True):
+            return None
+        concept = self._plain.get(w)
+        if concept is None:
+            if len(self._plain) > 100_000:
+                self._plain.clear()
+            # = self._concept(w, ((stem,),)): one alternative of one term weighs its IDF.
+            stem = self.analyzer.stem(w)
+            concept = self._plain[w] = Concept(w, ((stem,),), self.stats.idf(stem) * rarity(w), plain=True)
+        return concept
 
     def parse(self, question: str) -> Query:
         raw = words(normalize(question))
@@ -220,8 +225,10 @@ class QueryParser:
                     named.append(group)
                 i += len(phrase)
                 continue
-            concept = infos[i][2]
+            fixed, phrase, concept = infos[i]
             i += 1
+            if phrase:
+                concept = self._plain_concept(fixed)
             if concept is not None:
                 concepts.append(concept)
         return Query(question, concepts, corrections, named)

@@ -113,18 +113,16 @@ def _score(report: Report, case_id: str, turn: dict[str, Any], answer: Answer, f
         if not rank or rank > TOP:
             report.failures.append(Failure(case_id, question, f"expected one of {sorted(wanted)} in top {TOP}, got "
                                                               f"{labels[:TOP] or answer.status}"))
-    if status == "no_evidence":
-        report.offtopic += 1
-        ok = answer.status == "no_evidence" and not answer.citations
-        report.offtopic_abstained += ok
+    if status in ("no_evidence", "chitchat"):
+        ok = answer.status == status and not answer.citations
+        if status == "no_evidence":
+            report.offtopic += 1
+            report.offtopic_abstained += ok
+        else:
+            report.chitchat += 1
+            report.chitchat_ok += ok
         if not ok:
-            report.failures.append(Failure(case_id, question, f"expected no_evidence, got {answer.status} {labels[:TOP]}"))
-    if status == "chitchat":
-        report.chitchat += 1
-        ok = answer.status == "chitchat" and not answer.citations
-        report.chitchat_ok += ok
-        if not ok:
-            report.failures.append(Failure(case_id, question, f"expected chitchat, got {answer.status} {labels[:TOP]}"))
+            report.failures.append(Failure(case_id, question, f"expected {status}, got {answer.status} {labels[:TOP]}"))
     for rule in turn.get("expect_safety") or []:
         report.safety_expected[rule] = report.safety_expected.get(rule, 0) + 1
         if rule in answer.safety:

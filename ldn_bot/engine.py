@@ -21,6 +21,9 @@ _DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:study|t
 
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 MAX_PASSAGE_CHARS = 420
+GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
+GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
+SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every question is about anyway
 
 
 def clean_question(text: str) -> str:
@@ -74,6 +77,11 @@ class Engine:
         named = self.named_labels(text)
         if conversation is not None and conversation.has_topic and not query.conditions and not named:
             query = self._with_topic(query, text, conversation)
+        elif (not named and not any(g.name not in SUBJECT_TERMS for g in query.synonyms)
+              and sum(c.weight for c in query.asked if c.plain) < GENERAL_WEIGHT):
+            # No topic of its own ("What is LDN?", or only a drug name the safety rule took): answer with
+            # the corpus's general material on what LDN is and how it works, not whatever repeats "LDN" most.
+            query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
         if any(r.action == "dose" for r in fired):
             query = query.with_context(self.searcher.parser.parse("dose").concepts)
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)

@@ -167,3 +167,10 @@ def test_dosing_question_shows_reported_doses_and_defers_to_clinician(engine):
 def test_studies_named_by_author_are_found(engine):
     answer = engine.answer("What did the Mischoulon trial find?")
     assert answer.citations[0].label == "Mischoulon 2017"
+
+
+def test_question_without_a_topic_gets_the_general_material(engine):
+    # "What is LDN?" names nothing but LDN: the answer should be what LDN is and how it works,
+    # not whichever study repeats "LDN" most often.
+    answer = engine.answer("What is LDN?")
+    assert "Toljan 2018" in [c.label for c in answer.citations[:3]]

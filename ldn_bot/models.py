@@ -121,10 +121,6 @@ class Corpus:
     synonyms: tuple[SynonymGroup, ...]
     fingerprint: str = ""
 
-    @property
-    def conditions(self) -> tuple[SynonymGroup, ...]:
-        return tuple(g for g in self.synonyms if g.kind == "condition")
-
 
 @dataclass(frozen=True)
 class Sentence:

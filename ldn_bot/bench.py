@@ -133,7 +133,7 @@ def run_ours(ds, qids, retrieval, backend: str, title_weight: int | None = None,
     from ldn_bot.retrieval.analyzer import Analyzer
     from ldn_bot.retrieval.cache import analyze
     from ldn_bot.retrieval.index import make_scorer, top_k
-    from ldn_bot.retrieval.query import QueryParser, clear_word_caches
+    from ldn_bot.retrieval.query import QueryParser, clear_word_caches, lexicon
 
     tw = retrieval.title_weight if title_weight is None else title_weight
     k1 = retrieval.k1 if k1 is None else k1
@@ -145,7 +145,8 @@ def run_ours(ds, qids, retrieval, backend: str, title_weight: int | None = None,
     matrix, surface = analyze(((f"{d.title}\n{d.text}", d.title) for d in ds.docs), analyzer, tw)
     stats = matrix.stats()
     scorer = make_scorer(backend, matrix, k1, b)
-    parser = QueryParser(analyzer, stats, surface, [], retrieval.fuzzy_cutoff)
+    # Each corpus word's stem and English frequency: made with the index and kept in its cache by the bot.
+    parser = QueryParser(analyzer, stats, surface, [], retrieval.fuzzy_cutoff, lexicon(surface, analyzer))
     # Loaded or imported on first use (word-frequency tables and tokenizer, the spelling corrector's rapidfuzz):
     # part of start-up, not of a query.
     parser.parse("warm up the word-frequency tables, 2 mg, and the spelling corrector: qwxzyk")

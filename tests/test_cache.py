@@ -156,5 +156,16 @@ def test_cache_is_plain_arrays_not_pickle(setup):
     root, settings = setup
     index(root, settings)
     with np.load(root / ".cache" / "index.npz", allow_pickle=False) as z:
-        assert set(z.files) == {"meta", "indptr", "docs", "tf", "doc_len"}
+        assert set(z.files) == {"meta", "indptr", "docs", "tf", "doc_len", "lex_stem", "lex_zipf"}
         assert all(z[k].dtype != object for k in z.files)
+
+
+def test_cached_lexicon_equals_a_fresh_one(setup):
+    from ldn_bot.retrieval.analyzer import Analyzer
+    from ldn_bot.retrieval.query import lexicon
+
+    root, settings = setup
+    first = index(root, settings)
+    second = index(root, settings)
+    assert second.source == "cache"
+    assert second.lexicon == first.lexicon == lexicon(first.surface, Analyzer())

@@ -1,12 +1,14 @@
 """The chunk index, built once and kept in <corpus>/.cache/index.npz.
 
 What is stored is what costs time to compute: the analyzed document-term counts (`TermMatrix`, term-major
-like bm25s's index), the surface-word counts the spelling corrector needs, and the key it was built for.
+like bm25s's index), the surface-word counts the spelling corrector needs, each surface word's stem and English
+Zipf frequency (the query parser's `lexicon`), and the key it was built for.
 BM25 weights (k1, b, backend) are applied when loading — a cheap vectorized step — so changing them never
 serves an index built for other settings.
 
 The key hashes every chunk's id, heading and indexed text (so any corpus or chunker change counts), the
-analyzer (its source and stopwords) and the settings that shape the counts (`title_weight`). A different key
+analyzer (its source and stopwords), the settings that shape the counts (`title_weight`), and for the lexicon
+the query module's source and wordfreq's English table (size and time stamp). A different key
 rebuilds and overwrites. The file is one uncompressed .npz (plain arrays, metadata as JSON bytes, no pickle)
 replaced atomically; zip CRCs and shape checks catch truncation and corruption, which rebuild with a warning.
 """
@@ -32,13 +34,14 @@ from ldn_bot.models import Chunk, Corpus
 from ldn_bot.retrieval.analyzer import STOPWORDS, Analyzer, normalize, words
 from ldn_bot.retrieval.chunker import chunk_study
 from ldn_bot.retrieval.index import Scorer, TermMatrix, TermSets, TermStats, make_scorer
+from ldn_bot.retrieval.query import lexicon
 
 log = logging.getLogger("ldn_bot.cache")
 
-FORMAT = 1
+FORMAT = 2
 CACHE_DIR = ".cache"
 CACHE_FILE = "index.npz"
-_ARRAYS = ("indptr", "docs", "tf", "doc_len")
+_ARRAYS = ("indptr", "docs", "tf", "doc_len", "lex_stem", "lex_zipf")
 
 
 @dataclass
@@ -50,6 +53,7 @@ class IndexData:
     scorer: Scorer | None = None
     stats: TermStats | None = None
     term_sets: TermSets | None = None
+    lexicon: dict[str, tuple[str, float]] | None = None  # surface word -> (stem, English Zipf); query.lexicon()
 
 
 def analyze(docs: Iterable[tuple[str, str]], analyzer: Analyzer, title_weight: int = 1) -> tuple[TermMatrix, Counter[str]]:
@@ -94,7 +98,7 @@ def index_key(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Anal
     key, chunk texts need not be made (nor hashed) to know the cache is current."""
     h = hashlib.blake2b(digest_size=20)
     h.update(f"format={FORMAT};title_weight={title_weight(settings)};analyzer={analyzer_version(analyzer)};"
-             f"n={len(chunks)}\0".encode())
+             f"lexicon={_source_hash(lexicon)}:{_wordfreq_version()};n={len(chunks)}\0".encode())
     if fingerprint:
         h.update(f"corpus={fingerprint};chunker={_source_hash(chunk_study)}\0".encode())
         for c in chunks:
@@ -113,6 +117,17 @@ def _source_hash(func) -> str:
         return ""
 
 
+def _wordfreq_version() -> str:
+    """wordfreq's English table as of now (the lexicon's Zipf frequencies come from it)."""
+    try:
+        from wordfreq import DATA_PATH
+
+        st = (Path(DATA_PATH) / "large_en.msgpack.gz").stat()
+        return f"{st.st_size}:{st.st_mtime_ns}"
+    except (ImportError, OSError):
+        return ""
+
+
 def title_weight(settings: RetrievalConfig) -> int:
     return int(getattr(settings, "title_weight", 1))
 
@@ -123,18 +138,26 @@ def cache_path(corpus: Corpus) -> Path | None:
 
 def build(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer, key: str = "") -> IndexData:
     matrix, surface = analyze(chunk_docs(chunks), analyzer, title_weight(settings))
-    return IndexData(matrix, surface, key)
+    return IndexData(matrix, surface, key, lexicon=lexicon(surface, analyzer))
 
 
 def save(path: Path, data: IndexData) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     m = data.matrix
     meta = {"format": FORMAT, "key": data.key, "vocab": m.vocab, "surface": dict(data.surface)}
+    # The lexicon, aligned with meta["surface"]: the stem's term id (-1: a stopword, not in the lexicon) and Zipf.
+    lex = data.lexicon if data.lexicon is not None else {}
+    entries = [lex.get(w) for w in meta["surface"]]
+    lex_stem = np.array([-1 if e is None else m.term_ids.get(e[0], -2) for e in entries], dtype=np.int32)
+    if (lex_stem == -2).any():
+        raise ValueError("a lexicon stem is not an index term")
+    lex_zipf = np.array([0.0 if e is None else e[1] for e in entries], dtype=np.float64)
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=blob, indptr=m.indptr, docs=m.docs, tf=m.tf, doc_len=m.doc_len)
+            np.savez(f, meta=blob, indptr=m.indptr, docs=m.docs, tf=m.tf, doc_len=m.doc_len,
+                     lex_stem=lex_stem, lex_zipf=lex_zipf)
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -157,7 +180,7 @@ def load(path: Path, key: str) -> IndexData:
             raise StaleCache()
         arrays = {name: z[name] for name in _ARRAYS}
     vocab, surface = meta["vocab"], meta["surface"]
-    indptr, docs, tf, doc_len = (arrays[n] for n in _ARRAYS)
+    indptr, docs, tf, doc_len, lex_stem, lex_zipf = (arrays[n] for n in _ARRAYS)
     n_docs, nnz = len(doc_len), len(docs)
     ok = (isinstance(vocab, list) and all(isinstance(t, str) for t in vocab) and isinstance(surface, dict)
           and indptr.ndim == docs.ndim == tf.ndim == doc_len.ndim == 1
@@ -166,10 +189,15 @@ def load(path: Path, key: str) -> IndexData:
           and len(indptr) == len(vocab) + 1 and indptr[0] == 0 and indptr[-1] == nnz and len(tf) == nnz
           and bool(np.all(np.diff(indptr) >= 0))
           and (nnz == 0 or (int(docs.min()) >= 0 and int(docs.max()) < n_docs))
-          and bool(np.all(tf > 0)) and bool(np.all(np.isfinite(doc_len))))
+          and bool(np.all(tf > 0)) and bool(np.all(np.isfinite(doc_len)))
+          and lex_stem.ndim == lex_zipf.ndim == 1 and lex_stem.dtype == np.int32 and lex_zipf.dtype == np.float64
+          and len(lex_stem) == len(lex_zipf) == len(surface)
+          and (not len(lex_stem) or (int(lex_stem.min()) >= -1 and int(lex_stem.max()) < len(vocab)))
+          and bool(np.all(np.isfinite(lex_zipf))))
     if not ok:
         raise ValueError("inconsistent arrays")
-    return IndexData(TermMatrix(vocab, indptr, docs, tf, doc_len), Counter(surface), key, "cache")
+    lex = {w: (vocab[s], z) for w, s, z in zip(surface, lex_stem.tolist(), lex_zipf.tolist()) if s >= 0}
+    return IndexData(TermMatrix(vocab, indptr, docs, tf, doc_len), Counter(surface), key, "cache", lexicon=lex)
 
 
 def load_or_build(corpus: Corpus, chunks: Sequence[Chunk], settings: RetrievalConfig,

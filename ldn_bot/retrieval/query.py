@@ -17,8 +17,8 @@ from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_f
 from wordfreq.numbers import digit_freq, smash_numbers
 
 from ldn_bot.models import SynonymGroup
-from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
-from ldn_bot.retrieval.index import FuzzyVocab, TermStats
+from ldn_bot.retrieval.analyzer import QUESTION_WORDS, Analyzer, normalize, words
+from ldn_bot.retrieval.index import FuzzyVocab, TermStats, lucene_idf
 
 MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another word
 
@@ -78,8 +78,17 @@ def rarity(word: str) -> float:
     everyday filler word the corpus lacks no longer sinks an on-topic question, while an unknown
     drug or disease still makes an off-topic one abstain.
     """
-    zipf = english_zipf(word)
+    return rarity_of_zipf(english_zipf(word))
+
+
+def rarity_of_zipf(zipf: float) -> float:
     return min(1.0, max(0.05, (6.5 - zipf) / 3.5)) ** 2
+
+
+def lexicon(surface: Iterable[str], analyzer: Analyzer) -> dict[str, tuple[str, float]]:
+    """What a query needs of each corpus word that is not a stopword: its stem and its English Zipf frequency.
+    Made once with the index (and kept in its cache), so a question's words are looked up, not computed."""
+    return {w: (analyzer.stem(w), english_zipf(w)) for w in surface if not analyzer.is_stopword(w)}
 
 
 MIN_OWN_WEIGHT = 1.0  # below this a follow-up's own words are judged together with the conversation's topic
@@ -127,8 +136,10 @@ class Query:
 
 class QueryParser:
     def __init__(self, analyzer: Analyzer, stats: TermStats, vocabulary: Iterable[str],
-                 synonyms: Sequence[SynonymGroup], fuzzy_cutoff: float) -> None:
+                 synonyms: Sequence[SynonymGroup], fuzzy_cutoff: float,
+                 lexicon: dict[str, tuple[str, float]] | None = None) -> None:
         self.analyzer = analyzer
+        self._lexicon = lexicon or {}  # corpus word -> (stem, English Zipf), see lexicon()
         self.stats = stats
         self.cutoff = fuzzy_cutoff
         self.synonyms = list(synonyms)
@@ -180,6 +191,17 @@ class QueryParser:
         start a phrase: that one is made only if no phrase matches, so a curated term never loads wordfreq)."""
         info = self._words.get(w)
         if info is None:
+            lex = self._lexicon.get(w)
+            if lex is not None and w not in self._phrases_at and w not in QUESTION_WORDS:
+                # A corpus word that is not a stopword: kept as typed, and its concept is _plain_concept(w),
+                # made here from the stored stem and Zipf frequency (the commonest case, so inlined).
+                stem = lex[0]
+                stats = self.stats
+                weight = lucene_idf(stats.n_docs, stats.df.get(stem, 0)) * rarity_of_zipf(lex[1])
+                if len(self._words) > 100_000:
+                    self._words.clear()
+                info = self._words[w] = (w, False, Concept(w, ((stem,),), weight, False, True))
+                return info
             fixed = w if w in self._known else self.correct(w)  # = correct(w), without caching the obvious
             phrase = fixed in self._phrases_at
             concept = None if phrase else self._plain_concept(fixed)
@@ -196,8 +218,12 @@ class QueryParser:
             if len(self._plain) > 100_000:
                 self._plain.clear()
             # = self._concept(w, ((stem,),)): one alternative of one term weighs its IDF.
-            stem = self.analyzer.stem(w)
-            concept = self._plain[w] = Concept(w, ((stem,),), self.stats.idf(stem) * rarity(w), plain=True)
+            known = self._lexicon.get(w)
+            if known is None:
+                stem, rare = self.analyzer.stem(w), rarity(w)
+            else:
+                stem, rare = known[0], rarity_of_zipf(known[1])
+            concept = self._plain[w] = Concept(w, ((stem,),), self.stats.idf(stem) * rare, plain=True)
         return concept
 
     def parse(self, question: str) -> Query:

@@ -38,7 +38,8 @@ class Searcher:
         # Analyzed once and kept in <corpus>/.cache (ldn_bot/retrieval/cache.py); rebuilt when stale or unreadable.
         index = load_or_build(corpus, self.chunks, settings, self.analyzer)
         self.stats, self.scorer, self._term_sets = index.stats, index.scorer, index.term_sets
-        self.parser = QueryParser(self.analyzer, self.stats, index.surface, corpus.synonyms, settings.fuzzy_cutoff)
+        self.parser = QueryParser(self.analyzer, self.stats, index.surface, corpus.synonyms, settings.fuzzy_cutoff,
+                                  index.lexicon)
 
     def coverage(self, query: Query, index: int) -> float:
         terms = self._term_sets[index]

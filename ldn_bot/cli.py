@@ -82,18 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Commands that live in their own modules (discord, bench, corpus, gaps) add themselves here."""
-    found = []
-    for module, attr in (("ldn_bot.discord_cli", "register"), ("ldn_bot.bench", "register"),
-                         ("ldn_bot.curator", "register"), ("ldn_bot.gaps", "register")):
-        try:
-            mod = __import__(module, fromlist=[attr])
-        except ModuleNotFoundError as e:
-            if e.name == module:
-                continue
-            raise
-        found.append(getattr(mod, attr))
-    return found
+    """Commands that live in their own modules add themselves; each module imports only argparse at the top."""
+    from ldn_bot import bench, curator, discord_cli, gaps
+
+    return [discord_cli.register, bench.register, curator.register, gaps.register]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import OrderedDict
 
 from ldn_bot.config import Config
 from ldn_bot.conversation import Conversation
@@ -21,6 +22,7 @@ _DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:study|t
 
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 MAX_PASSAGE_CHARS = 420
+SENTENCE_CACHE = 4096  # chunks whose sentence terms are kept; bounded so a 100k-chunk bot does not grow forever
 GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
 GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
 SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every question is about anyway
@@ -43,7 +45,7 @@ class Engine:
         self.corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
         self.searcher = Searcher(self.corpus, config.retrieval)
         self.safety = load_rules(self.corpus.root)
-        self._sentence_terms: dict[str, list[frozenset[str]]] = {}  # filled lazily, per chunk
+        self._sentence_terms: OrderedDict[str, list[frozenset[str]]] = OrderedDict()  # least recently used first
         # First author's surname (as a question would spell it) -> labels of the studies it names.
         self._by_surname: dict[str, list[str]] = {}
         for label, study in self.studies.items():
@@ -155,14 +157,16 @@ class Engine:
         answer = Answer(question=question, status="answered", disclaimer=self.config.disclaimer,
                         debug=[(h.chunk.id, h.score) for h in hits])
         cited: dict[str, Citation] = {}
+        unmatched: set[str] = set()  # overview citations no passage has matched yet
         if overview_on:
             studies = studies_on(self.studies, overview_on)
             answer.overview, seeded = overview_citations(studies)
             answer.overview_topic, answer.verdict = overview_on, verdict(studies)
             cited = {c.label: c for c in seeded}
+            unmatched = set(cited)
         added = 0
         for hit in good:
-            if added >= settings.top_k or len(answer.lead) >= settings.lead_sentences and overview_on:
+            if added >= settings.top_k or (overview_on and len(answer.lead) >= settings.lead_sentences):
                 break
             ranked = self._rank_sentences(hit.chunk, query)
             if not ranked:
@@ -176,7 +180,8 @@ class Engine:
                 citation = self._citation(len(cited) + 1, label, hit, ranked)
                 cited[label] = citation
                 added += 1
-            elif citation.score == 0.0:  # seeded by the overview: now also a matching passage
+            elif label in unmatched:  # listed by the overview, and now a matching passage too
+                unmatched.discard(label)
                 citation.score = round(hit.score, 4)
                 if best.text not in citation.passage:
                     citation.passage = f"{citation.passage} {best.text}"
@@ -197,11 +202,15 @@ class Engine:
             return None
         return labels[0] if labels else chunk.source
 
-    def _rank_sentences(self, chunk: Chunk, query: Query) -> list:
+    def _rank_sentences(self, chunk: Chunk, query: Query) -> list[Sentence]:
         cached = self._sentence_terms.get(chunk.id)
         if cached is None:
             cached = [frozenset(self.searcher.analyzer.tokens(s.text)) for s in chunk.sentences]
             self._sentence_terms[chunk.id] = cached
+            if len(self._sentence_terms) > SENTENCE_CACHE:
+                self._sentence_terms.popitem(last=False)
+        else:
+            self._sentence_terms.move_to_end(chunk.id)
         scored = []
         for pos, (sent, terms) in enumerate(zip(chunk.sentences, cached)):
             weight = sum(c.weight for c in query.concepts if any(all(t in terms for t in alt) for alt in c.alternatives))

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 from typing import Callable, TextIO
 
+from ldn_bot.logs import log_unanswered
 from ldn_bot.render import render_json, render_text
 
 HELP = """Ask a question in plain words, for example: Does LDN help fibromyalgia?
@@ -57,8 +58,6 @@ class ReplSession:
             return self._meta(f"Unknown command ':{cmd}'. Type :help for the commands.")
         answer = self.engine.answer(text, self.conversation)
         self.last = answer
-        from ldn_bot.logs import log_unanswered
-
         config = self.engine.config
         log_unanswered(config.resolve(config.logs.questions), answer, source="repl")  # for `ldn-bot gaps`
         return render_json(answer) if self.json_mode else render_text(answer)

@@ -53,8 +53,8 @@ def test_overview_shows_the_studys_own_finding_not_the_articles_claim(engine):
     # The article says RA patients cut pain medicines by 13%; the study's 13% is all rheumatic medicines.
     answer = engine.answer("Does LDN help rheumatoid arthritis?")
     raknes = next(line for line in answer.overview if line.label == "Raknes 2019")
-    assert raknes.finding in corpus_sentences(engine)
-    assert raknes.finding.startswith(tuple(engine.studies["Raknes 2019"].key_findings)) or raknes.finding in engine.studies["Raknes 2019"].summary
+    study = engine.studies["Raknes 2019"]
+    assert raknes.finding in study.key_findings or raknes.finding in study.summary
 
 
 @pytest.mark.parametrize("question", [

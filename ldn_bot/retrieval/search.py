@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-import numpy as np
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.models import Chunk, Corpus

@@ -6,15 +6,11 @@ A question is a list of *concepts*: a word, or a synonym phrase with its alterna
 
 from __future__ import annotations
 
-import math
-import re
 from collections import Counter
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Iterable, Sequence
 
-from wordfreq import freq_to_zipf, get_frequency_dict, zipf_frequency, zipf_to_freq
-from wordfreq.numbers import digit_freq, smash_numbers
+from wordfreq import zipf_frequency
 
 from ldn_bot.models import SynonymGroup
 from ldn_bot.retrieval.analyzer import QUESTION_WORDS, Analyzer, normalize, words
@@ -23,50 +19,22 @@ from ldn_bot.retrieval.index import FuzzyVocab, TermStats, lucene_idf
 MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another word
 
 
-_SIMPLE_TOKEN = re.compile(r"[a-z0-9]+")
 _ZIPF: dict[str, float] = {}
-_ZIPF_OF_FREQ: dict[float | None, float] = {}
-_MIN_FREQ = zipf_to_freq(0.0)  # zipf_frequency's default minimum
 
 
 def clear_word_caches() -> None:
-    """Forget the module's memoized word look-ups (benchmarks start each system cold)."""
+    """Forget the memoized word look-ups (benchmarks start each system cold)."""
     _ZIPF.clear()
-    _ZIPF_OF_FREQ.clear()
-
-
-@lru_cache(maxsize=1)
-def _english_freqs() -> dict[str, float]:
-    return get_frequency_dict("en", "best")
 
 
 def english_zipf(word: str) -> float:
-    """`zipf_frequency(word, "en")`, memoized. wordfreq's tokenizer leaves a word of ASCII lowercase letters and
-    digits as it is, so such a word is looked up directly in its frequency table with wordfreq's own arithmetic
-    (checked equal on every such word in wordfreq's table and SciFact's corpus, and on random ones); any other
-    word goes through wordfreq."""
+    """wordfreq's `zipf_frequency(word, "en")`, memoized: questions repeat words, and corpus words are looked up
+    once at index build (see `lexicon`)."""
     z = _ZIPF.get(word)
     if z is None:
-        if _SIMPLE_TOKEN.fullmatch(word):
-            smashed = word if word.isalpha() else smash_numbers(word)  # smash_numbers only rewrites digits
-            freq = _english_freqs().get(smashed)
-            if freq is not None and smashed != word:
-                freq *= digit_freq(word)
-            z = _ZIPF_OF_FREQ.get(freq)  # wordfreq's frequencies come in ~800 steps: the arithmetic once per step
-            if z is None:
-                if freq is None:
-                    unrounded = _MIN_FREQ
-                else:
-                    unrounded = max(1.0 / (0.0 + 1.0 / freq), _MIN_FREQ)  # wordfreq: 1 / sum(1 / f) over one token
-                    unrounded = round(unrounded, math.floor(-math.log(unrounded, 10)) + 3)
-                z = round(freq_to_zipf(unrounded), 2)
-                if len(_ZIPF_OF_FREQ) < 100_000:
-                    _ZIPF_OF_FREQ[freq] = z
-        else:
-            z = zipf_frequency(word, "en")
         if len(_ZIPF) > 200_000:
             _ZIPF.clear()
-        _ZIPF[word] = z
+        z = _ZIPF[word] = zipf_frequency(word, "en")
     return z
 
 

@@ -111,8 +111,9 @@ def test_fuzzy_vocab_gives_extract_ones_answers():
                 w[i] = rng.choice(letters[:8])
         return "".join(w)
 
-    words = [mutate(rng.choice(vocab)) for _ in range(400)] + ["aaaa", "abab", "hhhhhhhh", "zzzz", "abcdefgh"]
-    for cutoff in (70, 84, 95):
+    words = [mutate(rng.choice(vocab)) for _ in range(400)] + ["aaaa", "abab", "hhhhhhhh", "zzzz", "abcdefgh", "ab",
+                                                               "a" * 30]
+    for cutoff in (60, 70, 84, 95, 100):
         for w in words:
             want = process.extractOne(w, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
             got = fuzzy.best(w, cutoff)

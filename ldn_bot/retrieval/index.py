@@ -18,6 +18,7 @@ from array import array
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Iterable, Protocol
 
 import numpy as np
@@ -256,46 +257,73 @@ class FuzzyVocab:
     """`best(word, cutoff)` = rapidfuzz `process.extractOne(word, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)`,
     without scanning the whole vocabulary.
 
-    fuzz.ratio is 200·LCS/(la+lb). Along an LCS, every pair of consecutive matches that is adjacent in both
-    words is a shared bigram, and each unmatched character breaks at most one such pair, so the words share at
-    least 3·LCS − 1 − la − lb bigrams (as multisets) ≥ (1.5·r − 1)(la + lb) − 1 for ratio ≥ 100·r. Only words
-    passing that bound are scored, in vocabulary order, so the answer (ties included) is extractOne's.
+    fuzz.ratio is 200·LCS/(la+lb). As LCS ≤ min(la, lb), only lengths la·r/(2 − r) ≤ lb ≤ la·(2 − r)/r can
+    reach ratio 100·r. Along an LCS, every pair of consecutive matches that is adjacent in both words is a
+    shared bigram, and each unmatched character breaks at most one such pair, so the words share at least
+    3·LCS − 1 − la − lb bigrams (as multisets) ≥ (1.5·r − 1)(la + lb) − 1. Only words of a possible length
+    sharing that many bigrams are scored, in vocabulary order, so the answer (ties included) is extractOne's.
     """
 
     def __init__(self, vocab: Sequence[str]) -> None:
         self.vocab = list(vocab)
-        self._lengths = np.fromiter((len(w) for w in self.vocab), dtype=np.int32, count=len(self.vocab))
+        lengths = np.fromiter((len(w) for w in self.vocab), dtype=np.int32, count=len(self.vocab))
+        # Words are numbered by length ("ranks"), so the words of the possible lengths are one range of ranks.
+        self._by_rank = np.argsort(lengths, kind="stable")  # rank -> vocabulary index
+        self._rank_len = lengths[self._by_rank]
+        self._max_len = int(lengths.max(initial=0))
+        self._first = np.searchsorted(self._rank_len, np.arange(self._max_len + 2)).tolist()  # length -> 1st rank
         postings: dict[str, array] = {}
-        for i, w in enumerate(self.vocab):
+        for rank, i in enumerate(self._by_rank.tolist()):
+            w = self.vocab[i]
             for j in range(len(w) - 1):
                 g = w[j:j + 2]
                 p = postings.get(g)
                 if p is None:
                     p = postings[g] = array("i")
-                p.append(i)  # a bigram twice in a word is posted twice: multiset counts
-        self._postings = {g: np.frombuffer(p, dtype=np.int32) for g, p in postings.items()}
-        self._base: dict[float, np.ndarray] = {}  # cutoff -> (1.5r − 1)·len(vocab word)
+                p.append(rank)  # a bigram twice in a word is posted twice: multiset counts
+        # Each bigram's ranks (ascending) and where each length starts in them.
+        self._postings: dict[str, tuple[np.ndarray, list[int]]] = {}
+        for g, p in postings.items():
+            ranks = np.frombuffer(p, dtype=np.int32)
+            self._postings[g] = (ranks, np.searchsorted(ranks, self._first).tolist())
+        self._extract = None  # rapidfuzz, imported on first use (not on the `ask` start-up path)
 
     def best(self, word: str, cutoff: float):
-        from rapidfuzz import fuzz, process
+        if self._extract is None:
+            from rapidfuzz import fuzz, process
 
+            self._extract = partial(process.extractOne, scorer=fuzz.ratio)
         r = cutoff / 100.0
-        if 1.5 * r - 1 <= 0 or len(self.vocab) < 2000:
-            return process.extractOne(word, self.vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
-        base = self._base.get(cutoff)
-        if base is None:
-            base = self._base[cutoff] = (1.5 * r - 1) * self._lengths
-        # = (1.5r − 1)(la + lb) − 1, less 1e-9 so rounding never drops a word the bound lets through
-        need = base + ((1.5 * r - 1) * len(word) - 1 - 1e-9)
+        slope = 1.5 * r - 1
+        la = len(word)
+        if slope <= 0 or len(self.vocab) < 2000 or la < 2:
+            return self._extract(word, self.vocab, score_cutoff=cutoff)
+        shortest = max(math.ceil(la * r / (2 - r) - 1e-9), 0)
+        longest = min(math.floor(la * (2 - r) / r + 1e-9), self._max_len)
+        # Shared bigrams needed by the shortest possible word (more for longer ones); a count is an integer.
+        # 1e-9: rounding never raises a need above the bound.
+        least = math.ceil(slope * (la + shortest) - 1 - 1e-9)
+        if least <= 0:  # too short to rule anything out by bigrams: score every word
+            return self._extract(word, self.vocab, score_cutoff=cutoff)
+        if shortest > longest:
+            return None
+        lo, hi = self._first[shortest], self._first[longest + 1]
+        lists = []
+        for g in {word[j:j + 2] for j in range(la - 1)}:
+            p = self._postings.get(g)
+            if p is not None:
+                s, e = p[1][shortest], p[1][longest + 1]
+                if s < e:
+                    lists.append(p[0][s:e])
+        if not lists:
+            return None
         # Summing whole posting lists over-counts a bigram repeated in a vocabulary word but not in `word`:
         # that only lets more candidates through to exact scoring, never fewer.
-        lists = [p for g in {word[j:j + 2] for j in range(len(word) - 1)} if (p := self._postings.get(g)) is not None]
-        if not lists:
-            return None if need.min() > 0 else process.extractOne(word, self.vocab, scorer=fuzz.ratio,
-                                                                    score_cutoff=cutoff)
-        shared = np.bincount(np.concatenate(lists), minlength=len(self.vocab))
-        ids = np.flatnonzero(shared >= need)
-        if not len(ids):
+        shared = np.bincount(np.concatenate(lists) - lo, minlength=hi - lo)
+        ranks = np.flatnonzero(shared >= least)  # one pass with the smallest need, then each word's own
+        ranks = ranks[shared[ranks] >= slope * (la + self._rank_len[ranks + lo]) - 1 - 1e-9]
+        if not len(ranks):
             return None
-        hit = process.extractOne(word, [self.vocab[i] for i in ids.tolist()], scorer=fuzz.ratio, score_cutoff=cutoff)
+        ids = np.sort(self._by_rank[ranks + lo])  # vocabulary order, for extractOne's tie-breaking
+        hit = self._extract(word, [self.vocab[i] for i in ids.tolist()], score_cutoff=cutoff)
         return None if hit is None else (hit[0], hit[1], int(ids[hit[2]]))

@@ -45,6 +45,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     lat.add_argument("--no-cold-start", dest="cold_start", action="store_false",
                      help="skip timing `ldn-bot ask` in a new process")
     lat.add_argument("--json", action="store_true", help="print the results as one JSON object")
+    lat.add_argument("--plot", metavar="FILE", help="also draw cost against corpus size as an SVG image "
+                                                     "(needs at least one --chunks size)")
     lat.set_defaults(func=cmd_latency)
 
     p.set_defaults(func=lambda args: (p.print_help(), 2)[1])
@@ -483,6 +485,10 @@ def cmd_latency(args: argparse.Namespace) -> int:
 
     from ldn_bot.corpus import load_corpus
 
+    if args.plot and not args.chunks:
+        from ldn_bot.errors import UsageError
+
+        raise UsageError("--plot draws cost against corpus size: give at least one --chunks size")
     config = _settings(args)
     bundled = load_corpus(config.corpus_path)
     questions = _questions_for_bundled(config)[: args.queries]
@@ -506,6 +512,17 @@ def cmd_latency(args: argparse.Namespace) -> int:
                 corpus = synthetic_corpus(n, Path(tmp) / "corpus", args.data, bundled)
                 runs.append(latency_run(big, corpus, sci_questions, 1, f"scifact x{n}"))
                 del corpus
+    if args.plot:
+        from ldn_bot.plot import latency_panels, svg
+
+        image = svg(latency_panels(runs), f"ldn-bot answer path, {args.backend} backend — "
+                                          f"{datetime.date.today().isoformat()}, {cpu_name()}")
+        try:
+            Path(args.plot).write_text(image, encoding="utf-8")
+        except OSError as e:
+            from ldn_bot.errors import UsageError
+
+            raise UsageError(f"cannot write the plot to {args.plot}: {e.strerror or e}") from None
     if args.json:
         print(json.dumps({"date": datetime.date.today().isoformat(), "cpu": cpu_name(), "cold_start_s": cold,
                           "runs": runs}, indent=2))

@@ -115,3 +115,30 @@ def test_bench_import_is_light():
     code = "import sys, ldn_bot.bench; print(sorted(m for m in ('numpy', 'bm25s', 'rank_bm25') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_bench_latency_plots_cost_against_size(tmp_path, capsys):
+    import xml.etree.ElementTree as ET
+
+    data = make_beir(tmp_path / "tiny")
+    image = tmp_path / "cost.svg"
+    assert main(["bench", "latency", "--chunks", "100", "300", "--queries", "3", "--data", str(data),
+                 "--no-cold-start", "--json", "--plot", str(image)]) == 0
+    runs = json.loads(capsys.readouterr().out)["runs"]
+    svg = ET.parse(image).getroot()
+    ns = "{http://www.w3.org/2000/svg}"
+    texts = [t.text for t in svg.iter(f"{ns}text")]
+    for label in ("per question", "index", "peak memory", "p50", "p99", "build", "load (cached)", "serve"):
+        assert label in texts
+    lines = list(svg.iter(f"{ns}polyline"))
+    assert len(lines) == 6 and all(len(p.get("points").split()) == 2 for p in lines)  # one point per size
+    assert "100" in texts and "300" in texts
+    # a slower size is drawn higher: SVG y grows downwards
+    p50 = [tuple(map(float, pt.split(","))) for pt in lines[0].get("points").split()]
+    big = {r["chunks"]: r["p50_ms"] for r in runs if r["corpus"] != "bundled"}
+    assert (p50[0][1] > p50[1][1]) == (big[100] < big[300])
+
+
+def test_bench_latency_plot_needs_sizes(tmp_path, capsys):
+    assert main(["bench", "latency", "--chunks", "--plot", str(tmp_path / "x.svg"), "--no-cold-start"]) == 2
+    assert "--chunks" in capsys.readouterr().err and not (tmp_path / "x.svg").exists()

@@ -1,7 +1,7 @@
 """`ldn-bot gaps [--since DATE]`: what members asked that the corpus could not answer.
 
 Reads the no-evidence log (written by the Discord bot and the REPL) and the 👎 feedback records,
-groups near-duplicate questions (rapidfuzz) and lists them most frequent first, with counts:
+groups near-duplicate questions (stemmed content words, rapidfuzz) and lists them most frequent first, with counts:
 the curators' to-do list. Only argparse and the standard library at the top (cold start of `ask`).
 """
 
@@ -11,6 +11,7 @@ import argparse
 import re
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -21,7 +22,7 @@ SIMILARITY = 85.0  # rapidfuzz token_sort_ratio on the questions' content words
 # Words every LDN question shares; left out when comparing questions so "Does LDN help tinnitus?"
 # and "does low dose naltrexone work for tinnitus" group, and "...tinnitus?" and "...eczema?" do not.
 _FILLER = frozenset("""
-a about an and any anyone are as at be been can could did do does doing dose effect effects for from
+a about an and any anyone are as at be been can cause causes could did do does doing dose effect effects for from
 get good has have help helps helpful how i if in is it its know ldn low lowdose me my naltrexone of on or
 people please question should take taking tell than that the there this to treat treating treatment use
 used using was what whats when where which who why will with work works would you your
@@ -86,9 +87,17 @@ def _time(record: dict[str, Any]) -> datetime | None:
 
 
 def content_words(question: str) -> str:
+    """The words that tell questions apart, stemmed so "dreams"/"dream" and "sleeping"/"sleep" agree."""
     words = re.findall(r"[a-z0-9]+", question.casefold().replace("low-dose", "lowdose").replace("'", ""))
-    kept = [w for w in words if w not in _FILLER]
-    return " ".join(kept) if kept else " ".join(words)
+    kept = [w for w in words if w not in _FILLER] or words
+    return " ".join(_stemmer().stemWords(kept))
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer, as the retrieval analyzer; imported here, not on `ask`'s start-up path
+
+    return Stemmer.Stemmer("english")
 
 
 def vote(record: dict[str, Any]) -> str | None:

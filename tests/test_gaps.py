@@ -123,6 +123,15 @@ def test_different_topics_stay_apart():
     assert len(groups) == 5
 
 
+def test_word_forms_group_together():
+    groups = group_gaps([rec(q, "2025-01-01") for q in
+                         ("ldn for aching joints", "LDN joint aches?", "LDN and vivid dreams", "dreaming vividly on ldn",
+                          "LDN and thyroid", "LDN and thyroid cancer")])
+    assert sorted(sorted(g.variants) for g in groups) == [
+        ["LDN and thyroid"], ["LDN and thyroid cancer"], ["LDN and vivid dreams", "dreaming vividly on ldn"],
+        ["LDN joint aches?", "ldn for aching joints"]]
+
+
 def test_discord_vote_records_and_a_thumbs_down_on_a_no_evidence_answer_count_once(tmp_path, capsys):
     questions = tmp_path / "questions.jsonl"
     feedback = tmp_path / "feedback.jsonl"

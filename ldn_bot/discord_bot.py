@@ -626,6 +626,25 @@ class LdnBot(discord.Client):
 class ShardedLdnBot(LdnBot, discord.AutoShardedClient):
     """The same bot over several gateway connections (discord.shard_count), for bots in many servers."""
 
+    _identify_concurrency: int | None = None
+
+    async def before_identify_hook(self, shard_id: Optional[int], *, initial: bool = False) -> None:
+        """Wait only as Discord requires: shards identify in max_concurrency buckets (shard_id % max_concurrency),
+        one per bucket every 5 seconds. discord.py's default waits 5 s before every shard but the first, so a bot
+        whose application allows 16 at once would start 16 times slower than it may."""
+        if initial:
+            return
+        if self._identify_concurrency is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                self._identify_concurrency = max(1, int(limits.max_concurrency))
+            except Exception as e:  # noqa: BLE001 - unknown limits: fall back to discord.py's cautious pace
+                log.warning("could not read the gateway's session start limits (%s); shards start 5 s apart", e)
+                self._identify_concurrency = 1
+        # Shards are launched in order, so a shard opening a new round of buckets waits for the last round.
+        if (shard_id or 0) % self._identify_concurrency == 0:
+            await asyncio.sleep(5.0)
+
 
 def _register_commands(bot: LdnBot) -> None:
     tree = bot.tree

@@ -152,6 +152,42 @@ def test_direct_message_is_answered_and_followups_continue_there(cfg, engine):
     run(scenario())
 
 
+def test_sharded_bot_starts_every_shard_and_answers_from_the_one_that_has_the_server(tmp_path, engine):
+    cfg = bot_config(tmp_path, shard_count=2)
+
+    async def scenario():
+        # The application may identify 2 shards at once, so neither waits out discord.py's default 5 s.
+        async with running_bot(cfg, engine, fake=FakeDiscord(max_concurrency=2)) as bot:
+            fake, client = bot.fake, bot.bot
+            await asyncio.wait_for(client.wait_until_ready(), 10)
+            assert sorted(d["shard"] for d in fake.identify) == [[0, 2], [1, 2]]
+            assert len({d["intents"] for d in fake.identify}) == 1
+            guild = client.get_guild(fake.guild_id)
+            assert guild is not None and guild.shard_id == (fake.guild_id >> 22) % 2
+            mark = fake.mark()
+            inter, reply = await bot.ask("Does LDN help fibromyalgia?", user=fake.user("sam"))
+            assert cited_labels(reply.embeds[0]) == [c.label for c in engine.answer("Does LDN help fibromyalgia?").citations]
+            await thread_hint(fake, mark)
+            # Direct messages arrive on shard 0, whichever shard has the server.
+            dee = fake.user("dee")
+            dm = fake.dm_channel(dee)
+            mark = fake.mark()
+            msg = await fake.message("What are the side effects of LDN?", user=dee, dm_channel=dm)
+            dm_reply = await bot.reply_to(msg, mark)
+            assert dm_reply.embeds[0]["title"] == "What are the side effects of LDN?"
+            answers = [r for r in sent_messages(fake) if r.embeds and r.embeds[0].get("title") in
+                       ("Does LDN help fibromyalgia?", "What are the side effects of LDN?")]
+            assert len(answers) == 2  # each question answered once
+            assert_no_pings(fake)
+            # Identify pacing follows the gateway's limit: shard 1 shares no bucket with shard 0, shard 2 would.
+            assert client._identify_concurrency == 2
+            await asyncio.wait_for(client.before_identify_hook(1), 1)
+            with pytest.raises(asyncio.TimeoutError):
+                await asyncio.wait_for(client.before_identify_hook(2), 0.05)
+
+    run(scenario())
+
+
 def test_everyone_and_mentions_in_a_question_never_ping(cfg, engine):
     question = "Does LDN help fibromyalgia? @everyone @here <@&{role}> <@{user}>"
 

@@ -72,8 +72,10 @@ class Interaction:
 
 
 class FakeDiscord:
-    def __init__(self, token: str = "fake-token", *, privileged_intents: bool = False, echo: bool = True) -> None:
+    def __init__(self, token: str = "fake-token", *, privileged_intents: bool = False, echo: bool = True,
+                 max_concurrency: int = 1) -> None:
         self.token = token
+        self.max_concurrency = max_concurrency  # shards that may IDENTIFY at once (session_start_limit)
         self.privileged_intents = privileged_intents  # whether the portal has the privileged intents on
         self.echo = echo  # send MESSAGE_CREATE for the bot's own (non-ephemeral) messages, as Discord does
         self._ids = itertools.count(1_100_000_000_000_000_001)
@@ -93,6 +95,7 @@ class FakeDiscord:
         self.fail: list[tuple[str, str, int, dict]] = []  # (method, path regex, status, body)
         self._cond = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
+        self._shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # socket -> (shard id, shard count)
         self._seq = 0
         self.ready = asyncio.Event()
         self.closed_by_client = asyncio.Event()
@@ -252,7 +255,7 @@ class FakeDiscord:
         if m == "GET" and p in ("/gateway", "/gateway/bot"):
             return 200, {"url": self.gateway_url, "shards": 1,
                          "session_start_limit": {"total": 1000, "remaining": 1000, "reset_after": 0,
-                                                 "max_concurrency": 1}}
+                                                 "max_concurrency": self.max_concurrency}}
         if m == "PUT" and (mm := re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", p)):
             out = []
             for cmd in rec.json or []:
@@ -399,6 +402,7 @@ class FakeDiscord:
         shard = d.get("shard") or [0, 1]
         mine = (self.guild_id >> 22) % shard[1] == shard[0]
         self._sockets.append(ws)
+        self._shard_of[ws] = (shard[0], shard[1])
         self._seq += 1
         await ws.send_json({"op": 0, "t": "READY", "s": self._seq, "d": {
             # Discord lists guilds as unavailable here and sends each in a GUILD_CREATE; the fake puts the
@@ -414,7 +418,12 @@ class FakeDiscord:
         self.ready.set()
 
     async def dispatch(self, event: str, data: dict) -> None:
+        """As Discord does: a server's events go to the shard that has the server, direct messages to shard 0."""
+        guild = data.get("guild_id")
         for ws in list(self._sockets):
+            shard, count = self._shard_of.get(ws, (0, 1))
+            if shard != ((int(guild) >> 22) % count if guild else 0):
+                continue
             self._seq += 1
             await ws.send_json({"op": 0, "t": event, "s": self._seq, "d": data})
 

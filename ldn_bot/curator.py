@@ -40,12 +40,17 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--corpus", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     n.set_defaults(func=cmd_new_study)
 
-    i = csub.add_parser("import", help="study stubs from a PubMed export (MEDLINE/.nbib, CSV or JSON Lines)",
+    i = csub.add_parser("import", help="study stubs from a PubMed or reference-manager export "
+                        "(MEDLINE/.nbib, PubMed XML, RIS, CSV or JSON Lines)",
                         description="Add a stub record (reviewed: false) for every study in FILE that the corpus "
-                        "does not have yet (same PMID or DOI, or a nearly identical title, counts as present).")
-    i.add_argument("file", metavar="FILE", help="PubMed MEDLINE/.nbib text, CSV or JSON Lines "
+                        "does not have yet (same PMID or DOI, or a nearly identical title, counts as present). "
+                        "The format is guessed from the content, else from the suffix (.nbib, .xml, .ris, .csv, "
+                        ".jsonl); --format overrides the guess.")
+    i.add_argument("file", metavar="FILE", help="PubMed MEDLINE/.nbib text, PubMed XML (E-utilities efetch, "
+                   "retmode=xml), RIS (Zotero, EndNote, Mendeley, journal sites), CSV or JSON Lines "
                    "(columns/keys: title, abstract, authors, year, pmid, doi, journal)")
-    i.add_argument("--format", choices=("medline", "csv", "jsonl"), help="the file's format (default: guessed)")
+    i.add_argument("--format", choices=("medline", "pubmed-xml", "ris", "csv", "jsonl"),
+                   help="the file's format (default: guessed)")
     i.add_argument("--corpus", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     i.add_argument("--dry-run", action="store_true", help="report what would be added, write nothing")
     i.set_defaults(func=cmd_import)

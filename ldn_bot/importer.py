@@ -1,10 +1,13 @@
-"""`ldn-bot corpus import FILE`: study stubs from a PubMed export.
+"""`ldn-bot corpus import FILE`: study stubs from a PubMed or reference-manager export.
 
 Reads PubMed's MEDLINE text format (also what PubMed's "citation manager" .nbib download contains),
-CSV (PubMed's own CSV export, or any CSV with title/abstract/authors/year/pmid/doi columns) and
-JSON Lines with the same keys. A study already in the corpus (same PMID or DOI, or a nearly
-identical title) is skipped. Each new record is a stub with `reviewed: false`: it passes validation
-but is never shown to members until a curator writes the summary and marks it reviewed.
+PubMed XML (a PubmedArticleSet, as E-utilities efetch with retmode=xml returns it), RIS (what
+Zotero, EndNote, Mendeley and most journal sites export), CSV (PubMed's own CSV export, or any CSV
+with title/abstract/authors/year/pmid/doi columns) and JSON Lines with the same keys. Every format
+becomes the same `Entry`, so duplicate detection, guessing and stub writing do not care which it
+was. A study already in the corpus (same PMID or DOI, or a nearly identical title) is skipped.
+Each new record is a stub with `reviewed: false`: it passes validation but is never shown to
+members until a curator writes the summary and marks it reviewed.
 """
 
 from __future__ import annotations
@@ -14,6 +17,8 @@ import io
 import json
 import re
 import textwrap
+import xml.etree.ElementTree as ET
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -80,31 +85,45 @@ def read_entries(path: Path, fmt: str | None = None) -> list[Entry]:
     except FileNotFoundError:
         raise UsageError(f"{path}: file not found") from None
     except UnicodeDecodeError:
-        raise UsageError(f"{path}: not UTF-8 text (export it from PubMed again, as text)") from None
+        raise UsageError(f"{path}: not UTF-8 text (export it again, choosing UTF-8 as the encoding)") from None
     except OSError as e:
         raise UsageError(f"{path}: cannot read: {e.strerror}") from None
     fmt = fmt or guess_format(path, text)
     if fmt == "medline":
         entries = parse_medline(text)
+    elif fmt == "ris":
+        entries = parse_ris(text)
+    elif fmt == "pubmed-xml":
+        entries = parse_pubmed_xml(text, path)
     elif fmt == "jsonl":
         entries = parse_jsonl(text, path)
     else:
         entries = parse_csv(text, path)
     if not entries and text.strip():
         raise UsageError(f"{path}: no studies found in this {fmt} file "
-                         "(expected PubMed MEDLINE/.nbib text, CSV or JSON Lines)")
+                         "(expected PubMed MEDLINE/.nbib text, PubMed XML, RIS, CSV or JSON Lines)")
     return entries
 
 
 def guess_format(path: Path, text: str) -> str:
+    """The content decides where it is unambiguous (exports are often saved as .txt); else the suffix."""
     first = next((line for line in text.splitlines() if line.strip()), "")
+    # Before MEDLINE: "TY  - JOUR" is also a well-formed MEDLINE tag line, but MEDLINE has no TY tag.
+    if _RIS_TAG.match(first) and first.startswith("TY"):
+        return "ris"
     if re.match(r"^[A-Z][A-Z0-9]{1,3}\s*- ", first):
         return "medline"
+    if first.lstrip().startswith("<"):
+        return "pubmed-xml"  # the only XML we read; anything else gets a clear error from the parser
     if first.lstrip().startswith(("{", "[")):
         return "jsonl"
     suffix = path.suffix.lower()
     if suffix in (".nbib", ".medline"):
         return "medline"
+    if suffix == ".ris":
+        return "ris"
+    if suffix == ".xml":
+        return "pubmed-xml"
     if suffix in (".jsonl", ".ndjson", ".json"):
         return "jsonl"
     return "csv"
@@ -169,6 +188,237 @@ def _medline_getter(fields: list[tuple[str, str]]):
     def get(tag: str) -> list[str]:
         return [v for t, v in fields if t == tag and v]
     return get
+
+
+# Two-letter tag, two spaces (one, from some exporters, as Zotero also accepts), hyphen, then the
+# value after a space; "ER  -" often loses its trailing space.
+_RIS_TAG = re.compile(r"^([A-Z][A-Z0-9]) {1,2}-(?: (.*))?$")
+
+
+def parse_ris(text: str) -> list[Entry]:
+    """RIS: records from 'TY  - JOUR' to 'ER  - ', one 'XX  - value' line per field.
+
+    A line without a tag continues the field before it (EndNote wraps long abstracts). Text outside
+    a record is ignored; a record cut short by the next TY or the end of the file is still kept.
+    """
+    records: list[tuple[int, list[tuple[str, str]]]] = []
+    fields: list[tuple[str, str]] | None = None
+    start = 0
+    for no, raw in enumerate(text.splitlines(), 1):
+        m = _RIS_TAG.match(raw)
+        if m:
+            tag, value = m.group(1), (m.group(2) or "").strip()
+            if tag == "TY":
+                if fields:
+                    records.append((start, fields))
+                fields, start = [], no
+            elif fields is None:
+                continue
+            elif tag == "ER":
+                records.append((start, fields))
+                fields = None
+                continue
+            fields.append((tag, value))
+        elif fields and raw.strip():
+            tag, value = fields[-1]
+            fields[-1] = (tag, f"{value} {raw.strip()}".strip())
+    if fields:
+        records.append((start, fields))
+    entries = []
+    for start, fields in records:
+        get = _medline_getter(fields)
+        entry = Entry(
+            title=_clean_title(next(iter(get("TI") + get("T1")), None)),
+            abstract=_text(next(iter(get("AB") + get("N2")), None)),
+            authors=[a for a in (_ris_author(v) for v in get("AU") or get("A1")) if a],
+            year=next((y for y in map(_year, get("PY") + get("Y1") + get("DA")) if y), None),
+            pmid=_ris_pmid(get),
+            doi=next((d for d in map(_clean_doi, get("DO") + get("UR")) if d), None),
+            # Abbreviations first, as PubMed's TA, so the journal reads the same whatever the source.
+            journal=next(iter(get("JO") + get("JA") + get("J2") + get("JF") + get("T2")), None),
+            # Keywords stand in for MeSH: from PubMed they are the MeSH terms (Humans, Animals, Mice).
+            mesh=get("KW"),
+            line=start,
+        )
+        if entry.title or entry.pmid or entry.doi:
+            entries.append(entry)
+    return entries
+
+
+def _ris_author(name: str) -> str:
+    """'Younger, Jarred W.' -> 'Younger JW', the MEDLINE form the corpus uses.
+
+    A name without a comma is kept as it is: 'Younger J' is already in that form, and a group
+    ('LDN Research Group') has no surname to move.
+    """
+    name = " ".join(name.split()).strip(" ,;")
+    return _short_author(name) if "," in name else name
+
+
+# Where a PMID is unmistakable: a value that starts "PMID: ..."; a "PMID: ..." line in M2, where
+# Zotero writes its Extra field ("Key: value" lines, joined here by the continuation rule); a
+# PubMed link in UR. Not anywhere in a note, which may well name another study's PMID.
+_PMID_PLACES = (
+    (("AN", "C1", "N1"), re.compile(r"^PMID:?\s*(\d{1,9})(?!\d)", re.I)),
+    (("M2",), re.compile(r"(?:^|\s)PMID:\s*(\d{1,9})(?!\d)", re.I)),
+    (("UR",), re.compile(r"(?:pubmed\.ncbi\.nlm\.nih\.gov/|ncbi\.nlm\.nih\.gov/pubmed/)(\d{1,9})(?!\d)")),
+)
+
+
+def _ris_pmid(get: Callable[[str], list[str]]) -> str | None:
+    """The PMID, only where the record makes clear it is one.
+
+    AN is an accession number in whatever database the record came from (Web of Science, Embase,
+    a publisher), some of them all digits too: a bare number counts only when the record says it
+    came from PubMed/MEDLINE (DP/DB).
+    """
+    for tags, pattern in _PMID_PLACES:
+        for value in (v for tag in tags for v in get(tag)):
+            m = pattern.search(value)
+            if m:
+                return m.group(1)
+    if any(re.search(r"pubmed|medline|\bNLM\b", v, re.I) for v in get("DP") + get("DB")):
+        return next((v for v in get("AN") if re.fullmatch(r"[1-9]\d{0,8}", v)), None)
+    return None
+
+
+def parse_pubmed_xml(text: str, path: Path) -> list[Entry]:
+    """PubMed XML: a PubmedArticleSet of PubmedArticle (and PubmedBookArticle) elements.
+
+    ElementTree never fetches the DTD or external entities, and expat (2.4 and later) refuses
+    runaway entity expansion, so an untrusted file cannot do more than fail to parse.
+    """
+    if not text.strip():
+        return []
+    try:
+        root = ET.fromstring(text)
+    except ET.ParseError as e:
+        line, column = e.position
+        reason = re.sub(r": line \d+, column \d+$", "", str(e))
+        raise CorpusError(str(path), f"malformed XML: {reason} (column {column + 1})", line) from None
+    if root.tag not in ("PubmedArticleSet", "PubmedArticle", "PubmedBookArticle"):
+        # efetch answers a bad request with <eFetchResult><ERROR>...: say what it said.
+        error = _xml_text(root.find("ERROR"))
+        raise UsageError(f"{path}: not PubMed XML (the root element is <{root.tag}>, expected "
+                         "<PubmedArticleSet> as E-utilities efetch returns it)" + (f": {error}" if error else ""))
+    articles = [root] if root.tag != "PubmedArticleSet" else [
+        el for el in root if el.tag in ("PubmedArticle", "PubmedBookArticle")]
+    lines = _xml_start_lines(text)
+    if len(lines) != len(articles):  # the tag name also inside a comment or CDATA: no line numbers
+        lines = [0] * len(articles)
+    entries = []
+    for article, line in zip(articles, lines):
+        entry = (_pubmed_article(article) if article.tag == "PubmedArticle" else _pubmed_book(article))
+        entry.line = line
+        if entry.title or entry.pmid or entry.doi:
+            entries.append(entry)
+    return entries
+
+
+_XML_ARTICLE = re.compile(r"<(?:PubmedArticle|PubmedBookArticle)[\s>/]")
+
+
+def _xml_start_lines(text: str) -> list[int]:
+    """The line each article starts on: ElementTree keeps no line numbers, and the curator needs one
+    for a record without a PMID or DOI."""
+    lines, line, pos = [], 1, 0
+    for m in _XML_ARTICLE.finditer(text):
+        line += text.count("\n", pos, m.start())
+        pos = m.start()
+        lines.append(line)
+    return lines
+
+
+def _pubmed_article(article: ET.Element) -> Entry:
+    # Direct paths only: CommentsCorrectionsList and ReferenceList hold other articles' PMIDs and DOIs.
+    citation = article.find("MedlineCitation")
+    if citation is None:
+        citation = ET.Element("MedlineCitation")
+    art = citation.find("Article")
+    if art is None:
+        art = ET.Element("Article")
+    return Entry(
+        title=_clean_title(_xml_text(art.find("ArticleTitle")) or _xml_text(art.find("VernacularTitle"))),
+        abstract=_xml_abstract(art.find("Abstract")),
+        authors=_xml_authors(art.find("AuthorList")),
+        year=_xml_year(art.find("Journal/JournalIssue/PubDate"), art.find("ArticleDate"),
+                       article.find("PubmedData/History/PubMedPubDate[@PubStatus='pubmed']")),
+        pmid=_xml_text(citation.find("PMID")),
+        doi=_xml_doi(article.find("PubmedData/ArticleIdList"), art),
+        journal=(_xml_text(art.find("Journal/ISOAbbreviation"))
+                 or _xml_text(citation.find("MedlineJournalInfo/MedlineTA")) or _xml_text(art.find("Journal/Title"))),
+        pub_types=[t for t in map(_xml_text, art.findall("PublicationTypeList/PublicationType")) if t],
+        mesh=[m for m in map(_xml_text, citation.findall("MeshHeadingList/MeshHeading/DescriptorName")) if m],
+    )
+
+
+def _pubmed_book(article: ET.Element) -> Entry:
+    """A book or chapter (StatPearls, NCBI Bookshelf): the chapter title, with the book as the 'journal'."""
+    doc = article.find("BookDocument")
+    if doc is None:
+        doc = ET.Element("BookDocument")
+    chapter = _xml_text(doc.find("ArticleTitle"))
+    book = _xml_text(doc.find("Book/BookTitle"))
+    author_lists = [a for a in doc.findall("AuthorList") if a.get("Type") != "editors"]
+    return Entry(
+        title=_clean_title(chapter or book),
+        abstract=_xml_abstract(doc.find("Abstract")),
+        authors=_xml_authors(author_lists[0] if author_lists else None),
+        year=_xml_year(doc.find("Book/PubDate")),
+        pmid=_xml_text(doc.find("PMID")),
+        doi=_xml_doi(article.find("PubmedBookData/ArticleIdList"), doc),
+        journal=book if chapter else None,
+        pub_types=[t for t in map(_xml_text, doc.findall("PublicationType")) if t],
+    )
+
+
+def _xml_text(el: ET.Element | None) -> str | None:
+    """All the text inside, markup such as <i> and <sup> dropped, whitespace collapsed."""
+    return _text("".join(el.itertext())) if el is not None else None
+
+
+def _xml_abstract(abstract: ET.Element | None) -> str | None:
+    """Structured abstracts come as labelled sections: kept as 'BACKGROUND: ...', as MEDLINE text has them."""
+    if abstract is None:
+        return None
+    parts = []
+    for section in abstract.findall("AbstractText"):
+        text = _xml_text(section)
+        if text:
+            label = (section.get("Label") or "").strip()
+            parts.append(f"{label}: {text}" if label else text)
+    return " ".join(parts) or None
+
+
+def _xml_authors(author_list: ET.Element | None) -> list[str]:
+    authors = []
+    for author in author_list.findall("Author") if author_list is not None else []:
+        if author.get("ValidYN") == "N":
+            continue  # marked invalid (say, misspelt and corrected by an erratum): PubMed keeps it for the record
+        last = _xml_text(author.find("LastName"))
+        if last:
+            initials = _xml_text(author.find("Initials"))
+            fore = _xml_text(author.find("ForeName"))
+            authors.append(f"{last} {initials}" if initials else _short_author(f"{last}, {fore or ''}"))
+        elif collective := _xml_text(author.find("CollectiveName")):
+            authors.append(collective)
+    return authors
+
+
+def _xml_year(*dates: ET.Element | None) -> int | None:
+    """The first date with a year; MedlineDate is free text such as '1998 Dec-1999 Jan'."""
+    for date_el in dates:
+        if date_el is not None:
+            year = _year(_xml_text(date_el.find("Year")) or _xml_text(date_el.find("MedlineDate")) or "")
+            if year:
+                return year
+    return None
+
+
+def _xml_doi(article_ids: ET.Element | None, record: ET.Element) -> str | None:
+    candidates = article_ids.findall("ArticleId[@IdType='doi']") if article_ids is not None else []
+    candidates += record.findall("ELocationID[@EIdType='doi']")
+    return next((d for d in (_clean_doi(_xml_text(c)) for c in candidates) if d), None)
 
 
 _COLUMNS = {
@@ -292,9 +542,10 @@ def _year(text: str) -> int | None:
 
 
 def _short_author(full: str) -> str:
-    """'Younger, Jarred W' -> 'Younger JW'."""
+    """'Younger, Jarred W' -> 'Younger JW'; 'Younger, J.W.' and 'Smith, John, Jr.' (RIS) -> 'Younger JW', 'Smith J'."""
     surname, _, given = full.partition(",")
-    initials = "".join(w[0] for w in re.split(r"[\s-]+", given.strip()) if w)
+    given = given.partition(",")[0]  # RIS puts a suffix after a second comma
+    initials = "".join(w[0] for w in re.split(r"[\s.-]+", given.strip()) if w)
     return f"{surname.strip()} {initials}".strip()
 
 

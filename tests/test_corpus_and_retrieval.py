@@ -83,6 +83,21 @@ def test_analyzer_normalizes_case_apostrophes_and_stems():
     assert "the" not in a.tokens("the trial") and a.tokens("ＬＤＮ") == ["ldn"]  # NFKC folds full-width letters
 
 
+def test_letter_digit_compounds_are_indexed_whole_and_in_parts():
+    a = Analyzer()
+    assert a.tokens("APOE4 carriers") == ["apoe4", "apo", "4", "carrier"]
+    assert a.tokens("IL-6") == ["il", "6"] and set(a.tokens("IL-6")) <= set(a.tokens("IL6"))
+    assert a.tokens("2.5mg of B12") == ["2.5mg", "b12", "b", "12"]  # a digit then a letter stays whole
+
+
+@pytest.mark.parametrize("question, label", [("Which studies measured SF36?", "Cree 2010"),  # the corpus: SF-36
+                                             ("bcl-2", "Aboalsoud 2020"),  # the corpus: Bcl2 and BCL2
+                                             ("PTI901", "Kariv 2006")])  # the corpus: PTI-901
+def test_compounds_written_with_or_without_a_hyphen_find_each_other(engine, question, label):
+    answer = engine.answer(question)
+    assert answer.status == "answered" and label in [c.label for c in answer.citations]
+
+
 @pytest.mark.parametrize("typed, corrected", [("multipel", "multiple"),
                                               ("remision", "remission"), ("naltrexome", "naltrexone")])
 def test_spelling_is_corrected_against_the_index(engine, typed, corrected):

@@ -1,6 +1,8 @@
 """Text -> index terms: Unicode NFKC, case folding, tokens, stopwords, Snowball stemming (PyStemmer).
 
 Documents and queries go through the same `Analyzer`, so the index and the question always agree.
+A word with a letter followed by a digit ("apoe4", "il6", "cd4") is indexed whole and in its parts
+(apoe4, apoe, 4), so "IL6" and "IL-6" meet (chosen on SciFact train, BENCHMARKS.md).
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ QUESTION_WORDS = frozenset(
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
+_LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")  # between a letter and the digit after it
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
 
 
@@ -56,7 +59,23 @@ class Analyzer:
 
     def tokens(self, text: str) -> list[str]:
         """Index terms of a document text."""
-        return [self.stem(w) for w in words(normalize(text)) if w not in STOPWORDS]
+        out = []
+        for w in words(normalize(text)):
+            if w not in STOPWORDS:
+                out.append(self.stem(w))
+                if not w.isalpha():  # most words are: no pattern search for them
+                    out += self.part_stems(w)
+        return out
+
+    def part_stems(self, word: str) -> tuple[str, ...]:
+        """Stems of the parts of a word split before each digit that follows a letter ("apoe4" -> apoe, 4;
+        "h1n1" -> h, 1n, 1), stopwords left out; () for a word with no such place."""
+        if word.isalpha() or word.isdigit():
+            return ()
+        parts = _LETTER_DIGIT.split(word)
+        if len(parts) < 2:
+            return ()
+        return tuple(self.stem(p) for p in parts if p and p not in STOPWORDS)
 
     def is_stopword(self, word: str, query: bool = False) -> bool:
         return word in STOPWORDS or (query and word in QUESTION_WORDS)

@@ -168,7 +168,7 @@ class QueryParser:
                 weight = lucene_idf(stats.n_docs, stats.df.get(stem, 0)) * rarity_of_zipf(lex[1])
                 if len(self._words) > 100_000:
                     self._words.clear()
-                info = self._words[w] = (w, False, Concept(w, ((stem,),), weight, False, True))
+                info = self._words[w] = (w, False, Concept(w, self._alternatives(w, stem), weight, False, True))
                 return info
             fixed = w if w in self._known else self.correct(w)  # = correct(w), without caching the obvious
             phrase = fixed in self._phrases_at
@@ -185,14 +185,22 @@ class QueryParser:
         if concept is None:
             if len(self._plain) > 100_000:
                 self._plain.clear()
-            # = self._concept(w, ((stem,),)): one alternative of one term weighs its IDF.
+            # = self._concept(w, ((stem,), ...)): a word weighs its own IDF.
             known = self._lexicon.get(w)
             if known is None:
                 stem, rare = self.analyzer.stem(w), rarity(w)
             else:
                 stem, rare = known[0], rarity_of_zipf(known[1])
-            concept = self._plain[w] = Concept(w, ((stem,),), self.stats.idf(stem) * rare, plain=True)
+            concept = self._plain[w] = Concept(w, self._alternatives(w, stem), self.stats.idf(stem) * rare, plain=True)
         return concept
+
+    def _alternatives(self, w: str, stem: str) -> tuple[tuple[str, ...], ...]:
+        """A word matches as typed, or as its parts when it has a letter-digit compound in it: "il6" also matches
+        a chunk with "IL-6" (il + 6), as the index has both. It weighs what the whole word weighs."""
+        if w.isalpha():
+            return ((stem,),)
+        parts = self.analyzer.part_stems(w)
+        return ((stem,), parts) if parts and parts != (stem,) else ((stem,),)
 
     def parse(self, question: str) -> Query:
         raw = words(normalize(question))

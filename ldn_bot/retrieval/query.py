@@ -128,7 +128,12 @@ class QueryParser:
         # correct() and plain-word concepts depend only on the word and this parser: computed once per word.
         self._corrected: dict[str, str] = {}
         self._plain: dict[str, Concept] = {}
-        self._words: dict[str, tuple[str, bool, Concept | None]] = {}  # typed word -> _word()
+        # Typed word -> _word(). Every corpus word's entry is made here, with the index (a few µs a word, at
+        # load), so a question's words are looked up rather than computed on their first appearance.
+        self._corpus_words: dict[str, tuple[str, bool, Concept | None]] = {
+            w: (w, False, self._corpus_concept(w, stem, zipf)) for w, (stem, zipf) in self._lexicon.items()
+            if w not in self._phrases_at and w not in QUESTION_WORDS}
+        self._words = dict(self._corpus_words)
         self._phrase_concepts: dict[tuple[tuple[str, ...], int], Concept | None] = {}
         self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
         self._fuzzy = FuzzyVocab(self._vocab)  # same answers as extractOne over _vocab, scoring only plausible words
@@ -159,24 +164,18 @@ class QueryParser:
         start a phrase: that one is made only if no phrase matches, so a curated term never loads wordfreq)."""
         info = self._words.get(w)
         if info is None:
-            lex = self._lexicon.get(w)
-            if lex is not None and w not in self._phrases_at and w not in QUESTION_WORDS:
-                # A corpus word that is not a stopword: kept as typed, and its concept is _plain_concept(w),
-                # made here from the stored stem and Zipf frequency (the commonest case, so inlined).
-                stem = lex[0]
-                stats = self.stats
-                weight = lucene_idf(stats.n_docs, stats.df.get(stem, 0)) * rarity_of_zipf(lex[1])
-                if len(self._words) > 100_000:
-                    self._words.clear()
-                info = self._words[w] = (w, False, Concept(w, self._alternatives(w, stem), weight, False, True))
-                return info
             fixed = w if w in self._known else self.correct(w)  # = correct(w), without caching the obvious
             phrase = fixed in self._phrases_at
             concept = None if phrase else self._plain_concept(fixed)
-            if len(self._words) > 100_000:
-                self._words.clear()
+            if len(self._words) > len(self._corpus_words) + 100_000:  # bounded: forget the questions' own words
+                self._words = dict(self._corpus_words)
             info = self._words[w] = (fixed, phrase, concept)
         return info
+
+    def _corpus_concept(self, w: str, stem: str, zipf: float) -> Concept:
+        """= _plain_concept(w) for a corpus word that is not a stopword, from its stored stem and Zipf frequency."""
+        weight = lucene_idf(self.stats.n_docs, self.stats.df.get(stem, 0)) * rarity_of_zipf(zipf)
+        return Concept(w, self._alternatives(w, stem), weight, False, True)
 
     def _plain_concept(self, w: str) -> Concept | None:
         if self.analyzer.is_stopword(w, query=True):

@@ -730,9 +730,9 @@ def render_stub(entry: Entry, label: str, source: str, conditions: list[str], de
         f"species: {_yaml_scalar(species)}  # TODO check",
         f"conditions: [{', '.join(_flow_item(c) for c in conditions) if conditions else 'TODO'}]"
         + ("  # TODO guessed from the title/abstract: check" if conditions else "  # names from corpus/synonyms.yaml"),
-        "n: null  # TODO from the abstract, if it says",
-        "dose: null",
-        "duration: null",
+        "n: null  # TODO from the abstract, if it says" + _hint(entry.abstract, "n"),
+        "dose: null" + _hint(entry.abstract, "dose", todo=True),
+        "duration: null" + _hint(entry.abstract, "duration", todo=True),
         "comparator: null",
         "summary: >-",
         "  TODO write 2-4 sentences in our own words from the abstract below (see corpus/README.md).",
@@ -748,6 +748,29 @@ def render_stub(entry: Entry, label: str, source: str, conditions: list[str], de
         lines += ["", "# Abstract from the export, for reference only: do not copy its sentences."]
         lines += [f"#   {w}" for w in textwrap.wrap(entry.abstract, 96)]
     return "\n".join(lines) + "\n"
+
+
+_NUMBER = (r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|hundred)")
+# Where an abstract usually states what a record's n, dose and duration hold. Only pointers for the curator:
+# the fields stay null, because "12 weeks" may be the follow-up and "40 patients" one arm of the trial.
+_HINTS = {
+    "n": re.compile(r"\b(?:n\s*=\s*\d+|" + _NUMBER + r"(?:[\s-]+\w+)?\s+(?:patients|participants|subjects|adults|"
+                    r"women|men|children|volunteers|people|individuals|mice|rats|cases))\b", re.I),
+    "dose": re.compile(r"\b\d+(?:\.\d+)?(?:\s*(?:-|to|–)\s*\d+(?:\.\d+)?)?\s*(?:mg|µg|mcg|mg/kg)\b", re.I),
+    "duration": re.compile(r"\b" + _NUMBER + r"[\s-]+(?:days?|weeks?|months?|years?)\b", re.I),
+}
+
+
+def _hint(abstract: str | None, field_name: str, todo: bool = False) -> str:
+    """A comment pointing at what the abstract says for a field ("12 adults", "n = 31"): up to three phrases."""
+    if not abstract:
+        return ""
+    found = list(dict.fromkeys(" ".join(m.group(0).split()) for m in _HINTS[field_name].finditer(abstract)))[:3]
+    if not found:
+        return ""
+    quoted = ", ".join(f'"{phrase}"' for phrase in found)
+    return f"  # TODO the abstract mentions: {quoted}" if todo else f"; it mentions: {quoted}"
 
 
 def _flow_item(text: str) -> str:

@@ -50,6 +50,11 @@ def test_medline_import_adds_stubs_and_skips_what_is_there(site, capsys):
     assert stub["design"] == "open-label pilot" and stub["evidence_level"] == "pilot study"
     text = (site / "corpus/studies/fixture-2025.yaml").read_text(encoding="utf-8")
     assert "#   FICTIONAL RECORD FOR TESTS." in text  # the abstract, as a comment for the curator
+    # Where the abstract states size, dose and duration is pointed out; the fields stay for the curator to fill.
+    assert stub["n"] is None and stub["dose"] is None and stub["duration"] is None
+    assert 'n: null  # TODO from the abstract, if it says; it mentions: "Twelve adults"' in text
+    assert 'dose: null  # TODO the abstract mentions: "4.5 mg"' in text
+    assert 'duration: null  # TODO the abstract mentions: "8 weeks"' in text
 
     mouse = record(site, "sample-2024.yaml")
     assert mouse["design"] == "animal study" and mouse["species"] == "mouse" and mouse["conditions"] == ["cancer"]

@@ -525,7 +525,7 @@ def cmd_latency(args: argparse.Namespace) -> int:
             raise UsageError(f"cannot write the plot to {args.plot}: {e.strerror or e}") from None
     if args.json:
         print(json.dumps({"date": datetime.date.today().isoformat(), "cpu": cpu_name(), "cold_start_s": cold,
-                          "runs": runs}, indent=2))
+                          "runs": runs} | ({"plot": args.plot} if args.plot else {}), indent=2))
         return 0
     print(f"answer latency — {datetime.date.today().isoformat()}, {cpu_name()}, single thread; "
           f"whole path: analyze, correct, score, select sentences, render")
@@ -537,4 +537,6 @@ def cmd_latency(args: argparse.Namespace) -> int:
               f"{r['index_load_s']:>7.2f} {r['peak_rss_mb']:>8.0f} {r['build_peak_mb']:>7.0f} {r['serve_peak_mb']:>7.0f}")
     if cold is not None:
         print(f"ldn-bot ask cold start (new process, cached index): {cold:.2f} s")
+    if args.plot:
+        print(f"cost against corpus size drawn in {args.plot}")
     return 0

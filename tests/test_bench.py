@@ -124,7 +124,9 @@ def test_bench_latency_plots_cost_against_size(tmp_path, capsys):
     image = tmp_path / "cost.svg"
     assert main(["bench", "latency", "--chunks", "100", "300", "--queries", "3", "--data", str(data),
                  "--no-cold-start", "--json", "--plot", str(image)]) == 0
-    runs = json.loads(capsys.readouterr().out)["runs"]
+    out = json.loads(capsys.readouterr().out)
+    runs = out["runs"]
+    assert out["plot"] == str(image)
     svg = ET.parse(image).getroot()
     ns = "{http://www.w3.org/2000/svg}"
     texts = [t.text for t in svg.iter(f"{ns}text")]

@@ -35,7 +35,7 @@ def _ticks(lo: float, hi: float) -> list[float]:
         if raw <= m * step:
             step *= m
             break
-    return [i * step for i in range(int(math.ceil(hi / step)) + 1)]
+    return [i * step for i in range(math.ceil(hi / step) + 1)]
 
 
 def _number(v: float) -> str:

@@ -14,7 +14,7 @@ from wordfreq import zipf_frequency
 
 from ldn_bot.models import SynonymGroup
 from ldn_bot.retrieval.analyzer import QUESTION_WORDS, Analyzer, normalize, words
-from ldn_bot.retrieval.index import FuzzyVocab, TermStats, lucene_idf
+from ldn_bot.retrieval.index import FuzzyVocab, TermStats
 
 MIN_CORRECTABLE = 4  # shorter words are too easily "corrected" into another word
 
@@ -131,7 +131,7 @@ class QueryParser:
         # Typed word -> _word(). Every corpus word's entry is made here, with the index (a few µs a word, at
         # load), so a question's words are looked up rather than computed on their first appearance.
         self._corpus_words: dict[str, tuple[str, bool, Concept | None]] = {
-            w: (w, False, self._corpus_concept(w, stem, zipf)) for w, (stem, zipf) in self._lexicon.items()
+            w: (w, False, self._plain_concept(w)) for w in self._lexicon
             if w not in self._phrases_at and w not in QUESTION_WORDS}
         self._words = dict(self._corpus_words)
         self._phrase_concepts: dict[tuple[tuple[str, ...], int], Concept | None] = {}
@@ -171,11 +171,6 @@ class QueryParser:
                 self._words = dict(self._corpus_words)
             info = self._words[w] = (fixed, phrase, concept)
         return info
-
-    def _corpus_concept(self, w: str, stem: str, zipf: float) -> Concept:
-        """= _plain_concept(w) for a corpus word that is not a stopword, from its stored stem and Zipf frequency."""
-        weight = lucene_idf(self.stats.n_docs, self.stats.df.get(stem, 0)) * rarity_of_zipf(zipf)
-        return Concept(w, self._alternatives(w, stem), weight, False, True)
 
     def _plain_concept(self, w: str) -> Concept | None:
         if self.analyzer.is_stopword(w, query=True):

@@ -100,8 +100,9 @@ def test_bench_scifact_smoke_on_the_real_dataset(capsys):
 def test_bench_latency_smoke(tmp_path, capsys):
     data = make_beir(tmp_path / "tiny")
     assert main(["bench", "latency", "--chunks", "200", "--queries", "5", "--data", str(data),
-                 "--no-cold-start", "--json"]) == 0
+                 "--no-cold-start", "--json", "--plot", str(tmp_path / "one.svg")]) == 0
     out = json.loads(capsys.readouterr().out)
+    assert (tmp_path / "one.svg").read_text(encoding="utf-8").count("<polyline") == 6  # one size: still a plot
     bundled, big = out["runs"]
     assert bundled["corpus"] == "bundled" and bundled["chunks"] > 40 and bundled["questions"] >= 5
     assert big["chunks"] == 200 and big["backend"] == "bm25s"

@@ -1,3 +1,3 @@
-from ldn_bot.cli import main
+from ldn_bot.frontends.cli import main
 
 raise SystemExit(main())

@@ -8,9 +8,9 @@ from typing import Any
 
 import yaml
 
-from ldn_bot.conversation import Conversation
+from ldn_bot.engine.answer import Answer
+from ldn_bot.engine.conversation import Conversation
 from ldn_bot.errors import UsageError
-from ldn_bot.models import Answer
 
 TOP = 3
 

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from ldn_bot.models import Answer
+from ldn_bot.engine.answer import Answer
 
 log = logging.getLogger(__name__)
 

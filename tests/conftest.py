@@ -22,7 +22,7 @@ def config():
 
 @pytest.fixture(scope="session")
 def engine(config):
-    from ldn_bot.engine import Engine
+    from ldn_bot.engine.engine import Engine
 
     return Engine(config)
 

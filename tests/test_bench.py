@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from ldn_bot.cli import main
 from ldn_bot.errors import UsageError
+from ldn_bot.frontends.cli import main
 from ldn_bot.retrieval.beir import load_beir, ndcg_at, recall_at
 
 DOCS = [
@@ -113,7 +113,7 @@ def test_bench_latency_smoke(tmp_path, capsys):
 
 
 def test_bench_import_is_light():
-    code = "import sys, ldn_bot.bench; print(sorted(m for m in ('numpy', 'bm25s', 'rank_bm25') if m in sys.modules))"
+    code = "import sys, ldn_bot.bench.commands; print(sorted(m for m in ('numpy', 'bm25s', 'rank_bm25') if m in sys.modules))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
 

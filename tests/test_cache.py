@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from ldn_bot.corpus import load_corpus
+from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.retrieval import cache
 from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.chunker import build_chunks

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from ldn_bot.config import load_config
-from ldn_bot.corpus import check_corpus, load_corpus
+from ldn_bot.corpus.loader import check_corpus, load_corpus
 from ldn_bot.errors import ConfigError, CorpusError
 from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.chunker import build_chunks

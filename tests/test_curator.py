@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from ldn_bot.cli import main
+from ldn_bot.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,8 +59,8 @@ def test_new_study_from_unanswered_question_to_answer(site, capsys):
     question = "Does LDN help tinnitus?"
     # 1. A member asks in the REPL; there is no evidence, and the question is logged for the curators.
     from ldn_bot.config import load_config
-    from ldn_bot.engine import Engine
-    from ldn_bot.repl import run_repl
+    from ldn_bot.engine.engine import Engine
+    from ldn_bot.frontends.repl import run_repl
 
     engine = Engine(load_config(site / "bot_config.yaml"))
     out = io.StringIO()
@@ -171,8 +171,8 @@ def test_cli_cold_start_does_not_import_curator_dependencies():
     import subprocess
     import sys
 
-    code = ("import sys; from ldn_bot.cli import build_parser; build_parser(); "
-            "print(','.join(m for m in ('yaml', 'rapidfuzz', 'ldn_bot.validate', 'ldn_bot.importer', 'ldn_bot.logs') "
+    code = ("import sys; from ldn_bot.frontends.cli import build_parser; build_parser(); "
+            "print(','.join(m for m in ('yaml', 'rapidfuzz', 'ldn_bot.corpus.validate', 'ldn_bot.corpus.importer', 'ldn_bot.logs') "
             "if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

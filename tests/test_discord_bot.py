@@ -15,12 +15,12 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from discord_fake import FakeDiscord, bot_config, running_bot
 from discord_fake.harness import cited_labels, read_jsonl
 from discord_fake.server import EPHEMERAL, Request
-from ldn_bot import render_discord as rd
-from ldn_bot.models import Answer, Citation, LeadSentence
+
+from ldn_bot.engine.answer import Answer, Citation, LeadSentence
+from ldn_bot.render import discord_embeds as rd
 
 ROOT = Path(__file__).resolve().parent.parent
 MANAGE_GUILD = 0x20
@@ -558,7 +558,7 @@ def test_reload_swaps_the_corpus_and_keeps_the_old_one_when_broken(corpus_copy):
 
 
 def test_missing_token_is_one_clear_line(monkeypatch, capsys):
-    from ldn_bot.cli import main
+    from ldn_bot.frontends.cli import main
 
     monkeypatch.delenv("DISCORD_TOKEN", raising=False)
     assert main(["discord"]) == 2
@@ -571,7 +571,7 @@ def test_rejected_token_is_one_clear_line_and_never_shown(tmp_path, monkeypatch,
     from discord.gateway import DiscordWebSocket
     from discord.http import Route
 
-    from ldn_bot.cli import main
+    from ldn_bot.frontends.cli import main
 
     cfg = bot_config(tmp_path)
     secret = "not-the-right-token-SECRET"
@@ -598,7 +598,7 @@ def test_rejected_token_is_one_clear_line_and_never_shown(tmp_path, monkeypatch,
 
 
 def test_message_content_without_the_portal_switch_is_one_clear_error(tmp_path, engine):
-    from ldn_bot.discord_bot import DiscordSetupError
+    from ldn_bot.frontends.discord.bot import DiscordSetupError
 
     cfg = bot_config(tmp_path, message_content=True)
 
@@ -619,7 +619,7 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
     from discord.http import Route
 
     from ldn_bot.config import load_config
-    from ldn_bot.discord_bot import create_bot, serve
+    from ldn_bot.frontends.discord.bot import create_bot, serve
 
     async def scenario():
         fake = FakeDiscord()
@@ -646,6 +646,6 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
 
 
 def test_ldn_bot_ask_never_imports_discord():
-    code = ("import sys, ldn_bot.cli as c; c.build_parser(); "
+    code = ("import sys, ldn_bot.frontends.cli as c; c.build_parser(); "
             "assert not any(m == 'discord' or m.startswith('discord.') for m in sys.modules), 'discord imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)

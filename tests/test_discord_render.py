@@ -7,8 +7,8 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ldn_bot import render_discord as rd
-from ldn_bot.models import Answer, Citation, LeadSentence, OverviewLine
+from ldn_bot.engine.answer import Answer, Citation, LeadSentence, OverviewLine
+from ldn_bot.render import discord_embeds as rd
 
 DISCLAIMER = "ldn-bot quotes published research and is not medical advice."
 
@@ -102,7 +102,7 @@ def test_real_answers_fit(engine):
 
 
 def test_real_sources_and_study_embeds_fit(engine):
-    from ldn_bot.overview import sources_answer
+    from ldn_bot.engine.overview import sources_answer
 
     for condition in (None, "fibromyalgia", "no such condition"):
         assert rd.embed_problems(rd.sources_embed(sources_answer(engine, condition))) == []

@@ -1,13 +1,13 @@
 from pathlib import Path
 
-from ldn_bot.clidoc import cli_reference
+from ldn_bot.frontends.clidoc import cli_reference
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def test_cli_reference_matches_the_parser():
     doc = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
-    assert doc == cli_reference(), "docs/cli.md is stale: run `python -m ldn_bot.clidoc > docs/cli.md`"
+    assert doc == cli_reference(), "docs/cli.md is stale: run `python -m ldn_bot.frontends.clidoc > docs/cli.md`"
 
 
 def test_readme_shows_both_commands():

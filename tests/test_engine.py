@@ -6,8 +6,8 @@ import re
 
 import pytest
 
-from ldn_bot.conversation import Conversation
-from ldn_bot.render import render_text
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.render.text import render_text
 from ldn_bot.retrieval.chunker import build_chunks
 
 

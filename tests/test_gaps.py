@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from ldn_bot.cli import main
-from ldn_bot.gaps import group_gaps, parse_since
+from ldn_bot.frontends.cli import main
+from ldn_bot.frontends.curator.gaps import group_gaps, parse_since
 
 
 def rec(question: str, day: str, **extra) -> dict:

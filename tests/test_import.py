@@ -11,8 +11,8 @@ from pathlib import Path
 
 import yaml
 
-from ldn_bot.cli import main
-from ldn_bot.importer import guess_format, parse_ris
+from ldn_bot.corpus.importer import guess_format, parse_ris
+from ldn_bot.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"

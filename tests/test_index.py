@@ -11,7 +11,15 @@ import pytest
 from ldn_bot.errors import ConfigError
 from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.chunker import build_chunks
-from ldn_bot.retrieval.index import SCORERS, Bm25sScorer, RankBM25Scorer, TermMatrix, TermSets, make_scorer, top_k
+from ldn_bot.retrieval.index import (
+    SCORERS,
+    Bm25sScorer,
+    RankBM25Scorer,
+    TermMatrix,
+    TermSets,
+    make_scorer,
+    top_k,
+)
 
 SCIFACT = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "scifact"
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from ldn_bot.cli import main
+from ldn_bot.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -30,8 +30,9 @@ from typing import Iterable, Sequence
 import numpy as np
 
 from ldn_bot.config import RetrievalConfig
-from ldn_bot.models import Chunk, Corpus
+from ldn_bot.corpus.models import Corpus
 from ldn_bot.retrieval.analyzer import STOPWORDS, Analyzer, normalize, words
+from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.chunker import chunk_study
 from ldn_bot.retrieval.index import Scorer, TermMatrix, TermSets, TermStats, make_scorer
 from ldn_bot.retrieval.query import lexicon

@@ -9,7 +9,8 @@ from __future__ import annotations
 import re
 from collections import defaultdict
 
-from ldn_bot.models import Chunk, Corpus, Document, Sentence, Study
+from ldn_bot.corpus.models import Corpus, Document, Study
+from ldn_bot.retrieval.chunk import Chunk, Sentence
 
 # "(Younger 2013)", "(Bruun-Plesner 2020)", "(Smith et al. 2013)", and the unclosed "(Miskoff 2018".
 CITATION = re.compile(

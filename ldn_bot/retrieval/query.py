@@ -12,7 +12,7 @@ from typing import Iterable, Sequence
 
 from wordfreq import zipf_frequency
 
-from ldn_bot.models import SynonymGroup
+from ldn_bot.corpus.models import SynonymGroup
 from ldn_bot.retrieval.analyzer import QUESTION_WORDS, Analyzer, normalize, words
 from ldn_bot.retrieval.index import FuzzyVocab, TermStats
 

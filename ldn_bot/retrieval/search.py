@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-
 from ldn_bot.config import RetrievalConfig
-from ldn_bot.models import Chunk, Corpus
+from ldn_bot.corpus.models import Corpus
 from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.cache import load_or_build
+from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.chunker import build_chunks
 from ldn_bot.retrieval.index import top_k
 from ldn_bot.retrieval.query import Query, QueryParser

@@ -1,4 +1,4 @@
-"""Run the real bot (ldn_bot.discord_bot) against FakeDiscord for one test."""
+"""Run the real bot (ldn_bot.frontends.discord.bot) against FakeDiscord for one test."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def bot_config(tmp_path: Path, *, corpus: Path | None = None, **discord: Any) ->
 @dataclass
 class BotRun:
     fake: FakeDiscord
-    bot: Any  # ldn_bot.discord_bot.LdnBot
+    bot: Any  # ldn_bot.frontends.discord.bot.LdnBot
     task: asyncio.Task
 
     async def ask(self, question: str, *, user: dict, private: bool = False, **kwargs: Any) -> tuple[Interaction, Request]:
@@ -78,7 +78,7 @@ async def running_bot(config_path: Path, engine: Any = None, *, fake: FakeDiscor
     from discord.http import Route
 
     from ldn_bot.config import load_config
-    from ldn_bot.discord_bot import create_bot, load_engine, serve
+    from ldn_bot.frontends.discord.bot import create_bot, load_engine, serve
 
     fake = fake or FakeDiscord()
     await fake.start()

@@ -7,13 +7,20 @@ import unicodedata
 from collections import OrderedDict
 
 from ldn_bot.config import Config
-from ldn_bot.conversation import Conversation
-from ldn_bot.corpus import load_corpus
-from ldn_bot.models import Answer, Chunk, Citation, Corpus, LeadSentence, Sentence, Study
-from ldn_bot.overview import overview_citations, studies_on, study_citation, verdict
-from ldn_bot.safety import load_rules
-from ldn_bot.smalltalk import smalltalk_intent, smalltalk_reply
+from ldn_bot.corpus.loader import load_corpus
+from ldn_bot.corpus.models import Corpus, Study
+from ldn_bot.engine.answer import Answer, Citation, LeadSentence
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.engine.overview import (
+    overview_citations,
+    studies_on,
+    study_citation,
+    verdict,
+)
+from ldn_bot.engine.safety import load_rules
+from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.retrieval.analyzer import normalize, words
+from ldn_bot.retrieval.chunk import Chunk, Sentence
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit, Searcher
 

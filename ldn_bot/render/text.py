@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ldn_bot.models import Answer, Citation
+from ldn_bot.engine.answer import Answer, Citation
 
 
 def citation_heading(c: Citation) -> str:

@@ -78,7 +78,7 @@ def corpus_root(args: argparse.Namespace, explicit: str | None) -> Path:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ldn_bot.validate import run_validate
+    from ldn_bot.corpus.validate import run_validate
 
     root = corpus_root(args, args.path)
     if not root.is_dir():
@@ -127,7 +127,7 @@ reviewed: false                         # true when no TODO is left and you chec
 
 
 def cmd_new_study(args: argparse.Namespace) -> int:
-    from ldn_bot.corpus import STUDIES_DIR, slugify
+    from ldn_bot.corpus.loader import STUDIES_DIR, slugify
 
     label = " ".join(args.label.split())
     if not re.search(r"[A-Za-z]", label):
@@ -150,7 +150,7 @@ def cmd_new_study(args: argparse.Namespace) -> int:
     if same_base:
         raise UsageError(f"'{label}' is ambiguous: the corpus has {', '.join(same_base)}. "
                          f"Use the next letter, for example '{label}{chr(ord(same_base[-1][-1]) + 1)}'.")
-    from ldn_bot.models import DESIGNS, EVIDENCE_LEVELS
+    from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS
 
     year_match = re.search(r"(\d{4})[a-z]?$", label)
     text = TEMPLATE.format(
@@ -189,7 +189,7 @@ def _existing_labels(studies: Path) -> dict[str, Path]:
 
 def _cited_in_documents(root: Path, label: str, labels: set[str]) -> bool:
     """Whether a document's "(Author Year)" resolves to this label."""
-    from ldn_bot.corpus import DOCUMENTS_DIR
+    from ldn_bot.corpus.loader import DOCUMENTS_DIR
     from ldn_bot.retrieval.chunker import CITATION, CitationResolver
 
     for path in sorted((root / DOCUMENTS_DIR).glob("*.md")):
@@ -233,7 +233,7 @@ def _yaml_scalar(value: object) -> str:
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ldn_bot.importer import import_file
+    from ldn_bot.corpus.importer import import_file
 
     root = corpus_root(args, args.corpus)
     if not root.is_dir():
@@ -264,7 +264,7 @@ def corpus_stats(root: Path, settings=None) -> dict:
     from collections import Counter
 
     from ldn_bot.config import RetrievalConfig
-    from ldn_bot.corpus import load_corpus
+    from ldn_bot.corpus.loader import load_corpus
     from ldn_bot.retrieval.search import Searcher
 
     corpus = load_corpus(root)

@@ -24,13 +24,14 @@ import discord
 from discord import app_commands
 from rapidfuzz import fuzz, process, utils
 
-from ldn_bot import render_discord as rd
 from ldn_bot.config import Config, find_config, load_config
-from ldn_bot.conversation import Conversation, ConversationStore
-from ldn_bot.engine import Engine
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.answer import Answer
+from ldn_bot.engine.conversation import Conversation, ConversationStore
+from ldn_bot.engine.engine import Engine
 from ldn_bot.errors import ConfigError, LdnBotError
 from ldn_bot.logs import JsonlLog, answer_record, log_unanswered
-from ldn_bot.models import Answer, Study
+from ldn_bot.render import discord_embeds as rd
 
 log = logging.getLogger("ldn_bot.discord")
 
@@ -429,7 +430,7 @@ class LdnBot(discord.Client):
         if not await self.admit(interaction):
             return
         await interaction.response.defer(thinking=True)
-        from ldn_bot.overview import sources_answer
+        from ldn_bot.engine.overview import sources_answer
 
         answer = await self.run_blocking(sources_answer, self.engine, condition.strip() if condition else None)
         await interaction.followup.send(embed=rd.sources_embed(answer), allowed_mentions=NO_PINGS)

@@ -6,7 +6,7 @@ import argparse
 
 
 def cmd_discord(args: argparse.Namespace) -> int:
-    from ldn_bot.discord_bot import run
+    from ldn_bot.frontends.discord.bot import run
 
     return run(args.config, sync_commands=not args.no_sync)
 

@@ -17,8 +17,9 @@ from typing import Iterable
 
 import discord
 
-from ldn_bot.models import Answer, Citation, Study
-from ldn_bot.render import lead_text
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.answer import Answer, Citation
+from ldn_bot.render.text import lead_text
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256

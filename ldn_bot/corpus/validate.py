@@ -18,8 +18,16 @@ from urllib.parse import urlparse
 
 import yaml
 
-from ldn_bot.corpus import DOCUMENTS_DIR, STUDIES_DIR, SYNONYMS_FILE, STUDY_FIELDS, Problem, check_corpus, slugify
-from ldn_bot.models import DESIGNS, EVIDENCE_LEVELS
+from ldn_bot.corpus.loader import (
+    DOCUMENTS_DIR,
+    STUDIES_DIR,
+    STUDY_FIELDS,
+    SYNONYMS_FILE,
+    Problem,
+    check_corpus,
+    slugify,
+)
+from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS
 
 # The evidence level each design normally gets (corpus/README.md, "Evidence levels").
 LEVEL_FOR_DESIGN: dict[str, str] = {
@@ -463,8 +471,8 @@ def _check_synonyms(root: Path) -> list[Problem]:
 
 def _check_safety(root: Path) -> list[Problem]:
     """safety.yaml, as the engine loads it at start-up (its first problem only: the loader stops there)."""
+    from ldn_bot.engine.safety import load_rules
     from ldn_bot.errors import CorpusError
-    from ldn_bot.safety import load_rules
 
     try:
         load_rules(root)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Callable, TextIO
 
 from ldn_bot.logs import log_unanswered
-from ldn_bot.render import render_json, render_text
+from ldn_bot.render.text import render_json, render_text
 
 HELP = """Ask a question in plain words, for example: Does LDN help fibromyalgia?
 Commands:
@@ -23,7 +23,7 @@ class ReplSession:
     """What the REPL does with one line of input; shared by the interactive and piped modes."""
 
     def __init__(self, engine, json_mode: bool = False) -> None:
-        from ldn_bot.conversation import Conversation
+        from ldn_bot.engine.conversation import Conversation
 
         self.engine = engine
         self.json_mode = json_mode
@@ -51,7 +51,7 @@ class ReplSession:
                 rows = [f"{cid}\t{score:.3f}" for cid, score in self.last.debug] or ["(no passages scored)"]
                 return self._meta("\n".join(rows))
             if cmd == "sources":
-                from ldn_bot.overview import sources_answer
+                from ldn_bot.engine.overview import sources_answer
 
                 answer = sources_answer(self.engine, arg.strip() or None)
                 return render_json(answer) if self.json_mode else render_text(answer)

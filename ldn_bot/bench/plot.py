@@ -57,7 +57,7 @@ def svg(panels: list[Panel], title: str, width: int = 360, height: int = 260) ->
     total_w = width * len(panels)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{total_w}" height="{height + 24}" '
            f'font-family="sans-serif" font-size="11">',
-           f'<rect width="100%" height="100%" fill="white"/>',
+           '<rect width="100%" height="100%" fill="white"/>',
            f'<text x="{total_w / 2}" y="16" text-anchor="middle" font-size="13">{escape(title)}</text>']
     for n, panel in enumerate(panels):
         ox, oy = n * width + left, top + 16

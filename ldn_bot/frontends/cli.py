@@ -13,7 +13,7 @@ from ldn_bot.errors import LdnBotError, UsageError
 
 def _engine(args: argparse.Namespace):
     from ldn_bot.config import load_config
-    from ldn_bot.engine import Engine
+    from ldn_bot.engine.engine import Engine
 
     return Engine(load_config(args.config))
 
@@ -22,7 +22,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
     question = " ".join(args.question).strip()
     if not question:
         raise UsageError('ask needs a question, for example: ldn-bot ask "Does LDN help fibromyalgia?"')
-    from ldn_bot.render import render_json, render_text
+    from ldn_bot.render.text import render_json, render_text
 
     answer = _engine(args).answer(question)
     print(render_json(answer) if args.json else render_text(answer))
@@ -30,7 +30,7 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 
 def cmd_repl(args: argparse.Namespace) -> int:
-    from ldn_bot.repl import run_repl
+    from ldn_bot.frontends.repl import run_repl
 
     return run_repl(_engine(args), json_mode=args.json)
 
@@ -83,7 +83,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
     """Commands that live in their own modules add themselves; each module imports only argparse at the top."""
-    from ldn_bot import bench, curator, discord_cli, gaps
+    from ldn_bot.bench import commands as bench
+    from ldn_bot.frontends.curator import commands as curator
+    from ldn_bot.frontends.curator import gaps
+    from ldn_bot.frontends.discord import command as discord_cli
 
     return [discord_cli.register, bench.register, curator.register, gaps.register]
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-DEFAULT_DATA = Path(__file__).resolve().parent.parent.parent / "shared" / "datasets" / "scifact"
+DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "scifact"
 PEERS = ("rank-bm25 whitespace", "rank-bm25 + our analyzer", "bm25s (Snowball, en stopwords)")
 SCIFACT_KEYS = ("ndcg@10", "recall@100", "qps", "build_s", "peak_rss_mb", "docs", "queries", "backend")
 
@@ -334,7 +334,7 @@ def _percentile(values: list[float], p: float) -> float:
 def _time_answers(engine, questions: list[str], rounds: int) -> list[float]:
     import time
 
-    from ldn_bot.render import render_text
+    from ldn_bot.render.text import render_text
 
     for q in questions[: min(len(questions), 20)]:  # warm-up: lazy caches, first-call costs
         render_text(engine.answer(q))
@@ -354,7 +354,7 @@ def synthetic_corpus(n: int, root: Path, data: str | Path, like):
     import random
     import shutil
 
-    from ldn_bot.models import Corpus, Study
+    from ldn_bot.corpus.models import Corpus, Study
     from ldn_bot.retrieval.chunker import split_sentences
 
     abstracts: list[tuple[str, str]] = []
@@ -398,7 +398,7 @@ def _build_phase(config, corpus, conn) -> None:
     import dataclasses
     import time
 
-    from ldn_bot.engine import Engine
+    from ldn_bot.engine.engine import Engine
 
     try:
         _reset_peak()
@@ -423,7 +423,7 @@ def latency_run(config, corpus, questions: list[str], rounds: int, label: str) -
     import multiprocessing
     import time
 
-    from ldn_bot.engine import Engine
+    from ldn_bot.engine.engine import Engine
     from ldn_bot.retrieval.analyzer import Analyzer
     from ldn_bot.retrieval.cache import load_or_build
     from ldn_bot.retrieval.chunker import build_chunks
@@ -483,7 +483,7 @@ def cmd_latency(args: argparse.Namespace) -> int:
     import json
     import tempfile
 
-    from ldn_bot.corpus import load_corpus
+    from ldn_bot.corpus.loader import load_corpus
 
     if args.plot and not args.chunks:
         from ldn_bot.errors import UsageError
@@ -513,7 +513,7 @@ def cmd_latency(args: argparse.Namespace) -> int:
                 runs.append(latency_run(big, corpus, sci_questions, 1, f"scifact x{n}"))
                 del corpus
     if args.plot:
-        from ldn_bot.plot import latency_panels, svg
+        from ldn_bot.bench.plot import latency_panels, svg
 
         image = svg(latency_panels(runs), f"ldn-bot answer path, {args.backend} backend — "
                                           f"{datetime.date.today().isoformat()}, {cpu_name()}")

@@ -1,6 +1,6 @@
 """docs/cli.md, generated from the parser's own --help so the reference cannot drift.
 
-Regenerate with: python -m ldn_bot.clidoc > docs/cli.md (a test fails when it is stale).
+Regenerate with: python -m ldn_bot.frontends.clidoc > docs/cli.md (a test fails when it is stale).
 """
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from ldn_bot.cli import build_parser
+from ldn_bot.frontends.cli import build_parser
 
 
 def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.ArgumentParser]]:
@@ -21,7 +21,7 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Arg
 def cli_reference() -> str:
     os.environ["COLUMNS"] = "100"  # stable wrapping whatever the terminal
     parser = build_parser()
-    out = ["# Command-line reference", "", "Generated from `--help` by `python -m ldn_bot.clidoc`; do not edit.", ""]
+    out = ["# Command-line reference", "", "Generated from `--help` by `python -m ldn_bot.frontends.clidoc`; do not edit.", ""]
 
     def walk(prefix: str, p: argparse.ArgumentParser, depth: int) -> None:
         out.extend([f"{'#' * depth} `{prefix}`", "", "```text", p.format_help().rstrip(), "```", ""])

@@ -10,11 +10,12 @@ from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
-from ldn_bot.models import Answer, Citation, OverviewLine, Study
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.answer import Answer, Citation, OverviewLine
 from ldn_bot.retrieval.analyzer import normalize
 
 if TYPE_CHECKING:
-    from ldn_bot.engine import Engine
+    from ldn_bot.engine.engine import Engine
 
 _RESULT_WORDS = re.compile(
     r"placebo|improv|reduc|fell|fall|lower|remission|respon|significant|differ|benefit|better|worse|no effect|"

@@ -13,8 +13,17 @@ from typing import Any
 
 import yaml
 
+from ldn_bot.corpus.models import (
+    DESIGNS,
+    EVIDENCE_LEVELS,
+    Corpus,
+    Document,
+    Paragraph,
+    Section,
+    Study,
+    SynonymGroup,
+)
 from ldn_bot.errors import CorpusError
-from ldn_bot.models import DESIGNS, EVIDENCE_LEVELS, Corpus, Document, Paragraph, Section, Study, SynonymGroup
 
 STUDIES_DIR = "studies"
 DOCUMENTS_DIR = "documents"

@@ -25,10 +25,22 @@ from pathlib import Path
 
 import yaml
 
-from ldn_bot.corpus import DOCUMENTS_DIR, STUDIES_DIR, SYNONYMS_FILE, Problem, _parse_study, slugify
-from ldn_bot.curator import _yaml_scalar
+from ldn_bot.corpus.loader import (
+    DOCUMENTS_DIR,
+    STUDIES_DIR,
+    SYNONYMS_FILE,
+    Problem,
+    _parse_study,
+    slugify,
+)
+from ldn_bot.corpus.validate import (
+    LEVEL_FOR_DESIGN,
+    TITLE_SIMILARITY,
+    normalize_doi,
+    title_key,
+)
 from ldn_bot.errors import CorpusError, UsageError
-from ldn_bot.validate import LEVEL_FOR_DESIGN, TITLE_SIMILARITY, normalize_doi, title_key
+from ldn_bot.frontends.curator.commands import _yaml_scalar
 
 
 @dataclass

@@ -1,0 +1,121 @@
+"""Corpus domain objects: study records, documents, synonym groups and the loaded corpus."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+EVIDENCE_LEVELS: tuple[str, ...] = (
+    "systematic review",
+    "randomized trial",
+    "crossover trial",
+    "pilot study",
+    "observational",
+    "case series",
+    "case report",
+    "animal study",
+    "in vitro",
+    "narrative review",
+)
+
+DESIGNS: tuple[str, ...] = (
+    "systematic review",
+    "randomized controlled trial",
+    "randomized crossover trial",
+    "single-blind crossover pilot",
+    "open-label pilot",
+    "retrospective cohort",
+    "register-based study",
+    "case series",
+    "case report",
+    "animal study",
+    "in vitro study",
+    "narrative review",
+)
+
+
+def design_line(design: str, species: str, n: int | None, verified: bool = True) -> str:
+    """"randomized crossover trial, n=31": shown beside every cited study so a mouse study never reads like a trial."""
+    head = design if species in ("human", "") or species in design else f"{design} ({species})"
+    parts = [head, f"n={n}" if n is not None else "n not reported"]
+    if not verified:
+        parts.append("details not verified")
+    return ", ".join(parts)
+
+
+@dataclass(frozen=True)
+class Study:
+    label: str
+    title: str | None
+    authors: tuple[str, ...]
+    year: int | None
+    journal: str | None
+    pmid: str | None
+    doi: str | None
+    url: str | None
+    design: str
+    evidence_level: str
+    species: str
+    conditions: tuple[str, ...]
+    n: int | None
+    dose: str | None
+    duration: str | None
+    comparator: str | None
+    summary: str
+    key_findings: tuple[str, ...]
+    adverse_events: str | None
+    article_note: str | None
+    cited_in_article: bool
+    verified: bool
+    reviewed: bool
+    path: str = ""
+
+    @property
+    def design_line(self) -> str:
+        return design_line(self.design, self.species, self.n, self.verified)
+
+    @property
+    def rank(self) -> int:
+        return EVIDENCE_LEVELS.index(self.evidence_level)
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    text: str
+    line: int
+
+
+@dataclass(frozen=True)
+class Section:
+    heading: str
+    paragraphs: tuple[Paragraph, ...]
+
+
+@dataclass(frozen=True)
+class Document:
+    doc_id: str
+    label: str
+    title: str
+    kind: str
+    source: str | None
+    url: str | None
+    sections: tuple[Section, ...]
+    path: str = ""
+
+
+@dataclass(frozen=True)
+class SynonymGroup:
+    name: str
+    aliases: tuple[str, ...]
+    kind: Literal["condition", "term"]
+
+
+@dataclass(frozen=True)
+class Corpus:
+    root: str
+    documents: tuple[Document, ...]
+    studies: dict[str, Study]
+    synonyms: tuple[SynonymGroup, ...]
+    fingerprint: str = ""
+
+

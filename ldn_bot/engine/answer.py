@@ -1,0 +1,66 @@
+"""What the engine returns: an Answer with its lead sentences, overview lines and numbered citations."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+from ldn_bot.corpus.models import design_line
+
+Status = Literal["answered", "no_evidence", "safety", "chitchat"]
+
+
+@dataclass
+class Citation:
+    number: int
+    label: str
+    title: str | None
+    design: str | None
+    n: int | None
+    url: str | None
+    passage: str
+    score: float
+    kind: Literal["study", "article"] = "study"
+    evidence_level: str | None = None
+    year: int | None = None
+    verified: bool = True
+    note: str | None = None  # where the source article overstates the study
+    via: str | None = None  # the document the passage was quoted from, when not the study record
+    species: str = "human"
+
+    @property
+    def design_line(self) -> str:
+        if self.kind == "article" or self.design is None:
+            return "source article"
+        return design_line(self.design, self.species, self.n, self.verified)
+
+
+@dataclass(frozen=True)
+class LeadSentence:
+    text: str
+    citation: int  # number of the citation it comes from
+
+
+@dataclass(frozen=True)
+class OverviewLine:
+    label: str
+    design_line: str
+    finding: str
+    citation: int
+
+
+@dataclass
+class Answer:
+    question: str
+    status: Status
+    disclaimer: str
+    lead: list[LeadSentence] = field(default_factory=list)
+    citations: list[Citation] = field(default_factory=list)
+    safety: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)  # fixed texts shown before the evidence
+    message: str | None = None  # fixed text for no_evidence, chitchat, crisis
+    overview: list[OverviewLine] = field(default_factory=list)
+    overview_topic: str | None = None
+    verdict: str | None = None
+    debug: list[tuple[str, float]] = field(default_factory=list)
+    corrections: dict[str, str] = field(default_factory=dict)

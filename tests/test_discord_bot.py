@@ -34,10 +34,8 @@ def sent_messages(fake: FakeDiscord) -> list[Request]:
     """Every request by which the bot put text in front of people."""
     out = []
     for r in fake.requests:
-        if r.path.endswith("/callback") and r.json.get("type") in (4, 7):
-            out.append(r)
-        elif r.method in ("POST", "PATCH") and (r.path.startswith("/webhooks/") or
-                                               (r.path.startswith("/channels/") and r.path.endswith("/messages"))):
+        if (r.path.endswith("/callback") and r.json.get("type") in (4, 7)) or (r.method in ("POST", "PATCH") and (r.path.startswith("/webhooks/") or
+                                               (r.path.startswith("/channels/") and r.path.endswith("/messages")))):
             out.append(r)
     return out
 

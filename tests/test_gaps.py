@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -93,10 +93,10 @@ def test_since_keeps_only_later_questions(site, capsys):
 
 
 def test_since_accepts_spans_and_rejects_nonsense(site, capsys):
-    now = datetime(2025, 3, 10, tzinfo=timezone.utc)
-    assert parse_since("7d", now) == datetime(2025, 3, 3, tzinfo=timezone.utc)
-    assert parse_since("2w", now) == datetime(2025, 2, 24, tzinfo=timezone.utc)
-    assert parse_since("2025-03-01") == datetime(2025, 3, 1, tzinfo=timezone.utc)
+    now = datetime(2025, 3, 10, tzinfo=UTC)
+    assert parse_since("7d", now) == datetime(2025, 3, 3, tzinfo=UTC)
+    assert parse_since("2w", now) == datetime(2025, 2, 24, tzinfo=UTC)
+    assert parse_since("2025-03-01") == datetime(2025, 3, 1, tzinfo=UTC)
     code, _, err = gaps(site, capsys, "--since", "last tuesday")
     assert code == 2 and "is not a date" in err and "Traceback" not in err
 

@@ -534,7 +534,7 @@ def _clean_title(title: str | None) -> str | None:
     if not title:
         return None
     title = " ".join(title.split())
-    if title.startswith("[") and title.endswith("].") or title.startswith("[") and title.endswith("]"):
+    if (title.startswith("[") and title.endswith("].")) or (title.startswith("[") and title.endswith("]")):
         title = title[1:].rstrip(".").rstrip("]")  # MEDLINE brackets translated titles
     if title.endswith(".") and not title.endswith(".."):
         title = title[:-1]

@@ -62,7 +62,7 @@ def verdict(studies: list[Study]) -> str | None:
     return text
 
 
-def resolve_condition(engine: "Engine", text: str) -> str | None:
+def resolve_condition(engine: Engine, text: str) -> str | None:
     """A condition name from free text: synonyms and spelling first, then fuzzy on condition names."""
     query = engine.searcher.parser.parse(text)
     if query.conditions:
@@ -90,7 +90,7 @@ def study_citation(study: Study, number: int, passage: str, score: float, via: s
     )
 
 
-def sources_answer(engine: "Engine", condition: str | None) -> Answer:
+def sources_answer(engine: Engine, condition: str | None) -> Answer:
     """The studies in the corpus (for a condition), strongest design first."""
     config = engine.config
     topic = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import argparse
 import sys
-from typing import Callable, Sequence
+from collections.abc import Callable, Sequence
 
 from ldn_bot import __version__
 from ldn_bot.errors import LdnBotError, UsageError

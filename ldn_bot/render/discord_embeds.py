@@ -12,8 +12,8 @@ embed that fits here fits Discord however it counts.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Iterable
 
 import discord
 

@@ -17,13 +17,7 @@ from bm25s.stopwords import STOPWORDS_EN_PLUS
 # Words of a question that say nothing about its topic ("Does LDN *help*...?"). They are
 # dropped from queries only, so that a question's relevance rests on its topical words.
 QUESTION_WORDS = frozenset(
-    """
-    help helps helped helpful work works worked working effective effect effects good better best benefit benefits
-    beneficial useful evidence research researched study studies studied trial trials paper papers know tell
-    anyone anything someone something show shows showed shown find found finding say says said use used using
-    take taking took try tried tries trying treat treats treated treating treatment treatments therapy please thanks thank hi hello
-    also would could might may get got like want wondering wonder think really much many way ways
-    """.split()
+    ["help", "helps", "helped", "helpful", "work", "works", "worked", "working", "effective", "effect", "effects", "good", "better", "best", "benefit", "benefits", "beneficial", "useful", "evidence", "research", "researched", "study", "studies", "studied", "trial", "trials", "paper", "papers", "know", "tell", "anyone", "anything", "someone", "something", "show", "shows", "showed", "shown", "find", "found", "finding", "say", "says", "said", "use", "used", "using", "take", "taking", "took", "try", "tried", "tries", "trying", "treat", "treats", "treated", "treating", "treatment", "treatments", "therapy", "please", "thanks", "thank", "hi", "hello", "also", "would", "could", "might", "may", "get", "got", "like", "want", "wondering", "wonder", "think", "really", "much", "many", "way", "ways"]
 )
 
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)

@@ -9,9 +9,9 @@ from __future__ import annotations
 import gzip
 import json
 import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Mapping, Sequence
 
 from ldn_bot.errors import UsageError
 

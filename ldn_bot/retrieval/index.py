@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Iterable, Protocol
+from typing import Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -46,7 +46,7 @@ class Scorer(Protocol):
 class RankBM25Scorer:
     name = "rank-bm25"
 
-    def __init__(self, docs: "Sequence[Sequence[str]] | TermMatrix", k1: float, b: float) -> None:
+    def __init__(self, docs: Sequence[Sequence[str]] | TermMatrix, k1: float, b: float) -> None:
         if isinstance(docs, TermMatrix):
             docs = docs.bags()
         # rank-bm25 divides by the average length: an empty corpus or all-empty docs would divide by zero.
@@ -82,7 +82,7 @@ class TermMatrix:
         return len(self.doc_len)
 
     @classmethod
-    def of(cls, docs_tokens: Iterable[Sequence[str]]) -> "TermMatrix":
+    def of(cls, docs_tokens: Iterable[Sequence[str]]) -> TermMatrix:
         ids: dict[str, int] = {}
         term_col = array("i")
         doc_col = array("i")
@@ -105,7 +105,7 @@ class TermMatrix:
     def df(self) -> np.ndarray:
         return np.diff(self.indptr)
 
-    def stats(self) -> "TermStats":
+    def stats(self) -> TermStats:
         return TermStats(self.n_docs, Counter(dict(zip(self.vocab, self.df().tolist()))))
 
     def contains(self, doc: int, term: str) -> bool:
@@ -144,7 +144,7 @@ class TermSets(Sequence):
 
 
 class _DocTerms:
-    __slots__ = ("_m", "_doc")
+    __slots__ = ("_doc", "_m")
 
     def __init__(self, matrix: TermMatrix, doc: int) -> None:
         self._m = matrix
@@ -164,7 +164,7 @@ class Bm25sScorer:
 
     name = "bm25s"
 
-    def __init__(self, docs: "Sequence[Sequence[str]] | TermMatrix", k1: float, b: float) -> None:
+    def __init__(self, docs: Sequence[Sequence[str]] | TermMatrix, k1: float, b: float) -> None:
         from bm25s.scoring import _score_tfc_lucene
 
         m = docs if isinstance(docs, TermMatrix) else TermMatrix.of(docs)
@@ -224,7 +224,7 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
 SCORERS = {"rank-bm25": RankBM25Scorer, "bm25s": Bm25sScorer}
 
 
-def make_scorer(backend: str, docs: "Sequence[Sequence[str]] | TermMatrix", k1: float, b: float) -> Scorer:
+def make_scorer(backend: str, docs: Sequence[Sequence[str]] | TermMatrix, k1: float, b: float) -> Scorer:
     try:
         factory = SCORERS[backend]
     except KeyError:
@@ -242,7 +242,7 @@ class TermStats:
     df: Counter[str]
 
     @classmethod
-    def of(cls, docs: Sequence[Sequence[str]]) -> "TermStats":
+    def of(cls, docs: Sequence[Sequence[str]]) -> TermStats:
         df: Counter[str] = Counter()
         for d in docs:
             df.update(set(d))

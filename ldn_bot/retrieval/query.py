@@ -7,8 +7,8 @@ A question is a list of *concepts*: a word, or a synonym phrase with its alterna
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence
 
 from wordfreq import zipf_frequency
 
@@ -96,7 +96,7 @@ class Query:
             return self.concepts
         return own
 
-    def with_context(self, concepts: list[Concept]) -> "Query":
+    def with_context(self, concepts: list[Concept]) -> Query:
         have = {c.alternatives for c in self.concepts}
         extra = [Concept(c.text, c.alternatives, c.weight, True, c.plain) for c in concepts if c.alternatives not in have]
         return Query(self.question, self.concepts + extra, self.corrections, self.synonyms)

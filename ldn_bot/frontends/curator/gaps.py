@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ldn_bot.errors import UsageError
 
@@ -21,12 +22,7 @@ SIMILARITY = 85.0  # rapidfuzz token_sort_ratio on the questions' content words
 
 # Words every LDN question shares; left out when comparing questions so "Does LDN help tinnitus?"
 # and "does low dose naltrexone work for tinnitus" group, and "...tinnitus?" and "...eczema?" do not.
-_FILLER = frozenset("""
-a about an and any anyone are as at be been can cause causes could did do does doing dose effect effects for from
-get good has have help helps helpful how i if in is it its know ldn low lowdose me my naltrexone of on or
-people please question should take taking tell than that the there this to treat treating treatment use
-used using was what whats when where which who why will with work works would you your
-""".split())
+_FILLER = frozenset(["a", "about", "an", "and", "any", "anyone", "are", "as", "at", "be", "been", "can", "cause", "causes", "could", "did", "do", "does", "doing", "dose", "effect", "effects", "for", "from", "get", "good", "has", "have", "help", "helps", "helpful", "how", "i", "if", "in", "is", "it", "its", "know", "ldn", "low", "lowdose", "me", "my", "naltrexone", "of", "on", "or", "people", "please", "question", "should", "take", "taking", "tell", "than", "that", "the", "there", "this", "to", "treat", "treating", "treatment", "use", "used", "using", "was", "what", "whats", "when", "where", "which", "who", "why", "will", "with", "work", "works", "would", "you", "your"])
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -61,7 +57,7 @@ class Gap:
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
-    now = now or datetime.now(timezone.utc)
+    now = now or datetime.now(UTC)
     value = text.strip()
     m = re.fullmatch(r"(\d+)\s*([dwh])", value.lower())
     if m:
@@ -72,7 +68,7 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     except ValueError:
         raise UsageError(f"--since '{text}' is not a date: use YYYY-MM-DD (e.g. 2025-01-31), "
                          "an ISO time, or a span such as 7d or 4w") from None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def _time(record: dict[str, Any]) -> datetime | None:
@@ -83,7 +79,7 @@ def _time(record: dict[str, Any]) -> datetime | None:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
         return None
-    return when if when.tzinfo else when.replace(tzinfo=timezone.utc)
+    return when if when.tzinfo else when.replace(tzinfo=UTC)
 
 
 def content_words(question: str) -> str:

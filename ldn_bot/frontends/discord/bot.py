@@ -15,10 +15,11 @@ import secrets
 import signal
 import time
 from collections import Counter, OrderedDict, deque
+from collections.abc import Hashable
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, Hashable, Optional
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -144,7 +145,7 @@ def corpus_updated(root: Path) -> datetime | None:
                 newest = max(newest, p.stat().st_mtime)
             except OSError:
                 continue
-    return datetime.fromtimestamp(newest, timezone.utc) if newest else None
+    return datetime.fromtimestamp(newest, UTC) if newest else None
 
 
 def load_engine(path: Path | str) -> tuple[Config, Engine, datetime | None]:
@@ -207,7 +208,7 @@ class LdnBot(discord.Client):
         self.config_path = Path(config_path) if config_path else find_config(None)
         self.sync_commands = sync_commands
         self.corpus_date = corpus_date if corpus_date is not None else corpus_updated(config.corpus_path)
-        self.loaded_at = datetime.now(timezone.utc)
+        self.loaded_at = datetime.now(UTC)
         self.limiter = RateLimiter(config.discord.rate_limit.questions, config.discord.rate_limit.per_seconds)
         self.conversations = ConversationStore(config.conversation.max_conversations,
                                                config.conversation.idle_minutes * 60)
@@ -343,7 +344,7 @@ class LdnBot(discord.Client):
                                        message.author.id, message.content))
             try:
                 await message.reply(APOLOGY, allowed_mentions=NO_PINGS, mention_author=False)
-            except Exception as e:  # noqa: BLE001 - nothing more to do
+            except Exception as e:
                 log.warning("could not send the apology: %s", e)
 
     async def handle_message(self, message: discord.Message) -> None:
@@ -361,9 +362,7 @@ class LdnBot(discord.Client):
                 return
             mentioned = any(u.id == self.user.id for u in message.mentions)
             own_thread = channel.id in self.threads or getattr(channel, "owner_id", None) == self.user.id
-            if mentioned and d.answer_mentions:
-                text = message.content
-            elif own_thread and d.message_content and message.content:
+            if (mentioned and d.answer_mentions) or (own_thread and d.message_content and message.content):
                 text = message.content
             else:
                 return
@@ -552,7 +551,7 @@ class LdnBot(discord.Client):
                 log.exception("reload failed unexpectedly; still serving the previous corpus")
                 return f"Reload failed with an unexpected error (see the bot's log); still serving the previous corpus ({old} studies)."
             self.config, self.engine, self.corpus_date = config, engine, date
-            self.loaded_at = datetime.now(timezone.utc)
+            self.loaded_at = datetime.now(UTC)
             self.limiter.reconfigure(config.discord.rate_limit.questions, config.discord.rate_limit.per_seconds)
             self.conversations.max_size = config.conversation.max_conversations
             self.conversations.idle_seconds = config.conversation.idle_minutes * 60
@@ -574,7 +573,7 @@ class LdnBot(discord.Client):
                 allowed_mentions=NO_PINGS)
             record = dict(self.answers.get(key) or self.record_from_message(interaction.message))
             record["answered"] = record.pop("time", None)
-            record = {"time": datetime.now(timezone.utc).isoformat(timespec="seconds"), **record,
+            record = {"time": datetime.now(UTC).isoformat(timespec="seconds"), **record,
                       "vote": vote, "answer_key": key}
             uid = self.user_id_for_logs(interaction.user.id)
             if uid is not None:
@@ -617,7 +616,7 @@ class LdnBot(discord.Client):
                 await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_PINGS)
             else:
                 await interaction.response.send_message(APOLOGY, ephemeral=True, allowed_mentions=NO_PINGS)
-        except Exception as e:  # noqa: BLE001
+        except Exception as e:
             log.warning("could not send the apology: %s", e)
 
     async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
@@ -629,7 +628,7 @@ class ShardedLdnBot(LdnBot, discord.AutoShardedClient):
 
     _identify_concurrency: int | None = None
 
-    async def before_identify_hook(self, shard_id: Optional[int], *, initial: bool = False) -> None:
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
         """Wait only as Discord requires: shards identify in max_concurrency buckets (shard_id % max_concurrency),
         one per bucket every 5 seconds. discord.py's default waits 5 s before every shard but the first, so a bot
         whose application allows 16 at once would start 16 times slower than it may."""
@@ -639,7 +638,7 @@ class ShardedLdnBot(LdnBot, discord.AutoShardedClient):
             try:
                 limits = await self.fetch_session_start_limits()
                 self._identify_concurrency = max(1, int(limits.max_concurrency))
-            except Exception as e:  # noqa: BLE001 - unknown limits: fall back to discord.py's cautious pace
+            except Exception as e:
                 log.warning("could not read the gateway's session start limits (%s); shards start 5 s apart", e)
                 self._identify_concurrency = 1
         # Shards are launched in order, so a shard opening a new round of buckets waits for the last round.
@@ -659,7 +658,7 @@ def _register_commands(bot: LdnBot) -> None:
 
     @tree.command(name="sources", description="The studies in the corpus, for one condition or all")
     @app_commands.describe(condition="A condition, for example fibromyalgia (leave empty for all)")
-    async def sources(interaction: discord.Interaction, condition: Optional[app_commands.Range[str, 1, 100]] = None
+    async def sources(interaction: discord.Interaction, condition: app_commands.Range[str, 1, 100] | None = None
                       ) -> None:
         await bot.sources_command(interaction, condition)
 

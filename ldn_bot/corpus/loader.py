@@ -55,6 +55,17 @@ STUDY_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
     "verified": ((bool,), False),
     "reviewed": ((bool,), False),
 }
+# Fields a record may leave out (added after the first records were written).
+OPTIONAL_FIELDS: dict[str, tuple[tuple[type, ...], bool]] = {
+    "aliases": ((list,), True),
+    "population": ((str,), True),
+    "dose_timing": ((str,), True),
+    "titration": ((str,), True),
+    "result": ((str,), True),
+    "direction": ((str,), True),
+    "direction_note": ((str,), True),
+}
+DIRECTIONS = ("benefit", "no_difference", "harm", "mixed", "not_applicable", "unclear")
 
 
 @dataclass(frozen=True)
@@ -170,7 +181,7 @@ def _parse_study(path: Path, text: str, problems: list[Problem]) -> Study | None
         problems.append(Problem(str(path), _key_line(text, key) or 1, message))
 
     for key in data:
-        if key not in STUDY_FIELDS:
+        if key not in STUDY_FIELDS and key not in OPTIONAL_FIELDS:
             bad(str(key), f"unknown field '{key}'")
     for key, (types_, nullable) in STUDY_FIELDS.items():
         if key not in data:
@@ -186,6 +197,12 @@ def _parse_study(path: Path, text: str, problems: list[Problem]) -> Study | None
             bad(key, f"field '{key}' must be {_type_word(types_)}, not true/false")
         elif not isinstance(value, types_):
             bad(key, f"field '{key}' must be {_type_word(types_)}, not {type(value).__name__}")
+    for key, (types_, _) in OPTIONAL_FIELDS.items():
+        value = data.get(key)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, types_)):
+            bad(key, f"field '{key}' must be {_type_word(types_)}, not {type(value).__name__}")
+    if data.get("direction") is not None and data["direction"] not in DIRECTIONS:
+        bad("direction", f"unknown direction '{data['direction']}' (allowed: {', '.join(DIRECTIONS)})")
     if not ok:
         return None
     for key in ("authors", "conditions", "key_findings"):
@@ -230,6 +247,13 @@ def _parse_study(path: Path, text: str, problems: list[Problem]) -> Study | None
         verified=data["verified"],
         reviewed=data["reviewed"],
         path=str(path),
+        aliases=tuple(str(a).strip() for a in data.get("aliases") or ()),
+        population=data.get("population"),
+        dose_timing=data.get("dose_timing"),
+        titration=data.get("titration"),
+        result=" ".join(data["result"].split()) if data.get("result") else None,
+        direction=data.get("direction"),
+        direction_note=data.get("direction_note"),
     )
 
 

@@ -69,6 +69,14 @@ class Study:
     verified: bool
     reviewed: bool
     path: str = ""
+    # Structured fields the answer engine reads without parsing prose (issue 11).
+    aliases: tuple[str, ...] = ()
+    population: str | None = None
+    dose_timing: str | None = None
+    titration: str | None = None
+    result: str | None = None
+    direction: str | None = None
+    direction_note: str | None = None
 
     @property
     def design_line(self) -> str:

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
+from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ldn_bot.engine.answer import Answer
+from ldn_bot.fileio import append_line
 
 log = logging.getLogger(__name__)
 
@@ -22,38 +23,54 @@ def _now() -> str:
 
 
 class JsonlLog:
+    """One JSON object per line. Writes are whole lines (`ldn_bot.fileio.append_line`); reading skips a damaged
+    line (torn by a full disk or a crash, invalid UTF-8, not JSON) and remembers where it was (`damaged`)."""
+
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.damaged: list[int] = []  # line numbers skipped by the last read
 
-    def append(self, record: dict[str, Any]) -> None:
-        """One line per record; a log that cannot be written is reported, never fatal to answering."""
+    def append(self, record: dict[str, Any]) -> bool:
+        """One line per record; a log that cannot be written is a warning, never fatal to answering."""
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            line = json.dumps(record, ensure_ascii=False) + "\n"
-            # O_APPEND keeps concurrent writers' lines whole.
-            fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-            try:
-                os.write(fd, line.encode("utf-8"))
-            finally:
-                os.close(fd)
-        except OSError as e:
+            line = json.dumps(record, ensure_ascii=False)
+        except (TypeError, ValueError) as e:
             log.warning("could not write %s: %s", self.path, e)
+            return False
+        return append_line(self.path, line)
+
+    def records(self) -> Iterator[dict[str, Any]]:
+        """The records in order, streamed; a missing file has none. Damaged lines go to `damaged`."""
+        self.damaged = []
+        try:
+            f = self.path.open("rb")
+        except FileNotFoundError:
+            return
+        with f:
+            for number, raw in enumerate(f, 1):
+                if not raw.strip():
+                    continue
+                try:
+                    rec = json.loads(raw.decode("utf-8"))
+                except (UnicodeDecodeError, ValueError, RecursionError):
+                    self.damaged.append(number)
+                    continue
+                if isinstance(rec, dict):
+                    yield rec
+                else:
+                    self.damaged.append(number)
 
     def read(self) -> list[dict[str, Any]]:
-        """Records in order; malformed lines (a torn write, a hand edit) are skipped."""
-        out = []
-        try:
-            with self.path.open(encoding="utf-8") as f:
-                for line in f:
-                    try:
-                        rec = json.loads(line)
-                    except json.JSONDecodeError:
-                        continue
-                    if isinstance(rec, dict):
-                        out.append(rec)
-        except FileNotFoundError:
-            pass
-        return out
+        """All records in order (see `records`)."""
+        return list(self.records())
+
+    def damage_report(self) -> str | None:
+        """One line naming the damaged lines of the last read, or None."""
+        if not self.damaged:
+            return None
+        n = len(self.damaged)
+        shown = ", ".join(str(i) for i in self.damaged[:5]) + (", ..." if n > 5 else "")
+        return f"{self.path}: skipped {n} damaged line{'' if n == 1 else 's'} (line{'' if n == 1 else 's'} {shown})"
 
 
 def answer_record(answer: Answer, source: str, user_id: int | str | None = None, **extra: Any) -> dict[str, Any]:

@@ -1,8 +1,15 @@
-"""bot_config.yaml: loaded into typed dataclasses; unknown keys and wrong types are errors naming key and file."""
+"""bot_config.yaml: loaded into typed dataclasses; unknown keys, wrong types and numbers out of range are errors
+naming key and file.
+
+Where the settings come from, in order: `--config FILE`, `$LDN_BOT_CONFIG`, `./bot_config.yaml`, then the defaults
+that ship with ldn-bot (`default_dir()`: the checkout's own `bot_config.yaml` and `corpus/`, or in an installed
+package the copy in `ldn_bot/bundled/`). Every numeric setting declares its range beside its default (`num`).
+"""
 
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import types
 import typing
@@ -15,43 +22,67 @@ import yaml
 from ldn_bot.errors import ConfigError
 
 DEFAULT_CONFIG = "bot_config.yaml"
+MAX_SNOWFLAKE = 2**64 - 1  # Discord ids
+
+
+@dataclass(frozen=True)
+class Range:
+    """The values a numeric setting may take, both ends included; NaN and infinities never."""
+
+    lo: float
+    hi: float
+
+    def __contains__(self, value: object) -> bool:
+        return isinstance(value, (int, float)) and math.isfinite(value) and self.lo <= value <= self.hi
+
+    def __str__(self) -> str:
+        return f"from {_number(self.lo)} to {_number(self.hi)}"
+
+
+def _number(x: float) -> str:
+    return str(int(x)) if float(x).is_integer() else str(x)
+
+
+def num(default: Any, lo: float, hi: float) -> Any:
+    """A numeric setting: its default and its range (checked on load; for a list, on each item)."""
+    return field(default=default, metadata={"range": Range(lo, hi)})
 
 
 @dataclass(frozen=True)
 class RetrievalConfig:
     backend: str = "rank-bm25"  # or "bm25s" for large corpora
-    k1: float = 1.2
-    b: float = 0.75
-    top_k: int = 5  # citations shown at most
-    threshold: float = 0.5  # share of the question's topical weight the best passage must match
-    min_score: float = 1.0  # BM25 floor for any passage to be cited
-    lead_sentences: int = 3
-    fuzzy_cutoff: float = 84.0  # rapidfuzz score for a spelling correction
+    k1: float = num(1.5, 0, 10)  # chosen on SciFact train with title_weight and b (BENCHMARKS.md)
+    b: float = num(0.85, 0, 1)
+    top_k: int = num(5, 1, 20)  # citations shown at most
+    threshold: float = num(0.5, 0, 1)  # share of the question's topical weight the best passage must match
+    min_score: float = num(1.0, 0, 1000)  # BM25 floor for any passage to be cited
+    lead_sentences: int = num(3, 1, 20)
+    fuzzy_cutoff: float = num(84.0, 0, 100)  # rapidfuzz score for a spelling correction
     cache: bool = True
-    title_weight: int = 1  # a chunk's heading (study title, section heading) terms count this many times
+    title_weight: int = num(3, 1, 20)  # a chunk's heading (study title, section heading) terms count this many times
 
 
 @dataclass(frozen=True)
 class ConversationConfig:
-    idle_minutes: float = 30.0
-    max_conversations: int = 1000
+    idle_minutes: float = num(30.0, 0, 525_600)  # up to a year
+    max_conversations: int = num(1000, 1, 10_000_000)
 
 
 @dataclass(frozen=True)
 class RateLimitConfig:
-    questions: int = 5
-    per_seconds: float = 60.0
+    questions: int = num(5, 1, 1_000_000)
+    per_seconds: float = num(60.0, 0.001, 31_536_000)  # up to a year
 
 
 @dataclass(frozen=True)
 class DiscordConfig:
-    allowed_channels: list[int] = field(default_factory=list)  # empty: everywhere
+    allowed_channels: list[int] = field(default_factory=list, metadata={"range": Range(0, MAX_SNOWFLAKE)})  # [] = all
     answer_mentions: bool = True
     answer_dms: bool = True
     rate_limit: RateLimitConfig = field(default_factory=RateLimitConfig)
     maintainer_role: str | None = None
-    test_guild_id: int | None = None
-    shard_count: int | None = None
+    test_guild_id: int | None = num(None, 0, MAX_SNOWFLAKE)
+    shard_count: int | None = num(None, 1, 100_000)
     log_user_ids: bool = False
     # Privileged intent: only when enabled here AND in the Developer Portal does the bot read plain
     # (non-mention) messages in its own answer threads. Mentions, DMs and slash commands work without it.
@@ -66,13 +97,21 @@ class LogConfig:
 
 @dataclass(frozen=True)
 class Messages:
-    no_evidence: str = "I have no evidence on that in my corpus."
-    no_evidence_hint: str = "I can answer questions about studies of low-dose naltrexone."
-    greeting: str = "Hello! Ask me about the published evidence on low-dose naltrexone (LDN)."
-    thanks: str = "You're welcome."
-    capabilities: str = "I answer questions about the published studies of low-dose naltrexone, quoting and citing them."
-    creator: str = "I am ldn-bot, an open-source project."
-    refusal: str = "I could not read that question."
+    no_evidence: str = "I have no evidence on that in my corpus, so I can't cite anything for it."
+    no_evidence_hint: str = (
+        'I can answer questions about the published studies of low-dose naltrexone (LDN), for example "Does LDN '
+        'help fibromyalgia?", "What doses were used in the Crohn\'s trials?" or "What are the side effects of LDN?".')
+    greeting: str = ("Hello! I answer questions about the published evidence on low-dose naltrexone (LDN), quoting and "
+                     "citing the studies.")
+    thanks: str = "You're welcome. Ask me anything else about the LDN studies."
+    capabilities: str = (
+        "I answer questions about the published studies of low-dose naltrexone (LDN): which conditions it has been "
+        "tried for, the study designs and sizes, doses, results and side effects. Every sentence I show is quoted "
+        "from my corpus with its source.")
+    creator: str = ("I am ldn-bot, an open-source community project. My answers are quoted from a curated corpus of "
+                    "study summaries and a source article.")
+    refusal: str = ('I could not read that as a question. Please ask in plain words, for example "Does LDN help '
+                    'fibromyalgia?".')
 
 
 @dataclass(frozen=True)
@@ -95,8 +134,36 @@ class Config:
         return self.resolve(self.corpus)
 
 
+def default_dir() -> Path:
+    """The folder of the settings and corpus that ship with ldn-bot: the checkout this package runs from (an
+    editable install), else the copy inside the installed package (`ldn_bot/bundled/`, made by setup.py)."""
+    package = Path(__file__).resolve().parent
+    checkout = package.parent
+    if (checkout / DEFAULT_CONFIG).is_file() and (checkout / "pyproject.toml").is_file():
+        return checkout
+    return package / "bundled"
+
+
+def is_packaged(path: str | Path) -> bool:
+    """Whether `path` is inside the installed package's own copy of the defaults (not to be written to)."""
+    bundled = Path(__file__).resolve().parent / "bundled"
+    try:
+        Path(path).resolve().relative_to(bundled)
+    except ValueError:
+        return False
+    return True
+
+
+def user_dir(kind: str) -> Path:
+    """A per-user folder for ldn-bot's "cache" (index files) or "state" (logs of the packaged settings), after the
+    XDG conventions: $XDG_CACHE_HOME/ldn-bot or ~/.cache/ldn-bot; $XDG_STATE_HOME/ldn-bot or ~/.local/state/ldn-bot."""
+    var, fallback = {"cache": ("XDG_CACHE_HOME", ".cache"), "state": ("XDG_STATE_HOME", ".local/state")}[kind]
+    base = os.environ.get(var)
+    return (Path(base) if base and Path(base).is_absolute() else Path.home() / fallback) / "ldn-bot"
+
+
 def find_config(explicit: str | None = None) -> Path:
-    """The config named on the command line, else $LDN_BOT_CONFIG, else ./bot_config.yaml, else the bundled one."""
+    """The config named on the command line, else $LDN_BOT_CONFIG, else ./bot_config.yaml, else the default one."""
     if explicit:
         return Path(explicit)
     env = os.environ.get("LDN_BOT_CONFIG")
@@ -105,31 +172,73 @@ def find_config(explicit: str | None = None) -> Path:
     here = Path.cwd() / DEFAULT_CONFIG
     if here.exists():
         return here
-    return Path(__file__).resolve().parent.parent / DEFAULT_CONFIG
+    return default_dir() / DEFAULT_CONFIG
+
+
+MAX_YAML_DEPTH = 32  # settings are 3 levels deep; a study record a few more
+
+
+def load_yaml(text: str, path: str | Path, max_depth: int = MAX_YAML_DEPTH) -> Any:
+    """yaml.safe_load, but YAML nested more than `max_depth` levels is refused before it is built (PyYAML builds
+    nested values recursively and would end in RecursionError). Raises yaml.YAMLError (with a mark when known)."""
+    depth = 0
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > max_depth:
+                raise yaml.MarkedYAMLError(problem=f"nested more than {max_depth} levels deep",
+                                           problem_mark=event.start_mark)  # type: ignore[arg-type]
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+    try:
+        return yaml.safe_load(text)
+    except RecursionError:
+        raise yaml.YAMLError(f"{path}: nested too deeply") from None
 
 
 def load_config(path: str | Path | None = None) -> Config:
     cfg_path = find_config(str(path) if path else None)
     try:
-        text = cfg_path.read_text(encoding="utf-8")
+        raw = cfg_path.read_bytes()
     except FileNotFoundError:
         raise ConfigError(f"{cfg_path}: config file not found") from None
+    except IsADirectoryError:
+        raise ConfigError(f"{cfg_path}: is a folder, not a settings file") from None
     except OSError as e:
-        raise ConfigError(f"{cfg_path}: cannot read config: {e.strerror}") from None
+        raise ConfigError(f"{cfg_path}: cannot read config: {e.strerror or e}") from None
     try:
-        data = yaml.safe_load(text)
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise ConfigError(f"{cfg_path}:{line}: not UTF-8 text (byte 0x{raw[e.start]:02x}); "
+                          "save the settings file as UTF-8") from None
+    try:
+        data = load_yaml(text, cfg_path)
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         where = f"{cfg_path}:{mark.line + 1}" if mark else str(cfg_path)
-        raise ConfigError(f"{where}: malformed YAML: {getattr(e, 'problem', e)}") from None
+        problem = " ".join(str(getattr(e, "problem", None) or e).split())
+        raise ConfigError(f"{where}: malformed YAML: {problem}") from None
     if not isinstance(data, dict):
         raise ConfigError(f"{cfg_path}: expected a mapping of settings at the top level")
     data = dict(data)
     data["base_dir"] = str(cfg_path.resolve().parent)
-    return _build(Config, data, cfg_path, "")
+    config = _build(Config, data, cfg_path, "")
+    if is_packaged(cfg_path):
+        config = _logs_outside_package(config)
+    return config
 
 
-def _build(cls: type, data: dict[str, Any], path: Path, prefix: str) -> Any:
+def _logs_outside_package(config: Config) -> Config:
+    """The packaged settings keep their logs in the user's state folder, not inside site-packages."""
+    state = user_dir("state")
+    logs = config.logs
+    moved = {name: value if Path(value).is_absolute() else str(state / value)
+             for name, value in (("questions", logs.questions), ("feedback", logs.feedback))}
+    return dataclasses.replace(config, logs=LogConfig(**moved))
+
+
+def _build(cls: Any, data: dict[str, Any], path: Path, prefix: str) -> Any:
     hints = typing.get_type_hints(cls)
     names = {f.name for f in dataclasses.fields(cls)}
     kwargs: dict[str, Any] = {}
@@ -139,9 +248,21 @@ def _build(cls: type, data: dict[str, Any], path: Path, prefix: str) -> Any:
             raise ConfigError(f"{path}: unknown setting '{dotted}'")
         kwargs[key] = _coerce(hints[key], value, path, dotted)
     for f in dataclasses.fields(cls):
+        rng = f.metadata.get("range")
+        if rng is not None and f.name in kwargs:
+            _check_range(kwargs[f.name], rng, path, f"{prefix}{f.name}")
+    for f in dataclasses.fields(cls):
         if f.name not in kwargs and f.default is dataclasses.MISSING and f.default_factory is dataclasses.MISSING:
             raise ConfigError(f"{path}: missing required setting '{prefix}{f.name}'")
     return cls(**kwargs)
+
+
+def _check_range(value: Any, rng: Range, path: Path, dotted: str) -> None:
+    for i, item in enumerate(value) if isinstance(value, list) else [(None, value)]:
+        if item is not None and item not in rng:
+            name = dotted if i is None else f"{dotted}[{i}]"
+            kind = "an integer" if isinstance(item, int) else "a number"
+            raise ConfigError(f"{path}: '{name}' must be {kind} {rng}, not {item!r}"[:300])
 
 
 def _coerce(hint: Any, value: Any, path: Path, dotted: str) -> Any:
@@ -162,7 +283,10 @@ def _coerce(hint: Any, value: Any, path: Path, dotted: str) -> Any:
         (item,) = typing.get_args(hint)
         return [_coerce(item, v, path, f"{dotted}[{i}]") for i, v in enumerate(value)]
     if hint is float and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
+        try:
+            return float(value)
+        except OverflowError:  # an integer too large for a float: out of any range
+            raise ConfigError(f"{path}: '{dotted}' is too large a number") from None
     if hint is bool and isinstance(value, bool):
         return value
     if hint in (int, str) and isinstance(value, hint) and not isinstance(value, bool):

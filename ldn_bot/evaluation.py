@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,8 @@ import yaml
 from ldn_bot.engine.answer import Answer
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.errors import UsageError
+from ldn_bot.render.text import SUMMARY_CHARS as SHORT_CHARS
+from ldn_bot.render.text import render_summary
 
 TOP = 3
 
@@ -36,6 +39,9 @@ class Report:
     followup_hits_at_3: int = 0
     chitchat: int = 0
     chitchat_ok: int = 0
+    content_checked: int = 0  # turns with `checks` on the short answer
+    content_passed: int = 0
+    summary_lengths: list[int] = field(default_factory=list)  # characters of every answered turn's short text
     safety_expected: dict[str, int] = field(default_factory=dict)
     safety_fired: dict[str, int] = field(default_factory=dict)
     failures: list[Failure] = field(default_factory=list)
@@ -61,6 +67,11 @@ class Report:
             "safety_recall": self._ratio(sum(self.safety_fired.values()), safety_total),
             "safety_recall_by_rule": {r: self._ratio(self.safety_fired.get(r, 0), n)
                                       for r, n in sorted(self.safety_expected.items())},
+            "content_pass_rate": self._ratio(self.content_passed, self.content_checked),
+            "content_checked": self.content_checked,
+            "summary_chars_median": sorted(self.summary_lengths)[len(self.summary_lengths) // 2]
+            if self.summary_lengths else None,
+            "summary_chars_max": max(self.summary_lengths, default=None),
             "in_scope": self.in_scope,
             "offtopic": self.offtopic,
             "followups": self.followups,
@@ -96,6 +107,17 @@ def run_eval(engine, path: str | Path) -> Report:
 def _score(report: Report, case_id: str, turn: dict[str, Any], answer: Answer, followup: bool) -> None:
     question = turn["question"]
     labels = [c.label for c in answer.citations]
+    short = render_summary(answer)
+    if answer.status == "answered":
+        report.summary_lengths.append(len(short))
+    checks = turn.get("checks") or []
+    if checks:
+        report.content_checked += 1
+        head = short[:SHORT_CHARS]
+        missed = [c for c in checks if not re.search(c, head, re.I)]
+        report.content_passed += not missed
+        if missed:
+            report.failures.append(Failure(case_id, question, f"short answer lacks {missed}"))
     expect = turn.get("expect")
     status = turn.get("expect_status")
     if expect:
@@ -150,6 +172,9 @@ def format_report(report: Report, verbose: bool = False) -> str:
         f"  small talk uncited      {pct(m['chitchat_accuracy'])}",
         f"  safety-rule recall      {pct(m['safety_recall'])}  "
         + " ".join(f"{r}={pct(v)}" for r, v in m["safety_recall_by_rule"].items()),
+        f"  content pass rate       {pct(m['content_pass_rate'])}  ({m['content_checked']} turns with checks "
+        f"on the first {SHORT_CHARS} characters of the short answer)",
+        f"  short answer chars      median {m['summary_chars_median']}, max {m['summary_chars_max']}",
         f"  failing cases           {len(report.failures)}",
     ]
     if verbose:

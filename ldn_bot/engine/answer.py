@@ -49,6 +49,15 @@ class OverviewLine:
     citation: int
 
 
+@dataclass(frozen=True)
+class KeyLine:
+    """A line of the short answer: a study's curated sentence (with its citation) or a fixed template line."""
+
+    text: str
+    citation: int | None = None
+    head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
+
+
 @dataclass
 class Answer:
     question: str
@@ -64,3 +73,7 @@ class Answer:
     verdict: str | None = None
     debug: list[tuple[str, float]] = field(default_factory=list)
     corrections: dict[str, str] = field(default_factory=dict)
+    # The short answer (issue 12): a template headline and key lines, shown before everything else.
+    plan: str | None = None  # which answer plan made them: efficacy, dose, side_effects, study, ...
+    headline: str | None = None
+    key_lines: list[KeyLine] = field(default_factory=list)

@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+import copy
 import time
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 
 
 @dataclass
 class Conversation:
     conditions: list[str] = field(default_factory=list)  # canonical condition names last discussed
     labels: list[str] = field(default_factory=list)  # studies cited by the last evidence answer
+    aspects: list[str] = field(default_factory=list)  # what the last question asked about (dose, side_effects, ...)
     turns: int = 0
     updated: float = field(default_factory=time.monotonic)
 
     def reset(self) -> None:
         self.conditions = []
         self.labels = []
+        self.aspects = []
         self.turns = 0
         self.updated = time.monotonic()
 
@@ -26,6 +29,11 @@ class Conversation:
         if now - self.updated > idle_seconds:
             self.reset()
         self.updated = now
+
+    def copy(self) -> Conversation:
+        """An independent copy (same topic, turns and time; no list shared), e.g. to carry a conversation into a
+        new Discord thread."""
+        return Conversation(**{f.name: copy.copy(getattr(self, f.name)) for f in fields(self)})
 
     @property
     def has_topic(self) -> bool:
@@ -49,6 +57,13 @@ class ConversationStore:
         while len(self._items) > self.max_size:
             self._items.popitem(last=False)
         return conv
+
+    def put(self, key: Hashable, conversation: Conversation) -> None:
+        """Store `conversation` under `key` (replacing any there), as the most recently used."""
+        self._items.pop(key, None)
+        self._items[key] = conversation
+        while len(self._items) > self.max_size:
+            self._items.popitem(last=False)
 
     def __len__(self) -> int:
         return len(self._items)

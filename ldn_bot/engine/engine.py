@@ -5,23 +5,30 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import OrderedDict
+from dataclasses import replace
 
 from ldn_bot.config import Config
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.corpus.models import Corpus, Study
-from ldn_bot.engine.answer import Answer, Citation, LeadSentence
+from ldn_bot.corpus.queries import CorpusQueries
+from ldn_bot.engine.answer import Answer, Citation, KeyLine, LeadSentence
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.overview import (
+    key_finding,
     overview_citations,
+    sources_answer,
     studies_on,
     study_citation,
     verdict,
 )
+from ldn_bot.engine.planner import Topic, choose
+from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
+from ldn_bot.engine.understand import Intent, load_understanding
 from ldn_bot.retrieval.analyzer import normalize, words
 from ldn_bot.retrieval.chunk import Chunk, Sentence
-from ldn_bot.retrieval.query import Query
+from ldn_bot.retrieval.query import Concept, Query, english_zipf
 from ldn_bot.retrieval.search import Hit, Searcher
 
 # "that study", "the same trial", "it": a follow-up about the study last cited, not the whole topic.
@@ -32,6 +39,11 @@ MAX_PASSAGE_CHARS = 420
 SENTENCE_CACHE = 4096  # chunks whose sentence terms are kept; bounded so a 100k-chunk bot does not grow forever
 GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
 GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
+SPECIFIC_WEIGHT = 2.0  # a question's own content words weigh at least this much to point at one study
+SPECIFIC_SHARE = 0.6  # ... and the best passage holds this share of their weight
+FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
+# "and for MS?", "what about crohns": a follow-up that keeps the previous question's aspect.
+_CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what about|ok and)\b")
 SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every question is about anyway
 
 
@@ -52,6 +64,8 @@ class Engine:
         self.corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
         self.searcher = Searcher(self.corpus, config.retrieval)
         self.safety = load_rules(self.corpus.root)
+        self.queries = CorpusQueries(self.corpus)  # study lookup, conditions, counts: for the front ends
+        self.understanding = load_understanding(self.corpus.root)
         self._sentence_terms: OrderedDict[str, list[frozenset[str]]] = OrderedDict()  # least recently used first
         # First author's surname (as a question would spell it) -> labels of the studies it names.
         self._by_surname: dict[str, list[str]] = {}
@@ -63,6 +77,12 @@ class Engine:
     @property
     def studies(self) -> dict[str, Study]:
         return self.corpus.studies
+
+    def sources(self, condition: str | None = None) -> Answer:
+        """The studies in the corpus on `condition` (free text, resolved like a question's; None: all), strongest
+        design first, as an answer (status "answered", or "no_evidence" naming the covered conditions when the
+        condition is unknown). Backs `:sources` in the REPL and `/sources` in Discord."""
+        return sources_answer(self, condition)
 
     def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
         if conversation is not None:
@@ -84,19 +104,45 @@ class Engine:
 
         query = self.searcher.parser.parse(self.safety.strip(text, fired) if fired else text)
         named = self.named_labels(text)
-        if conversation is not None and conversation.has_topic and not query.conditions and not named:
+        asked = self.understanding.read(text)
+        own = [c for c in query.conditions if studies_on(self.studies, c)]
+        followup = conversation is not None and conversation.has_topic and not query.conditions and not named
+        if followup:
+            assert conversation is not None
             query = self._with_topic(query, text, conversation)
+            if not asked.aspects and conversation.aspects and _CARRY_ASPECT.search(normalize(text)):
+                asked = replace(asked, aspects=tuple(conversation.aspects))
         elif (not named and not any(g.name not in SUBJECT_TERMS for g in query.synonyms)
               and sum(c.weight for c in query.asked if c.plain) < GENERAL_WEIGHT):
             # No topic of its own ("What is LDN?", or only a drug name the safety rule took): answer with
             # the corpus's general material on what LDN is and how it works, not whatever repeats "LDN" most.
             query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
+        elif (conversation is not None and conversation.aspects and not asked.aspects and own
+              and _CARRY_ASPECT.search(normalize(text))):
+            asked = replace(asked, aspects=tuple(conversation.aspects))  # "and for MS?" after a dose question
         if any(r.action == "dose" for r in fired):
             query = query.with_context(self.searcher.parser.parse("dose").concepts)
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
         notices = [r.text for r in fired]
 
-        if not result.relevant:
+        topic = Topic(
+            condition=(own or (conversation.conditions if followup and conversation else []) or [None])[0],
+            own_condition=bool(own),
+            named=[self.studies[label] for label in named],
+            last=[self.studies[x] for x in conversation.labels if x in self.studies] if followup and conversation
+            else [],
+            deictic=bool(_DEICTIC.search(normalize(text))),
+            specific=self._specific_study(query, asked, result.hits) if result.relevant else None,
+        )
+        plan = choose(asked, topic, lambda c: studies_on(self.studies, c))
+        # A plan answers a question about LDN even when filler words dilute the passage match; a question
+        # about something else (another drug, say) still needs passages that match it.
+        trusted = result.relevant or bool(named) or (followup and plan is not None) or (
+            plan is not None and (self._names_subject(query) or (bool(own) and not self._foreign_words(query))))
+        if plan is not None and not (plan.points or plan.headline):
+            plan = None
+
+        if not trusted or (not result.relevant and plan is None):
             if fired:  # the warning stands on its own; there is simply no evidence to add
                 answer = self._reply(question, "safety", None)
             else:
@@ -107,19 +153,48 @@ class Engine:
             answer.corrections = query.corrections
             return answer
 
+        hits = result.hits if result.relevant else []
         overview_on = None
-        if query.conditions and not named and not any(c.plain for c in query.asked):
-            overview_on = query.conditions[0]  # a question about a condition as a whole: "Does LDN help X?"
-        answer = self._evidence(question, result.hits, query, overview_on)
+        if plan is not None and plan.kind == "efficacy" and (not hits or not self._content(query, asked)[1]):
+            overview_on = topic.condition  # the condition as a whole: every study on it, strongest first
+        elif plan is None and query.conditions and not named and not any(c.plain for c in query.asked):
+            overview_on = query.conditions[0]
+        answer = self._evidence(question, hits, query, overview_on)
+        if plan is not None:
+            self._cite(answer, plan.studies)
+            self._summarize(answer, plan)
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
         if conversation is not None:
-            if query.conditions:
+            if own:
+                conversation.conditions = own[:1]
+            elif query.conditions:
                 conversation.conditions = query.conditions[:1]
             elif named:
                 conversation.conditions = list(self.studies[named[0]].conditions[:1])
-            conversation.labels = [c.label for c in answer.citations if c.kind == "study"]
+            shown = plan.studies if plan is not None and plan.studies else None
+            conversation.labels = ([s.label for s in shown] if shown
+                                   else [c.label for c in answer.citations if c.kind == "study"])
+            if asked.aspects:
+                conversation.aspects = list(asked.aspects)
         return answer
+
+    def _summarize(self, answer: Answer, plan: Plan) -> None:
+        """The plan's headline and key lines, each study line pointing at its citation."""
+        numbers = {c.label: c.number for c in answer.citations}
+        answer.plan, answer.headline = plan.kind, plan.headline
+        answer.key_lines = [KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head) for p in plan.points]
+        if plan.kind == "mechanism":  # the proposed mechanisms are the corpus's own sentences
+            answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
+
+    def _names_subject(self, query: Query) -> bool:
+        return any(g.name in SUBJECT_TERMS for g in query.synonyms)
+
+    def _foreign_words(self, query: Query) -> list[str]:
+        """Rare words the corpus never uses ("gabapentin"): a sign the question is about something else."""
+        df = self.searcher.stats.df
+        return [c.text for c in query.asked if c.plain and not any(all(t in df for t in alt) for alt in c.alternatives)
+                and english_zipf(c.text) < FOREIGN_ZIPF]
 
     def _reply(self, question: str, status: str, message: str | None) -> Answer:
         return Answer(question=question, status=status, disclaimer=self.config.disclaimer,  # type: ignore[arg-type]
@@ -157,7 +232,10 @@ class Engine:
 
     # -- evidence answers -------------------------------------------------------------------
 
-    def _evidence(self, question: str, hits: list[Hit], query: Query, overview_on: str | None) -> Answer:
+    def _evidence(self, question: str, hits: list[Hit], query: Query, overview_on: str | None,
+                  seed: list[Study] | None = None) -> Answer:
+        """Lead sentences and citations from the hits; an overview of `overview_on`'s studies, or the `seed`
+        studies (an answer plan's) cited first."""
         settings = self.config.retrieval
         good = [h for h in hits if h.score >= settings.min_score and h.coverage >= settings.threshold] or hits[:1]
         record_labels = {h.chunk.source for h in good if h.chunk.kind == "study"}
@@ -170,6 +248,9 @@ class Engine:
             answer.overview, seeded = overview_citations(studies)
             answer.overview_topic, answer.verdict = overview_on, verdict(studies)
             cited = {c.label: c for c in seeded}
+            unmatched = set(cited)
+        elif seed:
+            cited = {s.label: study_citation(s, i, key_finding(s), 0.0) for i, s in enumerate(seed, start=1)}
             unmatched = set(cited)
         added = 0
         for hit in good:
@@ -209,7 +290,42 @@ class Engine:
             return None
         return labels[0] if labels else chunk.source
 
-    def _rank_sentences(self, chunk: Chunk, query: Query) -> list[Sentence]:
+    def _content(self, query: Query, asked: Intent) -> tuple[list[Concept], bool]:
+        """A question's own content words (not its topic, not its aspect words) and whether they weigh enough
+        to be a specific question rather than filler around a topic."""
+        aspect_words = {w for phrases in asked.matched.values() for p in phrases for w in p.split()}
+        content = [c for c in query.asked if c.plain and not c.context and c.text not in aspect_words]
+        return content, sum(c.weight for c in content) >= SPECIFIC_WEIGHT
+
+    def _cite(self, answer: Answer, studies: list[Study]) -> None:
+        """Cite an answer plan's studies that the passages did not already cite, after them."""
+        have = {c.label for c in answer.citations}
+        for study in studies:
+            if study.label not in have:
+                answer.citations.append(study_citation(study, len(answer.citations) + 1, key_finding(study), 0.0))
+                have.add(study.label)
+
+    def _specific_study(self, query: Query, asked: Intent, hits: list[Hit]) -> Study | None:
+        """The study a question's own content words point at ("the fibro crossover trial with 31 women"), when
+        the best passage holds most of them; None for a question whose extra words are filler or context."""
+        content, weighty = self._content(query, asked)
+        total = sum(c.weight for c in content)
+        if not weighty or not hits:
+            return None
+        best = hits[0]
+        terms = frozenset().union(*self._terms(best.chunk))
+        held = sum(c.weight for c in content if any(all(t in terms for t in alt) for alt in c.alternatives))
+        if held < SPECIFIC_SHARE * total:
+            return None
+        label = best.chunk.source if best.chunk.kind == "study" else None
+        if label is None:
+            ranked = self._rank_sentences(best.chunk, query)
+            cited = [x for x in (ranked[0].labels if ranked else ()) if x in self.studies]
+            label = cited[0] if cited else None
+        study = self.studies.get(label) if label else None
+        return study if study is not None and study.reviewed else None
+
+    def _terms(self, chunk: Chunk) -> list[frozenset[str]]:
         cached = self._sentence_terms.get(chunk.id)
         if cached is None:
             cached = [frozenset(self.searcher.analyzer.tokens(s.text)) for s in chunk.sentences]
@@ -218,6 +334,10 @@ class Engine:
                 self._sentence_terms.popitem(last=False)
         else:
             self._sentence_terms.move_to_end(chunk.id)
+        return cached
+
+    def _rank_sentences(self, chunk: Chunk, query: Query) -> list[Sentence]:
+        cached = self._terms(chunk)
         scored = []
         for pos, (sent, terms) in enumerate(zip(chunk.sentences, cached)):
             weight = sum(c.weight for c in query.concepts if any(all(t in terms for t in alt) for alt in c.alternatives))

@@ -42,6 +42,9 @@ def studies_on(studies: dict[str, Study], condition: str | None) -> list[Study]:
 
 
 def key_finding(study: Study) -> str:
+    """What a study found: its curated `result`, else the first key finding that reads like a result."""
+    if study.result:
+        return study.result
     candidates = list(study.key_findings) or [study.summary]
     for sentence in candidates:
         if _RESULT_WORDS.search(sentence):

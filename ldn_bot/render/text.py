@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from ldn_bot.engine.answer import Answer, Citation
+from ldn_bot.engine.answer import Answer, Citation, KeyLine
 
 
 def citation_heading(c: Citation) -> str:
@@ -22,16 +22,43 @@ def lead_text(answer: Answer) -> str:
     return " ".join(f"{s.text} [{s.citation}]" for s in answer.lead)
 
 
-def render_text(answer: Answer) -> str:
-    blocks: list[str] = []
-    blocks.extend(answer.notices)
+SUMMARY_CHARS = 900  # the direct answer fits in this much (issue 12): a member reads the first lines
+
+
+def key_line_text(line: KeyLine) -> str:
+    """"- Bruun 2024 (randomized controlled trial, n=99, 6 mg): <result> [2]"."""
+    ref = f" [{line.citation}]" if line.citation else ""
+    return f"- {line.head}: {line.text}{ref}" if line.head else f"- {line.text}{ref}"
+
+
+def summary_blocks(answer: Answer) -> list[str]:
+    """The short answer, without the disclaimer: safety texts, then the plan's headline and key lines (or, with
+    no plan, the lead sentences)."""
+    blocks: list[str] = [*answer.notices]
     if answer.message:
         blocks.append(answer.message)
+    if answer.headline or answer.key_lines:
+        lines = [answer.headline] if answer.headline else []
+        lines += [key_line_text(k) for k in answer.key_lines]
+        blocks.append("\n".join(lines))
+    elif answer.lead:
+        blocks.append(lead_text(answer))
+    return blocks
+
+
+def render_summary(answer: Answer) -> str:
+    """The short text of an answer (JSON `summary`): the direct answer, then the disclaimer."""
+    return "\n\n".join([*summary_blocks(answer), answer.disclaimer])
+
+
+def render_text(answer: Answer) -> str:
+    """The full answer: the short answer first, then every source with its quoted passage, then the disclaimer."""
+    blocks: list[str] = summary_blocks(answer)
     if answer.overview:
         lines = [f"Studies on {answer.overview_topic}, strongest design first:" if answer.overview_topic else "Studies:"]
         lines += [f"- [{o.citation}] {o.label} — {o.design_line}: {o.finding}" for o in answer.overview]
         blocks.append("\n".join(lines))
-    if answer.lead:
+    if answer.lead and (answer.headline or answer.key_lines):
         blocks.append(lead_text(answer))
     if answer.verdict:
         blocks.append(f"Strength of evidence: {answer.verdict}")
@@ -56,6 +83,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         "question": answer.question,
         "status": answer.status,
         "answer": render_text(answer),
+        "summary": render_summary(answer),
         "citations": [
             {
                 "label": c.label,

@@ -1,0 +1,68 @@
+"""Which answer plan a question gets, from its intent, its topic and the conversation so far."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine import plans
+from ldn_bot.engine.plans import Plan
+from ldn_bot.engine.understand import Intent
+
+
+@dataclass
+class Topic:
+    """What a question is about once the conversation is taken into account."""
+
+    condition: str | None  # the condition in question (its own, or the conversation's for a follow-up)
+    own_condition: bool  # named in this question
+    named: list[Study] = field(default_factory=list)  # studies the question names
+    last: list[Study] = field(default_factory=list)  # studies the previous answer showed (follow-ups only)
+    deictic: bool = False  # "that study", "they", "it"
+    specific: Study | None = None  # the study the question's own content words point at
+
+
+def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list[Study]]) -> Plan | None:
+    """The plan for a question, or None when no plan fits (the answer is then passages only).
+
+    `studies_on(condition)` gives the reviewed studies on a condition (all of them for None).
+    """
+    pool = studies_on(topic.condition) if topic.condition else []
+    if topic.named:
+        chosen = plans.pick(topic.named, intent.superlative) if intent.superlative else topic.named[0]
+        return plans.record(chosen, intent) if chosen else None
+    # A follow-up that narrows what was just shown: "the largest one", "any in kids?", "people or mice?".
+    base = topic.last or pool
+    if base and not topic.own_condition:
+        if intent.superlative:
+            candidates = [s for s in base if plans.is_human(s)] if intent.species == "human" else base
+            chosen = plans.pick(candidates or base, intent.superlative)
+            return plans.record(chosen, intent) if chosen else None
+        if intent.population:
+            return plans.for_population(base, intent.population, topic.condition or "shown")
+        if intent.species:
+            return plans.by_species(base)
+        if intent.has("comparator") and topic.last:
+            return plans.comparators(base)
+        if topic.deictic and len(topic.last) == 1 and intent.aspects:
+            return plans.record(topic.last[0], intent)
+    if topic.specific is not None:
+        return plans.record(topic.specific, intent)
+    if intent.has("dose", "timing", "titration"):
+        return plans.dosing(pool or studies_on(None), intent, topic.condition)
+    if intent.has("side_effects"):
+        return plans.side_effects(pool or studies_on(None), intent)
+    if intent.has("onset"):
+        return plans.onset(pool or studies_on(None))
+    if intent.has("mechanism") and not topic.condition:
+        return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
+    if topic.condition and pool and (topic.own_condition or intent.aspects):
+        if intent.population and topic.own_condition:
+            narrowed = plans.for_population(pool, intent.population, topic.condition)
+            if narrowed.points:
+                return narrowed
+        return plans.efficacy(pool, topic.condition, intent.population, intent.species)
+    if intent.has("evidence"):
+        return plans.strongest(studies_on(None))
+    return None

@@ -1,0 +1,295 @@
+"""Answer plans: the short, direct answer a question gets before its sources.
+
+Every line is a corpus sentence (a study's curated `result` or `adverse_events`) or one of the fixed
+templates below filled with curated study fields (counts, designs, doses). Nothing here writes free
+text about medicine: change a template only with the same review as the disclaimer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.understand import Intent
+
+CONTROLLED = ("randomized trial", "crossover trial")
+REVIEW = "systematic review"
+NULLISH = ("no_difference", "harm", "mixed")
+
+# Fixed templates (reviewed text).
+DIRECTION_WORDS = {
+    "benefit": "benefit",
+    "no_difference": "no difference",
+    "mixed": "mixed",
+    "harm": "harm",
+    "unclear": "unclear",
+    "not_applicable": "no efficacy result",
+}
+PLURALS = {"pilot study": "pilot studies", "observational": "observational studies", "case series": "case series",
+           "case report": "case reports", "randomized trial": "randomized trials", "crossover trial": "crossover trials",
+           "in vitro": "lab studies", "animal study": "animal studies"}
+SINGULARS = {"observational": "observational study", "in vitro": "lab study"}
+SHORT_BUDGET = 860  # characters for the tally and key lines: the direct answer stays in the first 900
+NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning with taking it at night."
+NO_ONSET_MEASURE = ("No study in the corpus measured how soon LDN starts to work; "
+                    "these are how long the studies ran.")
+NO_TITRATION = "No study in the corpus reports how it worked the dose up."
+MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in people:"
+NONE_IN_POPULATION = "None of the {scope} studies was in {population}."
+SPECIES_SPLIT = "Of these {total} studies, {human} {human_verb} in people{human_list}{animal_part}."
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One line of the short answer: a template line (label None) or a study's line."""
+
+    text: str
+    label: str | None = None  # the study the line speaks for
+    head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
+
+
+@dataclass
+class Plan:
+    """The short answer: an optional headline (template) and key points; `studies` are cited first, in order."""
+
+    kind: str
+    headline: str | None
+    points: list[KeyPoint]
+    studies: list[Study]
+
+
+def strength_order(studies: Iterable[Study]) -> list[Study]:
+    """Strongest design first, then larger, then newer."""
+    return sorted(studies, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))
+
+
+def is_human(study: Study) -> bool:
+    return study.species in ("human", "")
+
+
+def finding(study: Study) -> str:
+    """What a study found, as its record states it: `result`, else its first result-like key finding."""
+    if study.result:
+        return study.result
+    for sentence in study.key_findings:
+        if re.search(r"placebo|improv|reduc|fell|remission|significant|differ|benefit|better|did not|%", sentence):
+            return sentence
+    return study.key_findings[0] if study.key_findings else study.summary
+
+
+def head(study: Study, dose: bool = True) -> str:
+    bits = [study.design_line]
+    if dose and study.dose and is_human(study):
+        bits.append(_dose_key(study.dose))
+    return f"{study.label} ({', '.join(bits)})"
+
+
+def _short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def _plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def _tally_part(studies: list[Study]) -> str:
+    counts = Counter(s.direction or "unclear" for s in studies)
+    return ", ".join(f"{counts[d]} {w}" for d, w in DIRECTION_WORDS.items() if counts[d])
+
+
+def _kinds(studies: list[Study]) -> str:
+    kinds = Counter(s.evidence_level for s in studies)
+    return ", ".join(f"{n} {SINGULARS.get(k, k) if n == 1 else PLURALS.get(k, k + 's')}" for k, n in kinds.most_common())
+
+
+def tally(studies: list[Study], topic: str) -> str:
+    """"Fibromyalgia: 4 controlled trials (1 benefit, 3 no difference); 2 systematic reviews (…); also …"."""
+    human = [s for s in studies if is_human(s)]
+    trials = [s for s in human if s.evidence_level in CONTROLLED]
+    reviews = [s for s in human if s.evidence_level == REVIEW]
+    other = [s for s in human if s not in trials and s not in reviews and s.evidence_level != "narrative review"]
+    animal = [s for s in studies if not is_human(s)]
+    parts = [f"{_plural(len(trials), 'controlled trial')} in people ({_tally_part(trials)})" if trials
+             else "no controlled trial in people"]
+    if reviews:
+        parts.append(f"{_plural(len(reviews), 'systematic review')} ({_tally_part(reviews)})")
+    extra = [_kinds(other)] if other else []
+    if animal:
+        extra.append(_plural(len(animal), "animal or lab study", "animal or lab studies"))
+    text = f"{topic[:1].upper()}{topic[1:]}: " + "; ".join(parts)
+    if extra:
+        text += "; also " + " and ".join(extra) + " without a control group" * (not animal)
+    return text + "."
+
+
+def _line_cost(study: Study) -> int:
+    return len(head(study)) + len(finding(study)) + 10
+
+
+def efficacy(studies: list[Study], topic: str, population: str | None = None, species: str | None = None) -> Plan:
+    """"Does LDN work for X?": the tally, then up to 3 key studies: the strongest null or negative controlled
+    study first (never dropped for space), then the strongest positive one, then the next strongest."""
+    ranked = strength_order(s for s in studies if s.evidence_level != "narrative review")
+    if population:
+        ranked = [s for s in ranked if _in_population(s, population)] or ranked
+    if species == "animal":  # "any animal studies on LDN and cancer?"
+        animal = [s for s in ranked if not is_human(s)]
+        return Plan("efficacy", tally(studies, topic), [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]],
+                    animal[:3])
+    human = [s for s in ranked if is_human(s)]
+    strong = [s for s in human if s.evidence_level in (*CONTROLLED, REVIEW)]
+    trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank, -(s.n or 0)))
+    nulls = [s for s in trials_first if s.direction in NULLISH]
+    positive = [s for s in strong if s.direction == "benefit"] or [s for s in human if s.direction == "benefit"]
+    headline = tally(studies, topic)
+    budget = SHORT_BUDGET - len(headline)
+    chosen: list[Study] = []
+    for s in [*nulls[:1], *positive[:1], *nulls[1:2], *strong, *human, *ranked]:
+        if len(chosen) >= 3:
+            break
+        if s not in chosen and (not chosen or _line_cost(s) <= budget):
+            chosen.append(s)
+            budget -= _line_cost(s)
+    points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
+    return Plan("efficacy", headline, points, chosen)
+
+
+def _dose_key(dose: str) -> str:
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(mg|µg|ug|mcg|mg/kg)", dose.lower())
+    return f"{m.group(1)} {m.group(2)}" if m else _short(dose, 30)
+
+
+def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
+    """Doses, timings and titrations the human studies used, grouped; fixed lines where none was compared."""
+    human = strength_order(s for s in studies if is_human(s) and s.evidence_level != "narrative review")
+    with_dose = [s for s in human if s.dose]
+    groups: dict[str, list[Study]] = {}
+    for s in with_dose:
+        groups.setdefault(_dose_key(s.dose or ""), []).append(s)
+    scope = f"the {topic} studies" if topic else "the studies in people"
+    points: list[KeyPoint] = []
+    for key, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]:
+        labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
+        example = members[0]
+        points.append(KeyPoint(f"{key}: {_plural(len(members), 'study', 'studies')} ({labels}); "
+                               f"{example.label}: {_short(example.dose or '', 80)}.", example.label))
+    headline = f"Doses used in {scope}:" if points else None
+    timed = [s for s in with_dose if s.dose_timing]
+    if intent.has("timing"):
+        if timed:
+            points.append(KeyPoint("Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed[:4])
+                                   + ".", timed[0].label))
+        points.append(KeyPoint(NO_TIMING_TRIAL))
+    titrated = [s for s in human if s.titration]
+    if intent.has("titration"):
+        if titrated:
+            points.extend(KeyPoint(f"{s.label}: {s.titration}.", s.label) for s in titrated[:3])
+        else:
+            points.append(KeyPoint(NO_TITRATION))
+    finding_dose = [s for s in human if "dose" in (s.design + " " + (s.result or "")).lower()
+                    and s.direction == "not_applicable" and s.result]
+    for s in finding_dose[:1]:
+        points.append(KeyPoint(s.result or "", s.label, head(s, dose=False)))
+    cited = _unique([*(g[0] for g in groups.values()), *timed[:4], *titrated[:3], *finding_dose[:1]])
+    return Plan("dose", headline, points, strength_order(cited))
+
+
+def side_effects(studies: list[Study], intent: Intent) -> Plan:
+    """Adverse events as the studies report them, the asked effect first."""
+    asked = [p for p in intent.matched.get("side_effects", ()) if "side" not in p and "adverse" not in p]
+    reported = [s for s in strength_order(studies) if s.adverse_events and is_human(s)]
+    words = {w for p in asked for w in re.findall(r"[a-z]{4,}", p)}
+    reported.sort(key=lambda s: not any(w[:5] in (s.adverse_events or "").lower() for w in words))
+    chosen = reported[:3]
+    points = [KeyPoint(s.adverse_events or "", s.label, head(s)) for s in chosen]
+    return Plan("side_effects", None, points, chosen)
+
+
+def onset(studies: list[Study]) -> Plan:
+    human = [s for s in strength_order(studies) if is_human(s) and s.duration]
+    chosen = human[:4]
+    points = [KeyPoint(NO_ONSET_MEASURE)] + [KeyPoint(f"{s.label}: {s.duration}.", s.label, head(s, False))
+                                             for s in chosen]
+    return Plan("onset", None, points, chosen)
+
+
+def strongest(studies: list[Study]) -> Plan:
+    """Randomized trials and systematic reviews in people, across conditions, with their results."""
+    strong = strength_order(s for s in studies if is_human(s) and s.evidence_level in (*CONTROLLED, REVIEW))
+    nulls = [s for s in strong if s.direction in NULLISH][:2]
+    chosen = strength_order(_unique([*strong[:2], *nulls, *strong[2:]])[:4])
+    headline = f"The strongest evidence in the corpus: {tally(strong, 'randomized trials and systematic reviews')}"
+    points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
+    return Plan("evidence", headline, points, chosen)
+
+
+def record(study: Study, intent: Intent) -> Plan:
+    """A named study: its design, size, dose and result; the asked field first."""
+    points = [KeyPoint(finding(study), study.label, head(study))]
+    if intent.has("side_effects") and study.adverse_events:
+        points.insert(0, KeyPoint(study.adverse_events, study.label, head(study)))
+    if intent.has("dose", "timing", "titration") and study.dose:
+        extra = "; ".join(x for x in (study.dose, study.dose_timing, study.titration) if x)
+        points.insert(0, KeyPoint(f"Dose in {study.label}: {extra}.", study.label))
+    if intent.has("comparator") and study.comparator:
+        points.insert(0, KeyPoint(f"{study.label} compared LDN with {study.comparator}.", study.label))
+    if intent.has("onset") and study.duration:
+        points.insert(0, KeyPoint(f"{study.label} ran for {study.duration}.", study.label))
+    return Plan("study", None, points, [study])
+
+
+def by_species(studies: list[Study]) -> Plan:
+    human = [s for s in studies if is_human(s)]
+    animal = [s for s in studies if not is_human(s)]
+    text = SPECIES_SPLIT.format(
+        total=len(studies), human=len(human), human_verb="was" if len(human) == 1 else "were",
+        human_list=f" ({', '.join(s.label for s in human[:6])})" if human else "",
+        animal_part=(f" and {len(animal)} in animals or the lab ({', '.join(s.label for s in animal[:6])})"
+                     if animal else ""))
+    chosen = strength_order(human)[:3]
+    return Plan("species", text, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
+
+
+def for_population(studies: list[Study], population: str, scope: str) -> Plan:
+    match = strength_order(s for s in studies if _in_population(s, population))
+    if not match:
+        return Plan("population", NONE_IN_POPULATION.format(scope=scope, population=population), [], [])
+    chosen = match[:3]
+    return Plan("population", None, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
+
+
+def comparators(studies: list[Study]) -> Plan:
+    chosen = [s for s in strength_order(studies) if s.comparator][:4]
+    points = [KeyPoint(f"{s.label} compared LDN with {s.comparator}.", s.label) for s in chosen]
+    return Plan("comparator", None, points, chosen)
+
+
+def pick(studies: list[Study], superlative: str) -> Study | None:
+    """The largest (by n), newest (by year) or strongest (by design) of some studies."""
+    if not studies:
+        return None
+    if superlative == "largest":
+        return max(studies, key=lambda s: (s.n or -1, -s.rank))
+    if superlative == "newest":
+        return max(studies, key=lambda s: (s.year or 0, -s.rank))
+    return strength_order(studies)[0]
+
+
+POPULATION_WORDS = {"children": ("child", "pediatric", "paediatric", "adolescent", "aged 6", "years old"),
+                    "women": ("women", "woman", "female"), "men": (" men", "male")}
+
+
+def _in_population(study: Study, population: str) -> bool:
+    text = f" {(study.population or '')} {study.title or ''} ".lower()
+    return any(w in text for w in POPULATION_WORDS.get(population, (population,)))
+
+
+def _unique(studies: Iterable[Study]) -> list[Study]:
+    seen: dict[str, Study] = {}
+    for s in studies:
+        seen.setdefault(s.label, s)
+    return list(seen.values())

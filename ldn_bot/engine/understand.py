@@ -1,0 +1,80 @@
+"""Question understanding beyond the topic: which aspect a question asks about (dose, side effects, ...),
+which population or species, and superlatives ("the largest one"). The phrases are data, in
+corpus/intents.yaml; the topic itself (conditions, studies) comes from the query parser."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ldn_bot.errors import CorpusError
+
+INTENTS_FILE = "intents.yaml"
+SECTIONS = ("aspects", "populations", "species", "superlatives")
+
+
+@dataclass(frozen=True)
+class Intent:
+    """What a question asks for. Every tuple is in the order the intents file declares its entries."""
+
+    aspects: tuple[str, ...] = ()  # dose, timing, titration, side_effects, onset, mechanism, evidence, ...
+    population: str | None = None  # children, women, men
+    species: str | None = None  # human, animal
+    superlative: str | None = None  # largest, newest, strongest
+    matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry -> phrases found
+
+    def has(self, *aspects: str) -> bool:
+        return any(a in self.aspects for a in aspects)
+
+
+def _pattern(phrases: list[str]) -> re.Pattern[str]:
+    parts = []
+    for p in sorted({str(p).lower().strip() for p in phrases}, key=len, reverse=True):
+        stem = p.endswith("*")
+        body = r"\s+".join(re.escape(w) for w in p.rstrip("*").split())
+        parts.append(body + (r"\w*" if stem else ""))
+    return re.compile(r"(?<![\w.])(?:" + "|".join(parts) + r")(?![\w])" if parts else r"(?!x)x")
+
+
+class Understanding:
+    """Reads a question's intent. Build it from the intents file's mapping (see `load_understanding`)."""
+
+    def __init__(self, data: dict[str, dict[str, list[str]]]) -> None:
+        self.tables: dict[str, dict[str, re.Pattern[str]]] = {
+            section: {name: _pattern(phrases) for name, phrases in (data.get(section) or {}).items()}
+            for section in SECTIONS
+        }
+
+    def read(self, text: str) -> Intent:
+        """The intent of one question (plain text as typed)."""
+        lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        found: dict[str, dict[str, tuple[str, ...]]] = {}
+        for section, table in self.tables.items():
+            for name, pattern in table.items():
+                hits = tuple(m.group(0) for m in pattern.finditer(lowered))
+                if hits:
+                    found.setdefault(section, {})[name] = hits
+
+        def first(section: str) -> str | None:
+            return next(iter(found.get(section, {})), None)
+
+        matched = {k: v for section in found.values() for k, v in section.items()}
+        return Intent(tuple(found.get("aspects", {})), first("populations"), first("species"),
+                      first("superlatives"), matched)
+
+
+def load_understanding(root: str | Path) -> Understanding:
+    """The intents of a corpus folder (root/intents.yaml); an empty table when the file is absent."""
+    path = Path(root) / INTENTS_FILE
+    if not path.exists():
+        return Understanding({})
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as e:
+        raise CorpusError(str(path), f"cannot read intents: {e}") from None
+    if not isinstance(data, dict) or not all(isinstance(data.get(s, {}) or {}, dict) for s in SECTIONS):
+        raise CorpusError(str(path), f"intents must be a mapping with sections {', '.join(SECTIONS)}")
+    return Understanding(data)

@@ -32,7 +32,8 @@ from ldn_bot.retrieval.query import Concept, Query, english_zipf
 from ldn_bot.retrieval.search import Hit, Searcher
 
 # "that study", "the same trial", "it": a follow-up about the study last cited, not the whole topic.
-_DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:study|trial|paper|one|review|report|case|pilot)s?|it|they)\b")
+_DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:[a-z-]+\s+)?"
+                      r"(?:study|trial|paper|one|review|report|case|pilot)s?|it|they|them|their)\b")
 
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 MAX_PASSAGE_CHARS = 420
@@ -69,6 +70,9 @@ class Engine:
         self._sentence_terms: OrderedDict[str, list[frozenset[str]]] = OrderedDict()  # least recently used first
         # First author's surname (as a question would spell it) -> labels of the studies it names.
         self._by_surname: dict[str, list[str]] = {}
+        # Former labels and common names ("Pain Rep 2023", "the FINAL trial"), as word sequences with spaces around.
+        self._aliases = [(f" {' '.join(words(normalize(a)))} ", label) for label, s in self.studies.items()
+                         for a in (*s.aliases, label) if len(words(normalize(a))) >= 2]
         for label, study in self.studies.items():
             if study.authors and label.startswith(study.authors[0].split()[0]):
                 key = normalize(study.authors[0].split()[0]).replace("'", "")
@@ -138,7 +142,13 @@ class Engine:
         # A plan answers a question about LDN even when filler words dilute the passage match; a question
         # about something else (another drug, say) still needs passages that match it.
         trusted = result.relevant or bool(named) or (followup and plan is not None) or (
-            plan is not None and (self._names_subject(query) or (bool(own) and not self._foreign_words(query))))
+            plan is not None and (self._names_subject(query) or (
+                not self._foreign_words(query) and (bool(own) or not self._content(query, asked)[1]))))
+        if plan is not None and plan.kind == "mechanism" and trusted and not result.relevant:
+            # "how does it even work?" with filler around it: the corpus's mechanism passages
+            general = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
+            result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=general)
+            result.relevant = bool(result.hits)
         if plan is not None and not (plan.points or plan.headline):
             plan = None
 
@@ -172,8 +182,9 @@ class Engine:
                 conversation.conditions = query.conditions[:1]
             elif named:
                 conversation.conditions = list(self.studies[named[0]].conditions[:1])
-            shown = plan.studies if plan is not None and plan.studies else None
-            conversation.labels = ([s.label for s in shown] if shown
+            # A single-study answer makes "they" and "it" mean that study; otherwise every study cited.
+            single = plan is not None and plan.kind == "study"
+            conversation.labels = ([s.label for s in plan.studies] if single and plan is not None
                                    else [c.label for c in answer.citations if c.kind == "study"])
             if asked.aspects:
                 conversation.aspects = list(asked.aspects)
@@ -193,8 +204,8 @@ class Engine:
     def _foreign_words(self, query: Query) -> list[str]:
         """Rare words the corpus never uses ("gabapentin"): a sign the question is about something else."""
         df = self.searcher.stats.df
-        return [c.text for c in query.asked if c.plain and not any(all(t in df for t in alt) for alt in c.alternatives)
-                and english_zipf(c.text) < FOREIGN_ZIPF]
+        return [c.text for c in query.asked if c.plain and c.text.isalpha() and len(c.text) > 3
+                and not any(all(t in df for t in alt) for alt in c.alternatives) and english_zipf(c.text) < FOREIGN_ZIPF]
 
     def _reply(self, question: str, status: str, message: str | None) -> Answer:
         return Answer(question=question, status=status, disclaimer=self.config.disclaimer,  # type: ignore[arg-type]
@@ -205,6 +216,10 @@ class Engine:
 
         A surname must be capitalised or come with the year, so "younger patients" names nobody.
         """
+        phrase = f" {' '.join(words(normalize(text)))} "
+        by_alias = [label for alias, label in self._aliases if alias in phrase]
+        if by_alias:
+            return list(dict.fromkeys(by_alias))
         lowered = set(words(normalize(text)))
         candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
         if not candidates:

@@ -32,6 +32,12 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     if topic.named:
         chosen = plans.pick(topic.named, intent.superlative) if intent.superlative else topic.named[0]
         return plans.record(chosen, intent) if chosen else None
+    if intent.superlative and not topic.last:  # "the biggest fibro trial", "newest LDN research"
+        scope = pool or studies_on(None)
+        if intent.species != "animal":
+            scope = [s for s in scope if plans.is_human(s)] or scope
+        chosen = plans.pick(scope, intent.superlative)
+        return plans.record(chosen, intent) if chosen else None
     # A follow-up that narrows what was just shown: "the largest one", "any in kids?", "people or mice?".
     base = topic.last or pool
     if base and not topic.own_condition:
@@ -65,4 +71,6 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return plans.efficacy(pool, topic.condition, intent.population, intent.species)
     if intent.has("evidence"):
         return plans.strongest(studies_on(None))
+    if intent.population:  # "has LDN been studied in kids at all?"
+        return plans.for_population(studies_on(None), intent.population, "")
     return None

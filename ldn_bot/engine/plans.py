@@ -32,13 +32,15 @@ PLURALS = {"pilot study": "pilot studies", "observational": "observational studi
            "case report": "case reports", "randomized trial": "randomized trials", "crossover trial": "crossover trials",
            "in vitro": "lab studies", "animal study": "animal studies"}
 SINGULARS = {"observational": "observational study", "in vitro": "lab study"}
+DOSE_FINDING = re.compile(r"dose[- ]finding|dose[- ]response|\bed50\b", re.I)
 SHORT_BUDGET = 860  # characters for the tally and key lines: the direct answer stays in the first 900
 NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning with taking it at night."
 NO_ONSET_MEASURE = ("No study in the corpus measured how soon LDN starts to work; "
                     "these are how long the studies ran.")
 NO_TITRATION = "No study in the corpus reports how it worked the dose up."
 MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in people:"
-NONE_IN_POPULATION = "None of the {scope} studies was in {population}."
+NONE_IN_POPULATION = "None of the {scope}studies in the corpus was in {population}."
+NOT_REPORTED = "None of the study records in the corpus reports {effect} as an adverse event."
 SPECIES_SPLIT = "Of these {total} studies, {human} {human_verb} in people{human_list}{animal_part}."
 
 
@@ -190,8 +192,7 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
             points.extend(KeyPoint(f"{s.label}: {s.titration}.", s.label) for s in titrated[:3])
         else:
             points.append(KeyPoint(NO_TITRATION))
-    finding_dose = [s for s in human if "dose" in (s.design + " " + (s.result or "")).lower()
-                    and s.direction == "not_applicable" and s.result]
+    finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")]
     for s in finding_dose[:1]:
         points.append(KeyPoint(s.result or "", s.label, head(s, dose=False)))
     cited = _unique([*(g[0] for g in groups.values()), *timed[:4], *titrated[:3], *finding_dose[:1]])
@@ -206,6 +207,9 @@ def side_effects(studies: list[Study], intent: Intent) -> Plan:
     reported.sort(key=lambda s: not any(w[:5] in (s.adverse_events or "").lower() for w in words))
     chosen = reported[:3]
     points = [KeyPoint(s.adverse_events or "", s.label, head(s)) for s in chosen]
+    missing = [p for p in asked if not any(w[:5] in (s.adverse_events or "").lower()
+                                           for s in reported for w in re.findall(r"[a-z]{4,}", p))]
+    points[:0] = [KeyPoint(NOT_REPORTED.format(effect=p)) for p in missing[:2]]
     return Plan("side_effects", None, points, chosen)
 
 
@@ -257,6 +261,7 @@ def by_species(studies: list[Study]) -> Plan:
 def for_population(studies: list[Study], population: str, scope: str) -> Plan:
     match = strength_order(s for s in studies if _in_population(s, population))
     if not match:
+        scope = f"{scope} " if scope else ""
         return Plan("population", NONE_IN_POPULATION.format(scope=scope, population=population), [], [])
     chosen = match[:3]
     return Plan("population", None, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
@@ -272,8 +277,10 @@ def pick(studies: list[Study], superlative: str) -> Study | None:
     """The largest (by n), newest (by year) or strongest (by design) of some studies."""
     if not studies:
         return None
-    if superlative == "largest":
-        return max(studies, key=lambda s: (s.n or -1, -s.rank))
+    if superlative == "largest":  # a review's n is pooled, not a study's size: primary studies, trials first
+        primary = [s for s in studies if s.evidence_level not in (REVIEW, "narrative review")] or studies
+        primary = [s for s in primary if s.evidence_level in CONTROLLED] or primary
+        return max(primary, key=lambda s: (s.n or -1, -s.rank))
     if superlative == "newest":
         return max(studies, key=lambda s: (s.year or 0, -s.rank))
     return strength_order(studies)[0]

@@ -9,7 +9,8 @@ import re
 
 from ldn_bot.config import Messages
 
-_FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|today|tonight|"\
+_FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|today|tonight|super|"\
+          r"really|so|(?:super |really |very |so )?(?:helpful|useful)|"\
           r"(?:thanks|thank you|cheers|thx)|(?:hi|hello|hey)|"\
           r"friend|mate|buddy|that was (?:really |very )?(?:helpful|useful|great)|that'?s (?:really |very )?(?:helpful|useful|great)|"\
           r"for (?:the|your) (?:help|answer|info)|:\)|:-\)|[!.,?\s])*)"
@@ -17,12 +18,12 @@ _FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|ve
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"^\s*(?:{_FILLER}\s*)?(?:{pattern}){_FILLER}$", re.I))
     for name, pattern in (
-        ("greeting", r"hi|hello|hey|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
+        ("greeting", r"hi+|hello+|hey+|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
                      r"how are you(?: doing)?|what'?s up|sup"),
         ("thanks", r"thanks|thank you|thx|ty|cheers|much appreciated|appreciate it|great|awesome|perfect|ok(?:ay)?|"
                    r"cool|got it|bye|goodbye|see you|"
                    r"(?:ok(?:ay)?|great|cool)[, ]+(?:thanks|thank you)|thanks,? that'?s (?:useful|helpful|great)"),
-        ("capabilities", r"what (?:can|do) you do|what are you(?: for)?|help|what can i ask(?: you)?|how do i use you|"
+        ("capabilities", r"what (?:can|do) (?:you|u) do|what are you(?: for)?|help|what can i ask(?: you)?|how do i use you|"
                          r"what do you know(?: about)?|who are you|what is this(?: bot)?"),
         ("creator", r"who (?:made|built|created|wrote|programmed|makes|runs|maintains) (?:you|this(?: bot)?|ldn-?bot)|"
                     r"who is behind (?:you|this(?: bot)?)|"

@@ -134,7 +134,18 @@ def title_weight(settings: RetrievalConfig) -> int:
 
 
 def cache_path(corpus: Corpus) -> Path | None:
-    return Path(corpus.root) / CACHE_DIR / CACHE_FILE if corpus.root else None
+    """Where the index is kept: <corpus>/.cache/index.npz; for the corpus shipped inside an installed package
+    (site-packages may be read-only, and is not ours to write into), the user's cache folder instead
+    ($XDG_CACHE_HOME/ldn-bot or ~/.cache/ldn-bot, one file per corpus folder). Not writable: built every time."""
+    if not corpus.root:
+        return None
+    from ldn_bot.config import is_packaged, user_dir
+
+    root = Path(corpus.root)
+    if not is_packaged(root):
+        return root / CACHE_DIR / CACHE_FILE
+    digest = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=8).hexdigest()
+    return user_dir("cache") / f"index-{digest}.npz"
 
 
 def build(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer, key: str = "") -> IndexData:

@@ -165,11 +165,15 @@ class Engine:
 
         hits = result.hits if result.relevant else []
         overview_on = None
-        if plan is not None and plan.kind == "efficacy" and (not hits or not self._content(query, asked)[1]):
+        seed: list[Study] = []
+        if plan is not None and plan.kind == "efficacy" and not (asked.species or asked.population) and (
+                not hits or not self._content(query, asked)[1]):
             overview_on = topic.condition  # the condition as a whole: every study on it, strongest first
         elif plan is None and query.conditions and not named and not any(c.plain for c in query.asked):
             overview_on = query.conditions[0]
-        answer = self._evidence(question, hits, query, overview_on)
+        elif plan is not None and plan.kind != "efficacy":
+            seed = plan.studies  # the studies the short answer speaks for come first
+        answer = self._evidence(question, hits, query, overview_on, seed=seed)
         if plan is not None:
             self._cite(answer, plan.studies)
             self._summarize(answer, plan)

@@ -55,6 +55,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             return plans.record(topic.last[0], intent)
     if topic.specific is not None:
         return plans.record(topic.specific, intent)
+    if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset"):
+        return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
     if intent.has("dose", "timing", "titration"):
         return plans.dosing(pool or studies_on(None), intent, topic.condition)
     if intent.has("side_effects"):

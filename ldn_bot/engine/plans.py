@@ -195,8 +195,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")]
     for s in finding_dose[:1]:
         points.append(KeyPoint(s.result or "", s.label, head(s, dose=False)))
-    cited = _unique([*(g[0] for g in groups.values()), *timed[:4], *titrated[:3], *finding_dose[:1]])
-    return Plan("dose", headline, points, strength_order(cited))
+    cited = _unique([*finding_dose[:1], *(g[0] for g in groups.values()), *timed[:4], *titrated[:3]])
+    return Plan("dose", headline, points, cited)
 
 
 def side_effects(studies: list[Study], intent: Intent) -> Plan:

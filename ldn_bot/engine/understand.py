@@ -14,6 +14,8 @@ from ldn_bot.errors import CorpusError
 
 INTENTS_FILE = "intents.yaml"
 SECTIONS = ("aspects", "populations", "species", "superlatives")
+# The drug's own name says nothing about the aspect: "low dose naltrexone" is not a dose question.
+_DRUG_NAME = re.compile(r"\b(?:ultra[- ]?|very[- ]?)?low[- ]?dose[- ]naltrexone\b|\bl\.?d\.?n\b")
 
 
 @dataclass(frozen=True)
@@ -50,7 +52,7 @@ class Understanding:
 
     def read(self, text: str) -> Intent:
         """The intent of one question (plain text as typed)."""
-        lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        lowered = _DRUG_NAME.sub(" ", " ".join(text.lower().replace("\u2019", "'").split()))
         found: dict[str, dict[str, tuple[str, ...]]] = {}
         for section, table in self.tables.items():
             for name, pattern in table.items():

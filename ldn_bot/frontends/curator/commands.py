@@ -12,6 +12,7 @@ from pathlib import Path
 
 from ldn_bot.errors import UsageError
 from ldn_bot.frontends.curator import init as corpus_init
+from ldn_bot.frontends.curator import init as corpus_init
 
 CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
   ldn-bot corpus new-study "Younger 2013"   (or: ldn-bot corpus import pubmed.nbib)
@@ -60,6 +61,8 @@ def configure(p: argparse.ArgumentParser) -> None:
     s.add_argument("path", nargs="?", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     s.add_argument("--json", action="store_true", help="print the numbers as JSON")
     s.set_defaults(func=cmd_stats)
+
+    corpus_init.register(csub)
 
     corpus_init.register(csub)
 

@@ -12,7 +12,6 @@ from pathlib import Path
 
 from ldn_bot.errors import UsageError
 from ldn_bot.frontends.curator import init as corpus_init
-from ldn_bot.frontends.curator import init as corpus_init
 
 CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
   ldn-bot corpus new-study "Younger 2013"   (or: ldn-bot corpus import pubmed.nbib)
@@ -22,9 +21,9 @@ CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
   /reload in Discord"""
 
 
-def configure(p: argparse.ArgumentParser) -> None:
-    """Options and handlers of `ldn-bot corpus ...` (its help line is in the CLI's command table)."""
-    p.description, p.formatter_class = CORPUS_HELP, argparse.RawDescriptionHelpFormatter
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("corpus", help="curators' tools: validate, new-study, import, stats",
+                       description=CORPUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
     csub = p.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
     p.set_defaults(func=_corpus_help(p))
 
@@ -61,8 +60,6 @@ def configure(p: argparse.ArgumentParser) -> None:
     s.add_argument("path", nargs="?", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     s.add_argument("--json", action="store_true", help="print the numbers as JSON")
     s.set_defaults(func=cmd_stats)
-
-    corpus_init.register(csub)
 
     corpus_init.register(csub)
 

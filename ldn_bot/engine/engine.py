@@ -143,7 +143,8 @@ class Engine:
         # about something else (another drug, say) still needs passages that match it.
         trusted = result.relevant or bool(named) or (followup and plan is not None) or (
             plan is not None and (self._names_subject(query) or (
-                not self._foreign_words(query) and (bool(own) or not self._content(query, asked)[1]))))
+                not self._foreign_words(query) and (bool(own) or asked.strength >= 2
+                                                    or not self._content(query, asked)[1]))))
         if plan is not None and plan.kind == "mechanism" and trusted and not result.relevant:
             # "how does it even work?" with filler around it: the corpus's mechanism passages
             general = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)

@@ -216,7 +216,7 @@ def side_effects(studies: list[Study], intent: Intent) -> Plan:
 def onset(studies: list[Study]) -> Plan:
     human = [s for s in strength_order(studies) if is_human(s) and s.duration]
     chosen = human[:4]
-    points = [KeyPoint(NO_ONSET_MEASURE)] + [KeyPoint(f"{s.label}: {s.duration}.", s.label, head(s, False))
+    points = [KeyPoint(NO_ONSET_MEASURE)] + [KeyPoint(f"ran {s.duration}.", s.label, head(s, False))
                                              for s in chosen]
     return Plan("onset", None, points, chosen)
 
@@ -274,7 +274,7 @@ def comparators(studies: list[Study]) -> Plan:
 
 
 def pick(studies: list[Study], superlative: str) -> Study | None:
-    """The largest (by n), newest (by year) or strongest (by design) of some studies."""
+    """The largest (by n), newest or oldest (by year), or strongest (by design) of some studies."""
     if not studies:
         return None
     if superlative == "largest":  # a review's n is pooled, not a study's size: primary studies, trials first
@@ -283,6 +283,8 @@ def pick(studies: list[Study], superlative: str) -> Study | None:
         return max(primary, key=lambda s: (s.n or -1, -s.rank))
     if superlative == "newest":
         return max(studies, key=lambda s: (s.year or 0, -s.rank))
+    if superlative == "oldest":
+        return min(studies, key=lambda s: (s.year or 9999, s.rank))
     return strength_order(studies)[0]
 
 

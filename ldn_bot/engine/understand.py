@@ -25,8 +25,14 @@ class Intent:
     aspects: tuple[str, ...] = ()  # dose, timing, titration, side_effects, onset, mechanism, evidence, ...
     population: str | None = None  # children, women, men
     species: str | None = None  # human, animal
-    superlative: str | None = None  # largest, newest, strongest
+    superlative: str | None = None  # largest, newest, oldest, strongest
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry -> phrases found
+
+    @property
+    def strength(self) -> int:
+        """How many aspect phrases the question holds: two or more ("morning or night", "dreams") make it
+        about taking LDN even when it never names the drug."""
+        return sum(len(self.matched.get(a, ())) for a in self.aspects)
 
     def has(self, *aspects: str) -> bool:
         return any(a in self.aspects for a in aspects)

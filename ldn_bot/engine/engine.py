@@ -34,13 +34,16 @@ from ldn_bot.retrieval.search import Hit, Searcher
 # "that study", "the same trial", "it": a follow-up about the study last cited, not the whole topic.
 _DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:[a-z-]+\s+)?"
                       r"(?:study|trial|paper|one|review|report|case|pilot)s?|it|they|them|their)\b")
+# The singular forms: a follow-up about the one study shown first ("how many were in it?").
+_DEICTIC_ONE = re.compile(r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+)?"
+                          r"(?:study|trial|paper|one|review|report|case|pilot)|it)\b")
 
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 MAX_PASSAGE_CHARS = 420
 SENTENCE_CACHE = 4096  # chunks whose sentence terms are kept; bounded so a 100k-chunk bot does not grow forever
 GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
 GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
-SPECIFIC_WEIGHT = 2.0  # a question's own content words weigh at least this much to point at one study
+SPECIFIC_WEIGHT = 0.8  # a question's own content words weigh at least this much to point at one study
 SPECIFIC_SHARE = 0.6  # ... and the best passage holds this share of their weight
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
 # "and for MS?", "what about crohns": a follow-up that keeps the previous question's aspect.
@@ -135,7 +138,8 @@ class Engine:
             named=[self.studies[label] for label in named],
             last=[self.studies[x] for x in conversation.labels if x in self.studies] if followup and conversation
             else [],
-            deictic=bool(_DEICTIC.search(normalize(text))),
+            deictic=("one" if _DEICTIC_ONE.search(normalize(text)) else
+                     "many" if _DEICTIC.search(normalize(text)) else None),
             specific=self._specific_study(query, asked, result.hits) if result.relevant else None,
         )
         plan = choose(asked, topic, lambda c: studies_on(self.studies, c))
@@ -172,7 +176,7 @@ class Engine:
             overview_on = topic.condition  # the condition as a whole: every study on it, strongest first
         elif plan is None and query.conditions and not named and not any(c.plain for c in query.asked):
             overview_on = query.conditions[0]
-        elif plan is not None and plan.kind != "efficacy":
+        elif plan is not None:
             seed = plan.studies  # the studies the short answer speaks for come first
         answer = self._evidence(question, hits, query, overview_on, seed=seed)
         if plan is not None:
@@ -189,8 +193,9 @@ class Engine:
                 conversation.conditions = list(self.studies[named[0]].conditions[:1])
             # A single-study answer makes "they" and "it" mean that study; otherwise every study cited.
             single = plan is not None and plan.kind == "study"
-            conversation.labels = ([s.label for s in plan.studies] if single and plan is not None
-                                   else [c.label for c in answer.citations if c.kind == "study"])
+            shown = [s.label for s in plan.studies] if plan is not None else []
+            conversation.labels = shown if single else list(dict.fromkeys(
+                [*shown, *(c.label for c in answer.citations if c.kind == "study")]))
             if asked.aspects:
                 conversation.aspects = list(asked.aspects)
         return answer
@@ -314,7 +319,10 @@ class Engine:
         """A question's own content words (not its topic, not its aspect words) and whether they weigh enough
         to be a specific question rather than filler around a topic."""
         aspect_words = {w for phrases in asked.matched.values() for p in phrases for w in p.split()}
-        content = [c for c in query.asked if c.plain and not c.context and c.text not in aspect_words]
+        topic = {" ".join(words(normalize(a))) for g in query.synonyms
+                 if g.kind == "condition" or g.name in SUBJECT_TERMS for a in (g.name, *g.aliases)}
+        content = [c for c in query.asked if c.plain and not c.context and c.text not in aspect_words
+                   and c.text not in topic]
         return content, sum(c.weight for c in content) >= SPECIFIC_WEIGHT
 
     def _cite(self, answer: Answer, studies: list[Study]) -> None:

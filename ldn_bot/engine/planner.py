@@ -19,7 +19,7 @@ class Topic:
     own_condition: bool  # named in this question
     named: list[Study] = field(default_factory=list)  # studies the question names
     last: list[Study] = field(default_factory=list)  # studies the previous answer showed (follow-ups only)
-    deictic: bool = False  # "that study", "they", "it"
+    deictic: str | None = None  # "one" ("it", "that study") or "many" ("they", "those trials")
     specific: Study | None = None  # the study the question's own content words point at
 
 
@@ -36,6 +36,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         scope = pool or studies_on(None)
         if intent.species != "animal":
             scope = [s for s in scope if plans.is_human(s)] or scope
+        if intent.design == "trial":
+            scope = [s for s in scope if s.evidence_level in plans.CONTROLLED] or scope
         chosen = plans.pick(scope, intent.superlative)
         return plans.record(chosen, intent) if chosen else None
     # A follow-up that narrows what was just shown: "the largest one", "any in kids?", "people or mice?".
@@ -51,8 +53,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             return plans.by_species(base)
         if intent.has("comparator") and topic.last:
             return plans.comparators(base)
-        if topic.deictic and len(topic.last) == 1 and intent.aspects:
-            return plans.record(topic.last[0], intent)
+        if topic.deictic == "one":  # "how many were in it", "was that a real trial": the study shown first
+            return plans.record(topic.last[0] if topic.last else base[0], intent)
     if topic.specific is not None:
         return plans.record(topic.specific, intent)
     if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset"):
@@ -70,7 +72,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             narrowed = plans.for_population(pool, intent.population, topic.condition)
             if narrowed.points:
                 return narrowed
-        return plans.efficacy(pool, topic.condition, intent.population, intent.species)
+        return plans.efficacy(pool, topic.condition, intent.population, intent.species, intent.design)
     if intent.has("evidence"):
         return plans.strongest(studies_on(None))
     if intent.population:  # "has LDN been studied in kids at all?"

@@ -132,7 +132,8 @@ def _line_cost(study: Study) -> int:
     return len(head(study)) + len(finding(study)) + 10
 
 
-def efficacy(studies: list[Study], topic: str, population: str | None = None, species: str | None = None) -> Plan:
+def efficacy(studies: list[Study], topic: str, population: str | None = None, species: str | None = None,
+             design: str | None = None) -> Plan:
     """"Does LDN work for X?": the tally, then up to 3 key studies: the strongest null or negative controlled
     study first (never dropped for space), then the strongest positive one, then the next strongest."""
     ranked = strength_order(s for s in studies if s.evidence_level != "narrative review")
@@ -149,8 +150,9 @@ def efficacy(studies: list[Study], topic: str, population: str | None = None, sp
     positive = [s for s in strong if s.direction == "benefit"] or [s for s in human if s.direction == "benefit"]
     headline = tally(studies, topic)
     budget = SHORT_BUDGET - len(headline)
+    asked = [s for s in strong if design and (s.evidence_level == REVIEW) == (design == "review")]
     chosen: list[Study] = []
-    for s in [*nulls[:1], *positive[:1], *nulls[1:2], *strong, *human, *ranked]:
+    for s in [*asked[:1], *nulls[:1], *positive[:1], *nulls[1:2], *asked, *strong, *human, *ranked]:
         if len(chosen) >= 3:
             break
         if s not in chosen and (not chosen or _line_cost(s) <= budget):
@@ -173,7 +175,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     for s in with_dose:
         groups.setdefault(_dose_key(s.dose or ""), []).append(s)
     scope = f"the {topic} studies" if topic else "the studies in people"
-    points: list[KeyPoint] = []
+    finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")]
+    points: list[KeyPoint] = [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose[:1]]
     for key, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]:
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
         example = members[0]
@@ -192,9 +195,6 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
             points.extend(KeyPoint(f"{s.label}: {s.titration}.", s.label) for s in titrated[:3])
         else:
             points.append(KeyPoint(NO_TITRATION))
-    finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")]
-    for s in finding_dose[:1]:
-        points.append(KeyPoint(s.result or "", s.label, head(s, dose=False)))
     cited = _unique([*finding_dose[:1], *(g[0] for g in groups.values()), *timed[:4], *titrated[:3]])
     return Plan("dose", headline, points, cited)
 
@@ -216,7 +216,7 @@ def side_effects(studies: list[Study], intent: Intent) -> Plan:
 def onset(studies: list[Study]) -> Plan:
     human = [s for s in strength_order(studies) if is_human(s) and s.duration]
     chosen = human[:4]
-    points = [KeyPoint(NO_ONSET_MEASURE)] + [KeyPoint(f"ran {s.duration}.", s.label, head(s, False))
+    points = [KeyPoint(NO_ONSET_MEASURE)] + [KeyPoint(f"ran for {s.duration}.", s.label, head(s, False))
                                              for s in chosen]
     return Plan("onset", None, points, chosen)
 

@@ -13,7 +13,7 @@ import yaml
 from ldn_bot.errors import CorpusError
 
 INTENTS_FILE = "intents.yaml"
-SECTIONS = ("aspects", "populations", "species", "superlatives")
+SECTIONS = ("aspects", "designs", "populations", "species", "superlatives")
 # The drug's own name says nothing about the aspect: "low dose naltrexone" is not a dose question.
 _DRUG_NAME = re.compile(r"\b(?:ultra[- ]?|very[- ]?)?low[- ]?dose[- ]naltrexone\b|\bl\.?d\.?n\b")
 
@@ -23,6 +23,7 @@ class Intent:
     """What a question asks for. Every tuple is in the order the intents file declares its entries."""
 
     aspects: tuple[str, ...] = ()  # dose, timing, titration, side_effects, onset, mechanism, evidence, ...
+    design: str | None = None  # review, trial: the kind of study asked about
     population: str | None = None  # children, women, men
     species: str | None = None  # human, animal
     superlative: str | None = None  # largest, newest, oldest, strongest
@@ -58,7 +59,7 @@ class Understanding:
 
     def read(self, text: str) -> Intent:
         """The intent of one question (plain text as typed)."""
-        lowered = _DRUG_NAME.sub(" ", " ".join(text.lower().replace("\u2019", "'").split()))
+        lowered = " ".join(_DRUG_NAME.sub("it", text.lower().replace("\u2019", "'")).split())
         found: dict[str, dict[str, tuple[str, ...]]] = {}
         for section, table in self.tables.items():
             for name, pattern in table.items():
@@ -70,8 +71,11 @@ class Understanding:
             return next(iter(found.get(section, {})), None)
 
         matched = {k: v for section in found.values() for k, v in section.items()}
-        return Intent(tuple(found.get("aspects", {})), first("populations"), first("species"),
-                      first("superlatives"), matched)
+        aspects = tuple(found.get("aspects", {}))
+        if "dose_amount" in aspects:  # "on 4.5 for 2 months, is insomnia normal?" is not a dose question
+            aspects = tuple(a for a in aspects if a != "dose_amount") or ("dose",)
+        return Intent(aspects, first("designs"), first("populations"), first("species"), first("superlatives"),
+                      matched)
 
 
 def load_understanding(root: str | Path) -> Understanding:

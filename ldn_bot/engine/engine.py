@@ -300,8 +300,13 @@ class Engine:
                     citation.passage = f"{citation.passage} {best.text}"
             elif not overview_on:
                 continue
-            if len(answer.lead) < settings.lead_sentences and all(best.text != s.text for s in answer.lead):
-                answer.lead.append(LeadSentence(best.text, citation.number))
+            text = best.text
+            study = self.studies.get(label)
+            if hit.chunk.kind == "article" and study is not None and study.article_note:
+                # The article overstates this study: its record's own finding leads, never the article's claim.
+                text = key_finding(study)
+            if len(answer.lead) < settings.lead_sentences and all(text != s.text for s in answer.lead):
+                answer.lead.append(LeadSentence(text, citation.number))
         answer.citations = sorted(cited.values(), key=lambda c: c.number)
         return answer
 

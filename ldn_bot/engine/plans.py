@@ -168,34 +168,35 @@ def _dose_key(dose: str) -> str:
 
 
 def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
-    """Doses, timings and titrations the human studies used, grouped; fixed lines where none was compared."""
+    """Doses, timings and titrations the human studies used, grouped; what was asked (timing, titration) first,
+    with a fixed line where no study compared it."""
     human = strength_order(s for s in studies if is_human(s) and s.evidence_level != "narrative review")
     with_dose = [s for s in human if s.dose]
+    points: list[KeyPoint] = []
+    timed = [s for s in with_dose if s.dose_timing][:4]
+    if intent.has("timing"):
+        if timed:
+            points.append(KeyPoint("Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed)
+                                   + ".", timed[0].label))
+        points.append(KeyPoint(NO_TIMING_TRIAL))
+    titrated = [s for s in human if s.titration][:3]
+    if intent.has("titration"):
+        points.extend(KeyPoint(f"{s.label}: {s.titration}.", s.label) for s in titrated)
+        if not titrated:
+            points.append(KeyPoint(NO_TITRATION))
+    finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")][:1]
+    points += [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
     groups: dict[str, list[Study]] = {}
     for s in with_dose:
         groups.setdefault(_dose_key(s.dose or ""), []).append(s)
-    scope = f"the {topic} studies" if topic else "the studies in people"
-    finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")]
-    points: list[KeyPoint] = [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose[:1]]
     for key, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]:
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
         example = members[0]
         points.append(KeyPoint(f"{key}: {_plural(len(members), 'study', 'studies')} ({labels}); "
                                f"{example.label}: {_short(example.dose or '', 80)}.", example.label))
-    headline = f"Doses used in {scope}:" if points else None
-    timed = [s for s in with_dose if s.dose_timing]
-    if intent.has("timing"):
-        if timed:
-            points.append(KeyPoint("Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed[:4])
-                                   + ".", timed[0].label))
-        points.append(KeyPoint(NO_TIMING_TRIAL))
-    titrated = [s for s in human if s.titration]
-    if intent.has("titration"):
-        if titrated:
-            points.extend(KeyPoint(f"{s.label}: {s.titration}.", s.label) for s in titrated[:3])
-        else:
-            points.append(KeyPoint(NO_TITRATION))
-    cited = _unique([*finding_dose[:1], *(g[0] for g in groups.values()), *timed[:4], *titrated[:3]])
+    scope = f"the {topic} studies" if topic else "the studies in people"
+    headline = f"Doses used in {scope}:" if with_dose else None
+    cited = _unique([*finding_dose, *timed, *titrated, *(g[0] for g in groups.values())])
     return Plan("dose", headline, points, cited)
 
 

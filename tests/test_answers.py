@@ -1,0 +1,118 @@
+"""Answers that answer (issue 12): what a member reads in the first lines of a reply.
+
+Expected facts come from the corpus records themselves (their `result`, `direction`, `n`, `dose`), so these tests
+follow the data rather than fixed strings.
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.engine.plans import CONTROLLED, NO_TIMING_TRIAL, NULLISH, is_human
+from ldn_bot.frontends.cli import main
+from ldn_bot.render.text import SUMMARY_CHARS, render_summary
+
+FILLER = "my doc says its all in my head lol, been sick 6 yrs tbh, does ldn even do anything for {}??"
+
+
+def short(answer) -> str:
+    return render_summary(answer)[:SUMMARY_CHARS]
+
+
+def null_trial_conditions(engine) -> dict[str, list]:
+    """Conditions with at least one null or negative controlled trial in people, and those trials."""
+    found: dict[str, list] = {}
+    for study in engine.studies.values():
+        if study.reviewed and is_human(study) and study.evidence_level in CONTROLLED and study.direction in NULLISH:
+            for condition in study.conditions:
+                found.setdefault(condition, []).append(study)
+    return found
+
+
+def test_every_does_it_work_answer_shows_a_null_controlled_trial_first(engine):
+    conditions = null_trial_conditions(engine)
+    assert {"fibromyalgia", "multiple sclerosis", "diabetic neuropathy"} <= set(conditions)
+    for condition, nulls in conditions.items():
+        answer = engine.answer(f"Does LDN help {condition}?")
+        text = short(answer)
+        assert answer.status == "answered", condition
+        assert any(s.label in text and (s.result or "")[:60] in text for s in nulls), (condition, text)
+
+
+def test_the_first_line_tallies_the_evidence_by_design_and_direction(engine):
+    text = short(engine.answer("does ldn help fibro"))
+    first = text.splitlines()[0]
+    trials = [s for s in engine.studies.values()
+              if "fibromyalgia" in s.conditions and s.evidence_level in CONTROLLED and is_human(s)]
+    assert f"{len(trials)} controlled trials" in first
+    assert "no difference" in first and "benefit" in first
+
+
+@pytest.mark.parametrize("condition", ["fibro", "MS", "crohns", "long covid", "diabetic nerve pain"])
+def test_personal_context_and_slang_never_turn_a_covered_topic_into_no_evidence(engine, condition):
+    plain = engine.answer(f"does ldn help {condition}")
+    chatty = engine.answer(FILLER.format(condition))
+    assert chatty.status == "answered"
+    assert [c.label for c in chatty.citations[:3]] == [c.label for c in plain.citations[:3]]
+
+
+@pytest.mark.parametrize("question", ["Is gabapentin good for nerve pain?", "ibuprofen dose for headache",
+                                      "what time is the mod meeting tonight"])
+def test_questions_about_something_else_still_abstain(engine, question):
+    answer = engine.answer(question)
+    assert answer.status == "no_evidence" and not answer.citations
+
+
+def test_dose_questions_get_the_doses_the_studies_used(engine):
+    answer = engine.answer("whats the starting dose for fibro? 1.5 or 4.5??")
+    text = short(answer)
+    fibro_doses = {s.label for s in engine.studies.values() if "fibromyalgia" in s.conditions and s.dose}
+    assert "mg" in text and any(label in text for label in fibro_doses)
+
+
+def test_a_timing_question_no_study_compared_says_so(engine):
+    text = short(engine.answer("should i take ldn in the morning or at night?"))
+    assert NO_TIMING_TRIAL in text
+
+
+def test_side_effect_question_shows_the_asked_effect_first(engine):
+    answer = engine.answer("vivid dreams on ldn, is that normal?")
+    assert answer.key_lines and "dream" in answer.key_lines[0].text.lower()
+
+
+def test_followups_keep_the_topic_and_narrow_it(engine):
+    conv = Conversation()
+    engine.answer("does ldn help fibro", conv)
+    largest = engine.answer("whats the largest one", conv)
+    trials = [s for s in engine.studies.values()
+              if "fibromyalgia" in s.conditions and s.evidence_level in CONTROLLED]
+    biggest = max(trials, key=lambda s: s.n or 0)
+    assert largest.citations[0].label == biggest.label
+    dose = engine.answer("what dose did they use", conv)
+    assert biggest.dose and biggest.dose.split()[0] in short(dose)
+
+
+def test_asking_whether_it_was_in_people_counts_people_and_animals(engine):
+    conv = Conversation()
+    engine.answer("ldn for cancer?", conv)
+    answer = engine.answer("was any of that in people or only mice", conv)
+    assert answer.status == "answered"
+    assert "in people" in short(answer) and "animals" in short(answer)
+
+
+def test_every_cited_study_shows_its_design_and_size(engine):
+    answer = engine.answer("does ldn help crohns")
+    for line in answer.key_lines:
+        if line.citation:
+            assert line.head and ("n=" in line.head or "n not reported" in line.head)
+
+
+def test_json_answer_keeps_the_full_text_and_adds_the_short_one(capsys, quiet_config):
+    assert main(["--config", str(quiet_config), "ask", "--json", "does ldn help fibromyalgia"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["summary"].split("\n\n")[0] in data["answer"]
+    assert len(data["answer"]) > len(data["summary"])
+    assert data["summary"].endswith(data["disclaimer"])

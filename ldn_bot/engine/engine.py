@@ -124,9 +124,6 @@ class Engine:
             # No topic of its own ("What is LDN?", or only a drug name the safety rule took): answer with
             # the corpus's general material on what LDN is and how it works, not whatever repeats "LDN" most.
             query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
-        elif (conversation is not None and conversation.aspects and not asked.aspects and own
-              and _CARRY_ASPECT.search(normalize(text))):
-            asked = replace(asked, aspects=tuple(conversation.aspects))  # "and for MS?" after a dose question
         if any(r.action == "dose" for r in fired):
             query = query.with_context(self.searcher.parser.parse("dose").concepts)
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
@@ -181,7 +178,7 @@ class Engine:
         answer = self._evidence(question, hits, query, overview_on, seed=seed)
         if plan is not None:
             self._cite(answer, plan.studies)
-            self._summarize(answer, plan)
+            self._summarize(answer, plan, specific=bool(hits) and self._content(query, asked)[1])
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
         if conversation is not None:
@@ -200,11 +197,19 @@ class Engine:
                 conversation.aspects = list(asked.aspects)
         return answer
 
-    def _summarize(self, answer: Answer, plan: Plan) -> None:
-        """The plan's headline and key lines, each study line pointing at its citation."""
+    def _summarize(self, answer: Answer, plan: Plan, specific: bool = False) -> None:
+        """The plan's headline and key lines, each study line pointing at its citation. A does-it-work question
+        about one outcome ("brain fog", "mood") keeps its first (null) line, then the passages on that outcome."""
         numbers = {c.label: c.number for c in answer.citations}
         answer.plan, answer.headline = plan.kind, plan.headline
         answer.key_lines = [KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head) for p in plan.points]
+        if plan.kind == "efficacy" and specific and answer.lead:
+            by_number = {c.number: c for c in answer.citations}
+            shown = {line.citation for line in answer.key_lines[:1]}
+            lead = [s for s in answer.lead if s.citation not in shown and by_number[s.citation].kind == "study"]
+            answer.key_lines = answer.key_lines[:1] + [
+                KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")
+                for s in lead[:2]]
         if plan.kind == "mechanism":  # the proposed mechanisms are the corpus's own sentences
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
 

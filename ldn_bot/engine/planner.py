@@ -29,6 +29,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     `studies_on(condition)` gives the reviewed studies on a condition (all of them for None).
     """
     pool = studies_on(topic.condition) if topic.condition else []
+    if intent.species == "animal" and topic.own_condition:  # "... in mice?": the animal studies answer it
+        pool = [s for s in pool if not plans.is_human(s)] or pool
     if topic.named:
         chosen = plans.pick(topic.named, intent.superlative) if intent.superlative else topic.named[0]
         return plans.record(chosen, intent) if chosen else None
@@ -57,6 +59,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             return plans.record(topic.last[0] if topic.last else base[0], intent)
     if topic.specific is not None:
         return plans.record(topic.specific, intent)
+    if intent.has("definition") and not topic.condition:
+        return None  # "what counts as low dose?": the corpus's definitions, as passages
     if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset"):
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
     if intent.has("dose", "timing", "titration"):

@@ -171,6 +171,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     """Doses, timings and titrations the human studies used, grouped; what was asked (timing, titration) first,
     with a fixed line where no study compared it."""
     human = strength_order(s for s in studies if is_human(s) and s.evidence_level != "narrative review")
+    if not human:  # a question about the animal studies: their doses
+        human = strength_order(studies)
     with_dose = [s for s in human if s.dose]
     points: list[KeyPoint] = []
     timed = [s for s in with_dose if s.dose_timing][:4]
@@ -192,8 +194,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     for key, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]:
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
         example = members[0]
-        points.append(KeyPoint(f"{key}: {_plural(len(members), 'study', 'studies')} ({labels}); "
-                               f"{example.label}: {_short(example.dose or '', 80)}.", example.label))
+        points.append(KeyPoint(f"{key} in {_plural(len(members), 'study', 'studies')} ({labels}); e.g. "
+                               f"{_short(example.dose or '', 80)}.", example.label, head(example, dose=False)))
     scope = f"the {topic} studies" if topic else "the studies in people"
     headline = f"Doses used in {scope}:" if with_dose else None
     cited = _unique([*finding_dose, *timed, *titrated, *(g[0] for g in groups.values())])

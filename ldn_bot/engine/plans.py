@@ -104,8 +104,13 @@ def _tally_part(studies: list[Study]) -> str:
 
 
 def _kinds(studies: list[Study]) -> str:
+    """"2 observational studies (2 no difference), 1 pilot study (1 benefit)"."""
     kinds = Counter(s.evidence_level for s in studies)
-    return ", ".join(f"{n} {SINGULARS.get(k, k) if n == 1 else PLURALS.get(k, k + 's')}" for k, n in kinds.most_common())
+    parts = []
+    for kind, n in kinds.most_common():
+        name = SINGULARS.get(kind, kind) if n == 1 else PLURALS.get(kind, kind + "s")
+        parts.append(f"{n} {name} ({_tally_part([s for s in studies if s.evidence_level == kind])})")
+    return ", ".join(parts)
 
 
 def tally(studies: list[Study], topic: str) -> str:
@@ -124,7 +129,7 @@ def tally(studies: list[Study], topic: str) -> str:
         extra.append(_plural(len(animal), "animal or lab study", "animal or lab studies"))
     text = f"{topic[:1].upper()}{topic[1:]}: " + "; ".join(parts)
     if extra:
-        text += "; also " + " and ".join(extra) + " without a control group" * (not animal)
+        text += "; also " + " and ".join(extra)
     return text + "."
 
 

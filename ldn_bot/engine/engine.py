@@ -206,7 +206,8 @@ class Engine:
         if plan.kind == "efficacy" and specific and answer.lead:
             by_number = {c.number: c for c in answer.citations}
             shown = {line.citation for line in answer.key_lines[:1]}
-            lead = [s for s in answer.lead if s.citation not in shown and by_number[s.citation].kind == "study"]
+            on_topic = {s.label for s in studies_on(self.studies, plan.topic) if s.evidence_level != "narrative review"}
+            lead = [s for s in answer.lead if s.citation not in shown and by_number[s.citation].label in on_topic]
             answer.key_lines = answer.key_lines[:1] + [
                 KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")
                 for s in lead[:2]]

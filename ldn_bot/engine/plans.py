@@ -61,6 +61,7 @@ class Plan:
     headline: str | None
     points: list[KeyPoint]
     studies: list[Study]
+    topic: str | None = None  # the condition a does-it-work plan is about
 
 
 def strength_order(studies: Iterable[Study]) -> list[Study]:
@@ -164,7 +165,7 @@ def efficacy(studies: list[Study], topic: str, population: str | None = None, sp
             chosen.append(s)
             budget -= _line_cost(s)
     points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
-    return Plan("efficacy", headline, points, chosen)
+    return Plan("efficacy", headline, points, chosen, topic)
 
 
 def _dose_key(dose: str) -> str:

@@ -35,7 +35,7 @@ from ldn_bot.retrieval.search import Hit, Searcher
 _DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:[a-z-]+\s+)?"
                       r"(?:study|trial|paper|one|review|report|case|pilot)s?|it|they|them|their)\b")
 # The singular forms: a follow-up about the one study shown first ("how many were in it?").
-_DEICTIC_ONE = re.compile(r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+)?"
+_DEICTIC_ONE = re.compile(r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+){0,2}"
                           r"(?:study|trial|paper|one|review|report|case|pilot)|it)\b")
 
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted

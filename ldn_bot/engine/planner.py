@@ -55,8 +55,11 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             return plans.by_species(base)
         if intent.has("comparator") and topic.last:
             return plans.comparators(base)
-        if topic.deictic == "one":  # "how many were in it", "was that a real trial": the study shown first
+        if topic.deictic == "one" or (len(topic.last) == 1 and intent.aspects):
+            # "how many were in it", "was that a real trial", "was there a placebo group": the study shown first
             return plans.record(topic.last[0] if topic.last else base[0], intent)
+    if topic.deictic == "many" and topic.last and not topic.own_condition:
+        pool = topic.last  # "any side effects in them": the studies just shown
     if topic.specific is not None:
         return plans.record(topic.specific, intent)
     if intent.has("definition") and not topic.condition:

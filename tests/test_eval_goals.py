@@ -20,3 +20,11 @@ def test_quality_goals(engine, name):
     assert m["followup_recall@3"] >= 0.80
     assert m["chitchat_accuracy"] == 1.0
     assert all(v == 1.0 for v in m["safety_recall_by_rule"].values())
+
+
+def test_community_set_goals(engine):
+    """Questions as members type them: the short answer holds the essential fact (null result, dose, comparator)."""
+    m = run_eval(engine, ROOT / "eval" / "community.yaml").metrics
+    assert m["content_checked"] >= 150
+    assert m["content_pass_rate"] >= 0.90
+    assert m["summary_chars_median"] <= 1200

@@ -10,6 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
+from record_edit import field_line, set_field
 
 from ldn_bot.frontends.cli import main
 
@@ -23,30 +24,32 @@ def run(site: Path, capsys, *args: str) -> tuple[int, str, str]:
 
 
 FILLED = {
-    r"^title: .*$": "title: 'Low-dose naltrexone for chronic tinnitus: a fictional pilot study (test record)'",
-    r"^authors: .*$": "authors: [Fixture A, Example B]",
-    r"^journal: .*$": "journal: J Fict Med",
-    r"^design: .*$": "design: open-label pilot",
-    r"^evidence_level: .*$": "evidence_level: pilot study",
-    r"^conditions: .*$": "conditions: [tinnitus]",
-    r"^pmid: .*$": "pmid: null",
-    r"^doi: .*$": "doi: null",
-    r"^n: .*$": "n: 12",
-    r"^dose: .*$": "dose: 4.5 mg nightly",
-    r"^  TODO In a .*$": "  In a fictional open-label pilot study, 12 adults with chronic tinnitus took low-dose naltrexone\n"
-                        "  4.5 mg nightly for 8 weeks. Tinnitus loudness fell in 7 of the 12 adults with chronic tinnitus\n"
-                        "  while they took low-dose naltrexone.",
-    r"^  - TODO .*$": "  - Seven of 12 adults with chronic tinnitus rated their tinnitus quieter after 8 weeks of low-dose naltrexone.",
-    r"^reviewed: .*$": "reviewed: true",
+    "title": "Low-dose naltrexone for chronic tinnitus: a fictional pilot study (test record)",
+    "authors": ["Fixture A", "Example B"],
+    "journal": "J Fict Med",
+    "pmid": None,
+    "doi": None,
+    "design": "open-label pilot",
+    "evidence_level": "pilot study",
+    "conditions": ["tinnitus"],
+    "n": 12,
+    "dose": "4.5 mg nightly",
+    "result": "Tinnitus loudness fell in 7 of the 12 adults with chronic tinnitus on low-dose naltrexone, "
+              "with no control group.",
+    "direction": "benefit",
+    "summary": "In a fictional open-label pilot study, 12 adults with chronic tinnitus took low-dose naltrexone "
+               "4.5 mg nightly for 8 weeks. Tinnitus loudness fell in 7 of the 12 adults with chronic tinnitus "
+               "while they took low-dose naltrexone.",
+    "key_findings": ["Seven of 12 adults with chronic tinnitus rated their tinnitus quieter after 8 weeks of "
+                     "low-dose naltrexone."],
+    "reviewed": True,
 }
 
 
 def fill_in(path: Path) -> None:
-    text = path.read_text(encoding="utf-8")
-    for pattern, value in FILLED.items():
-        text, n = re.subn(pattern, value, text, count=1, flags=re.M)
-        assert n == 1, pattern
-    path.write_text(text, encoding="utf-8")
+    """What a curator does with the template: every TODO field filled in (its TODO note goes with it)."""
+    for key, value in FILLED.items():
+        set_field(path, key, value)
 
 
 def ask(site: Path, capsys, question: str) -> dict:
@@ -82,22 +85,30 @@ def test_new_study_from_unanswered_question_to_answer(site, capsys):
     assert "year: 2025\n" in template and "reviewed: false" in template
     # Unfinished but unreviewed: a warning, and the bot keeps working without it.
     code, out, _ = run(site, capsys, "corpus", "validate")
-    assert code == 0 and f"{path}:34: warning: not reviewed yet (11 fields still TODO)" in out
+    assert code == 0
+    assert f"{path}:{field_line(path, 'reviewed')}: warning: not reviewed yet (13 fields still TODO)" in out
     assert ask(site, capsys, question)["status"] == "no_evidence"
     # Marked reviewed too early: every field still marked TODO is an error.
     path.write_text(template.replace("reviewed: false", "reviewed: true"), encoding="utf-8")
     code, out, _ = run(site, capsys, "corpus", "validate")
     assert code == 1
-    assert f"{path}:14: error: field 'design' still has a TODO: fill it in (one of: systematic review," in out
-    assert f"{path}:19: error: field 'n' still has a TODO" in out
+    assert f"{path}:{field_line(path, 'design')}: error: field 'design' still has a TODO: fill it in (one of: " \
+        "systematic review," in out
+    assert f"{path}:{field_line(path, 'n')}: error: field 'n' still has a TODO" in out
+    assert f"{path}:{field_line(path, 'direction')}: error: field 'direction' still has a TODO: fill it in " \
+        "(one of: benefit, no_difference," in out
     path.write_text(template, encoding="utf-8")
 
     # 4. Filled in and marked reviewed: validate passes (the new condition is flagged, not refused) ...
     fill_in(path)
-    code, out, err = run(site, capsys, "corpus", "validate")
+    code, out, _ = run(site, capsys, "corpus", "validate")
     assert code == 0, out
     assert not [l for l in out.splitlines() if ": error: " in l]
-    assert f"{path}:18: warning: new condition 'tinnitus'" in out
+    assert f"{path}:{field_line(path, 'conditions')}: warning: new condition 'tinnitus'" in out
+    # ... and it is written in the corpus style, so --strict finds nothing else in it.
+    code, out, _ = run(site, capsys, "corpus", "validate", "--strict")
+    assert [l for l in out.splitlines() if l.startswith(f"{path}:")] == [
+        l for l in out.splitlines() if l.startswith(f"{path}:") and "new condition 'tinnitus'" in l]
 
     # 5. ... and the very next question finds it: no rebuild, no restart.
     answer = ask(site, capsys, question)
@@ -110,10 +121,9 @@ def test_template_left_half_done_is_caught(site, capsys):
     run(site, capsys, "corpus", "new-study", "Fixture 2025")
     path = site / "corpus/studies/fixture-2025.yaml"
     fill_in(path)
-    text = path.read_text(encoding="utf-8").replace("journal: J Fict Med", "journal: TODO abbreviated journal name")
-    path.write_text(text, encoding="utf-8")
+    set_field(path, "journal", "TODO abbreviated journal name")
     code, out, _ = run(site, capsys, "corpus", "validate")
-    assert code == 1 and f"{path}:9: error: field 'journal' still has a TODO" in out
+    assert code == 1 and f"{path}:{field_line(path, 'journal')}: error: field 'journal' still has a TODO" in out
 
 
 def test_new_study_refuses_to_overwrite(site, capsys):
@@ -137,7 +147,7 @@ def test_new_study_file_name_and_cited_flag(site, capsys):
     article = site / "corpus/documents/ldn-article.md"
     with article.open("a", encoding="utf-8") as f:
         f.write("\nOne more study is cited here (O'Brien-Smith 2021).\n")
-    code, out, _ = run(site, capsys, "corpus", "new-study", "O'Brien-Smith 2021")
+    code, _, _ = run(site, capsys, "corpus", "new-study", "O'Brien-Smith 2021")
     path = site / "corpus/studies/o-brien-smith-2021.yaml"
     assert code == 0 and path.exists()
     text = path.read_text(encoding="utf-8")
@@ -160,6 +170,38 @@ def test_stats(site, capsys):
     data = json.loads(out)
     assert data["studies"] == n and data["by_design"]["randomized controlled trial"] >= 1
     assert sum(data["by_design"].values()) == n and data["index"]["terms"] > 100
+    # What the studies found, per condition: the same line in text and JSON (an addition: no key renamed).
+    summary = data["direction_summary"]["fibromyalgia"]
+    assert "controlled trial" in summary and "no difference" in summary
+    assert data["by_condition_direction"]["fibromyalgia"]["controlled trials"]["no_difference"] >= 1
+    code, text, _ = run(site, capsys, "corpus", "stats")
+    assert f"  fibromyalgia: {summary}\n" in text
+
+
+def test_direction_summary_counts_reviewed_studies_by_design_and_direction(tmp_path, capsys):
+    from ldn_bot.corpus.schema import template_record
+    from ldn_bot.corpus.style import dump_record
+
+    studies = tmp_path / "corpus/studies"
+    studies.mkdir(parents=True)
+    records = [  # (label, design, level, direction, reviewed)
+        ("Alpha 2020", "randomized controlled trial", "randomized trial", "benefit", True),
+        ("Beta 2021", "randomized controlled trial", "randomized trial", "no_difference", True),
+        ("Gamma 2022", "randomized crossover trial", "crossover trial", "no_difference", True),
+        ("Delta 2023", "systematic review", "systematic review", "mixed", True),
+        ("Epsilon 2023", "open-label pilot", "pilot study", None, True),
+        ("Zeta 2024", "randomized controlled trial", "randomized trial", "harm", False),  # not reviewed: not counted
+    ]
+    for label, design, level, direction, reviewed in records:
+        record = template_record(label=label, title=None, authors=[], year=int(label[-4:]), journal=None,
+                                 design=design, evidence_level=level, conditions=["fibromyalgia"], summary="A study.",
+                                 key_findings=[], result="A result.", direction=direction, reviewed=reviewed)
+        (studies / f"{label.lower().replace(' ', '-')}.yaml").write_text(dump_record(record), encoding="utf-8")
+    code = main(["corpus", "stats", str(tmp_path / "corpus")])
+    out, _ = capsys.readouterr()
+    assert code == 0
+    assert ("  fibromyalgia: 1 systematic review — 1 mixed; 3 controlled trials — 1 benefit, 2 no difference; "
+            "1 pilot study — 1 direction not given\n") in out
 
 
 def test_corpus_without_subcommand_shows_help(site, capsys):
@@ -172,7 +214,8 @@ def test_cli_cold_start_does_not_import_curator_dependencies():
     import sys
 
     code = ("import sys; from ldn_bot.frontends.cli import build_parser; build_parser(); "
-            "print(','.join(m for m in ('yaml', 'rapidfuzz', 'ldn_bot.corpus.validate', 'ldn_bot.corpus.importer', 'ldn_bot.logs') "
+            "print(','.join(m for m in ('yaml', 'rapidfuzz', 'ldn_bot.corpus.validate', 'ldn_bot.corpus.importing', "
+            "'ldn_bot.logs') "
             "if m in sys.modules))")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

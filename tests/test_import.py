@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from ldn_bot.corpus.importer import guess_format, parse_ris
+from ldn_bot.corpus.importing import guess_format, parse_ris
 from ldn_bot.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,8 @@ def test_medline_import_adds_stubs_and_skips_what_is_there(site, capsys):
 
     stub = record(site, "fixture-2025.yaml")
     assert stub["label"] == "Fixture 2025" and stub["reviewed"] is False
-    assert stub["title"] == "Low-dose naltrexone for chronic tinnitus in adults: an open-label pilot study (fictional test record)"
+    assert stub["title"] == ("Low-dose naltrexone for chronic tinnitus in adults: an open-label pilot study "
+                             "(fictional test record)")
     assert stub["authors"] == ["Fixture A", "Example B"] and stub["year"] == 2025 and stub["journal"] == "J Fict Med"
     assert stub["pmid"] == "99000001" and stub["doi"] == "10.99999/fixture.2025.001"
     assert stub["url"] == "https://doi.org/10.99999/fixture.2025.001"

@@ -5,33 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-EVIDENCE_LEVELS: tuple[str, ...] = (
-    "systematic review",
-    "randomized trial",
-    "crossover trial",
-    "pilot study",
-    "observational",
-    "case series",
-    "case report",
-    "animal study",
-    "in vitro",
-    "narrative review",
-)
+from ldn_bot.corpus.schema import DESIGNS, EVIDENCE_LEVELS
 
-DESIGNS: tuple[str, ...] = (
-    "systematic review",
-    "randomized controlled trial",
-    "randomized crossover trial",
-    "single-blind crossover pilot",
-    "open-label pilot",
-    "retrospective cohort",
-    "register-based study",
-    "case series",
-    "case report",
-    "animal study",
-    "in vitro study",
-    "narrative review",
-)
+__all__ = ["DESIGNS", "EVIDENCE_LEVELS", "Corpus", "Document", "Paragraph", "Section", "Study", "SynonymGroup",
+           "design_line"]
 
 
 def design_line(design: str, species: str, n: int | None, verified: bool = True) -> str:
@@ -45,6 +22,10 @@ def design_line(design: str, species: str, n: int | None, verified: bool = True)
 
 @dataclass(frozen=True)
 class Study:
+    """One study record as loaded: the fields `ldn_bot.corpus.schema.FIELDS` declares (same names; lists
+    as tuples, text cleaned as the schema says), plus `path`, the file it came from. `design_line` is
+    what answers show beside it; `rank` orders by evidence level, strongest (0) first."""
+
     label: str
     title: str | None
     authors: tuple[str, ...]

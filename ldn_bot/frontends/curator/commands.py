@@ -1,17 +1,33 @@
-"""`ldn-bot corpus ...`: the curators' commands (validate, new-study, import, stats).
+"""`ldn-bot corpus ...`: the curators' commands (validate, new-study, import, stats, init).
 
-Only argparse and the standard library at the top: `ldn-bot ask` imports this module to build its parser.
+Each subcommand is added by one function in `SUBCOMMANDS`; a new subcommand is one more function there.
+The work is done in `ldn_bot.corpus` (validation, templates from the schema, importing, statistics);
+this module parses the command line and prints.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import re
 import sys
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from ldn_bot.config import RetrievalConfig, load_config
+from ldn_bot.corpus.citations import document_texts, is_cited
+from ldn_bot.corpus.importing import import_file
+from ldn_bot.corpus.loader import STUDIES_DIR, load_corpus
+from ldn_bot.corpus.rawyaml import read_yaml
+from ldn_bot.corpus.schema import FIELDS, slugify, template_record
+from ldn_bot.corpus.stats import direction_counts, direction_summary
+from ldn_bot.corpus.style import dump_record
+from ldn_bot.corpus.validate import run_validate
 from ldn_bot.errors import UsageError
 from ldn_bot.frontends.curator import init as corpus_init
+from ldn_bot.retrieval.search import Searcher
 
 CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
   ldn-bot corpus new-study "Younger 2013"   (or: ldn-bot corpus import pubmed.nbib)
@@ -21,19 +37,19 @@ CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
   /reload in Discord"""
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("corpus", help="curators' tools: validate, new-study, import, stats",
-                       description=CORPUS_HELP, formatter_class=argparse.RawDescriptionHelpFormatter)
-    csub = p.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
-    p.set_defaults(func=_corpus_help(p))
-
+def add_validate(csub: argparse._SubParsersAction) -> None:
+    """`corpus validate [PATH] [--strict]`."""
     v = csub.add_parser("validate", help="check every corpus file; exit 1 on any error",
                         description="Check the corpus: one line per problem (file:line: severity: message), "
-                        "errors first, then warnings. Exit status 1 if there is any error.")
+                        "errors first, then warnings. Exit status 1 if there is any error. --strict also checks "
+                        "each study record's YAML style and fails on any warning.")
     v.add_argument("path", nargs="?", metavar="PATH", help="corpus folder (default: the one in the settings file)")
-    v.add_argument("--strict", action="store_true", help="treat warnings as errors too")
+    v.add_argument("--strict", action="store_true", help="check the records' style too; treat warnings as errors")
     v.set_defaults(func=cmd_validate)
 
+
+def add_new_study(csub: argparse._SubParsersAction) -> None:
+    """`corpus new-study "Author Year"`."""
     n = csub.add_parser("new-study", help='write a commented template record for "Author Year"',
                         description='Write corpus/studies/<author-year>.yaml, a commented template to fill in. '
                         'Refuses to overwrite an existing record.')
@@ -41,6 +57,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     n.add_argument("--corpus", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     n.set_defaults(func=cmd_new_study)
 
+
+def add_import(csub: argparse._SubParsersAction) -> None:
+    """`corpus import FILE [--format F] [--dry-run]`."""
     i = csub.add_parser("import", help="study stubs from a PubMed or reference-manager export "
                         "(MEDLINE/.nbib, PubMed XML, RIS, CSV or JSON Lines)",
                         description="Add a stub record (reviewed: false) for every study in FILE that the corpus "
@@ -56,15 +75,37 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--dry-run", action="store_true", help="report what would be added, write nothing")
     i.set_defaults(func=cmd_import)
 
-    s = csub.add_parser("stats", help="documents, chunks, studies by condition and design, unreviewed, index size")
+
+def add_stats(csub: argparse._SubParsersAction) -> None:
+    """`corpus stats [PATH] [--json]`."""
+    s = csub.add_parser("stats", help="documents, chunks, studies by condition, design and result, unreviewed, "
+                        "index size")
     s.add_argument("path", nargs="?", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     s.add_argument("--json", action="store_true", help="print the numbers as JSON")
     s.set_defaults(func=cmd_stats)
 
-    corpus_init.register(csub)
+
+SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
+    add_validate, add_new_study, add_import, add_stats, corpus_init.register,
+]
+"""One function per `corpus` subcommand, each adding its parser to the subcommands it is given."""
 
 
-def _corpus_help(parser: argparse.ArgumentParser):
+def configure(p: argparse.ArgumentParser) -> None:
+    """Options and handlers of `ldn-bot corpus ...` (its help line is in the CLI's command table)."""
+    p.description, p.formatter_class = CORPUS_HELP, argparse.RawDescriptionHelpFormatter
+    csub = p.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
+    p.set_defaults(func=_corpus_help(p))
+    for add in SUBCOMMANDS:
+        add(csub)
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    """Add `corpus` to the `ldn-bot` subcommands `sub` (for a parser built without the command table)."""
+    configure(sub.add_parser("corpus", help="curators' tools: validate, new-study, import, stats"))
+
+
+def _corpus_help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
     def show(args: argparse.Namespace) -> int:
         parser.print_help(sys.stderr)
         return 2
@@ -75,14 +116,11 @@ def corpus_root(args: argparse.Namespace, explicit: str | None) -> Path:
     """The corpus folder: PATH on the command line, else the settings file's `corpus`."""
     if explicit:
         return Path(explicit)
-    from ldn_bot.config import load_config
-
     return load_config(args.config).corpus_path
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from ldn_bot.corpus.validate import run_validate
-
+    """Print every problem in the corpus; exit status 1 on an error (with --strict, on any problem)."""
     root = corpus_root(args, args.path)
     if not root.is_dir():
         raise UsageError(f"{root}: corpus folder not found")
@@ -91,47 +129,25 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 # -- new-study -------------------------------------------------------------------------------
 
-TEMPLATE = """\
-# Study record for {label}. Fill in every line marked TODO from the paper's abstract or PubMed
-# record only, and delete its TODO; where the record does not say, write null (or [] for a list).
-# Field guide: corpus/README.md.
-# Then: ldn-bot corpus validate, try it in ldn-bot repl, and /reload in Discord.
-label: {label_yaml}
-title: TODO exact title from the record
-authors: [TODO Surname Initials]         # as in the record, first author first; [] if unknown
-year: {year}
-journal: TODO abbreviated journal name  # e.g. Arthritis Rheum; null if unknown
-pmid: null                              # TODO digits, in quotes: '19453963'; only from the record
-doi: null                               # TODO bare DOI: 10.1002/art.37734; only from the record
-url: null                               # https://doi.org/<doi>, else https://pubmed.ncbi.nlm.nih.gov/<pmid>/
-# design, one of: {designs}
-design: narrative review                # TODO choose the design, then delete this TODO
-# evidence_level, one of (strongest first): {levels}
-evidence_level: narrative review        # TODO choose the level for the design (corpus/README.md), delete this TODO
-species: human                          # human, mouse, rat, ...
-conditions: [TODO]                      # canonical names from corpus/synonyms.yaml, at least one
-n: null                                 # TODO participants or animals, a whole number; null if not reported
-dose: null                              # as reported, e.g. 4.5 mg/day oral
-duration: null                          # as reported, e.g. 12 weeks
-comparator: null                        # placebo, active drug, none ...
-# 2-4 sentences in our own words. The bot quotes single sentences, so each must stand alone:
-# name the population and condition, say "low-dose naltrexone", start with the kind of study.
-summary: >-
-  TODO In a [design] of [n] [people] with [condition], low-dose naltrexone ...
-# One sentence each, numbers from the record; [] if none are known.
-key_findings:
-  - TODO one finding, with its numbers, naming the condition and low-dose naltrexone.
-adverse_events: null                    # as reported, in our words
-article_note: null                      # where the source article overstates or misstates the study
-cited_in_article: {cited}                 # does a document in corpus/documents cite it?
-verified: true                          # false if you could not read the abstract or record
-reviewed: false                         # true when no TODO is left and you checked it: only then do members see it
-"""
+TEMPLATE_HEADER = (
+    "# Study record for {label}. Fill in every line marked TODO from the paper's abstract or PubMed",
+    "# record only, and delete its TODO; where the record does not say, write null (or [] for a list).",
+    "# Field guide: corpus/README.md.",
+    "# Then: ldn-bot corpus validate, try it in ldn-bot repl, and /reload in Discord.",
+)
+
+
+def template_text(label: str, year: int | None, cited: bool) -> str:
+    """The new-study template for `label`: every schema field with its template value, its help text as a
+    comment above it and its TODO note beside it, in the corpus style, `reviewed: false`."""
+    record = template_record(label=label, year=year, cited_in_article=cited)
+    return dump_record(record, header=[line.format(label=label) for line in TEMPLATE_HEADER],
+                       notes={f.name: f.todo for f in FIELDS if f.todo}, guides={f.name: f.guide for f in FIELDS},
+                       fold=("result", "summary", "key_findings"))
 
 
 def cmd_new_study(args: argparse.Namespace) -> int:
-    from ldn_bot.corpus.loader import STUDIES_DIR, slugify
-
+    """Write the template record for "Author Year" in the corpus's studies folder; never overwrite one."""
     label = " ".join(args.label.split())
     if not re.search(r"[A-Za-z]", label):
         raise UsageError(f'"{args.label}" is not a study label: use "Author Year", for example "Younger 2013"')
@@ -153,17 +169,9 @@ def cmd_new_study(args: argparse.Namespace) -> int:
     if same_base:
         raise UsageError(f"'{label}' is ambiguous: the corpus has {', '.join(same_base)}. "
                          f"Use the next letter, for example '{label}{chr(ord(same_base[-1][-1]) + 1)}'.")
-    from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS
-
     year_match = re.search(r"(\d{4})[a-z]?$", label)
-    text = TEMPLATE.format(
-        label=label,
-        label_yaml=_yaml_scalar(label),
-        year=year_match.group(1) if year_match else "null",
-        designs=", ".join(DESIGNS),
-        levels=", ".join(EVIDENCE_LEVELS),
-        cited="true " if _cited_in_documents(root, label, set(existing) | {label}) else "false",
-    )
+    cited = is_cited(document_texts(root), label, set(existing) | {label})
+    text = template_text(label, int(year_match.group(1)) if year_match else None, cited)
     studies.mkdir(parents=True, exist_ok=True)
     try:
         with path.open("x", encoding="utf-8") as f:
@@ -177,67 +185,20 @@ def cmd_new_study(args: argparse.Namespace) -> int:
 
 
 def _existing_labels(studies: Path) -> dict[str, Path]:
-    import yaml
-
     out: dict[str, Path] = {}
     for p in sorted(studies.glob("*.yaml")):
-        try:
-            data = yaml.safe_load(p.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError, yaml.YAMLError):
-            continue
-        if isinstance(data, dict) and isinstance(data.get("label"), str):
-            out.setdefault(data["label"].strip(), p)
+        raw = read_yaml(p)
+        label = raw.str_field("label") if raw is not None else None
+        if label:
+            out.setdefault(label, p)
     return out
-
-
-def _cited_in_documents(root: Path, label: str, labels: set[str]) -> bool:
-    """Whether a document's "(Author Year)" resolves to this label."""
-    from ldn_bot.corpus.loader import DOCUMENTS_DIR
-    from ldn_bot.retrieval.chunker import CITATION, CitationResolver
-
-    for path in sorted((root / DOCUMENTS_DIR).glob("*.md")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            continue
-        resolver = CitationResolver(labels)
-        for m in CITATION.finditer(text):
-            if resolver.resolve(m.group("author"), m.group("year"), m.group("suffix")) == label:
-                return True
-    return False
-
-
-def _yaml_scalar(value: object) -> str:
-    """A YAML scalar that reads back as exactly `value` (plain where safe, else quoted)."""
-    import json
-
-    import yaml
-
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int):
-        return str(value)
-    text = str(value)
-    try:
-        if text and "#" not in text and yaml.safe_load(f"k: {text}") == {"k": text}:
-            return text
-    except yaml.YAMLError:
-        pass
-    if "\n" not in text:
-        quoted = "'" + text.replace("'", "''") + "'"
-        if yaml.safe_load(f"k: {quoted}") == {"k": text}:
-            return quoted
-    return json.dumps(text, ensure_ascii=False)
 
 
 # -- import ----------------------------------------------------------------------------------
 
 
 def cmd_import(args: argparse.Namespace) -> int:
-    from ldn_bot.corpus.importer import import_file
-
+    """Write a stub for each study in the export not yet in the corpus; print what was added and skipped."""
     root = corpus_root(args, args.corpus)
     if not root.is_dir():
         raise UsageError(f"{root}: corpus folder not found")
@@ -263,13 +224,11 @@ def _ids(pmid: str | None, doi: str | None) -> str:
 # -- stats -----------------------------------------------------------------------------------
 
 
-def corpus_stats(root: Path, settings=None) -> dict:
-    from collections import Counter
-
-    from ldn_bot.config import RetrievalConfig
-    from ldn_bot.corpus.loader import load_corpus
-    from ldn_bot.retrieval.search import Searcher
-
+def corpus_stats(root: Path, settings: RetrievalConfig | None = None) -> dict[str, Any]:
+    """The numbers `corpus stats` prints for the corpus folder `root` (indexed with `settings`): counts of
+    documents, chunks and studies; studies by condition, design and evidence level; what the reviewed
+    studies found per condition (`direction_summary`: text, `by_condition_direction`: the counts); the
+    index's size."""
     corpus = load_corpus(root)
     searcher = Searcher(corpus, settings or RetrievalConfig())
     by_condition: Counter[str] = Counter()
@@ -295,32 +254,32 @@ def corpus_stats(root: Path, settings=None) -> dict:
         "by_condition": dict(sorted(by_condition.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_design": dict(sorted(by_design.items(), key=lambda kv: (-kv[1], kv[0]))),
         "by_evidence_level": dict(sorted(by_level.items(), key=lambda kv: (-kv[1], kv[0]))),
-        "index": {"chunks": len(searcher.chunks), "terms": len(searcher.stats.df), "tokens": tokens,
-                  "cache_bytes": cache_bytes},
+        "index": {"chunks": len(searcher.chunks), "terms": len(searcher.stats.df) if searcher.stats else 0,
+                  "tokens": tokens, "cache_bytes": cache_bytes},
+        "direction_summary": direction_summary(corpus),
+        "by_condition_direction": direction_counts(corpus),
     }
 
 
 def cmd_stats(args: argparse.Namespace) -> int:
+    """Print the corpus's numbers (JSON with --json)."""
     root = corpus_root(args, args.path)
     settings = None
     try:
-        from ldn_bot.config import load_config
-
         settings = load_config(args.config).retrieval
     except Exception:  # stats of a corpus folder given by path need no settings file
         if not args.path:
             raise
     stats = corpus_stats(root, settings)
     if args.json:
-        import json
-
-        print(json.dumps(stats, indent=2))
+        print(json.dumps(stats, indent=2, ensure_ascii=False))
         return 0
     idx = stats["index"]
     lines = [
         f"corpus: {stats['corpus']}",
         f"documents: {stats['documents']}",
-        f"chunks: {stats['chunks']} ({stats['article_chunks']} article paragraphs, {stats['study_chunks']} study records)",
+        f"chunks: {stats['chunks']} ({stats['article_chunks']} article paragraphs, "
+        f"{stats['study_chunks']} study records)",
         f"studies: {stats['studies']} ({stats['reviewed']} reviewed, {stats['unreviewed']} not yet reviewed, "
         f"{stats['unverified']} with details not verified)",
         f"index: {idx['chunks']} chunks, {idx['terms']} distinct terms, {idx['tokens']} tokens"
@@ -334,6 +293,9 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "",
         "studies by evidence level:",
         *_table(stats["by_evidence_level"]),
+        "",
+        "what the reviewed studies found, by condition:",
+        *(f"  {condition}: {text}" for condition, text in stats["direction_summary"].items()),
     ]
     print("\n".join(lines))
     return 0

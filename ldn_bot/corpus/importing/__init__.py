@@ -1,0 +1,146 @@
+"""`ldn-bot corpus import FILE`: study stubs from a PubMed or reference-manager export.
+
+Reads PubMed's MEDLINE text format (also what PubMed's "citation manager" .nbib download contains),
+PubMed XML (a PubmedArticleSet, as E-utilities efetch with retmode=xml returns it), RIS (what
+Zotero, EndNote, Mendeley and most journal sites export), CSV (PubMed's own CSV export, or any CSV
+with title/abstract/authors/year/pmid/doi columns) and JSON Lines with the same keys (`formats`,
+`pubmed_xml`). Every format becomes the same `Entry`, so duplicate detection, guessing and stub writing
+(`stubs`) do not care which it was. A study already in the corpus (same PMID or DOI, or a nearly
+identical title) is skipped. Each new record is a stub with `reviewed: false`: it passes validation but
+is never shown to members until a curator writes the summary and marks it reviewed.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ldn_bot.corpus.citations import document_texts, is_cited
+from ldn_bot.corpus.importing.entry import Entry
+from ldn_bot.corpus.importing.formats import guess_format, parse_ris, read_entries
+from ldn_bot.corpus.importing.stubs import guess_conditions, guess_design, make_label, render_stub
+from ldn_bot.corpus.loader import STUDIES_DIR, parse_study
+from ldn_bot.corpus.problems import Problem
+from ldn_bot.corpus.rawyaml import parse_yaml, read_yaml
+from ldn_bot.corpus.record_checks import TITLE_SIMILARITY, normalize_doi, title_key
+from ldn_bot.corpus.schema import slugify
+from ldn_bot.corpus.synonyms import read_synonyms
+
+__all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "import_file", "parse_ris",
+           "read_entries"]
+
+
+@dataclass
+class Stub:
+    """A stub written (or, in a dry run, that would be): its label, file, identifiers and YAML text."""
+
+    label: str
+    path: Path
+    pmid: str | None
+    doi: str | None
+    text: str
+
+
+@dataclass
+class Skip:
+    """An entry not imported: `what` names it, `reason` says why (already in which file, ...)."""
+
+    what: str
+    reason: str
+
+
+@dataclass
+class ImportResult:
+    """What `import_file` did: how many entries it `read`, the stubs `added`, the entries `skipped`."""
+
+    read: int = 0
+    added: list[Stub] = field(default_factory=list)
+    skipped: list[Skip] = field(default_factory=list)
+
+
+@dataclass
+class Known:
+    """What the corpus already has, to skip duplicates (including ones earlier in the same file)."""
+
+    pmids: dict[str, str] = field(default_factory=dict)
+    dois: dict[str, str] = field(default_factory=dict)
+    titles: list[tuple[str, str]] = field(default_factory=list)  # (title key, where)
+    labels: set[str] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, studies: Path) -> Known:
+        """Everything the record files in `studies` have (unreadable ones are validate's business)."""
+        known = cls()
+        for path in sorted(studies.glob("*.yaml")):
+            raw = read_yaml(path)
+            if raw is None or not isinstance(raw.data, dict):
+                continue
+            pmid = raw.data.get("pmid")
+            pmid = str(pmid).strip() if isinstance(pmid, int) and not isinstance(pmid, bool) else raw.str_field("pmid")
+            known.add(str(path), raw.str_field("label"), pmid or None, raw.str_field("doi"), raw.str_field("title"))
+        return known
+
+    def add(self, where: str, label: str | None, pmid: str | None, doi: str | None, title: str | None) -> None:
+        """Remember a study, found in `where`."""
+        if label:
+            self.labels.add(label)
+        if pmid:
+            self.pmids.setdefault(pmid, where)
+        if doi:
+            self.dois.setdefault(normalize_doi(doi), where)
+        if title and len(title_key(title)) >= 12:
+            self.titles.append((title_key(title), where))
+
+    def duplicate(self, entry: Entry) -> str | None:
+        """Why `entry` is already present ("already in FILE (same PMID)"), or None if it is new."""
+        if entry.pmid and entry.pmid in self.pmids:
+            return f"already in {self.pmids[entry.pmid]} (same PMID)"
+        if entry.doi and normalize_doi(entry.doi) in self.dois:
+            return f"already in {self.dois[normalize_doi(entry.doi)]} (same DOI)"
+        if entry.title and len(title_key(entry.title)) >= 12:
+            from rapidfuzz import fuzz
+
+            key = title_key(entry.title)
+            for other, where in self.titles:
+                if fuzz.ratio(key, other) >= TITLE_SIMILARITY:
+                    return f"already in {where} (nearly identical title)"
+        return None
+
+
+def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = False) -> ImportResult:
+    """Import the export file `path` (format `fmt`, default guessed) into the corpus folder `root`: one stub
+    file in `<root>/studies` per entry not already present, never overwriting one; nothing written with
+    `dry_run`. UsageError or CorpusError (file and line) if the export cannot be read."""
+    entries = read_entries(path, fmt)
+    studies = root / STUDIES_DIR
+    known = Known.of(studies)
+    conditions = read_synonyms(root).conditions()
+    documents = document_texts(root)
+    result = ImportResult(read=len(entries))
+    for entry in entries:
+        if entry.pmid and not re.fullmatch(r"[1-9]\d{0,8}", entry.pmid):
+            result.skipped.append(Skip(entry.describe(), f"malformed PMID '{entry.pmid}' ({path}:{entry.line})"))
+            continue
+        reason = known.duplicate(entry)
+        if reason:
+            result.skipped.append(Skip(entry.describe(), reason))
+            continue
+        label = make_label(entry, known.labels, studies)
+        design, species = guess_design(entry)
+        cited = is_cited(documents, label, known.labels | {label})
+        stub_path = studies / f"{slugify(label)}.yaml"
+        text = render_stub(entry, label, path.name, guess_conditions(entry, conditions), design, species, cited)
+        problems: list[Problem] = []
+        raw = parse_yaml(stub_path, text, problems)
+        if raw is None or parse_study(raw, problems) is None:
+            result.skipped.append(Skip(entry.describe(), "could not build a valid record: "
+                                       + "; ".join(p.message for p in problems)))
+            continue
+        if not dry_run:
+            studies.mkdir(parents=True, exist_ok=True)
+            with stub_path.open("x", encoding="utf-8") as f:
+                f.write(text)
+        known.add(str(stub_path), label, entry.pmid, entry.doi, entry.title)
+        result.added.append(Stub(label, stub_path, entry.pmid, entry.doi, text))
+    return result

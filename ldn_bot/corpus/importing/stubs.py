@@ -1,0 +1,160 @@
+"""Stub records from export entries: the guesses a curator checks (design, species, conditions, label)
+and the stub itself, a schema template filled from the entry and written in the corpus style."""
+
+from __future__ import annotations
+
+import re
+import textwrap
+from datetime import date
+from pathlib import Path
+
+from ldn_bot.corpus.importing.entry import Entry, surname
+from ldn_bot.corpus.schema import FIELD, LEVEL_FOR_DESIGN, PLACEHOLDER, slugify, template_record
+from ldn_bot.corpus.style import dump_record
+from ldn_bot.errors import UsageError
+
+_ANIMALS = (("mouse", r"\b(mice|mouse|murine)\b"), ("rat", r"\brats?\b"), ("dog", r"\b(dogs?|canine)\b"))
+
+
+def guess_design(entry: Entry) -> tuple[str | None, str]:
+    """(design, species) from PubMed publication types, MeSH and the title; None if no good guess."""
+    title = (entry.title or "").lower()
+    text = f"{title} {(entry.abstract or '').lower()}"
+    pts = {p.lower() for p in entry.pub_types}
+    mesh = {m.lower().rstrip("*") for m in entry.mesh}
+    species = "human"
+    for name, pattern in _ANIMALS:
+        if re.search(pattern, title) or ("animals" in mesh and "humans" not in mesh and re.search(pattern, text)):
+            species = name
+            break
+    if pts & {"meta-analysis", "systematic review"} or re.search(r"systematic review|meta-analy", title):
+        return "systematic review", "human"
+    if species != "human" or ("animals" in mesh and "humans" not in mesh):
+        return "animal study", species if species != "human" else "TODO animal"
+    if re.search(r"\bin vitro\b|\bcell lines?\b", title):
+        return "in vitro study", "human"
+    randomized = "randomized controlled trial" in pts or re.search(r"\brandomi[sz]ed\b", title)
+    if randomized:
+        return ("randomized crossover trial" if "crossover" in text or "cross-over" in text
+                else "randomized controlled trial"), "human"
+    if "case reports" in pts or re.search(r"\bcase report\b|\ba case of\b", title):
+        return "case report", "human"
+    if re.search(r"\bcase series\b", title):
+        return "case series", "human"
+    if re.search(r"\bregist(er|ry)\b|\bprescription database\b", title):
+        return "register-based study", "human"
+    if "observational study" in pts or re.search(r"\bretrospective\b|\bcohort\b|\bchart review\b", title):
+        return "retrospective cohort", "human"
+    if re.search(r"\bpilot\b|\bopen[- ]label\b", title) or pts & {"clinical trial", "clinical trial, phase i",
+                                                                   "clinical trial, phase ii"}:
+        if "single-blind" in text and "crossover" in text:
+            return "single-blind crossover pilot", "human"
+        return "open-label pilot", "human"
+    if "review" in pts or re.search(r"\breview\b", title):
+        return "narrative review", "human"
+    return None, species
+
+
+def guess_conditions(entry: Entry, groups: list[tuple[str, list[str]]]) -> list[str]:
+    """Canonical condition names whose name or alias appears in the title (else the abstract)."""
+    for text in (entry.title or "", entry.abstract or ""):
+        found = []
+        for name, aliases in groups:
+            for term in (name, *aliases):
+                flags = 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I
+                if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags):
+                    found.append(name)
+                    break
+        if found:
+            return found
+    return []
+
+
+def make_label(entry: Entry, taken: set[str], studies: Path) -> str:
+    """"Author Year" from the first author (else the journal, else the title's first words), with the
+    next letter ("Smith 2013b") if the label is in `taken` or its file exists in `studies`."""
+    if entry.authors:
+        base = surname(entry.authors[0])
+    elif entry.journal:
+        base = entry.journal
+    else:
+        base = " ".join((entry.title or "Untitled").split()[:3]).rstrip(":,.;")
+    base = " ".join(base.split())
+    if entry.year:
+        base = f"{base} {entry.year}"
+
+    def free(label: str) -> bool:
+        return label not in taken and not (studies / f"{slugify(label)}.yaml").exists()
+
+    if free(base) and not any(re.fullmatch(re.escape(base) + r"[a-z]", t) for t in taken):
+        return base
+    for letter in "bcdefghijklmnopqrstuvwxyz":
+        if free(base + letter):
+            return base + letter
+    raise UsageError(f"too many studies labelled '{base}'")
+
+
+def render_stub(entry: Entry, label: str, source: str, conditions: list[str], design: str | None,
+                species: str, cited: bool) -> str:
+    """The stub record's YAML for `entry`: `reviewed: false`, the bibliographic fields from the export,
+    the guessed `design`, `species` and `conditions` marked TODO, n/dose/duration left null with a note
+    quoting what the abstract says about them, every other field as the new-study template has it, and
+    the abstract in comments. `source` names the export file in the header."""
+    url = (f"https://doi.org/{entry.doi}" if entry.doi
+           else f"https://pubmed.ncbi.nlm.nih.gov/{entry.pmid}/" if entry.pmid else None)
+    design_value = design or "narrative review"
+    record = template_record(
+        label=label, title=entry.title, authors=list(entry.authors), year=entry.year, journal=entry.journal,
+        pmid=entry.pmid, doi=entry.doi, url=url, design=design_value, evidence_level=LEVEL_FOR_DESIGN[design_value],
+        species=species, conditions=conditions or [PLACEHOLDER],
+        summary=f"{PLACEHOLDER} write 2-4 sentences in our own words from the abstract below (see corpus/README.md).",
+        cited_in_article=cited, verified=bool(entry.abstract), reviewed=False,
+    )
+    notes = {
+        "design": (f"{PLACEHOLDER} guessed from the PubMed record: check, then delete this {PLACEHOLDER}" if design
+                   else f"{PLACEHOLDER} could not guess the design: choose one (see corpus/README.md)"),
+        "evidence_level": f"{PLACEHOLDER} follows the design: check",
+        "species": f"{PLACEHOLDER} check",
+        "conditions": (f"{PLACEHOLDER} guessed from the title/abstract: check" if conditions
+                       else "names from corpus/synonyms.yaml"),
+        "n": f"{PLACEHOLDER} from the abstract, if it says" + _hint(entry.abstract, "n"),
+        "dose": _hint(entry.abstract, "dose", todo=True),
+        "duration": _hint(entry.abstract, "duration", todo=True),
+        "direction": FIELD["direction"].todo or "",
+        "verified": "" if entry.abstract else "no abstract in the export: true once you have read it",
+    }
+    header = [
+        f"# Stub imported from {source} on {date.today().isoformat()}: NOT REVIEWED, not shown to members.",
+        "# To finish it: check every field against the abstract below, write the summary and key findings",
+        "# in our own words, then set reviewed: true and run: ldn-bot corpus validate",
+    ]
+    footer: list[str] = []
+    if entry.abstract:
+        footer = ["", "# Abstract from the export, for reference only: do not copy its sentences."]
+        footer += [f"#   {w}" for w in textwrap.wrap(entry.abstract, 96)]
+    return dump_record(record, header=header, notes=notes, footer=footer)
+
+
+_NUMBER = (r"(?:\d[\d,]*|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+           r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|hundred)")
+
+
+# Where an abstract usually states what a record's n, dose and duration hold. Only pointers for the curator:
+# the fields stay null, because "12 weeks" may be the follow-up and "40 patients" one arm of the trial.
+_HINTS = {
+    "n": re.compile(r"\b(?:n\s*=\s*\d+|" + _NUMBER + r"(?:[\s-]+\w+)?\s+(?:patients|participants|subjects|adults|"
+                    r"women|men|children|volunteers|people|individuals|mice|rats|cases))\b", re.I),
+    "dose": re.compile(r"\b\d+(?:\.\d+)?(?:\s*(?:-|to|–)\s*\d+(?:\.\d+)?)?\s*(?:mg|µg|mcg|mg/kg)\b", re.I),
+    "duration": re.compile(r"\b" + _NUMBER + r"[\s-]+(?:days?|weeks?|months?|years?)\b", re.I),
+}
+
+
+def _hint(abstract: str | None, field_name: str, todo: bool = False) -> str:
+    """A comment pointing at what the abstract says for a field ("12 adults", "n = 31"): up to three phrases."""
+    if not abstract:
+        return ""
+    found = list(dict.fromkeys(" ".join(m.group(0).split()) for m in _HINTS[field_name].finditer(abstract)))[:3]
+    if not found:
+        return ""
+    quoted = ", ".join(f'"{phrase}"' for phrase in found)
+    return f"{PLACEHOLDER} the abstract mentions: {quoted}" if todo else f"; it mentions: {quoted}"

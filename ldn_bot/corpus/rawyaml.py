@@ -1,0 +1,145 @@
+"""The one reader of corpus YAML: the value PyYAML makes of a file, and where each part of it is.
+
+Every corpus file (study records, synonyms.yaml, a document's front matter) is read here, once, with
+its node tree kept, so a message can name the line of a field, of a list entry or of a YAML error.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ldn_bot.corpus.problems import Problem
+
+
+@dataclass
+class RawYaml:
+    """A YAML text as read: `data` is what `yaml.safe_load` gives, `node` the composed node tree.
+
+    Line numbers are 1-based lines of the file; `line_offset` is added for YAML read out of a larger
+    file (a document's front matter).
+    """
+
+    path: Path
+    text: str
+    data: Any
+    node: yaml.Node | None
+    line_offset: int = 0
+
+    def fields(self) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+        """(key, key node, value node) for each entry of a top-level mapping, in file order."""
+        if isinstance(self.node, yaml.MappingNode):
+            for key_node, value_node in self.node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    yield str(key_node.value), key_node, value_node
+
+    def node_line(self, node: yaml.Node) -> int:
+        """The line a node starts on."""
+        return node.start_mark.line + 1 + self.line_offset
+
+    def key_line(self, key: str) -> int | None:
+        """The line of top-level `key:` (its first occurrence), or None if the mapping has no such key."""
+        for name, key_node, _ in self.fields():
+            if name == key:
+                return self.node_line(key_node)
+        return None
+
+    def line(self, key: str) -> int:
+        """The line of top-level `key:`, else 1 (the file as a whole)."""
+        return self.key_line(key) or 1
+
+    def value_node(self, key: str) -> yaml.Node | None:
+        """The node of top-level `key`'s value."""
+        for name, _, value_node in self.fields():
+            if name == key:
+                return value_node
+        return None
+
+    def item_line(self, key: str, index: int) -> int | None:
+        """The line of entry `index` of the top-level list under `key` (else the key's line)."""
+        node = self.value_node(key)
+        if isinstance(node, yaml.SequenceNode) and 0 <= index < len(node.value):
+            return self.node_line(node.value[index])
+        return self.key_line(key)
+
+    def line_text(self, line: int) -> str:
+        """The text of a line of this YAML (1-based, as the other methods count), '' past the end."""
+        lines = self.text.splitlines()
+        index = line - 1 - self.line_offset
+        return lines[index] if 0 <= index < len(lines) else ""
+
+    def leading_comments(self) -> list[str]:
+        """The comment lines at the top of the file (a record's header), as written, '#' included."""
+        out = []
+        for line in self.text.splitlines():
+            if not line.startswith("#"):
+                break
+            out.append(line)
+        return out
+
+    def str_field(self, key: str) -> str | None:
+        """Top-level `key`'s value if it is non-blank text, stripped; else None."""
+        value = self.data.get(key) if isinstance(self.data, dict) else None
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+
+def read_text(path: Path, problems: list[Problem]) -> str | None:
+    """A corpus file's UTF-8 text; None (and a problem) if it cannot be read."""
+    try:
+        return path.read_text(encoding="utf-8")
+    except UnicodeDecodeError:
+        problems.append(Problem(str(path), None, "not UTF-8 text"))
+    except OSError as e:
+        problems.append(Problem(str(path), None, f"cannot read: {e.strerror}"))
+    return None
+
+
+def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int = 0) -> RawYaml | None:
+    """`text` (from `path`) read as YAML; None, and a problem with the error's line, if YAML cannot read it."""
+    loader = yaml.SafeLoader(text)
+    try:
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        line = mark.line + 1 + line_offset if mark else None
+        problems.append(Problem(str(path), line, f"malformed YAML: {getattr(e, 'problem', None) or e}"))
+        return None
+    finally:
+        loader.dispose()
+    return RawYaml(path, text, data, node, line_offset)
+
+
+def read_yaml(path: Path, problems: list[Problem] | None = None) -> RawYaml | None:
+    """A YAML file read with its line numbers; None if it is unreadable or malformed (problems say why)."""
+    problems = problems if problems is not None else []
+    text = read_text(path, problems)
+    return parse_yaml(path, text, problems) if text is not None else None
+
+
+_FRONT = re.compile(r"\A---[ \t]*\n(.*?)\n---[ \t]*\n", re.S)
+
+
+@dataclass(frozen=True)
+class FrontMatter:
+    """A Markdown document's YAML front matter: `meta` (its YAML text, which starts on line 2) and
+    `body_start`, the offset in the document where the text after the closing '---' begins."""
+
+    meta: str
+    body_start: int
+
+    @property
+    def body_line(self) -> int:
+        """The line the body starts on."""
+        return self.meta.count("\n") + 4
+
+
+def front_matter(text: str) -> FrontMatter | None:
+    """The front matter between the two '---' lines that must open a corpus document, or None."""
+    m = _FRONT.match(text)
+    return FrontMatter(m.group(1), m.end()) if m else None

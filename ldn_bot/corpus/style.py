@@ -1,0 +1,181 @@
+"""The one YAML style for study records: `dump_record` writes it, `check_style` finds departures from it.
+
+The style: an optional comment header; the fields in schema order; lists as block lists (`- item` lines
+under the key, at its column; `[]` when empty); text that fits on its line (`WIDTH` characters) plain,
+quoted only where YAML needs it (`pmid: '19453963'`); longer text folded (`key: >-` and lines indented
+by two spaces). `corpus new-study` and `corpus import` write records with `dump_record`;
+`corpus validate --strict` reports what `check_style` finds.
+"""
+
+from __future__ import annotations
+
+import json
+import textwrap
+from collections.abc import Collection, Mapping, Sequence
+from itertools import pairwise
+from typing import Any
+
+import yaml
+
+from ldn_bot.corpus.rawyaml import RawYaml
+from ldn_bot.corpus.schema import FIELD, FIELDS
+
+WIDTH = 104
+"""The longest line a field's text is written on before it is folded."""
+
+
+def yaml_scalar(value: Any) -> str:
+    """One line of YAML that reads back as exactly `value` (None, bool, int or text): plain where YAML
+    allows, else single-quoted, else double-quoted."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _plain_ok(text):
+        return text
+    if "\n" not in text:
+        quoted = "'" + text.replace("'", "''") + "'"
+        if _reads_back(f"k: {quoted}", {"k": text}):
+            return quoted
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _reads_back(source: str, expected: Any) -> bool:
+    try:
+        return bool(yaml.safe_load(source) == expected)
+    except yaml.YAMLError:
+        return False
+
+
+def _plain_ok(text: str) -> bool:
+    return (bool(text) and "\n" not in text and text == text.strip()
+            and _reads_back(f"k: {text}", {"k": text}) and _reads_back(f"- {text}", [text]))
+
+
+def _foldable(text: str) -> bool:
+    """Text a folded scalar gives back exactly: single spaces between words, nothing else."""
+    return bool(text) and " ".join(text.split()) == text
+
+
+def _text_lines(prefix: str, text: str, note: str, fold: bool = False) -> list[str]:
+    """`prefix` ("key: " or "- ") and a text: on one line if it fits (and `fold` is false), else folded."""
+    one = prefix + yaml_scalar(text)
+    if (len(one) <= WIDTH and not fold) or not _foldable(text):
+        return [one + note]
+    wrapped = textwrap.wrap(text, WIDTH - 2, break_long_words=False, break_on_hyphens=False)
+    return [prefix + ">-" + note, *("  " + line for line in wrapped)]
+
+
+def _field_lines(name: str, value: Any, note: str, fold: bool) -> list[str]:
+    if isinstance(value, (list, tuple)):
+        if not value:
+            return [f"{name}: []{note}"]
+        lines = [f"{name}:{note}"]
+        for item in value:
+            if isinstance(item, str):
+                lines += _text_lines("- ", item, "", fold)
+            else:
+                lines.append(f"- {yaml_scalar(item)}")
+        return lines
+    if isinstance(value, str):
+        return _text_lines(f"{name}: ", value, note, fold)
+    return [f"{name}: {yaml_scalar(value)}{note}"]
+
+
+def _comment(text: str) -> list[str]:
+    return ["# " + line for line in textwrap.wrap(text, WIDTH - 2, break_long_words=False)] or ["#"]
+
+
+def dump_record(record: Mapping[str, Any], *, header: Sequence[str] = (), notes: Mapping[str, str] | None = None,
+                guides: Mapping[str, str] | None = None, footer: Sequence[str] = (),
+                fold: Collection[str] = ()) -> str:
+    """A study record as YAML text in the corpus style.
+
+    `record` maps field names to values (None, bool, int, text, or a list of text); its fields are
+    written in schema order, and a field it leaves out is not written. `header` and `footer` are
+    comment lines for the top and the end of the file ('#' added where missing); `notes` puts a comment
+    at the end of a field's line (`design: narrative review  # TODO ...`), `guides` comment lines above
+    a field. Text of the fields in `fold` is folded even when it would fit on its line (a template shows
+    where a long text goes). The text reads back as exactly `record`'s values (checked: ValueError if not, or if
+    `record` has a field the schema does not know).
+    """
+    unknown = [k for k in record if k not in FIELD]
+    if unknown:
+        raise ValueError(f"not study fields: {', '.join(map(str, unknown))}")
+    notes, guides = notes or {}, guides or {}
+    lines = [line if line.startswith("#") else f"# {line}".rstrip() for line in header]
+    for f in FIELDS:
+        if f.name not in record:
+            continue
+        if f.name in guides:
+            lines += _comment(guides[f.name])
+        note = f"  # {notes[f.name]}" if notes.get(f.name) else ""
+        lines += _field_lines(f.name, record[f.name], note, f.name in fold)
+    if footer:
+        lines += [line if line.startswith("#") or not line else f"# {line}".rstrip() for line in footer]
+    text = "\n".join(lines) + "\n"
+    expected = {k: list(v) if isinstance(v, tuple) else v for k, v in record.items()}
+    if yaml.safe_load(text) != expected:
+        raise ValueError("the record does not read back as written")  # a bug here, never a curator's doing
+    return text
+
+
+# -- checking a record's style ---------------------------------------------------------------------
+
+
+def check_style(raw: RawYaml) -> list[tuple[int, str]]:
+    """Where a study record departs from the corpus style, as (line, message) pairs; [] if it does not.
+
+    Checks the field order, flow-style lists (`[a, b]`), lists indented under their key, text over
+    several lines that is not folded, long one-line text, and block scalars other than `>-`.
+    """
+    out: list[tuple[int, str]] = []
+    order = {f.name: i for i, f in enumerate(FIELDS)}
+    known = [(name, key) for name, key, _ in raw.fields() if name in order]
+    for (prev, _), (name, key) in pairwise(known):
+        if order[name] < order[prev]:
+            out.append((raw.node_line(key), f"style: '{name}' comes before '{prev}' in the usual field order "
+                        f"({', '.join(f.name for f in FIELDS)})"))
+            break
+    for name, key, value in raw.fields():
+        if isinstance(value, (yaml.SequenceNode, yaml.MappingNode)):
+            if value.flow_style and value.value:
+                out.append((raw.node_line(value), f"style: write '{name}' as a block list, one '- item' line "
+                            "each under the key, not as [a, b]"))
+            elif (isinstance(value, yaml.SequenceNode) and value.value
+                  and value.start_mark.column != key.start_mark.column):
+                out.append((raw.node_line(value), f"style: the '- ' of '{name}' go at the key's column, not indented"))
+            if isinstance(value, yaml.SequenceNode):
+                for item in value.value:
+                    out += _scalar_style(raw, name, item)
+        else:
+            out += _scalar_style(raw, name, value)
+    return out
+
+
+def _scalar_style(raw: RawYaml, name: str, node: yaml.Node) -> list[tuple[int, str]]:
+    if not isinstance(node, yaml.ScalarNode) or node.tag != "tag:yaml.org,2002:str":
+        return []
+    line = raw.node_line(node)
+    if node.style in ("|", ">"):
+        if node.style == "|" or node.value.endswith("\n"):
+            used = "|" if node.style == "|" else ">"
+            return [(line, f"style: write the text of '{name}' folded with '>-' (not '{used}')")]
+        return []
+    if node.end_mark.line > node.start_mark.line:
+        how = "plain" if node.style is None else "quoted"
+        return [(line, f"style: the text of '{name}' runs over several lines as {how} text: fold it "
+                 f"('{name}: >-' and the text on lines indented by two spaces)")]
+    if node.end_mark.column > WIDTH and _foldable(node.value):  # the value's end, not a comment after it
+        return [(line, f"style: the text of '{name}' is one line longer than {WIDTH} characters: fold it "
+                 f"('{name}: >-' and the text on lines indented by two spaces)")]
+    return []
+
+
+def normalize(raw: RawYaml) -> str:
+    """A record rewritten in the corpus style with every value and its header comment kept (other
+    comments are dropped): for a one-off clean-up of records written by hand."""
+    return dump_record(dict(raw.data), header=raw.leading_comments())

@@ -93,7 +93,11 @@ def load_cases(path: str | Path) -> list[dict[str, Any]]:
     return data
 
 
-def run_eval(engine, path: str | Path) -> Report:
+def run_eval(engine, path: str | Path) -> Report | SafetyReport:
+    """Score one evaluation set; a safety set (a mapping of rule ids, see tests/data/safety_cases.yaml) gets
+    recall and false-positive rate per rule instead."""
+    if is_safety_set(path):
+        return run_safety_eval(engine, path)
     report = Report(str(path))
     for case in load_cases(path):
         conversation = Conversation()
@@ -153,7 +157,9 @@ def _score(report: Report, case_id: str, turn: dict[str, Any], answer: Answer, f
             report.failures.append(Failure(case_id, question, f"safety rule '{rule}' did not fire"))
 
 
-def format_report(report: Report, verbose: bool = False) -> str:
+def format_report(report: Report | SafetyReport, verbose: bool = False) -> str:
+    if isinstance(report, SafetyReport):
+        return format_safety_report(report, verbose)
     m = report.metrics
 
     def pct(v: float | None) -> str:
@@ -177,6 +183,129 @@ def format_report(report: Report, verbose: bool = False) -> str:
         f"  short answer chars      median {m['summary_chars_median']}, max {m['summary_chars_max']}",
         f"  failing cases           {len(report.failures)}",
     ]
+    if verbose:
+        lines += [f"    {f.case}: {f.question!r}: {f.why}" for f in report.failures]
+    return "\n".join(lines)
+
+
+# -- the safety set: recall and false-positive rate per rule -----------------------------------------
+
+
+@dataclass
+class RuleScore:
+    positives: int = 0
+    fired: int = 0  # positives whose (last) message fired the rule
+    negatives: int = 0
+    false_positives: int = 0  # negatives with a message that fired the rule
+    by_lang: dict[str, list[int]] = field(default_factory=dict)  # lang -> [positives, fired, negatives, fp]
+
+    def metrics(self) -> dict[str, Any]:
+        ratio = Report._ratio
+        return {
+            "recall": ratio(self.fired, self.positives),
+            "false_positive_rate": ratio(self.false_positives, self.negatives),
+            "positives": self.positives,
+            "negatives": self.negatives,
+            "by_lang": {lang: {"recall": ratio(v[1], v[0]), "false_positive_rate": ratio(v[3], v[2])}
+                        for lang, v in sorted(self.by_lang.items())},
+        }
+
+
+@dataclass
+class SafetyReport:
+    path: str
+    rules: dict[str, RuleScore] = field(default_factory=dict)
+    failures: list[Failure] = field(default_factory=list)
+
+    @property
+    def metrics(self) -> dict[str, Any]:
+        by_rule = {rule: score.metrics() for rule, score in self.rules.items()}
+        return {
+            "safety_recall_by_rule": {r: m["recall"] for r, m in by_rule.items()},
+            "safety_false_positive_rate_by_rule": {r: m["false_positive_rate"] for r, m in by_rule.items()},
+            "safety_rules": by_rule,
+        }
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"set": self.path, **self.metrics, "failures": [asdict(f) for f in self.failures]}
+
+
+def is_safety_set(path: str | Path) -> bool:
+    """A safety set is a mapping of rule ids to positive/negative cases; the other sets are lists."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError):
+        return False  # load_cases reports it
+    return isinstance(data, dict) and all(isinstance(v, dict) and ("positive" in v or "negative" in v)
+                                          for v in data.values())
+
+
+def load_safety_cases(path: str | Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
+    """rule id -> {"positive": [case], "negative": [case]}; a case has `turns` (a list of messages)."""
+    try:
+        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UsageError(f"{path}: evaluation set not found") from None
+    except yaml.YAMLError as e:
+        raise UsageError(f"{path}: malformed YAML: {e}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: a safety set maps rule ids to positive and negative cases")
+    out: dict[str, dict[str, list[dict[str, Any]]]] = {}
+    for rule, sections in data.items():
+        out[rule] = {}
+        for label in ("positive", "negative"):
+            cases = []
+            for case in (sections or {}).get(label) or []:
+                turns = case.get("turns") or [case.get("text")]
+                if not all(isinstance(t, str) and t for t in turns):
+                    raise UsageError(f"{path}: {rule}/{label}: a case needs `text` or `turns`: {case!r}")
+                cases.append({**case, "turns": list(turns)})
+            out[rule][label] = cases
+    return out
+
+
+def run_safety_eval(engine, path: str | Path) -> SafetyReport:
+    """Every case as a fresh conversation through the engine: a positive counts when the rule fires on its last
+    message, a negative is a false positive when the rule fires on any of its messages."""
+    report = SafetyReport(str(path))
+    for rule, sections in load_safety_cases(path).items():
+        score = report.rules.setdefault(rule, RuleScore())
+        for label, cases in sections.items():
+            positive = label == "positive"
+            for case in cases:
+                conversation = Conversation()
+                fired_on = [rule in engine.answer(turn, conversation).safety for turn in case["turns"]]
+                hit = fired_on[-1] if positive else any(fired_on)
+                counts = score.by_lang.setdefault(case.get("lang", "en"), [0, 0, 0, 0])
+                if positive:
+                    score.positives += 1
+                    score.fired += hit
+                    counts[0] += 1
+                    counts[1] += hit
+                else:
+                    score.negatives += 1
+                    score.false_positives += hit
+                    counts[2] += 1
+                    counts[3] += hit
+                if hit != positive:
+                    why = "did not fire" if positive else "fired on a negative"
+                    report.failures.append(Failure(rule, " | ".join(case["turns"]), f"{rule} {why}"))
+    return report
+
+
+def format_safety_report(report: SafetyReport, verbose: bool = False) -> str:
+    def pct(v: float | None) -> str:
+        return "n/a" if v is None else f"{v:.3f}"
+
+    lines = [f"Safety set: {report.path}",
+             f"  {'rule':<20} {'recall':>7} {'FPR':>7} {'pos':>5} {'neg':>5}   by language (recall/FPR)"]
+    for rule, score in report.rules.items():
+        m = score.metrics()
+        langs = " ".join(f"{lang}={pct(v['recall'])}/{pct(v['false_positive_rate'])}"
+                         for lang, v in m["by_lang"].items())
+        lines.append(f"  {rule:<20} {pct(m['recall']):>7} {pct(m['false_positive_rate']):>7} "
+                     f"{m['positives']:>5} {m['negatives']:>5}   {langs}")
+    lines.append(f"  failing cases           {len(report.failures)}")
     if verbose:
         lines += [f"    {f.case}: {f.question!r}: {f.why}" for f in report.failures]
     return "\n".join(lines)

@@ -48,6 +48,7 @@ SPECIFIC_SHARE = 0.6  # ... and the best passage holds this share of their weigh
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
 # "and for MS?", "what about crohns": a follow-up that keeps the previous question's aspect.
 _CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what about|ok and)\b")
+SAFETY_TOPIC_WEIGHT = 3.5  # plain words left after a safety text's own words weigh this much to name a topic
 SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every question is about anyway
 
 
@@ -109,9 +110,15 @@ class Engine:
                 answer.safety = safety
                 return answer
 
-        query = self.searcher.parser.parse(self.safety.strip(text, fired) if fired else text)
+        rest = self.safety.strip(text, fired) if fired else text
+        query = self.searcher.parser.parse(rest)
         named = self.named_labels(text)
         asked = self.understanding.read(text)
+        if fired and not any(r.action == "dose" for r in fired) and not self._names_topic(rest, query, named):
+            # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
+            answer = self._reply(question, "safety", None)
+            answer.notices, answer.safety = [r.text for r in fired], safety
+            return answer
         own = [c for c in query.conditions if studies_on(self.studies, c)]
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup:
@@ -155,7 +162,9 @@ class Engine:
             plan = None
 
         if not trusted or (not result.relevant and plan is None):
-            if fired:  # the warning stands on its own; there is simply no evidence to add
+            # A warning stands on its own; the dosing notice introduces doses, and there are none to show.
+            notices = [r.text for r in fired if r.action != "dose"]
+            if notices:
                 answer = self._reply(question, "safety", None)
             else:
                 m = self.config.messages
@@ -213,6 +222,14 @@ class Engine:
                 for s in lead[:2]]
         if plan.kind == "mechanism":  # the proposed mechanisms are the corpus's own sentences
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
+
+    def _names_topic(self, rest: str, query: Query, named: list[str]) -> bool:
+        """Whether a question, its safety words taken out, still names a topic of its own: a condition, a study,
+        an aspect (dose, side effects, ...) or weighty plain words. Only then do studies follow a safety text."""
+        return bool(named or query.conditions or self.understanding.read(rest).aspects
+                    or any(g.name not in SUBJECT_TERMS for g in query.synonyms)
+                    or sum(c.weight for c in query.asked if c.plain and not c.text[:1].isdigit())
+                    >= SAFETY_TOPIC_WEIGHT)
 
     def _names_subject(self, query: Query) -> bool:
         return any(g.name in SUBJECT_TERMS for g in query.synonyms)

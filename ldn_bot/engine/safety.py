@@ -27,6 +27,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import yaml
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
@@ -60,8 +61,8 @@ def _fold(word: str) -> str:
 
 
 def _unleet(word: str) -> str:
-    """'su1c1de' -> 'suicide', 'k1ll' -> 'kill': a word with digits inside its letters (not '4.5mg', 't3s')."""
-    if len(word) >= 4 and word[0].isalpha() and word[-1].isalpha() and any(c.isdigit() for c in word) \
+    """'su1c1de' -> 'suicide', 'd1e' -> 'die': a word with digits between its letters (not '4.5mg', '10kms')."""
+    if len(word) >= 3 and word[0].isalpha() and word[-1].isalpha() and any(c.isdigit() for c in word) \
             and "." not in word:
         return word.translate(_LEET)
     return word
@@ -75,7 +76,7 @@ def tokens(text: str) -> tuple[list[str], list[str]]:
     text = _ELISION.sub(r"\1 ", text)
     text = _UNIT.sub(" ", text)
     surface = _TOKEN.findall(text)
-    folded = [_unleet(_fold(w[:-2] if w.endswith("'s") else w)) for w in surface]
+    folded = [_fold(w[:-2] if w.endswith("'s") else w) for w in surface]
     return folded, [w.replace("'", "") for w in surface]
 
 
@@ -164,15 +165,28 @@ class SafetyRules:
         self._fuzzy_words = sorted(w for w in words_ if len(w) >= 4 and w.isalpha())
         self._prefixes = sorted(prefixes)
         self._cache: dict[str, dict[str, bool]] = {}
+        self._index = {id(phrases): _PhraseIndex(phrases) for r in rules
+                       for phrases in (r.patterns, r.also_needs, r.unless, r.keep)}
 
     # -- matching ------------------------------------------------------------------------------
 
     def _lookup(self, word: str) -> dict[str, bool]:
-        """The pattern words (and prefixes, and '#') a message word matches: True when exactly."""
+        """The pattern words (and prefixes, and '#') a message word matches, as typed or un-leeted ("su1c1de",
+        while "t3s" stays "t3s"): True when exactly."""
         hit = self._cache.get(word)
         if hit is not None:
             return hit
-        hit = {}
+        hit = self._lookup_one(word)
+        plain = _unleet(word)
+        if plain != word:
+            hit = {**self._lookup_one(plain), **{k: v for k, v in hit.items() if v}}
+        if len(self._cache) > 50000:
+            self._cache.clear()
+        self._cache[word] = hit
+        return hit
+
+    def _lookup_one(self, word: str) -> dict[str, bool]:
+        hit: dict[str, bool] = {}
         if word in self._words:
             hit[word] = True
         if word[:1].isdigit():
@@ -181,12 +195,10 @@ class SafetyRules:
             if word.startswith(p):
                 hit[p + "*"] = True
         if word.isalpha() and len(word) >= 3 and not _common(word):
-            for p in self._fuzzy_words:
-                if p != word and p[0] == word[0] and _fuzzy_ok(word, p):
+            near = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=2, limit=None)
+            for p, _, _ in near:
+                if p != word and _fuzzy_ok(word, p):
                     hit.setdefault(p, False)
-        if len(self._cache) > 50000:
-            self._cache.clear()
-        self._cache[word] = hit
         return hit
 
     @staticmethod
@@ -227,14 +239,11 @@ class SafetyRules:
                     return k + 1
         return None
 
-    def _spans(self, phrase: Phrase, found: list[dict[str, bool]], words: list[str]) -> list[Span]:
-        """Every match of the phrase: (start, end, positions of the phrase's own words)."""
-        out = []
-        first = phrase.segments[0]
-        for i in range(len(words)):
-            end = self._segment_at(first, found, words, i)
-            if end is None:
-                continue
+    def _spans(self, phrase: Phrase, found: list[dict[str, bool]], words: list[str], i: int) -> list[Span]:
+        """The matches of the phrase starting at word i: (start, end, positions of the phrase's own words)."""
+        out: list[Span] = []
+        end = self._segment_at(phrase.segments[0], found, words, i)
+        if end is not None:
             partial = [(i, end, tuple(range(i, end)))]
             for seg in phrase.segments[1:]:
                 nxt = []
@@ -252,12 +261,16 @@ class SafetyRules:
 
     def _matches(self, phrases: tuple[Phrase, ...], streams: list[_Stream]) -> list[Span]:
         """Every match of the phrases in the message, read in full and with its filler words skipped."""
+        if not phrases:
+            return []
+        index = self._index[id(phrases)]
         out = []
         for stream in streams:
-            for p in phrases:
-                for a, b, own in self._spans(p, stream.found, stream.words):
-                    m = stream.positions
-                    out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
+            found, words, m = stream.found, stream.words, stream.positions
+            for i in range(len(words)):
+                for p in index.candidates(found, words, i):
+                    for a, b, own in self._spans(phrases[p], found, words, i):
+                        out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
         return out
 
     def _rule_spans(self, rule: Rule, streams: list[_Stream]) -> list[Span]:
@@ -313,6 +326,35 @@ class SafetyRules:
 
 
 Span = tuple[int, int, tuple[int, ...]]
+
+
+class _PhraseIndex:
+    """Which phrases can start at a word: by the options of their first word, or by their first part written
+    together ("selfharm" for "self harm")."""
+
+    def __init__(self, phrases: tuple[Phrase, ...]) -> None:
+        self.by_first: dict[str, list[int]] = {}
+        self.by_joined: dict[str, list[int]] = {}
+        self.longest = 1
+        for n, phrase in enumerate(phrases):
+            first = phrase.segments[0]
+            for o in first[0].options:
+                self.by_first.setdefault(o, []).append(n)
+            plains = [w.plain() for w in first]
+            if all(p and len(p) >= 3 for p in plains):
+                self.by_joined.setdefault("".join(plains), []).append(n)  # type: ignore[arg-type]
+                self.longest = max(self.longest, len(first) + 1)
+
+    def candidates(self, found: list[dict[str, bool]], words: list[str], i: int) -> set[int]:
+        out: set[int] = set()
+        for key in found[i]:
+            out.update(self.by_first.get(key, ()))
+        if self.by_joined:
+            acc = ""
+            for k in range(i, min(len(words), i + self.longest)):
+                acc += words[k]
+                out.update(self.by_joined.get(acc, ()))
+        return out
 
 
 @dataclass

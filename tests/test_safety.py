@@ -88,6 +88,11 @@ def test_crisis_gets_the_crisis_reply_and_nothing_else(engine, question):
     assert render_text(answer).rstrip().endswith(engine.config.disclaimer)
 
 
+def test_a_crisis_at_the_end_of_a_long_message_is_read(engine):
+    question = "so i started ldn in january for fibro and the dreams were wild at first. " * 20 + "i want to kms"
+    assert len(question) > 1000 and engine.answer(question).status == "safety"
+
+
 @pytest.mark.parametrize("question", ["did 5 kms this morning", "killing it at work since ldn",
                                       "i hurt myself at the gym"])
 def test_idioms_are_not_crisis(engine, question):

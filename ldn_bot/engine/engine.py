@@ -38,6 +38,7 @@ _DEICTIC = re.compile(r"\b(?:(?:that|this|the same|those|these|the)\s+(?:[a-z-]+
 _DEICTIC_ONE = re.compile(r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+){0,2}"
                           r"(?:study|trial|paper|one|review|report|case|pilot)|it)\b")
 
+MAX_SAFETY_CHARS = 20000  # safety rules read this much of a message, however long
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 MAX_PASSAGE_CHARS = 420
 SENTENCE_CACHE = 4096  # chunks whose sentence terms are kept; bounded so a 100k-chunk bot does not grow forever
@@ -102,7 +103,7 @@ class Engine:
         intent = smalltalk_intent(text)
         if intent:
             return self._reply(question, "chitchat", smalltalk_reply(intent, self.config.messages))
-        fired = self.safety.check(text)
+        fired = self.safety.check(question[:MAX_SAFETY_CHARS])  # all of a long message: a crisis may come last
         safety = [r.id for r in fired]
         for rule in fired:
             if rule.action == "reply":  # a crisis gets care, not a study dump

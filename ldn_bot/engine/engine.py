@@ -49,7 +49,7 @@ SPECIFIC_SHARE = 0.6  # ... and the best passage holds this share of their weigh
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
 # "and for MS?", "what about crohns": a follow-up that keeps the previous question's aspect.
 _CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what about|ok and)\b")
-SAFETY_TOPIC_WEIGHT = 3.5  # plain words left after a safety text's own words weigh this much to name a topic
+SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words weigh this much to name a topic
 SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every question is about anyway
 
 

@@ -116,3 +116,16 @@ def test_json_answer_keeps_the_full_text_and_adds_the_short_one(capsys, quiet_co
     assert data["summary"].split("\n\n")[0] in data["answer"]
     assert len(data["answer"]) > len(data["summary"])
     assert data["summary"].endswith(data["disclaimer"])
+
+
+def test_two_questions_in_one_message_get_both_answers(engine):
+    answer = engine.answer("does ldn help fibro and what dose do ppl usually take?")
+    text = short(answer)
+    assert text.count("controlled trial") >= 1 and "4.5 mg" in text
+    nulls = null_trial_conditions(engine)["fibromyalgia"]
+    assert any(s.label in text for s in nulls)
+
+
+def test_how_to_get_it_says_the_corpus_does_not_cover_it_and_cites_nothing(engine):
+    answer = engine.answer("how do i get a prescription for ldn")
+    assert answer.status == "no_evidence" and not answer.citations and answer.message

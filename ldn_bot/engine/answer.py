@@ -56,6 +56,7 @@ class KeyLine:
     text: str
     citation: int | None = None
     head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
+    subhead: bool = False  # a heading among the key lines, shown without a bullet
 
 
 @dataclass

@@ -162,6 +162,10 @@ class Engine:
         if plan is not None and not (plan.points or plan.headline):
             plan = None
 
+        if plan is not None and plan.kind == "access" and trusted:  # nothing in the corpus says how to get it
+            answer = self._reply(question, "no_evidence", plan.headline)
+            answer.notices, answer.safety = notices, safety
+            return answer
         if not trusted or (not result.relevant and plan is None):
             # A warning stands on its own; the dosing notice introduces doses, and there are none to show.
             notices = [r.text for r in fired if r.action != "dose"]
@@ -212,7 +216,8 @@ class Engine:
         about one outcome ("brain fog", "mood") keeps its first (null) line, then the passages on that outcome."""
         numbers = {c.label: c.number for c in answer.citations}
         answer.plan, answer.headline = plan.kind, plan.headline
-        answer.key_lines = [KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head) for p in plan.points]
+        answer.key_lines = [KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head, p.subhead)
+                            for p in plan.points]
         if plan.kind == "efficacy" and specific and answer.lead:
             by_number = {c.number: c for c in answer.citations}
             shown = {line.citation for line in answer.key_lines[:1]}

@@ -66,12 +66,20 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return None  # "what counts as low dose?": the corpus's definitions, as passages
     if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset"):
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
+    if intent.has("access") and not topic.condition:
+        return Plan("access", plans.NO_ACCESS, [], [])
+    aspect = None
     if intent.has("dose", "timing", "titration"):
-        return plans.dosing(pool or studies_on(None), intent, topic.condition)
-    if intent.has("side_effects"):
-        return plans.side_effects(pool or studies_on(None), intent)
-    if intent.has("onset"):
-        return plans.onset(pool or studies_on(None))
+        aspect = plans.dosing(pool or studies_on(None), intent, topic.condition)
+    elif intent.has("side_effects"):
+        aspect = plans.side_effects(pool or studies_on(None), intent)
+    elif intent.has("onset"):
+        aspect = plans.onset(pool or studies_on(None))
+    if aspect is not None:
+        if intent.has("efficacy") and topic.condition and topic.own_condition and pool:
+            return plans.combine(plans.efficacy(pool, topic.condition, intent.population, intent.species,
+                                                intent.design), aspect)
+        return aspect
     if intent.has("mechanism") and not topic.condition:
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
     if topic.condition and pool and (topic.own_condition or intent.aspects):

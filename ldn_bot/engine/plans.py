@@ -38,6 +38,8 @@ NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning wit
 NO_ONSET_MEASURE = ("No study in the corpus measured how soon LDN starts to work; "
                     "these are how long the studies ran.")
 NO_TITRATION = "No study in the corpus reports how it worked the dose up."
+NO_ACCESS = ("The studies in my corpus don't cover how to get LDN; a doctor or pharmacist can tell you what "
+             "applies where you live.")
 MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in people:"
 NONE_IN_POPULATION = "None of the {scope}studies in the corpus was in {population}."
 NOT_REPORTED = "None of the study records in the corpus reports {effect} as an adverse event."
@@ -51,6 +53,7 @@ class KeyPoint:
     text: str
     label: str | None = None  # the study the line speaks for
     head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
+    subhead: bool = False  # a heading line inside the key lines ("Doses used in the fibromyalgia studies:")
 
 
 @dataclass
@@ -193,7 +196,6 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
         if not titrated:
             points.append(KeyPoint(NO_TITRATION))
     finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")][:1]
-    points += [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
     groups: dict[str, list[Study]] = {}
     for s in with_dose:
         groups.setdefault(_dose_key(s.dose or ""), []).append(s)
@@ -202,6 +204,7 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
         example = members[0]
         points.append(KeyPoint(f"{key} in {_plural(len(members), 'study', 'studies')} ({labels}); e.g. "
                                f"{_short(example.dose or '', 80)}.", example.label, head(example, dose=False)))
+    points += [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
     scope = f"the {topic} studies" if topic else "the studies in people"
     headline = f"Doses used in {scope}:" if with_dose else None
     cited = _unique([*finding_dose, *timed, *titrated, *(g[0] for g in groups.values())])
@@ -311,3 +314,17 @@ def _unique(studies: Iterable[Study]) -> list[Study]:
     for s in studies:
         seen.setdefault(s.label, s)
     return list(seen.values())
+
+
+def combine(first: Plan, second: Plan) -> Plan:
+    """Two questions in one message ("does it help fibro, and what dose?"): the first plan's headline and lead
+    line, then the second plan's lines, within the short answer's budget."""
+    points = first.points[:1]
+    budget = SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "") for p in points)
+    for point in ([KeyPoint(second.headline, subhead=True)] if second.headline else []) + second.points:
+        cost = len(point.text) + len(point.head or "") + 10
+        if cost > budget:
+            break
+        points.append(point)
+        budget -= cost
+    return Plan(second.kind, first.headline, points, _unique([*first.studies[:1], *second.studies]), first.topic)

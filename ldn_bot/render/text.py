@@ -27,6 +27,8 @@ SUMMARY_CHARS = 900  # the direct answer fits in this much (issue 12): a member 
 
 def key_line_text(line: KeyLine) -> str:
     """"- Bruun 2024 (randomized controlled trial, n=99, 6 mg): <result> [2]"."""
+    if line.subhead:
+        return line.text
     ref = f" [{line.citation}]" if line.citation else ""
     return f"- {line.head}: {line.text}{ref}" if line.head else f"- {line.text}{ref}"
 

@@ -12,6 +12,8 @@ Status = Literal["answered", "no_evidence", "safety", "chitchat"]
 
 @dataclass
 class Citation:
+    """A numbered source: the study (or article) cited as [number], with the passage quoted from it."""
+
     number: int
     label: str
     title: str | None
@@ -61,6 +63,17 @@ class KeyLine:
 
 @dataclass
 class Answer:
+    """One reply, as the engine makes it; front ends only render it (ldn_bot/render/).
+
+    `status` is one of:
+      - "answered": evidence found; `key_lines` (the short answer), `lead`, `overview` and `citations` hold it.
+      - "no_evidence": the corpus has nothing relevant; `message` says so and nothing is cited.
+      - "safety": a safety rule's fixed text is the answer (`message` for a crisis, else `notices`); no study
+        is cited unless the question's own topic matched.
+      - "chitchat": small talk; `message` is a fixed reply, nothing is cited.
+    `safety` lists the ids of the rules that fired; `notices` are their texts, shown first.
+    """
+
     question: str
     status: Status
     disclaimer: str

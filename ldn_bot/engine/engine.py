@@ -65,6 +65,9 @@ def is_readable(text: str) -> bool:
 
 
 class Engine:
+    """The answer engine. Build it from settings (the corpus is loaded from `config.corpus_path` unless given);
+    then `answer()` each question. Knows nothing of terminals or Discord."""
+
     def __init__(self, config: Config, corpus: Corpus | None = None) -> None:
         self.config = config
         self.corpus = corpus if corpus is not None else load_corpus(config.corpus_path)
@@ -94,6 +97,8 @@ class Engine:
         return sources_answer(self, condition)
 
     def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
+        """Answer one question as typed. Pass the asker's `conversation` to let follow-ups refer back to the
+        previous answer ("what dose did they use?"); it is updated in place. Never raises for any text."""
         if conversation is not None:
             conversation.expire_if_idle(self.config.conversation.idle_minutes * 60)
             conversation.turns += 1

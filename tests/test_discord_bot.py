@@ -20,6 +20,7 @@ from discord_fake.harness import cited_labels, read_jsonl
 from discord_fake.server import EPHEMERAL, Request
 
 from ldn_bot.engine.answer import Answer, Citation, LeadSentence
+from ldn_bot.engine.conversation import Conversation
 from ldn_bot.render import discord_embeds as rd
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -34,7 +35,8 @@ def sent_messages(fake: FakeDiscord) -> list[Request]:
     """Every request by which the bot put text in front of people."""
     out = []
     for r in fake.requests:
-        if (r.path.endswith("/callback") and r.json.get("type") in (4, 7)) or (r.method in ("POST", "PATCH") and (r.path.startswith("/webhooks/") or
+        if (r.path.endswith("/callback") and r.json.get("type") in (4, 7)) or (
+                r.method in ("POST", "PATCH") and (r.path.startswith("/webhooks/") or
                                                (r.path.startswith("/channels/") and r.path.endswith("/messages")))):
             out.append(r)
     return out
@@ -119,7 +121,8 @@ def test_mention_gets_a_reply_and_a_thread(cfg, engine):
             assert str(reply.body["message_reference"]["message_id"]) == msg["id"]
             assert_valid_embeds(reply)
             assert reply.embeds[0]["title"] == "What are the side effects of LDN?"
-            assert cited_labels(reply.embeds[0]) == [c.label for c in engine.answer("What are the side effects of LDN?").citations]
+            expected = engine.answer("What are the side effects of LDN?").citations
+            assert cited_labels(reply.embeds[0]) == [c.label for c in expected]
             await fake.wait_for(lambda r: r.path.endswith("/threads"), mark)
             await thread_hint(fake, mark)
             assert_no_pings(fake)
@@ -163,8 +166,9 @@ def test_sharded_bot_starts_every_shard_and_answers_from_the_one_that_has_the_se
             guild = client.get_guild(fake.guild_id)
             assert guild is not None and guild.shard_id == (fake.guild_id >> 22) % 2
             mark = fake.mark()
-            inter, reply = await bot.ask("Does LDN help fibromyalgia?", user=fake.user("sam"))
-            assert cited_labels(reply.embeds[0]) == [c.label for c in engine.answer("Does LDN help fibromyalgia?").citations]
+            _, reply = await bot.ask("Does LDN help fibromyalgia?", user=fake.user("sam"))
+            expected = engine.answer("Does LDN help fibromyalgia?").citations
+            assert cited_labels(reply.embeds[0]) == [c.label for c in expected]
             await thread_hint(fake, mark)
             # Direct messages arrive on shard 0, whichever shard has the server.
             dee = fake.user("dee")
@@ -228,7 +232,8 @@ def test_bots_itself_and_unmentioned_messages_are_ignored(cfg, engine):
                                      mentions=[me])
             await bot.reply_to(msg, mark)
             await thread_hint(fake, mark)
-            replies = fake.find(lambda r: r.method == "POST" and r.path == f"/channels/{fake.channel_id}/messages", mark)
+            replies = fake.find(lambda r: r.method == "POST" and r.path == f"/channels/{fake.channel_id}/messages",
+                                mark)
             assert len(replies) == 1  # only the member's mention; its echo (the bot's own message) is ignored too
 
     run(scenario())
@@ -257,13 +262,12 @@ def test_followup_in_the_thread_continues_the_conversation_like_the_repl(tmp_pat
             return [cited_labels(r.embeds[0]) for r in (first, second, third)]
 
     discord_labels = run(scenario())
-    repl = subprocess.run([sys.executable, "-m", "ldn_bot", "--config", str(cfg), "repl", "--json"],
-                          input="\n".join(questions) + "\n", capture_output=True, text=True, timeout=120, cwd=tmp_path)
-    assert repl.returncode == 0, repl.stderr
-    repl_labels = [[c["label"] for c in json.loads(line)["citations"]] for line in repl.stdout.splitlines()]
+    conversation = Conversation()  # what the REPL does: every line in one conversation
+    repl_labels = [[c.label for c in engine.answer(q, conversation).citations] for q in questions]
     assert discord_labels[:2] == repl_labels
     assert discord_labels[2] == repl_labels[1]
-    assert repl_labels[1], "the follow-up should be answered from the Crohn's studies"
+    alone = [c.label for c in engine.answer(questions[1]).citations]
+    assert repl_labels[1] != alone, "the follow-up should read differently within the conversation"
 
 
 def test_plain_messages_in_the_bots_thread_need_the_message_content_intent(tmp_path, engine):
@@ -327,8 +331,9 @@ def test_rate_limit_replies_politely_and_spares_others(tmp_path, engine, monkeyp
 
 def huge_answer(question: str, conversation=None) -> Answer:
     long = "This sentence is quite long and it goes on. " * 400
-    citations = [Citation(number=i + 1, label=f"Author{i} 20{i:02d} " + "x" * 300, title="T" * 3000, design="case report",
-                          n=i, url="https://example.org/" + "a" * 100, passage=long, score=1.0, note=long, via="Article")
+    citations = [Citation(number=i + 1, label=f"Author{i} 20{i:02d} " + "x" * 300, title="T" * 3000,
+                          design="case report", n=i, url="https://example.org/" + "a" * 100, passage=long, score=1.0,
+                          note=long, via="Article")
                  for i in range(40)]
     return Answer(question=question, status="answered", disclaimer="Not medical advice. Talk to your doctor.",
                   lead=[LeadSentence(long, 1), LeadSentence(long, 2)], citations=citations, notices=[long],
@@ -368,7 +373,8 @@ def test_a_crash_in_the_engine_gets_an_apology_and_others_are_still_answered(cfg
         async with running_bot(cfg, engine) as bot:
             fake = bot.fake
             _, apology = await bot.ask("boom goes the question", user=fake.user("lou"))
-            assert apology.body["content"] == "Sorry, something went wrong while answering that. It has been logged; please try again later."
+            assert apology.body["content"] == ("Sorry, something went wrong while answering that. It has been logged; "
+                                               "please try again later.")
             assert apology.body["flags"] & EPHEMERAL
             me = fake.bot_user
             mark = fake.mark()
@@ -410,7 +416,7 @@ def test_feedback_buttons_and_the_unanswered_log(tmp_path, engine):
             again = await fake.click(message, up, user=ola)
             assert "already" in (await fake.wait_for_reply(again, mark)).json["data"]["content"]
             # After a restart the answer key is unknown: the record is read back from the message.
-            bot.bot.answers.clear()
+            bot.bot.feedback.answers.clear()
             down = message["components"][0]["components"][1]["custom_id"]
             mark = fake.mark()
             await fake.wait_for_reply(await fake.click(message, down, user=fake.user("pat")), mark)
@@ -505,7 +511,8 @@ def test_allowed_channels(tmp_path, engine):
             _, refused = await bot.ask("Does LDN help fibromyalgia?", user=wes, channel_id=fake.other_channel_id)
             assert refused.json["data"]["flags"] & EPHEMERAL and "only answer in" in refused.json["data"]["content"]
             me = fake.bot_user
-            await fake.message(f"<@{me['id']}> fibromyalgia?", user=wes, channel_id=fake.other_channel_id, mentions=[me])
+            await fake.message(f"<@{me['id']}> fibromyalgia?", user=wes, channel_id=fake.other_channel_id,
+                               mentions=[me])
             msg = await fake.message(f"<@{me['id']}> fibromyalgia?", user=wes, mentions=[me])
             await bot.reply_to(msg, mark)
             await thread_hint(fake, mark)
@@ -596,7 +603,7 @@ def test_rejected_token_is_one_clear_line_and_never_shown(tmp_path, monkeypatch,
 
 
 def test_message_content_without_the_portal_switch_is_one_clear_error(tmp_path, engine):
-    from ldn_bot.frontends.discord.bot import DiscordSetupError
+    from ldn_bot.frontends.discord.startup import DiscordSetupError
 
     cfg = bot_config(tmp_path, message_content=True)
 
@@ -617,7 +624,7 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
     from discord.http import Route
 
     from ldn_bot.config import load_config
-    from ldn_bot.frontends.discord.bot import create_bot, serve
+    from ldn_bot.frontends.discord.startup import create_bot, serve
 
     async def scenario():
         fake = FakeDiscord()
@@ -625,7 +632,7 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
         old = Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY
         Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = fake.api_base, yarl.URL(fake.gateway_url)
         try:
-            bot = create_bot(load_config(cfg), engine, config_path=cfg, guild_ready_timeout=0, sync_commands=False)
+            bot = create_bot(load_config(cfg), engine, config_path=cfg, guild_ready_timeout=0, sync="never")
             served = asyncio.create_task(serve(bot, fake.token))
             await asyncio.wait_for(fake.ready.wait(), 15)
             os.kill(os.getpid(), signal.SIGTERM)
@@ -644,6 +651,44 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
 
 
 def test_ldn_bot_ask_never_imports_discord():
-    code = ("import sys, ldn_bot.frontends.cli as c; c.build_parser(); "
-            "assert not any(m == 'discord' or m.startswith('discord.') for m in sys.modules), 'discord imported'")
+    code = ("import sys, ldn_bot.frontends.cli as c; c.build_parser().parse_args(['ask', 'x']); "
+            "assert 'ldn_bot.frontends.commands' in sys.modules, 'the ask command was not loaded'; "
+            "assert not any(m == 'discord' or m.startswith('discord.') for m in sys.modules), 'discord imported'; "
+            "assert 'ldn_bot.bench.commands' not in sys.modules, 'bench imported'")
     subprocess.run([sys.executable, "-c", code], check=True, timeout=60)
+
+
+def test_commands_are_registered_with_discord_only_when_they_changed(cfg, engine):
+    state = cfg.parent / "logs" / "discord-commands.json"
+
+    async def start(config=cfg, **kwargs) -> list[str]:
+        """The command registrations (PUT .../commands) one start of the bot made."""
+        async with running_bot(config, engine, **kwargs) as bot:
+            app = str(bot.fake.app_id)
+            return [r.path.replace(app, "APP") for r in bot.fake.find(lambda r: r.method == "PUT"
+                                                                       and r.path.endswith("/commands"))]
+
+    # The first start registers, and remembers what it registered.
+    assert run(start()) == ["/applications/APP/commands"] and state.exists()
+    assert run(start()) == []  # same commands: not registered again
+    assert len(run(start(sync="always"))) == 1  # ldn-bot discord --sync
+    assert run(start(sync="never")) == []  # ldn-bot discord --no-sync
+    state.write_text(state.read_text(encoding="utf-8").replace('": "', '": "changed'), encoding="utf-8")
+    assert len(run(start())) == 1  # the command set differs from the one last registered
+    state.write_text("not json", encoding="utf-8")
+    assert len(run(start())) == 1  # a damaged record: register again
+    assert run(start()) == []
+    test_server = bot_config(cfg.parent, test_guild_id=1234)
+    assert run(start(test_server)) == ["/applications/APP/guilds/1234/commands"]  # another target: registered
+    assert run(start(test_server)) == []
+
+
+def test_discord_command_line_sync_options():
+    from ldn_bot.frontends.cli import build_parser
+
+    parser = build_parser()
+    assert parser.parse_args(["discord"]).sync == "auto"
+    assert parser.parse_args(["discord", "--sync"]).sync == "always"
+    assert parser.parse_args(["discord", "--no-sync"]).sync == "never"
+    with pytest.raises(SystemExit):
+        parser.parse_args(["discord", "--sync", "--no-sync"])

@@ -13,9 +13,9 @@ from ldn_bot.render import discord_embeds as rd
 DISCLAIMER = "ldn-bot quotes published research and is not medical advice."
 
 # Odd text: markdown, mentions, newlines, backslashes, astral characters, zero-width and control characters.
-odd_alphabet = st.sampled_from(list("ab c.!?*_~|`>#[]()<@\\\n\t-") + ["@everyone", "@here", "<@123456789012345678>",
-                                                                      "<@&123456789012345678>", "\U0001F600", "\u200b",
-                                                                      "\u0000", "é", "\u202e", ". ", "https://x.y/(a)"])
+odd_alphabet = st.sampled_from([*"ab c.!?*_~|`>#[]()<@\\\n\t-", "@everyone", "@here", "<@123456789012345678>",
+                                "<@&123456789012345678>", "\U0001F600", "\u200b", "\u0000", "é", "\u202e", ". ",
+                                "https://x.y/(a)"])
 odd_text = st.lists(odd_alphabet, max_size=60).map("".join)
 long_text = st.one_of(odd_text, st.integers(0, 12000).map(lambda n: ("word. " * n)[:n]),
                       st.text(max_size=3000), st.integers(0, 7000).map(lambda n: "\U0001F600" * n))
@@ -25,8 +25,9 @@ long_text = st.one_of(odd_text, st.integers(0, 12000).map(lambda n: ("word. " * 
 def answers(draw):
     n = draw(st.integers(0, 40))
     citations = [
-        Citation(number=i + 1, label=draw(st.one_of(odd_text, st.just("Younger 2013"))), title=draw(st.none() | long_text),
-                 design=draw(st.none() | st.just("randomized controlled trial")), n=draw(st.none() | st.integers(0, 10**6)),
+        Citation(number=i + 1, label=draw(st.one_of(odd_text, st.just("Younger 2013"))),
+                 title=draw(st.none() | long_text), design=draw(st.none() | st.just("randomized controlled trial")),
+                 n=draw(st.none() | st.integers(0, 10**6)),
                  url=draw(st.none() | st.just("https://doi.org/10.1/x(1)") | odd_text), passage=draw(long_text),
                  score=1.0, kind=draw(st.sampled_from(["study", "article"])), via=draw(st.none() | odd_text),
                  note=draw(st.none() | long_text))
@@ -35,7 +36,8 @@ def answers(draw):
     lead = [LeadSentence(draw(long_text), draw(st.integers(1, max(n, 1)))) for _ in range(draw(st.integers(0, 5)))]
     overview = [OverviewLine(draw(odd_text), "case report, n=1", draw(long_text), i + 1)
                 for i in range(draw(st.integers(0, 3)))]
-    return Answer(question=draw(long_text), status=draw(st.sampled_from(["answered", "no_evidence", "safety", "chitchat"])),
+    return Answer(question=draw(long_text),
+                  status=draw(st.sampled_from(["answered", "no_evidence", "safety", "chitchat"])),
                   disclaimer=draw(st.one_of(st.just(DISCLAIMER), odd_text)), lead=lead, citations=citations,
                   notices=draw(st.lists(long_text, max_size=2)), message=draw(st.none() | long_text),
                   overview=overview, overview_topic=draw(st.none() | odd_text), verdict=draw(st.none() | odd_text),

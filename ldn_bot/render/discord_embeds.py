@@ -345,9 +345,9 @@ def sources_embed(answer: Answer) -> discord.Embed:
         spec = EmbedSpec(title=f"Sources: {topic} ({count} {'study' if count == 1 else 'studies'})",
                          description=description, fields=fields, footer=answer.disclaimer,
                          colour=COLOURS["answered"], overflow_note="*{n} more designs not shown.*")
-        size = ulen(spec.title) + ulen(description) + ulen(answer.disclaimer) + sum(
+        total = ulen(spec.title) + ulen(description) + ulen(answer.disclaimer) + sum(
             ulen(n) + ulen(v) for n, v in fields)
-        if size <= TOTAL_LIMIT and len(fields) <= FIELD_COUNT_LIMIT:
+        if total <= TOTAL_LIMIT and len(fields) <= FIELD_COUNT_LIMIT:
             break
     assert spec is not None
     if not answer.overview:

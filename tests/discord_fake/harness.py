@@ -1,4 +1,4 @@
-"""Run the real bot (ldn_bot.frontends.discord.bot) against FakeDiscord for one test."""
+"""Run the real bot (ldn_bot.frontends.discord) against FakeDiscord for one test."""
 
 from __future__ import annotations
 
@@ -37,10 +37,11 @@ def bot_config(tmp_path: Path, *, corpus: Path | None = None, **discord: Any) ->
 @dataclass
 class BotRun:
     fake: FakeDiscord
-    bot: Any  # ldn_bot.frontends.discord.bot.LdnBot
+    bot: Any  # ldn_bot.frontends.discord.client.LdnBot
     task: asyncio.Task
 
-    async def ask(self, question: str, *, user: dict, private: bool = False, **kwargs: Any) -> tuple[Interaction, Request]:
+    async def ask(self, question: str, *, user: dict, private: bool = False,
+                  **kwargs: Any) -> tuple[Interaction, Request]:
         """/ask and the message that answers it."""
         mark = self.fake.mark()
         options: dict[str, Any] = {"question": question}
@@ -79,7 +80,8 @@ async def running_bot(config_path: Path, engine: Any = None, *, fake: FakeDiscor
     from discord.http import Route
 
     from ldn_bot.config import load_config
-    from ldn_bot.frontends.discord.bot import create_bot, load_engine, serve
+    from ldn_bot.frontends.discord.client import load_engine
+    from ldn_bot.frontends.discord.startup import create_bot, serve
 
     fake = fake or FakeDiscord()
     await fake.start()

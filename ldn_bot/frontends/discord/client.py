@@ -1,0 +1,354 @@
+"""The Discord client: connection, mentions and direct messages, threads, /reload's swap, errors.
+
+One event loop serves everyone; engine calls and log writes run on a single worker thread (the engine is
+not shared between threads), index builds for /reload on their own thread, so the loop is never blocked.
+Every message is sent with no pings allowed; member text shown back is escaped. The slash commands are in
+commands.py, the 👍 / 👎 buttons in feedback.py, the embeds in ldn_bot/render/discord_embeds.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+
+import discord
+from discord import app_commands
+
+from ldn_bot.config import Config, find_config, load_config
+from ldn_bot.engine.answer import Answer
+from ldn_bot.engine.conversation import Conversation, ConversationStore
+from ldn_bot.engine.engine import Engine
+from ldn_bot.errors import ConfigError, LdnBotError
+from ldn_bot.frontends.asking import ask
+from ldn_bot.frontends.discord.feedback import Feedback, FeedbackButton
+from ldn_bot.frontends.discord.limits import Bounded, RateLimiter, cooldown_text
+from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands
+from ldn_bot.render import discord_embeds as rd
+
+log = logging.getLogger("ldn_bot.discord")
+
+T = TypeVar("T")
+NO_PINGS = rd.NO_PINGS
+APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again later."
+MAX_THREADS_TRACKED = 10_000
+_MENTION_TOKEN = re.compile(r"<(?:@[!&]?|#)\d+>")
+
+
+def question_text(text: str) -> str:
+    """The question in a message or option: mention tokens removed, whitespace folded."""
+    return " ".join(_MENTION_TOKEN.sub(" ", text).split())
+
+
+def check_discord_config(config: Config, path: Path | str) -> None:
+    """Value checks on the discord: settings beyond types (which load_config does); ConfigError naming the key."""
+    d = config.discord
+    if d.rate_limit.questions < 1:
+        raise ConfigError(f"{path}: 'discord.rate_limit.questions' must be at least 1")
+    if d.rate_limit.per_seconds <= 0:
+        raise ConfigError(f"{path}: 'discord.rate_limit.per_seconds' must be more than 0")
+    if d.shard_count is not None and d.shard_count < 1:
+        raise ConfigError(f"{path}: 'discord.shard_count' must be at least 1 (or null)")
+    if d.test_guild_id is not None and d.test_guild_id <= 0:
+        raise ConfigError(f"{path}: 'discord.test_guild_id' must be a server id (or null)")
+    if any(c <= 0 for c in d.allowed_channels):
+        raise ConfigError(f"{path}: 'discord.allowed_channels' must list channel ids")
+
+
+def corpus_updated(root: Path) -> datetime | None:
+    """When the newest corpus file under `root` was changed (the corpus's "last updated"); None if none."""
+    newest = 0.0
+    for pattern in ("studies/*.yaml", "documents/*.md", "*.yaml"):
+        for p in root.glob(pattern):
+            try:
+                newest = max(newest, p.stat().st_mtime)
+            except OSError:
+                continue
+    return datetime.fromtimestamp(newest, UTC) if newest else None
+
+
+def load_engine(path: Path | str) -> tuple[Config, Engine, datetime | None]:
+    """Config, engine and corpus date from a config file: the slow part of start-up and /reload. Raises
+    ConfigError or CorpusError (LdnBotError) for bad settings or a bad corpus."""
+    config = load_config(path)
+    check_discord_config(config, path)
+    engine = Engine(config)
+    return config, engine, corpus_updated(config.corpus_path)
+
+
+def intents_for(config: Config) -> discord.Intents:
+    """The default intents (servers, server and DM messages), plus Message Content if the settings ask."""
+    intents = discord.Intents.default()  # guilds, guild and DM messages; no members or presences
+    intents.message_content = config.discord.message_content
+    intents.typing = False
+    intents.dm_typing = False
+    return intents
+
+
+class LdnBot(discord.Client):
+    """The bot: `config` and `engine` in service (swapped whole by /reload), conversations, limits, feedback.
+
+    `sync`: register the slash commands with Discord when they changed ("auto"), always, or never.
+    Made by startup.create_bot, which also adds the slash commands to `tree`.
+    """
+
+    def __init__(self, config: Config, engine: Engine, *, config_path: Path | str | None = None,
+                 sync: SyncMode = "auto", corpus_date: datetime | None = None, **options: Any) -> None:
+        options.setdefault("intents", intents_for(config))
+        options["allowed_mentions"] = NO_PINGS
+        super().__init__(**options)
+        self.config = config
+        self.engine = engine
+        self.config_path = Path(config_path) if config_path else find_config(None)
+        self.sync = sync
+        self.corpus_date = corpus_date if corpus_date is not None else corpus_updated(config.corpus_path)
+        self.loaded_at = datetime.now(UTC)
+        self.limiter = RateLimiter(config.discord.rate_limit.questions, config.discord.rate_limit.per_seconds)
+        self.conversations = ConversationStore(config.conversation.max_conversations,
+                                               config.conversation.idle_minutes * 60)
+        self.threads: Bounded = Bounded(MAX_THREADS_TRACKED)  # threads the bot opened: id -> parent id
+        self.feedback = Feedback()
+        self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldn-engine")
+        self._reload_lock = asyncio.Lock()
+        self.tree: app_commands.CommandTree = app_commands.CommandTree(self)
+        self.tree.on_error = self.on_app_command_error  # type: ignore[method-assign]
+
+    # -- lifecycle --------------------------------------------------------------------------------------
+
+    async def setup_hook(self) -> None:
+        self.add_dynamic_items(FeedbackButton)
+        state = SyncState(self.config.resolve(self.config.logs.questions).parent / STATE_FILE)
+        await sync_commands(self.tree, application_id=self.application_id, guild_id=self.config.discord.test_guild_id,
+                            state=state, mode=self.sync)
+
+    async def on_ready(self) -> None:
+        log.info("connected as %s to %d servers; %d studies loaded", self.user, len(self.guilds),
+                 len(self.engine.studies))
+
+    async def close(self) -> None:
+        await super().close()
+        self._executor.shutdown(wait=False, cancel_futures=True)
+
+    # -- shared steps -----------------------------------------------------------------------------------
+
+    def user_id_for_logs(self, user_id: int) -> int | None:
+        """`user_id` if the settings allow logging member ids, else None."""
+        return user_id if self.config.discord.log_user_ids else None
+
+    def is_thread(self, channel: Any, channel_id: int | None) -> bool:
+        """Whether the channel is a thread (one the bot opened, or any thread Discord says it is)."""
+        if channel_id in self.threads or isinstance(channel, discord.Thread):
+            return True
+        return getattr(channel, "type", None) in (discord.ChannelType.public_thread,
+                                                  discord.ChannelType.private_thread,
+                                                  discord.ChannelType.news_thread)
+
+    def channel_allowed(self, channel: Any, channel_id: int | None) -> bool:
+        """Whether discord.allowed_channels lets the bot answer there (a thread counts as its channel)."""
+        allowed = set(self.config.discord.allowed_channels)
+        if not allowed:
+            return True
+        ids = {channel_id, getattr(channel, "parent_id", None), self.threads.get(channel_id)}
+        return bool(ids & allowed)
+
+    def allowed_channels_text(self) -> str:
+        """The allowed channels as Discord channel mentions, comma-separated."""
+        return ", ".join(f"<#{c}>" for c in self.config.discord.allowed_channels)
+
+    async def run_blocking(self, func: Callable[..., T], *args: Any) -> T:
+        """func(*args) on the engine's worker thread, awaited."""
+        return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
+
+    async def answer_question(self, question: str, conversation: Conversation | None, user_id: int) -> Answer:
+        """The engine's answer (logged if unanswered, with the member's id only if the settings allow)."""
+        engine = self.engine  # the one in service now; /reload swaps the attribute, never mutates it
+        log_path = self.config.resolve(self.config.logs.questions)
+        return await self.run_blocking(lambda: ask(engine, question, conversation, source="discord",
+                                                   user_id=self.user_id_for_logs(user_id), log_path=log_path))
+
+    async def record_feedback(self, interaction: discord.Interaction, vote: str, key: str) -> None:
+        """A 👍 / 👎 click: thank the member and log the vote; a failure is logged, never raised."""
+        try:
+            await self.feedback.record(interaction, vote, key,
+                                       log_path=self.config.resolve(self.config.logs.feedback),
+                                       user_id=self.user_id_for_logs(interaction.user.id),
+                                       run_blocking=self.run_blocking)
+        except Exception:
+            log.exception("failed to record feedback: %s",
+                          self.context("feedback", interaction.guild_id, interaction.channel_id, interaction.user.id))
+
+    async def open_thread(self, channel: Any, message: discord.Message, question: str, user_id: int,
+                          conversation: Conversation) -> discord.Thread | None:
+        """A thread on the answer, where the member's next question continues `conversation`; None when the
+        bot may not open one there."""
+        try:
+            # Through the channel: a follow-up webhook message carries no guild of its own.
+            starter = channel.get_partial_message(message.id)
+            thread = await starter.create_thread(name=rd.plain_name(question, rd.THREAD_NAME_LIMIT),
+                                                 auto_archive_duration=1440)
+        except (discord.HTTPException, ValueError, AttributeError) as e:
+            log.info("no follow-up thread in channel %s: %s", getattr(channel, "id", "?"), e)
+            return None
+        self.threads[thread.id] = getattr(channel, "id", None)
+        self.conversations.put((user_id, thread.id), conversation.copy())
+        how = "use `/ask` here or mention me"
+        if self.config.discord.message_content:
+            how = "just type it here, use `/ask` here, or mention me"
+        try:
+            await thread.send(f"Follow-up questions in this thread continue the conversation: {how}.",
+                              allowed_mentions=NO_PINGS)
+        except discord.HTTPException as e:
+            log.info("could not post in thread %s: %s", thread.id, e)
+        return thread
+
+    def context(self, where: str, guild_id: int | None, channel_id: int | None, user_id: int | None,
+                question: str | None = None) -> str:
+        """A log line's context: where, server, channel, the member (only if ids may be logged), the question."""
+        parts = [where, f"guild={guild_id}", f"channel={channel_id}"]
+        if user_id is not None and self.config.discord.log_user_ids:
+            parts.append(f"user={user_id}")
+        if question is not None:
+            parts.append(f"question={question[:200]!r}")
+        return " ".join(parts)
+
+    # -- messages: mentions, DMs, follow-ups in threads --------------------------------------------------
+
+    async def on_message(self, message: discord.Message) -> None:
+        if message.author.bot or message.webhook_id is not None:
+            return
+        if self.user is not None and message.author.id == self.user.id:
+            return
+        if message.type not in (discord.MessageType.default, discord.MessageType.reply):
+            return
+        try:
+            await self.handle_message(message)
+        except Exception:
+            log.exception("failed to answer a message: %s",
+                          self.context("message", message.guild.id if message.guild else None, message.channel.id,
+                                       message.author.id, message.content))
+            try:
+                await message.reply(APOLOGY, allowed_mentions=NO_PINGS, mention_author=False)
+            except Exception as e:
+                log.warning("could not send the apology: %s", e)
+
+    async def handle_message(self, message: discord.Message) -> None:
+        """Answer a mention, a direct message, or (with Message Content) a plain message in the bot's thread."""
+        d = self.config.discord
+        assert self.user is not None
+        channel = message.channel
+        is_dm = message.guild is None
+        in_thread = not is_dm and self.is_thread(channel, channel.id)
+        if is_dm:
+            if not d.answer_dms:
+                return
+            text = message.content
+        else:
+            if not self.channel_allowed(channel, channel.id):
+                return
+            mentioned = any(u.id == self.user.id for u in message.mentions)
+            own_thread = channel.id in self.threads or getattr(channel, "owner_id", None) == self.user.id
+            if (mentioned and d.answer_mentions) or (own_thread and d.message_content and message.content):
+                text = message.content
+            else:
+                return
+        question = question_text(text)
+        if not question:
+            if not is_dm or message.content:
+                await message.reply(self.config.messages.capabilities, allowed_mentions=NO_PINGS,
+                                    mention_author=False)
+            return
+        wait = self.limiter.hit(message.author.id)
+        if wait:
+            if self.limiter.should_tell(message.author.id):
+                await message.reply(cooldown_text(wait), allowed_mentions=NO_PINGS, mention_author=False)
+            return
+        # In a channel, a new topic: it moves into the answer's thread.
+        conversation = self.conversations.get((message.author.id, channel.id)) if is_dm or in_thread else Conversation()
+        answer = await self.answer_question(question, conversation, message.author.id)
+        view = self.feedback.view(answer)
+        extra: dict[str, Any] = {"view": view} if view is not None else {}
+        reply = await message.reply(embed=rd.answer_embed(answer, question), allowed_mentions=NO_PINGS,
+                                    mention_author=False, **extra)
+        if not is_dm and not in_thread:
+            await self.open_thread(channel, reply, question, message.author.id, conversation)
+
+    # -- /reload's swap ---------------------------------------------------------------------------------
+
+    async def reload(self) -> str:
+        """Re-read config and corpus, build the index off the event loop, swap it in; keep the old on failure.
+        Returns the message for the maintainer."""
+        async with self._reload_lock:
+            old = len(self.engine.studies)
+            try:
+                config, engine, date = await asyncio.to_thread(load_engine, self.config_path)
+            except LdnBotError as e:
+                log.warning("reload failed, still serving the previous corpus: %s", e)
+                detail = str(e).replace("```", "'''")
+                return rd.content(f"Reload failed, so I am still serving the previous corpus ({old} studies). "
+                                  f"The problem:\n```\n{rd.cut(detail, 1700)}\n```")
+            except Exception:
+                log.exception("reload failed unexpectedly; still serving the previous corpus")
+                return ("Reload failed with an unexpected error (see the bot's log); still serving the previous "
+                        f"corpus ({old} studies).")
+            self.config, self.engine, self.corpus_date = config, engine, date
+            self.loaded_at = datetime.now(UTC)
+            self.limiter.reconfigure(config.discord.rate_limit.questions, config.discord.rate_limit.per_seconds)
+            self.conversations.max_size = config.conversation.max_conversations
+            self.conversations.idle_seconds = config.conversation.idle_minutes * 60
+            log.info("reloaded: %d studies, %d documents", len(engine.studies), len(engine.corpus.documents))
+            return (f"Reloaded: {len(engine.studies)} studies and {len(engine.corpus.documents)} source document(s) "
+                    f"(was {old} studies).")
+
+    # -- errors -----------------------------------------------------------------------------------------
+
+    async def on_app_command_error(self, interaction: discord.Interaction,
+                                   error: app_commands.AppCommandError) -> None:
+        original = getattr(error, "original", error)
+        name = interaction.command.name if interaction.command else "?"
+        question = None
+        if isinstance(interaction.data, dict):
+            opts: list[Any] = list(interaction.data.get("options") or [])  # type: ignore[call-overload]
+            question = " ".join(str(o.get("value", "")) for o in opts if isinstance(o, dict)) or None
+        log.error("command /%s failed: %s", name,
+                  self.context(f"/{name}", interaction.guild_id, interaction.channel_id, interaction.user.id, question),
+                  exc_info=original)
+        if interaction.type is discord.InteractionType.autocomplete:
+            return
+        try:
+            if interaction.response.is_done():
+                await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_PINGS)
+            else:
+                await interaction.response.send_message(APOLOGY, ephemeral=True, allowed_mentions=NO_PINGS)
+        except Exception as e:
+            log.warning("could not send the apology: %s", e)
+
+    async def on_error(self, event_method: str, /, *args: Any, **kwargs: Any) -> None:
+        log.exception("unhandled error in %s", event_method)
+
+
+class ShardedLdnBot(LdnBot, discord.AutoShardedClient):
+    """The same bot over several gateway connections (discord.shard_count), for bots in many servers."""
+
+    _identify_concurrency: int | None = None
+
+    async def before_identify_hook(self, shard_id: int | None, *, initial: bool = False) -> None:
+        """Wait only as Discord requires: shards identify in max_concurrency buckets (shard_id % max_concurrency),
+        one per bucket every 5 seconds. discord.py's default waits 5 s before every shard but the first, so a bot
+        whose application allows 16 at once would start 16 times slower than it may."""
+        if initial:
+            return
+        if self._identify_concurrency is None:
+            try:
+                limits = await self.fetch_session_start_limits()
+                self._identify_concurrency = max(1, int(limits.max_concurrency))
+            except Exception as e:
+                log.warning("could not read the gateway's session start limits (%s); shards start 5 s apart", e)
+                self._identify_concurrency = 1
+        # Shards are launched in order, so a shard opening a new round of buckets waits for the last round.
+        if (shard_id or 0) % self._identify_concurrency == 0:
+            await asyncio.sleep(5.0)

@@ -1,0 +1,165 @@
+"""The slash commands: /ask, /sources, /study, /about, /reload.
+
+Written as discord.py's own examples write them: a coroutine per command, its docstring's first line the
+description Discord shows, typed parameters (ranges, optional values) for the options, `describe` for the
+options' help, `autocomplete` beside the command it serves. The client in service is `interaction.client`.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import discord
+from discord import app_commands
+
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.frontends.discord.client import NO_PINGS, LdnBot, question_text
+from ldn_bot.frontends.discord.limits import cooldown_text
+from ldn_bot.render import discord_embeds as rd
+
+Interaction = discord.Interaction[LdnBot]
+MAX_CHOICES = 25  # Discord's limit on autocomplete choices
+
+
+async def admit(interaction: Interaction, count: bool = True) -> bool:
+    """Whether the command may run here: an allowed channel and, if `count`, within the member's rate limit.
+    When it may not, the member has been told why (privately)."""
+    bot = interaction.client
+    if interaction.guild_id is not None and not bot.channel_allowed(interaction.channel, interaction.channel_id):
+        await interaction.response.send_message(f"I only answer in {bot.allowed_channels_text()}.",
+                                                ephemeral=True, allowed_mentions=NO_PINGS)
+        return False
+    if count:
+        wait = bot.limiter.hit(interaction.user.id)
+        if wait:
+            await interaction.response.send_message(cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS)
+            return False
+    return True
+
+
+@app_commands.command()
+@app_commands.describe(question="Your question, for example: Does LDN help fibromyalgia?",
+                       private="Only you see the answer")
+async def ask(interaction: Interaction, question: app_commands.Range[str, 1, 1000], private: bool = False) -> None:
+    """Ask about the published evidence on low-dose naltrexone (LDN)"""
+    bot = interaction.client
+    if not await admit(interaction):
+        return
+    await interaction.response.defer(thinking=True, ephemeral=private)
+    text = question_text(question)
+    channel_id = interaction.channel_id
+    in_thread = bot.is_thread(interaction.channel, channel_id)
+    in_guild = interaction.guild_id is not None
+    if not in_guild or in_thread or private:
+        conversation = bot.conversations.get((interaction.user.id, channel_id))
+    else:
+        conversation = Conversation()  # a new topic; it moves into the answer's thread
+    answer = await bot.answer_question(text, conversation, interaction.user.id)
+    kwargs: dict[str, Any] = {}
+    view = bot.feedback.view(answer)
+    if view is not None:
+        kwargs["view"] = view
+    message = await interaction.followup.send(embed=rd.answer_embed(answer, text), ephemeral=private,
+                                              allowed_mentions=NO_PINGS, wait=True, **kwargs)
+    if in_guild and not private and not in_thread:
+        await bot.open_thread(interaction.channel, message, text, interaction.user.id, conversation)
+
+
+@app_commands.command()
+@app_commands.describe(condition="A condition, for example fibromyalgia (leave empty for all)")
+async def sources(interaction: Interaction, condition: app_commands.Range[str, 1, 100] | None = None) -> None:
+    """The studies in the corpus, for one condition or all"""
+    bot = interaction.client
+    if not await admit(interaction):
+        return
+    await interaction.response.defer(thinking=True)
+    engine = bot.engine
+    answer = await bot.run_blocking(engine.sources, condition.strip() if condition else None)
+    await interaction.followup.send(embed=rd.sources_embed(answer), allowed_mentions=NO_PINGS)
+
+
+@sources.autocomplete("condition")
+async def condition_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    names = interaction.client.engine.queries.rank_conditions(current, MAX_CHOICES)
+    return [app_commands.Choice(name=rd.plain_name(n, rd.CHOICE_LIMIT), value=n[: rd.CHOICE_LIMIT]) for n in names]
+
+
+@app_commands.command()
+@app_commands.describe(label="The study, for example Younger 2013")
+async def study(interaction: Interaction, label: app_commands.Range[str, 1, 100]) -> None:
+    """One study's record: design, size, doses, findings"""
+    bot = interaction.client
+    if not await admit(interaction):
+        return
+    found = bot.engine.queries.find_study(label)
+    if found is None:
+        await interaction.response.send_message(
+            f"No study in my corpus matches \u201c{rd.user_text(label, 200)}\u201d. `/sources` lists them.",
+            ephemeral=True, allowed_mentions=NO_PINGS)
+        return
+    await interaction.response.send_message(embed=rd.study_embed(found, bot.config.disclaimer),
+                                            allowed_mentions=NO_PINGS)
+
+
+@study.autocomplete("label")
+async def study_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    out = []
+    for found, _ in interaction.client.engine.queries.rank_studies(current, MAX_CHOICES):
+        name = f"{found.label} \u2014 {found.title}" if found.title else found.label
+        out.append(app_commands.Choice(name=rd.plain_name(name, rd.CHOICE_LIMIT), value=found.label[: rd.CHOICE_LIMIT]))
+    return out
+
+
+@app_commands.command()
+async def about(interaction: Interaction) -> None:
+    """What ldn-bot is and what its corpus holds"""
+    bot = interaction.client
+    if not await admit(interaction, count=False):
+        return
+    m, held = bot.config.messages, bot.engine.queries.summary()
+    levels = "\n".join(f"{level}: {count}" for level, count in held.levels)
+    updated = bot.corpus_date.strftime("%Y-%m-%d") if bot.corpus_date else "unknown"
+    fields = [
+        ("Corpus", f"{held.studies} study records on {held.conditions} conditions, "
+                   f"{held.documents} source document(s)"),
+        ("Evidence levels", rd.escape(levels) or "none"),
+        ("Last updated", f"{updated} (corpus); loaded {discord.utils.format_dt(bot.loaded_at, 'R')}"),
+        ("Commands", "`/ask` a question \u00b7 `/sources` the studies \u00b7 `/study` one study \u00b7 "
+                     "mention me or send me a direct message"),
+    ]
+    spec = rd.EmbedSpec(title="About ldn-bot", description=rd.escape(f"{m.creator}\n\n{m.capabilities}"),
+                        fields=fields, footer=bot.config.disclaimer, colour=rd.COLOURS["chitchat"])
+    await interaction.response.send_message(embed=rd.build_embed(spec), ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+def may_reload(interaction: Interaction) -> bool:
+    """Manage Server (or Administrator), or the role named (or numbered) in discord.maintainer_role."""
+    perms = interaction.permissions
+    if perms.manage_guild or perms.administrator:
+        return True
+    role = interaction.client.config.discord.maintainer_role
+    roles = getattr(interaction.user, "roles", [])
+    if role:
+        wanted = role.strip().casefold()
+        return any(r.name.casefold() == wanted or str(r.id) == wanted for r in roles)
+    return False
+
+
+@app_commands.command()
+@app_commands.guild_only()
+async def reload(interaction: Interaction) -> None:
+    """Maintainers: re-read the corpus and settings"""
+    if interaction.guild_id is None:
+        await interaction.response.send_message("Use /reload in a server.", ephemeral=True, allowed_mentions=NO_PINGS)
+        return
+    if not may_reload(interaction):
+        await interaction.response.send_message(
+            "Only members with Manage Server or the maintainer role can reload the corpus.",
+            ephemeral=True, allowed_mentions=NO_PINGS)
+        return
+    await interaction.response.defer(thinking=True, ephemeral=True)
+    message = await interaction.client.reload()
+    await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
+
+
+COMMANDS: tuple[app_commands.Command[Any, ..., Any], ...] = (ask, sources, study, about, reload)

@@ -1,0 +1,115 @@
+"""`ldn-bot discord`: check the token, load the engine, make the client with its commands, serve until stopped."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import os
+import signal
+from typing import Any
+
+import discord
+
+from ldn_bot.config import Config, find_config
+from ldn_bot.engine.engine import Engine
+from ldn_bot.errors import LdnBotError
+from ldn_bot.frontends.discord.client import LdnBot, ShardedLdnBot, load_engine
+from ldn_bot.frontends.discord.commands import COMMANDS
+from ldn_bot.frontends.discord.sync import SyncMode
+
+log = logging.getLogger("ldn_bot.discord")
+
+TOKEN_HELP = ("create one in the Discord Developer Portal (your application > Bot > Reset Token) and start the "
+              "bot with DISCORD_TOKEN set in its environment")
+
+
+class DiscordSetupError(LdnBotError):
+    """The bot cannot start: no token, a rejected token, a missing intent, Discord unreachable."""
+
+
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options and handler of `ldn-bot discord`."""
+    parser.description = (
+        "Run the Discord bot until SIGTERM or Ctrl-C. The bot token is read from the DISCORD_TOKEN environment "
+        "variable, never from the settings file. Settings: the discord: section of bot_config.yaml. The slash "
+        "commands are registered with Discord when they changed since the last registration (kept in "
+        "discord-commands.json beside the logs).")
+    sync = parser.add_mutually_exclusive_group()
+    sync.add_argument("--sync", dest="sync", action="store_const", const="always", default="auto",
+                      help="register the slash commands with Discord at start-up even if they did not change")
+    sync.add_argument("--no-sync", dest="sync", action="store_const", const="never",
+                      help="do not register the slash commands with Discord at start-up")
+    parser.set_defaults(func=lambda args: run(args.config, sync=args.sync))
+
+
+def create_bot(config: Config, engine: Engine, **kwargs: Any) -> LdnBot:
+    """The client (sharded if discord.shard_count is set) with the slash commands in its tree; `kwargs` go to
+    LdnBot (config_path, sync, corpus_date) and discord.Client."""
+    if config.discord.shard_count:
+        kwargs.setdefault("shard_count", config.discord.shard_count)
+        bot: LdnBot = ShardedLdnBot(config, engine, **kwargs)
+    else:
+        bot = LdnBot(config, engine, **kwargs)
+    for command in COMMANDS:
+        bot.tree.add_command(command)
+    return bot
+
+
+def token_from_env() -> str:
+    """The bot token from DISCORD_TOKEN; DiscordSetupError saying how to get one when it is not set."""
+    token = os.environ.get("DISCORD_TOKEN", "").strip()
+    if not token:
+        raise DiscordSetupError(f"DISCORD_TOKEN is not set: {TOKEN_HELP}.")
+    return token
+
+
+async def serve(bot: LdnBot, token: str, *, handle_signals: bool = True) -> int:
+    """Run until the connection ends or SIGTERM/SIGINT arrives; then close cleanly and return 0. A rejected
+    token, a missing privileged intent or an unreachable Discord raise DiscordSetupError."""
+    loop = asyncio.get_running_loop()
+    stop = asyncio.Event()
+    installed = []
+    if handle_signals:
+        for sig in (signal.SIGTERM, signal.SIGINT):
+            try:
+                loop.add_signal_handler(sig, stop.set)
+                installed.append(sig)
+            except (NotImplementedError, RuntimeError, ValueError):
+                pass  # not the main thread, or not supported here
+    try:
+        async with bot:
+            runner = asyncio.create_task(bot.start(token))
+            stopper = asyncio.create_task(stop.wait())
+            done, _ = await asyncio.wait({runner, stopper}, return_when=asyncio.FIRST_COMPLETED)
+            if stopper in done:
+                log.info("shutting down: closing the connection to Discord")
+                await bot.close()
+            else:
+                stopper.cancel()
+            try:
+                await runner
+            except discord.LoginFailure:
+                raise DiscordSetupError(f"Discord rejected the token in DISCORD_TOKEN: {TOKEN_HELP}.") from None
+            except discord.PrivilegedIntentsRequired:
+                raise DiscordSetupError(
+                    "discord.message_content is true in the settings but the Message Content intent is off: turn it "
+                    "on in the Developer Portal (Bot > Privileged Gateway Intents) or set message_content: false."
+                ) from None
+            except (OSError, discord.GatewayNotFound) as e:
+                raise DiscordSetupError(f"cannot reach Discord: {e}") from None
+    finally:
+        for sig in installed:
+            loop.remove_signal_handler(sig)
+    log.info("stopped")
+    return 0
+
+
+def run(config_path: str | None = None, sync: SyncMode = "auto") -> int:
+    """`ldn-bot discord`: check the token, load the engine, connect, serve until stopped; the exit status."""
+    token = token_from_env()
+    path = find_config(config_path)
+    config, engine, date = load_engine(path)
+    discord.utils.setup_logging(level=logging.INFO, root=True)
+    bot = create_bot(config, engine, config_path=path, sync=sync, corpus_date=date)
+    return asyncio.run(serve(bot, token))

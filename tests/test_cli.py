@@ -1,27 +1,51 @@
-"""`ldn-bot ask`, `repl` and `eval` through the real entry point, as a user runs them."""
+"""`ldn-bot ask`, `repl` and `eval`: in-process through `main()` (what the entry point calls), plus one run of the
+installed entry point in a new process."""
 
 from __future__ import annotations
 
+import io
 import json
 
 import pytest
+from conftest import run_cli
+
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.frontends.cli import COMMANDS, main
+from ldn_bot.render.text import render_json
 
 JSON_KEYS = {"question", "status", "answer", "citations", "safety", "disclaimer"}
 CITATION_KEYS = {"label", "title", "design", "n", "url", "passage", "score"}
 
 
-def test_ask_prints_cited_answer_with_disclaimer(cli, config):
-    r = cli("ask", "Does low-dose naltrexone help fibromyalgia?")
+@pytest.fixture(autouse=True)
+def settings(quiet_config, monkeypatch):
+    """The bundled settings with the logs in a temporary folder, found the way a user's would be."""
+    monkeypatch.setenv("LDN_BOT_CONFIG", str(quiet_config))
+    monkeypatch.setenv("LDN_BOT_HISTORY", "/dev/null")
+    return quiet_config
+
+
+def cli(capsys, *args: str, stdin: str | None = None, monkeypatch=None) -> tuple[int, str, str]:
+    if stdin is not None:
+        assert monkeypatch is not None
+        monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_the_installed_entry_point_answers(config):
+    r = run_cli("ask", "Does low-dose naltrexone help fibromyalgia?")
     assert r.returncode == 0, r.stderr
     assert "Younger 2013 — randomized crossover trial, n=31" in r.stdout
     assert "[1]" in r.stdout
     assert r.stdout.rstrip().endswith(config.disclaimer)
 
 
-def test_ask_json_has_the_documented_shape(cli, config):
-    r = cli("ask", "--json", "Does LDN help Crohn's disease in children?")
-    assert r.returncode == 0, r.stderr
-    data = json.loads(r.stdout)
+def test_ask_json_has_the_documented_shape(capsys, config):
+    code, out, err = cli(capsys, "ask", "--json", "Does LDN help Crohn's disease in children?")
+    assert code == 0, err
+    data = json.loads(out)
     assert set(data) >= JSON_KEYS
     assert data["status"] == "answered" and data["disclaimer"] == config.disclaimer
     assert data["answer"].rstrip().endswith(config.disclaimer)
@@ -31,69 +55,92 @@ def test_ask_json_has_the_documented_shape(cli, config):
     assert first["n"] is None or isinstance(first["n"], int)
 
 
-def test_ask_off_topic_json_cites_nothing(cli):
-    data = json.loads(cli("ask", "--json", "What's the capital of Australia?").stdout)
-    assert data["status"] == "no_evidence" and data["citations"] == []
+def test_ask_off_topic_cites_nothing_and_is_logged_for_the_curators(capsys, settings):
+    code, out, _ = cli(capsys, "ask", "--json", "What's the capital of Australia?")
+    data = json.loads(out)
+    assert code == 0 and data["status"] == "no_evidence" and data["citations"] == []
+    log = settings.parent / "questions.jsonl"
+    records = [json.loads(line) for line in log.read_text(encoding="utf-8").splitlines()]
+    assert records[-1]["question"] == "What's the capital of Australia?" and records[-1]["source"] == "ask"
+    assert "user_id" not in records[-1]
 
 
 @pytest.mark.parametrize("args", [("ask",), ("ask", "   "), ()])
-def test_missing_question_is_a_usage_error(cli, args):
-    r = cli(*args)
-    assert r.returncode == 2
-    assert "Traceback" not in r.stderr
-    assert r.stderr.strip()
+def test_missing_question_is_a_usage_error(capsys, args):
+    code, _, err = cli(capsys, *args)
+    assert code == 2
+    assert "Traceback" not in err
+    assert err.strip()
 
 
-def test_huge_and_binary_questions_do_not_crash(cli):
-    for question in ("fibromyalgia " * 2000, "\x01\x02\x7f\u0000".replace("\u0000", "") * 1000):
-        r = cli("ask", "--json", question)
-        assert r.returncode == 0 and "Traceback" not in r.stderr
-        assert json.loads(r.stdout)["status"] in ("answered", "no_evidence")
+def test_huge_and_binary_questions_do_not_crash(capsys):
+    for question in ("fibromyalgia " * 2000, "\x01\x02\x7f" * 1000):
+        code, out, _ = cli(capsys, "ask", "--json", question)
+        assert code == 0
+        assert json.loads(out)["status"] in ("answered", "no_evidence")
 
 
-def test_repl_piped_json_lines_one_object_per_question_in_one_conversation(cli):
-    r = cli("repl", "--json", stdin="Does LDN help Crohn's disease?\nHow many of the children went into remission?\n"
-                                    "What's the capital of Australia?\n")
-    assert r.returncode == 0, r.stderr
-    lines = r.stdout.splitlines()
+def test_repl_piped_json_lines_are_one_conversation(capsys, monkeypatch, engine):
+    questions = ["Does LDN help psoriasis?", "How many patients were in that study?",
+                 "What's the capital of Australia?"]
+    code, out, err = cli(capsys, "repl", "--json", stdin="\n".join(questions) + "\n", monkeypatch=monkeypatch)
+    assert code == 0, err
+    lines = out.splitlines()
     assert len(lines) == 3
     answers = [json.loads(line) for line in lines]
     assert all(set(a) >= JSON_KEYS for a in answers)
-    assert "Smith 2013" in [c["label"] for c in answers[1]["citations"][:3]]
-    assert answers[2]["status"] == "no_evidence"
+    conversation = Conversation()
+    assert answers == [json.loads(render_json(engine.answer(q, conversation))) for q in questions]
 
 
-def test_repl_commands(cli):
-    r = cli("repl", stdin="Does LDN help psoriasis?\n:debug\n:sources multiple sclerosis\n:reset\n:help\n:quit\nignored\n")
-    assert r.returncode == 0, r.stderr
-    out = r.stdout
+def test_repl_commands(capsys, monkeypatch):
+    stdin = "Does LDN help psoriasis?\n:debug\n:sources multiple sclerosis\n:reset\n:help\n:quit\nignored\n"
+    code, out, err = cli(capsys, "repl", stdin=stdin, monkeypatch=monkeypatch)
+    assert code == 0, err
     assert "study:Weinstock 2020" in out  # :debug shows chunk ids and scores
     assert "Studies on multiple sclerosis" in out and "Cree 2010" in out
     assert "Conversation reset." in out and ":sources" in out
     assert "ignored" not in out
 
 
-def test_bad_config_exits_2_naming_the_key(cli, tmp_path):
+def test_bad_config_exits_2_naming_the_key(capsys, tmp_path):
     cfg = tmp_path / "bot_config.yaml"
     cfg.write_text("disclaimer: x\nretrieval:\n  k1: fast\n", encoding="utf-8")
-    r = cli("--config", str(cfg), "ask", "fibromyalgia")
-    assert r.returncode == 2
-    assert "retrieval.k1" in r.stderr and str(cfg) in r.stderr and "Traceback" not in r.stderr
+    code, _, err = cli(capsys, "--config", str(cfg), "ask", "fibromyalgia")
+    assert code == 2
+    assert "retrieval.k1" in err and str(cfg) in err and "Traceback" not in err
     cfg.write_text("disclaimer: x\ncolour: blue\n", encoding="utf-8")
-    r = cli("--config", str(cfg), "ask", "fibromyalgia")
-    assert r.returncode == 2 and "unknown setting 'colour'" in r.stderr
+    code, _, err = cli(capsys, "--config", str(cfg), "ask", "fibromyalgia")
+    assert code == 2 and "unknown setting 'colour'" in err
 
 
-def test_broken_corpus_names_file_and_line(cli, corpus_copy):
+def test_broken_corpus_names_file_and_line(capsys, corpus_copy):
     bad = corpus_copy / "corpus" / "studies" / "cree-2010.yaml"
     bad.write_text(bad.read_text(encoding="utf-8") + "\nconditions: [unclosed\n", encoding="utf-8")
-    r = cli("--config", str(corpus_copy / "bot_config.yaml"), "ask", "multiple sclerosis")
-    assert r.returncode == 2 and "Traceback" not in r.stderr
-    assert "cree-2010.yaml:" in r.stderr and "malformed YAML" in r.stderr
+    code, _, err = cli(capsys, "--config", str(corpus_copy / "bot_config.yaml"), "ask", "multiple sclerosis")
+    assert code == 2 and "Traceback" not in err
+    assert "cree-2010.yaml:" in err and "malformed YAML" in err
 
 
-def test_eval_prints_the_metrics(cli):
-    r = cli("eval", "--set", "eval/dev.yaml")
-    assert r.returncode == 0, r.stderr
+def test_eval_prints_the_metrics(capsys):
+    code, out, err = cli(capsys, "eval", "--set", "eval/dev.yaml")
+    assert code == 0, err
     for metric in ("recall@1", "recall@3", "MRR", "abstention accuracy", "follow-up recall@3", "safety-rule recall"):
-        assert metric in r.stdout
+        assert metric in out
+
+
+def test_help_lists_every_command_with_its_help_line(capsys):
+    with pytest.raises(SystemExit) as exit_:
+        main(["--help"])
+    assert exit_.value.code == 0
+    out = " ".join(capsys.readouterr().out.split())
+    for name, command in COMMANDS.items():
+        assert f"{name} {' '.join(command.help.split())}" in out
+
+
+@pytest.mark.parametrize("name", list(COMMANDS))
+def test_every_command_module_loads_and_shows_its_help(capsys, name):
+    with pytest.raises(SystemExit) as exit_:
+        main([name, "--help"])
+    assert exit_.value.code == 0
+    assert f"usage: ldn-bot {name}" in capsys.readouterr().out

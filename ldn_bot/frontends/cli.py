@@ -1,55 +1,78 @@
-"""`ldn-bot` command line: parses arguments, calls the engine, renders. Heavy imports stay inside commands
-so that `ldn-bot ask` starts fast (no discord import on that path)."""
+"""`ldn-bot` command line: the command table and the entry point.
+
+Each command lives in a module of its own, named in COMMANDS as "module:function"; the module is imported only
+when that command runs (or its --help is shown), so `ldn-bot ask` never imports discord.py or the benchmarks and
+command modules import what they need at the top. `ldn-bot --help` lists every command from the table alone.
+"""
 
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from ldn_bot import __version__
 from ldn_bot.errors import LdnBotError, UsageError
 
 
-def _engine(args: argparse.Namespace):
-    from ldn_bot.config import load_config
-    from ldn_bot.engine.engine import Engine
+@dataclass(frozen=True)
+class Command:
+    """One `ldn-bot` command: its help line, and "module:function" where function(parser) adds the command's
+    description, options and handler (``parser.set_defaults(func=handler)``; handler(args) returns the exit code)."""
 
-    return Engine(load_config(args.config))
-
-
-def cmd_ask(args: argparse.Namespace) -> int:
-    question = " ".join(args.question).strip()
-    if not question:
-        raise UsageError('ask needs a question, for example: ldn-bot ask "Does LDN help fibromyalgia?"')
-    from ldn_bot.render.text import render_json, render_text
-
-    answer = _engine(args).answer(question)
-    print(render_json(answer) if args.json else render_text(answer))
-    return 0
+    help: str
+    target: str
 
 
-def cmd_repl(args: argparse.Namespace) -> int:
-    from ldn_bot.frontends.repl import run_repl
+COMMANDS: dict[str, Command] = {
+    "ask": Command("answer one question and exit", "ldn_bot.frontends.commands:configure_ask"),
+    "repl": Command("ask questions interactively (one per line when stdin is not a terminal)",
+                    "ldn_bot.frontends.repl:configure"),
+    "eval": Command("measure answer quality on evaluation sets", "ldn_bot.frontends.commands:configure_eval"),
+    "discord": Command("run the Discord bot (token from the DISCORD_TOKEN environment variable)",
+                       "ldn_bot.frontends.discord.startup:configure"),
+    "bench": Command("benchmarks: retrieval quality on SciFact, answer latency at scale",
+                     "ldn_bot.bench.commands:configure"),
+    "corpus": Command("curators' tools: validate, new-study, import, stats",
+                      "ldn_bot.frontends.curator.commands:configure"),
+    "gaps": Command("the most frequent questions the corpus could not answer (curators' to-do list)",
+                    "ldn_bot.frontends.curator.gaps:configure"),
+}
 
-    return run_repl(_engine(args), json_mode=args.json)
 
+class LazyParser(argparse.ArgumentParser):
+    """A command's parser, filled in by its module's configure function the first time it parses or shows help."""
 
-def cmd_eval(args: argparse.Namespace) -> int:
-    from ldn_bot.evaluation import format_report, run_eval
+    def __init__(self, *args: Any, target: str | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._target = target
 
-    engine = _engine(args)
-    reports = [run_eval(engine, path) for path in args.set]
-    if args.json:
-        import json
+    def load(self) -> LazyParser:
+        """Import the command's module and let it configure this parser (once); returns the parser."""
+        if self._target is not None:
+            module, _, function = self._target.partition(":")
+            self._target = None
+            getattr(importlib.import_module(module), function)(self)
+        return self
 
-        print(json.dumps([r.as_dict() for r in reports], indent=2))
-    else:
-        print("\n\n".join(format_report(r, verbose=args.verbose) for r in reports))
-    return 0
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        self.load()
+        return super().parse_known_args(args, namespace)
+
+    def format_usage(self) -> str:
+        self.load()
+        return super().format_usage()
+
+    def format_help(self) -> str:
+        self.load()
+        return super().format_help()
 
 
 def build_parser() -> argparse.ArgumentParser:
+    """The `ldn-bot` parser; no command module is imported until a command's parser is used."""
     parser = argparse.ArgumentParser(
         prog="ldn-bot",
         description="Answers questions about the published evidence on low-dose naltrexone (LDN) "
@@ -58,40 +81,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"ldn-bot {__version__}")
     parser.add_argument("--config", metavar="FILE", help="settings file (default: ./bot_config.yaml, "
                         "$LDN_BOT_CONFIG, or the bundled one)")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
-
-    p = sub.add_parser("ask", help="answer one question and exit")
-    p.add_argument("question", nargs="*", help="the question (quote it)")
-    p.add_argument("--json", action="store_true", help="print the answer as one JSON object")
-    p.set_defaults(func=cmd_ask)
-
-    p = sub.add_parser("repl", help="ask questions interactively (one per line when stdin is not a terminal)")
-    p.add_argument("--json", action="store_true", help="print one JSON object per answer (JSON Lines)")
-    p.set_defaults(func=cmd_repl)
-
-    p = sub.add_parser("eval", help="measure answer quality on evaluation sets")
-    p.add_argument("--set", nargs="+", metavar="FILE", default=["eval/dev.yaml", "eval/holdout.yaml"],
-                   help="evaluation set files (default: eval/dev.yaml eval/holdout.yaml)")
-    p.add_argument("--json", action="store_true", help="print the metrics as JSON")
-    p.add_argument("--verbose", action="store_true", help="list every failing case")
-    p.set_defaults(func=cmd_eval)
-
-    for register in _extensions():
-        register(sub)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=LazyParser)
+    for name, command in COMMANDS.items():
+        sub.add_parser(name, help=command.help, target=command.target)
     return parser
 
 
-def _extensions() -> list[Callable[[argparse._SubParsersAction], None]]:
-    """Commands that live in their own modules add themselves; each module imports only argparse at the top."""
-    from ldn_bot.bench import commands as bench
-    from ldn_bot.frontends.curator import commands as curator
-    from ldn_bot.frontends.curator import gaps
-    from ldn_bot.frontends.discord import command as discord_cli
-
-    return [discord_cli.register, bench.register, curator.register, gaps.register]
-
-
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run `ldn-bot` with `argv` (default: the process's arguments); returns the exit status: 0 ok, 1 a failed
+    check (a command says which), 2 a usage, settings or corpus error (one line on stderr), 130 interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

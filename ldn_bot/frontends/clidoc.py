@@ -21,7 +21,8 @@ def _subparsers(parser: argparse.ArgumentParser) -> list[tuple[str, argparse.Arg
 def cli_reference() -> str:
     os.environ["COLUMNS"] = "100"  # stable wrapping whatever the terminal
     parser = build_parser()
-    out = ["# Command-line reference", "", "Generated from `--help` by `python -m ldn_bot.frontends.clidoc`; do not edit.", ""]
+    out = ["# Command-line reference", "",
+           "Generated from `--help` by `python -m ldn_bot.frontends.clidoc`; do not edit.", ""]
 
     def walk(prefix: str, p: argparse.ArgumentParser, depth: int) -> None:
         out.extend([f"{'#' * depth} `{prefix}`", "", "```text", p.format_help().rstrip(), "```", ""])

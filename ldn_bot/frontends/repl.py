@@ -2,13 +2,22 @@
 
 from __future__ import annotations
 
+import argparse
+import json
 import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
 from typing import TextIO
 
-from ldn_bot.logs import log_unanswered
+from prompt_toolkit import PromptSession
+from prompt_toolkit.history import FileHistory, History, InMemoryHistory
+
+from ldn_bot.engine.answer import Answer
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.engine.engine import Engine
+from ldn_bot.frontends.asking import ask
+from ldn_bot.frontends.commands import engine_from
 from ldn_bot.render.text import render_json, render_text
 
 HELP = """Ask a question in plain words, for example: Does LDN help fibromyalgia?
@@ -20,19 +29,24 @@ Commands:
   :quit                 leave (Ctrl-D works too)"""
 
 
+def configure(parser: argparse.ArgumentParser) -> None:
+    """Options and handler of `ldn-bot repl`."""
+    parser.add_argument("--json", action="store_true", help="print one JSON object per answer (JSON Lines)")
+    parser.set_defaults(func=lambda args: run_repl(engine_from(args), json_mode=args.json))
+
+
 class ReplSession:
-    """What the REPL does with one line of input; shared by the interactive and piped modes."""
+    """What the REPL does with one line of input; shared by the interactive and piped modes. All questions of
+    one session are one conversation (until `:reset`)."""
 
-    def __init__(self, engine, json_mode: bool = False) -> None:
-        from ldn_bot.engine.conversation import Conversation
-
+    def __init__(self, engine: Engine, json_mode: bool = False) -> None:
         self.engine = engine
         self.json_mode = json_mode
         self.conversation = Conversation()
-        self.last = None
+        self.last: Answer | None = None
 
     def handle(self, line: str) -> str | None:
-        """Output for one input line; None means quit."""
+        """The output for one input line (text, or JSON with json_mode; "" for a blank line); None means quit."""
         text = line.strip()
         if not text:
             return ""
@@ -52,26 +66,22 @@ class ReplSession:
                 rows = [f"{cid}\t{score:.3f}" for cid, score in self.last.debug] or ["(no passages scored)"]
                 return self._meta("\n".join(rows))
             if cmd == "sources":
-                from ldn_bot.engine.overview import sources_answer
-
-                answer = sources_answer(self.engine, arg.strip() or None)
+                answer = self.engine.sources(arg.strip() or None)
                 return render_json(answer) if self.json_mode else render_text(answer)
             return self._meta(f"Unknown command ':{cmd}'. Type :help for the commands.")
-        answer = self.engine.answer(text, self.conversation)
+        answer = ask(self.engine, text, self.conversation, source="repl")
         self.last = answer
-        config = self.engine.config
-        log_unanswered(config.resolve(config.logs.questions), answer, source="repl")  # for `ldn-bot gaps`
         return render_json(answer) if self.json_mode else render_text(answer)
 
     def _meta(self, message: str) -> str:
         if self.json_mode:
-            import json
-
             return json.dumps({"message": message})
         return message
 
 
-def run_repl(engine, json_mode: bool = False, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+def run_repl(engine: Engine, json_mode: bool = False, stdin: TextIO | None = None, stdout: TextIO | None = None) -> int:
+    """Read questions from `stdin` until end of input or `:quit`, printing each answer to `stdout` (defaults:
+    the process's). On a terminal: line editing and history; otherwise one answer per line. Returns 0."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     session = ReplSession(engine, json_mode)
@@ -108,14 +118,12 @@ def _interactive(session: ReplSession, stdout: TextIO) -> int:
 
 
 def _line_reader() -> Callable[[str], str]:
-    from prompt_toolkit import PromptSession
-    from prompt_toolkit.history import FileHistory, InMemoryHistory
-
+    history: History
     history_path = Path(os.environ.get("LDN_BOT_HISTORY", Path.home() / ".ldn_bot_history"))
     try:
         history = FileHistory(str(history_path))
         history.append_string  # noqa: B018 - attribute check only
     except OSError:
         history = InMemoryHistory()
-    prompt = PromptSession(history=history)
+    prompt: PromptSession[str] = PromptSession(history=history)
     return prompt.prompt

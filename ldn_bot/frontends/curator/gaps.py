@@ -25,10 +25,10 @@ SIMILARITY = 85.0  # rapidfuzz token_sort_ratio on the questions' content words
 _FILLER = frozenset(["a", "about", "an", "and", "any", "anyone", "are", "as", "at", "be", "been", "can", "cause", "causes", "could", "did", "do", "does", "doing", "dose", "effect", "effects", "for", "from", "get", "good", "has", "have", "help", "helps", "helpful", "how", "i", "if", "in", "is", "it", "its", "know", "ldn", "low", "lowdose", "me", "my", "naltrexone", "of", "on", "or", "people", "please", "question", "should", "take", "taking", "tell", "than", "that", "the", "there", "this", "to", "treat", "treating", "treatment", "use", "used", "using", "was", "what", "whats", "when", "where", "which", "who", "why", "will", "with", "work", "works", "would", "you", "your"])
 
 
-def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("gaps", help="the most frequent questions the corpus could not answer (curators' to-do list)",
-                       description="Questions logged as having no evidence, and answers members marked 👎, "
-                       "grouped when they are near-duplicates, most frequent first.")
+def configure(p: argparse.ArgumentParser) -> None:
+    """Options and handler of `ldn-bot gaps`."""
+    p.description = ("Questions logged as having no evidence, and answers members marked 👎, "
+                     "grouped when they are near-duplicates, most frequent first.")
     p.add_argument("--since", metavar="DATE", help="only questions from this date on: YYYY-MM-DD, an ISO time, "
                    "or a span back from now such as 7d or 4w")
     p.add_argument("--limit", type=int, default=30, metavar="N", help="show at most N groups (default 30; 0: all)")

@@ -64,10 +64,10 @@ def svg(panels: list[Panel], title: str, width: int = 360, height: int = 260) ->
         ys = [y for s in panel.series for _, y in s.points]
         yt = _ticks(0, max(ys, default=1) or 1)
 
-        def px(x: float) -> float:
+        def px(x: float, ox: float = ox) -> float:  # bound now: used within this panel only
             return ox + (math.log10(x) - x_lo) / (x_hi - x_lo) * plot_w
 
-        def py(y: float) -> float:
+        def py(y: float, oy: float = oy, yt: list[float] = yt) -> float:
             return oy + plot_h - y / yt[-1] * plot_h
 
         out.append(f'<text x="{ox + plot_w / 2}" y="{oy - 8}" text-anchor="middle">{escape(panel.title)}</text>')

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+
 import pytest
 
 from ldn_bot.config import load_config
@@ -33,8 +38,14 @@ def test_article_citations_link_to_study_records_in_order(engine):
     assert ("Miskoff 2018",) in [s.labels for s in lung.sentences]  # "(Miskoff 2018" has no closing bracket
 
 
-def test_chunk_ids_are_stable(engine):
-    assert [c.id for c in build_chunks(engine.corpus)] == [c.id for c in build_chunks(load_corpus(engine.corpus.root))]
+def test_chunk_ids_are_the_same_in_a_fresh_process(engine):
+    """Ids name cached index rows and debug output: another process (another hash seed) must make the same ones."""
+    code = ("import json, sys; from ldn_bot.corpus.loader import load_corpus; "
+            "from ldn_bot.retrieval.chunker import build_chunks; "
+            "print(json.dumps([c.id for c in build_chunks(load_corpus(sys.argv[1]))]))")
+    fresh = subprocess.run([sys.executable, "-c", code, str(engine.corpus.root)], capture_output=True, text=True,
+                           check=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    assert json.loads(fresh.stdout) == [c.id for c in build_chunks(engine.corpus)]
 
 
 def test_unreviewed_study_is_not_served(corpus_copy):

@@ -49,6 +49,13 @@ def test_bundled_corpus_passes_as_ci_runs_it(capsys):
     assert "OK" in err and "0 errors" in err
 
 
+def test_bundled_corpus_passes_strict(capsys):
+    code = main(["corpus", "validate", "--strict", str(ROOT / "corpus")])
+    out, err = capsys.readouterr()
+    assert code == 0, out
+    assert out == "" and "0 errors, 0 warnings" in err
+
+
 def test_bundled_corpus_through_the_settings_file(capsys):
     code = main(["--config", str(ROOT / "bot_config.yaml"), "corpus", "validate"])
     assert code == 0, capsys.readouterr().out

@@ -51,6 +51,14 @@ def assert_no_pings(fake: FakeDiscord) -> None:
         assert not allowed.get("users") and not allowed.get("roles") and not allowed.get("replied_user", False)
 
 
+def shown_labels(answer) -> list[str]:
+    """The sources a reply's embed lists: those of the short answer's key lines, or all of them without one."""
+    if not (answer.key_lines or answer.headline):
+        return [c.label for c in answer.citations]
+    keys = {k.citation for k in answer.key_lines if k.citation}
+    return [c.label for c in answer.citations if c.number in keys]
+
+
 def assert_valid_embeds(request: Request) -> None:
     for embed in request.embeds:
         assert rd.embed_problems(embed) == []
@@ -85,9 +93,12 @@ def test_ask_answers_with_an_embed_buttons_and_a_thread(cfg, engine):
             assert embed["title"] == "Does LDN help fibromyalgia?"
             assert embed["footer"]["text"] == engine.config.disclaimer
             assert "[1]" in embed["description"].replace("\\", "")
-            assert cited_labels(embed) == [c.label for c in engine.answer("Does LDN help fibromyalgia?").citations]
+            answer = engine.answer("Does LDN help fibromyalgia?")
+            assert cited_labels(embed) == shown_labels(answer)
+            assert answer.headline and answer.headline in embed["description"].replace("\\", "")
             buttons = reply.body["components"][0]["components"]
-            assert [b["emoji"]["name"] for b in buttons] == ["\N{THUMBS UP SIGN}", "\N{THUMBS DOWN SIGN}"]
+            assert buttons[0]["label"] == "More"
+            assert [b["emoji"]["name"] for b in buttons[1:]] == ["\N{THUMBS UP SIGN}", "\N{THUMBS DOWN SIGN}"]
             assert not reply.body.get("flags", 0) & EPHEMERAL
             thread = await fake.wait_for(lambda r: r.path.endswith("/threads"), mark)
             assert thread.json["name"] == "Does LDN help fibromyalgia?"
@@ -121,8 +132,8 @@ def test_mention_gets_a_reply_and_a_thread(cfg, engine):
             assert str(reply.body["message_reference"]["message_id"]) == msg["id"]
             assert_valid_embeds(reply)
             assert reply.embeds[0]["title"] == "What are the side effects of LDN?"
-            expected = engine.answer("What are the side effects of LDN?").citations
-            assert cited_labels(reply.embeds[0]) == [c.label for c in expected]
+            expected = engine.answer("What are the side effects of LDN?")
+            assert cited_labels(reply.embeds[0]) == shown_labels(expected)
             await fake.wait_for(lambda r: r.path.endswith("/threads"), mark)
             await thread_hint(fake, mark)
             assert_no_pings(fake)
@@ -167,8 +178,8 @@ def test_sharded_bot_starts_every_shard_and_answers_from_the_one_that_has_the_se
             assert guild is not None and guild.shard_id == (fake.guild_id >> 22) % 2
             mark = fake.mark()
             _, reply = await bot.ask("Does LDN help fibromyalgia?", user=fake.user("sam"))
-            expected = engine.answer("Does LDN help fibromyalgia?").citations
-            assert cited_labels(reply.embeds[0]) == [c.label for c in expected]
+            expected = engine.answer("Does LDN help fibromyalgia?")
+            assert cited_labels(reply.embeds[0]) == shown_labels(expected)
             await thread_hint(fake, mark)
             # Direct messages arrive on shard 0, whichever shard has the server.
             dee = fake.user("dee")
@@ -263,10 +274,10 @@ def test_followup_in_the_thread_continues_the_conversation_like_the_repl(tmp_pat
 
     discord_labels = run(scenario())
     conversation = Conversation()  # what the REPL does: every line in one conversation
-    repl_labels = [[c.label for c in engine.answer(q, conversation).citations] for q in questions]
+    repl_labels = [shown_labels(engine.answer(q, conversation)) for q in questions]
     assert discord_labels[:2] == repl_labels
     assert discord_labels[2] == repl_labels[1]
-    alone = [c.label for c in engine.answer(questions[1]).citations]
+    alone = shown_labels(engine.answer(questions[1]))
     assert repl_labels[1] != alone, "the follow-up should read differently within the conversation"
 
 
@@ -407,7 +418,14 @@ def test_feedback_buttons_and_the_unanswered_log(tmp_path, engine):
             _, reply = await bot.ask("Does LDN help fibromyalgia?", user=ola)
             await thread_hint(fake, mark)
             message = fake.messages[int(reply.response["id"])]
-            up = message["components"][0]["components"][0]["custom_id"]
+            more, up, down = (b["custom_id"] for b in message["components"][0]["components"])
+            # More: the full answer, privately, every source listed.
+            mark = fake.mark()
+            full = await fake.wait_for_reply(await fake.click(message, more, user=ola), mark)
+            assert full.json["data"]["flags"] & EPHEMERAL
+            every = [c.label for c in engine.answer("Does LDN help fibromyalgia?").citations]
+            assert cited_labels(full.json["data"]["embeds"][0]) == every
+            assert len(cited_labels(reply.embeds[0])) < len(every)
             mark = fake.mark()
             click = await fake.click(message, up, user=ola)
             thanks = await fake.wait_for_reply(click, mark)
@@ -417,9 +435,12 @@ def test_feedback_buttons_and_the_unanswered_log(tmp_path, engine):
             assert "already" in (await fake.wait_for_reply(again, mark)).json["data"]["content"]
             # After a restart the answer key is unknown: the record is read back from the message.
             bot.bot.feedback.answers.clear()
-            down = message["components"][0]["components"][1]["custom_id"]
+            bot.bot.feedback.full.clear()
             mark = fake.mark()
             await fake.wait_for_reply(await fake.click(message, down, user=fake.user("pat")), mark)
+            mark = fake.mark()
+            expired = await fake.wait_for_reply(await fake.click(message, more, user=ola), mark)
+            assert "Ask again" in expired.json["data"]["content"]
             _, none = await bot.ask("Does LDN cure baldness in cats on Mars?", user=ola, private=True)
             assert none.embeds[0]["description"]
             return cited_labels(reply.embeds[0])
@@ -428,7 +449,8 @@ def test_feedback_buttons_and_the_unanswered_log(tmp_path, engine):
     records = read_jsonl(feedback_log)
     assert [r["vote"] for r in records] == ["up", "down"]
     assert records[0]["question"] == "Does LDN help fibromyalgia?"
-    assert records[0]["status"] == "answered" and records[0]["labels"] == labels
+    assert records[0]["status"] == "answered"
+    assert records[0]["labels"] == [c.label for c in engine.answer("Does LDN help fibromyalgia?").citations]
     assert records[1]["question"] == "Does LDN help fibromyalgia?" and records[1]["labels"] == labels
     assert all("user_id" not in r for r in records)
     unanswered = read_jsonl(questions_log)

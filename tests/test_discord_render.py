@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from ldn_bot.engine.answer import Answer, Citation, LeadSentence, OverviewLine
+from ldn_bot.engine.answer import Answer, Citation, KeyLine, LeadSentence, OverviewLine
 from ldn_bot.render import discord_embeds as rd
 
 DISCLAIMER = "ldn-bot quotes published research and is not medical advice."
@@ -41,7 +43,11 @@ def answers(draw):
                   disclaimer=draw(st.one_of(st.just(DISCLAIMER), odd_text)), lead=lead, citations=citations,
                   notices=draw(st.lists(long_text, max_size=2)), message=draw(st.none() | long_text),
                   overview=overview, overview_topic=draw(st.none() | odd_text), verdict=draw(st.none() | odd_text),
-                  corrections=draw(st.dictionaries(odd_text, odd_text, max_size=2)))
+                  corrections=draw(st.dictionaries(odd_text, odd_text, max_size=2)),
+                  headline=draw(st.none() | long_text),
+                  key_lines=[KeyLine(draw(long_text), draw(st.none() | st.integers(1, max(n, 1))),
+                                     draw(st.none() | odd_text), draw(st.booleans()))
+                             for _ in range(draw(st.integers(0, 4)))])
 
 
 def no_live_mentions(text: str) -> bool:
@@ -112,3 +118,15 @@ def test_real_sources_and_study_embeds_fit(engine):
         embed = rd.study_embed(study, engine.config.disclaimer)
         assert rd.embed_problems(embed) == []
         assert embed.footer.text == engine.config.disclaimer
+
+
+@pytest.mark.parametrize("question", ["does ldn help fibro", "does ldn help ms and what dose did they use?",
+                                      "vivid dreams on ldn normal?", "ldn for cancer?"])
+def test_the_short_answer_fits_one_embed_without_cutting_a_result(engine, question):
+    answer = engine.answer(question)
+    embed = rd.answer_embed(answer, question).to_dict()
+    assert rd.embed_problems(embed) == []
+    description = embed["description"].replace("\\", "")
+    for line in answer.key_lines:
+        assert line.text in description  # every study's result whole
+    assert answer.headline is None or answer.headline in description

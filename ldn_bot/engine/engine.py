@@ -80,9 +80,9 @@ class Engine:
         self._by_surname: dict[str, list[str]] = {}
         # Former labels and common names ("Pain Rep 2023", "the FINAL trial"), as word sequences with spaces around.
         self._aliases = [(f" {' '.join(words(normalize(a)))} ", label) for label, s in self.studies.items()
-                         for a in (*s.aliases, label) if len(words(normalize(a))) >= 2]
+                         if s.reviewed for a in (*s.aliases, label) if len(words(normalize(a))) >= 2]
         for label, study in self.studies.items():
-            if study.authors and label.startswith(study.authors[0].split()[0]):
+            if study.reviewed and study.authors and label.startswith(study.authors[0].split()[0]):
                 key = normalize(study.authors[0].split()[0]).replace("'", "")
                 self._by_surname.setdefault(key, []).append(label)
 

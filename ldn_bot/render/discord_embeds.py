@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import discord
 
 from ldn_bot.corpus.models import Study
-from ldn_bot.engine.answer import Answer, Citation
+from ldn_bot.engine.answer import Answer, Citation, KeyLine
 from ldn_bot.render.text import lead_text
 
 MESSAGE_LIMIT = 2000
@@ -297,8 +297,49 @@ def _blocks(answer: Answer) -> list[str]:
     return blocks
 
 
+def _key_line(line: KeyLine) -> str:
+    if line.subhead:
+        return f"**{escape(line.text)}**"
+    ref = f" [{line.citation}]" if line.citation else ""
+    return f"\u2022 **{escape(line.head)}**: {escape(line.text)}{ref}" if line.head else f"\u2022 {escape(line.text)}{ref}"
+
+
+def has_more(answer: Answer) -> bool:
+    """Whether the full answer holds more than the short one (sources, overview, passages)."""
+    return bool(answer.key_lines or answer.headline) and bool(answer.citations)
+
+
 def answer_embed(answer: Answer, question: str | None = None) -> discord.Embed:
-    """The embed for one engine answer (/ask, mention, DM). The question is the title, escaped."""
+    """The embed for one engine answer (/ask, mention, DM), the question as its title: the short answer (the
+    tally and key studies, each result whole, with those studies' sources) when the engine made one, else the
+    full answer. The full answer is `detail_embed`, one click away (the More button)."""
+    if not (answer.key_lines or answer.headline):
+        return detail_embed(answer, question)
+    q = question if question is not None else answer.question
+    blocks = [escape(n) for n in answer.notices]
+    if answer.message:
+        blocks.append(escape(answer.message))
+    lines = [f"**{escape(answer.headline)}**"] if answer.headline else []
+    lines += [_key_line(k) for k in answer.key_lines]
+    blocks.append("\n".join(lines))
+    shown = {k.citation for k in answer.key_lines if k.citation}
+    rest = len(answer.citations) - len(shown)
+    if rest > 0:
+        blocks.append(f"*{rest} more source{'s' if rest != 1 else ''}: press **More** for every source "
+                      "with its quoted passage.*")
+    spec = EmbedSpec(
+        title=user_text(q, TITLE_LIMIT) if q.strip() else "",
+        description="\n\n".join(blocks),
+        fields=[citation_field(c) for c in answer.citations if c.number in shown],
+        footer=answer.disclaimer,
+        colour=COLOURS.get(answer.status),
+        overflow_note="*{n} more sources not shown.*",
+    )
+    return build_embed(spec)
+
+
+def detail_embed(answer: Answer, question: str | None = None) -> discord.Embed:
+    """The full answer: overview, quoted lead sentences and every source with its passage."""
     q = question if question is not None else answer.question
     description = "\n\n".join(_blocks(answer))
     fields = [citation_field(c) for c in answer.citations]

@@ -26,7 +26,7 @@ from ldn_bot.engine.conversation import Conversation, ConversationStore
 from ldn_bot.engine.engine import Engine
 from ldn_bot.errors import ConfigError, LdnBotError
 from ldn_bot.frontends.asking import ask
-from ldn_bot.frontends.discord.feedback import Feedback, FeedbackButton
+from ldn_bot.frontends.discord.feedback import Feedback, FeedbackButton, MoreButton, show_more
 from ldn_bot.frontends.discord.limits import Bounded, RateLimiter, cooldown_text
 from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands
 from ldn_bot.render import discord_embeds as rd
@@ -121,7 +121,7 @@ class LdnBot(discord.Client):
     # -- lifecycle --------------------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(FeedbackButton)
+        self.add_dynamic_items(FeedbackButton, MoreButton)
         state = SyncState(self.config.resolve(self.config.logs.questions).parent / STATE_FILE)
         await sync_commands(self.tree, application_id=self.application_id, guild_id=self.config.discord.test_guild_id,
                             state=state, mode=self.sync)
@@ -181,6 +181,14 @@ class LdnBot(discord.Client):
         except Exception:
             log.exception("failed to record feedback: %s",
                           self.context("feedback", interaction.guild_id, interaction.channel_id, interaction.user.id))
+
+    async def show_more(self, interaction: discord.Interaction, key: str) -> None:
+        """A More click: the full answer, privately; a failure is logged, never raised."""
+        try:
+            await show_more(interaction, self.feedback.full.get(key))
+        except Exception:
+            log.exception("failed to show more: %s",
+                          self.context("more", interaction.guild_id, interaction.channel_id, interaction.user.id))
 
     async def open_thread(self, channel: Any, message: discord.Message, question: str, user_id: int,
                           conversation: Conversation) -> discord.Thread | None:

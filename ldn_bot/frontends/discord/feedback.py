@@ -1,4 +1,5 @@
-"""👍 / 👎 under an answer, and the votes appended to the feedback log that curators read with `ldn-bot gaps`."""
+"""The buttons under an answer: More (the full answer, every source with its passage) and 👍 / 👎, whose votes
+are appended to the feedback log that curators read with `ldn-bot gaps`."""
 
 from __future__ import annotations
 
@@ -15,12 +16,34 @@ import discord
 from ldn_bot.engine.answer import Answer
 from ldn_bot.frontends.discord.limits import Bounded
 from ldn_bot.logs import JsonlLog, answer_record
-from ldn_bot.render.discord_embeds import NO_PINGS
+from ldn_bot.render.discord_embeds import NO_PINGS, detail_embed, has_more
 
 log = logging.getLogger("ldn_bot.discord")
 
 MAX_ANSWERS_TRACKED = 10_000
 FEEDBACK_PATTERN = r"ldn:fb:(?P<vote>up|down):(?P<key>[0-9a-f]{12})"
+MORE_PATTERN = r"ldn:more:(?P<key>[0-9a-f]{12})"
+EXPIRED = "That answer is no longer in my memory (I was restarted). Ask again to see all its sources."
+
+
+class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=MORE_PATTERN):
+    """"More" under a short answer: shows the member, privately, the full answer. A click goes to the client's
+    `show_more(interaction, key)`."""
+
+    def __init__(self, key: str) -> None:
+        self.key = key
+        super().__init__(discord.ui.Button(style=discord.ButtonStyle.primary, label="More",
+                                           custom_id=f"ldn:more:{key}"))
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Item[Any],
+                             match: re.Match[str], /) -> MoreButton:
+        return cls(match["key"])
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        show = getattr(interaction.client, "show_more", None)
+        if show is not None:
+            await show(interaction, self.key)
 
 
 class FeedbackButton(discord.ui.DynamicItem[discord.ui.Button], template=FEEDBACK_PATTERN):
@@ -75,14 +98,19 @@ class Feedback:
     def __init__(self, max_tracked: int = MAX_ANSWERS_TRACKED) -> None:
         self.answers: Bounded = Bounded(max_tracked)  # feedback key -> answer record
         self.rated: Bounded = Bounded(max_tracked)  # (key, user id) already rated
+        self.full: Bounded = Bounded(max_tracked)  # key -> the Answer, for its More button
 
     def view(self, answer: Answer) -> discord.ui.View | None:
-        """The 👍 / 👎 buttons for an evidence answer ("answered" or "no_evidence"); None for any other."""
+        """More (when the short answer leaves sources out) and 👍 / 👎 for an evidence answer ("answered" or
+        "no_evidence"); None for any other."""
         if answer.status not in ("answered", "no_evidence"):
             return None
         key = secrets.token_hex(6)
         self.answers[key] = answer_record(answer, "discord")
         view = discord.ui.View(timeout=None)
+        if has_more(answer):
+            self.full[key] = answer
+            view.add_item(MoreButton(key))
         view.add_item(FeedbackButton("up", key))
         view.add_item(FeedbackButton("down", key))
         return view
@@ -106,3 +134,11 @@ class Feedback:
         if user_id is not None:
             record["user_id"] = str(user_id)
         await run_blocking(JsonlLog(log_path).append, record)
+
+
+async def show_more(interaction: discord.Interaction, answer: Answer | None) -> None:
+    """Answer a More click privately: the full answer's embed, or a note that it has expired."""
+    if answer is None:
+        await interaction.response.send_message(EXPIRED, ephemeral=True, allowed_mentions=NO_PINGS)
+        return
+    await interaction.response.send_message(embed=detail_embed(answer), ephemeral=True, allowed_mentions=NO_PINGS)

@@ -517,6 +517,8 @@ def test_sources_study_about_and_autocomplete(cfg, engine):
             about = await fake.wait_for_reply(inter, mark)
             text = json.dumps(about.embeds[0])
             assert f"{len(engine.studies)} study records" in text and "Last updated" in text
+            found = next(f["value"] for f in about.embeds[0]["fields"] if f["name"] == "What the studies found")
+            assert "**fibromyalgia**:" in found and "no difference" in found
             assert about.embeds[0]["footer"]["text"] == engine.config.disclaimer
             assert_no_pings(fake)
 

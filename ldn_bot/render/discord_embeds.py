@@ -382,7 +382,7 @@ def sources_embed(answer: Answer) -> discord.Embed:
         fields = []
         for design, items in groups.items():
             lines = [f"{h}: {cut(f, finding_room)}" if finding_room and f else h for h, f in items]
-            fields.append((f"{design[:1].upper()}{design[1:]} ({len(items)})", _join_lines(lines, FIELD_VALUE_LIMIT)))
+            fields.append((f"{design[:1].upper()}{design[1:]} ({len(items)})", join_lines(lines, FIELD_VALUE_LIMIT)))
         spec = EmbedSpec(title=f"Sources: {topic} ({count} {'study' if count == 1 else 'studies'})",
                          description=description, fields=fields, footer=answer.disclaimer,
                          colour=COLOURS["answered"], overflow_note="*{n} more designs not shown.*")
@@ -399,7 +399,7 @@ def sources_embed(answer: Answer) -> discord.Embed:
     return build_embed(spec)
 
 
-def _join_lines(lines: Iterable[str], limit: int) -> str:
+def join_lines(lines: Iterable[str], limit: int) -> str:
     """Whole lines up to limit, then "…and N more"."""
     lines = list(lines)
     out: list[str] = []

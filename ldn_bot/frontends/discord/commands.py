@@ -12,6 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
+from ldn_bot.corpus.stats import direction_summary
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.frontends.discord.client import NO_PINGS, LdnBot, question_text
 from ldn_bot.frontends.discord.limits import cooldown_text
@@ -123,6 +124,9 @@ async def about(interaction: Interaction) -> None:
         ("Corpus", f"{held.studies} study records on {held.conditions} conditions, "
                    f"{held.documents} source document(s)"),
         ("Evidence levels", rd.escape(levels) or "none"),
+        ("What the studies found", rd.join_lines(
+            (f"**{rd.escape(c)}**: {rd.escape(line)}" for c, line in direction_summary(bot.engine.corpus).items()),
+            rd.FIELD_VALUE_LIMIT) or "none"),
         ("Last updated", f"{updated} (corpus); loaded {discord.utils.format_dt(bot.loaded_at, 'R')}"),
         ("Commands", "`/ask` a question \u00b7 `/sources` the studies \u00b7 `/study` one study \u00b7 "
                      "mention me or send me a direct message"),

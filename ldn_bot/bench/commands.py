@@ -98,7 +98,8 @@ def cmd_scifact(args: argparse.Namespace) -> int:
     settings = config.retrieval
     print(f"{ds.name} {args.split}: {len(ds.docs)} docs, {len(qids)} queries — "
           f"{datetime.date.today().isoformat()}, {cpu_name()}, single thread")
-    print(f"settings: title_weight={settings.title_weight} k1={settings.k1} b={settings.b}, query side: ldn-bot query parser")
+    print(f"settings: title_weight={settings.title_weight} k1={settings.k1} b={settings.b}, "
+          "query side: ldn-bot query parser")
     print(f"{'system':44} {'nDCG@10':>8} {'R@100':>7} {'qps':>9} {'build s':>8} {'peak MB':>8}")
     for x in results:
         print(f"{x['system']:44} {x['ndcg@10']:>8.4f} {x['recall@100']:>7.4f} {x['qps'] or 0:>9.1f} "

@@ -30,6 +30,7 @@ from ldn_bot.frontends.discord.feedback import Feedback, FeedbackButton, MoreBut
 from ldn_bot.frontends.discord.limits import Bounded, RateLimiter, cooldown_text
 from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands
 from ldn_bot.render import discord_embeds as rd
+from ldn_bot.render.discord_text import THREAD_NAME_LIMIT, plain_name
 
 log = logging.getLogger("ldn_bot.discord")
 
@@ -197,7 +198,7 @@ class LdnBot(discord.Client):
         try:
             # Through the channel: a follow-up webhook message carries no guild of its own.
             starter = channel.get_partial_message(message.id)
-            thread = await starter.create_thread(name=rd.plain_name(question, rd.THREAD_NAME_LIMIT),
+            thread = await starter.create_thread(name=plain_name(question, THREAD_NAME_LIMIT),
                                                  auto_archive_duration=1440)
         except (discord.HTTPException, ValueError, AttributeError) as e:
             log.info("no follow-up thread in channel %s: %s", getattr(channel, "id", "?"), e)

@@ -17,6 +17,7 @@ from ldn_bot.engine.conversation import Conversation
 from ldn_bot.frontends.discord.client import NO_PINGS, LdnBot, question_text
 from ldn_bot.frontends.discord.limits import cooldown_text
 from ldn_bot.render import discord_embeds as rd
+from ldn_bot.render.discord_text import CHOICE_LIMIT, plain_name
 
 Interaction = discord.Interaction[LdnBot]
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
@@ -82,7 +83,7 @@ async def sources(interaction: Interaction, condition: app_commands.Range[str, 1
 @sources.autocomplete("condition")
 async def condition_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
     names = interaction.client.engine.queries.rank_conditions(current, MAX_CHOICES)
-    return [app_commands.Choice(name=rd.plain_name(n, rd.CHOICE_LIMIT), value=n[: rd.CHOICE_LIMIT]) for n in names]
+    return [app_commands.Choice(name=plain_name(n, CHOICE_LIMIT), value=n[: CHOICE_LIMIT]) for n in names]
 
 
 @app_commands.command()
@@ -107,7 +108,7 @@ async def study_choices(interaction: Interaction, current: str) -> list[app_comm
     out = []
     for found, _ in interaction.client.engine.queries.rank_studies(current, MAX_CHOICES):
         name = f"{found.label} \u2014 {found.title}" if found.title else found.label
-        out.append(app_commands.Choice(name=rd.plain_name(name, rd.CHOICE_LIMIT), value=found.label[: rd.CHOICE_LIMIT]))
+        out.append(app_commands.Choice(name=plain_name(name, CHOICE_LIMIT), value=found.label[: CHOICE_LIMIT]))
     return out
 
 

@@ -82,6 +82,7 @@ async def sources(interaction: Interaction, condition: app_commands.Range[str, 1
 
 @sources.autocomplete("condition")
 async def condition_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 covered conditions, closest to what the member has typed first."""
     names = interaction.client.engine.queries.rank_conditions(current, MAX_CHOICES)
     return [app_commands.Choice(name=plain_name(n, CHOICE_LIMIT), value=n[: CHOICE_LIMIT]) for n in names]
 
@@ -105,6 +106,8 @@ async def study(interaction: Interaction, label: app_commands.Range[str, 1, 100]
 
 @study.autocomplete("label")
 async def study_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 studies ("Label — title"), closest to what the member has typed (label, former label or
+    title) first."""
     out = []
     for found, _ in interaction.client.engine.queries.rank_studies(current, MAX_CHOICES):
         name = f"{found.label} \u2014 {found.title}" if found.title else found.label

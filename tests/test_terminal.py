@@ -24,3 +24,15 @@ def test_tally_and_null_results_stand_out(engine):
     assert shown.startswith("\033[1m")  # the tally in bold
     assert "\033[33mdid not\033[0m" in shown
     assert "\033[" not in for_terminal(render_text(answer), 100, answer.headline, color=False)
+
+
+def test_interactive_repl_shows_the_short_answer_and_the_rest_on_more(engine):
+    from ldn_bot.frontends.repl import ReplSession
+
+    session = ReplSession(engine, short=True, width=72, color=False)
+    first = session.handle("does ldn help ms")
+    assert first is not None and ":more" in first and "Sources:" not in first
+    assert all(len(line) <= 72 for line in first.splitlines())
+    more = session.handle(":more")
+    assert more is not None and "Sources:" in more
+    assert session.handle(":more") == more  # the same answer again, not a new question

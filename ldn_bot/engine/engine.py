@@ -47,6 +47,7 @@ GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
 SPECIFIC_WEIGHT = 0.8  # a question's own content words weigh at least this much to point at one study
 SPECIFIC_SHARE = 0.6  # ... and the best passage holds this share of their weight
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
+_AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 # "and for MS?", "what about crohns": a follow-up that keeps the previous question's aspect.
 _CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what about|ok and)\b")
 SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words weigh this much to name a topic
@@ -157,8 +158,8 @@ class Engine:
         # about something else (another drug, say) still needs passages that match it.
         trusted = result.relevant or bool(named) or (followup and plan is not None) or (
             plan is not None and (self._names_subject(query) or (
-                not self._foreign_words(query) and (bool(own) or asked.strength >= 2
-                                                    or not self._content(query, asked)[1]))))
+                not self._foreign_words(query)
+                and (bool(own) or asked.strength >= 2 or not self._unknown_words(query)))))
         if plan is not None and plan.kind == "mechanism" and trusted and not result.relevant:
             # "how does it even work?" with filler around it: the corpus's mechanism passages
             general = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
@@ -188,7 +189,7 @@ class Engine:
         overview_on = None
         seed: list[Study] = []
         if plan is not None and plan.kind == "efficacy" and not (asked.species or asked.population) and (
-                not hits or not self._content(query, asked)[1]):
+                not self._matched_content(query, asked, hits)):
             overview_on = topic.condition  # the condition as a whole: every study on it, strongest first
         elif plan is None and query.conditions and not named and not any(c.plain for c in query.asked):
             overview_on = query.conditions[0]
@@ -197,7 +198,7 @@ class Engine:
         answer = self._evidence(question, hits, query, overview_on, seed=seed)
         if plan is not None:
             self._cite(answer, plan.studies)
-            self._summarize(answer, plan, specific=bool(hits) and self._content(query, asked)[1])
+            self._summarize(answer, plan, specific=self._matched_content(query, asked, hits))
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
         if conversation is not None:
@@ -246,10 +247,18 @@ class Engine:
         return any(g.name in SUBJECT_TERMS for g in query.synonyms)
 
     def _foreign_words(self, query: Query) -> list[str]:
-        """Rare words the corpus never uses ("gabapentin"): a sign the question is about something else."""
+        """Uncommon words the corpus never uses ("gabapentin", "shingles", "B12"): a sign the question is about
+        another subject. Amounts ("6mg") and everyday words ("server") are not."""
         df = self.searcher.stats.df
-        return [c.text for c in query.asked if c.plain and c.text.isalpha() and len(c.text) > 3
-                and not any(all(t in df for t in alt) for alt in c.alternatives) and english_zipf(c.text) < FOREIGN_ZIPF]
+        return [c.text for c in query.asked if c.plain and len(c.text) > 2 and not _AMOUNT.match(c.text)
+                and not any(all(t in df for t in alt) for alt in c.alternatives)
+                and english_zipf(c.text) < FOREIGN_ZIPF]
+
+    def _unknown_words(self, query: Query) -> list[str]:
+        """Words of four or more letters the corpus never uses, however common in English ("shingles")."""
+        df = self.searcher.stats.df
+        return [c.text for c in query.asked if c.plain and len(c.text) > 3 and not _AMOUNT.match(c.text)
+                and not any(all(t in df for t in alt) for alt in c.alternatives)]
 
     def _reply(self, question: str, status: str, message: str | None) -> Answer:
         return Answer(question=question, status=status, disclaimer=self.config.disclaimer,  # type: ignore[arg-type]
@@ -372,18 +381,25 @@ class Engine:
                 answer.citations.append(study_citation(study, len(answer.citations) + 1, key_finding(study), 0.0))
                 have.add(study.label)
 
-    def _specific_study(self, query: Query, asked: Intent, hits: list[Hit]) -> Study | None:
-        """The study a question's own content words point at ("the fibro crossover trial with 31 women"), when
-        the best passage holds most of them; None for a question whose extra words are filler or context."""
+    def _matched_content(self, query: Query, asked: Intent, hits: list[Hit]) -> bool:
+        """Whether the question's own content words weigh enough and the best passage holds most of them: a
+        specific question ("the crossover trial with 31 women"), not filler or a story around a topic."""
         content, weighty = self._content(query, asked)
-        total = sum(c.weight for c in content)
         if not weighty or not hits:
+            return False
+        total = sum(c.weight for c in content)
+        for hit in hits[:3]:
+            terms = frozenset().union(*self._terms(hit.chunk))
+            held = sum(c.weight for c in content if any(all(t in terms for t in alt) for alt in c.alternatives))
+            if held >= SPECIFIC_SHARE * total:
+                return True
+        return False
+
+    def _specific_study(self, query: Query, asked: Intent, hits: list[Hit]) -> Study | None:
+        """The study a specific question's best passage speaks for (see `_matched_content`), if reviewed."""
+        if not self._matched_content(query, asked, hits[:1]):
             return None
         best = hits[0]
-        terms = frozenset().union(*self._terms(best.chunk))
-        held = sum(c.weight for c in content if any(all(t in terms for t in alt) for alt in c.alternatives))
-        if held < SPECIFIC_SHARE * total:
-            return None
         label = best.chunk.source if best.chunk.kind == "study" else None
         if label is None:
             ranked = self._rank_sentences(best.chunk, query)

@@ -69,7 +69,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     if intent.has("access") and not topic.condition:
         return Plan("access", plans.NO_ACCESS, [], [])
     aspect = None
-    if intent.has("dose", "timing", "titration"):
+    if intent.has("dose", "timing", "titration", "dose_finding"):
         aspect = plans.dosing(pool or studies_on(None), intent, topic.condition)
     elif intent.has("side_effects"):
         aspect = plans.side_effects(pool or studies_on(None), intent)

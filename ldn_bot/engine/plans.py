@@ -204,7 +204,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
         example = members[0]
         points.append(KeyPoint(f"{key} in {_plural(len(members), 'study', 'studies')} ({labels}); e.g. "
                                f"{_short(example.dose or '', 80)}.", example.label, head(example, dose=False)))
-    points += [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
+    found = [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
+    points = found + points if intent.has("dose_finding") else points + found
     scope = f"the {topic} studies" if topic else "the studies in people"
     headline = f"Doses used in {scope}:" if with_dose else None
     cited = _unique([*finding_dose, *timed, *titrated, *(g[0] for g in groups.values())])

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -18,11 +19,15 @@ from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.engine import Engine
 from ldn_bot.frontends.asking import ask
 from ldn_bot.frontends.commands import engine_from
-from ldn_bot.render.text import render_json, render_text
+from ldn_bot.render.terminal import for_terminal
+from ldn_bot.render.text import render_json, render_text, summary_blocks
+
+MORE_HINT = "(:more for all {n} sources with their quoted passages)"
 
 HELP = """Ask a question in plain words, for example: Does LDN help fibromyalgia?
 Commands:
   :help                 this help
+  :more                 the last answer in full: every source with its quoted passage
   :sources [condition]  the studies in the corpus (for a condition), strongest design first
   :debug                chunk ids and scores behind the last answer
   :reset                forget the conversation so far
@@ -39,9 +44,15 @@ class ReplSession:
     """What the REPL does with one line of input; shared by the interactive and piped modes. All questions of
     one session are one conversation (until `:reset`)."""
 
-    def __init__(self, engine: Engine, json_mode: bool = False) -> None:
+    def __init__(self, engine: Engine, json_mode: bool = False, short: bool = False, width: int | None = None,
+                 color: bool = False) -> None:
+        """`short`: show the short answer first and the rest on `:more` (the interactive REPL); `width`: wrap
+        text to this many columns, with `color` emphasis (a terminal)."""
         self.engine = engine
         self.json_mode = json_mode
+        self.short = short
+        self.width = width
+        self.color = color
         self.conversation = Conversation()
         self.last: Answer | None = None
 
@@ -67,11 +78,23 @@ class ReplSession:
                 return self._meta("\n".join(rows))
             if cmd == "sources":
                 answer = self.engine.sources(arg.strip() or None)
-                return render_json(answer) if self.json_mode else render_text(answer)
+                return render_json(answer) if self.json_mode else self._text(answer, render_text(answer))
+            if cmd == "more":
+                if self.last is None:
+                    return self._meta("No answer yet.")
+                return render_json(self.last) if self.json_mode else self._text(self.last, render_text(self.last))
             return self._meta(f"Unknown command ':{cmd}'. Type :help for the commands.")
         answer = ask(self.engine, text, self.conversation, source="repl")
         self.last = answer
-        return render_json(answer) if self.json_mode else render_text(answer)
+        if self.json_mode:
+            return render_json(answer)
+        if self.short and (answer.key_lines or answer.headline) and answer.citations:
+            blocks = [*summary_blocks(answer), MORE_HINT.format(n=len(answer.citations)), answer.disclaimer]
+            return self._text(answer, "\n\n".join(blocks))
+        return self._text(answer, render_text(answer))
+
+    def _text(self, answer: Answer, text: str) -> str:
+        return for_terminal(text, self.width, answer.headline, self.color) if self.width else text
 
     def _meta(self, message: str) -> str:
         if self.json_mode:
@@ -84,9 +107,10 @@ def run_repl(engine: Engine, json_mode: bool = False, stdin: TextIO | None = Non
     the process's). On a terminal: line editing and history; otherwise one answer per line. Returns 0."""
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    session = ReplSession(engine, json_mode)
     if stdin.isatty() and stdout.isatty():
-        return _interactive(session, stdout)
+        width = shutil.get_terminal_size().columns
+        return _interactive(ReplSession(engine, json_mode, short=True, width=width, color=True), stdout)
+    session = ReplSession(engine, json_mode)
     for line in stdin:
         out = session.handle(line)
         if out is None:
@@ -100,8 +124,8 @@ def run_repl(engine: Engine, json_mode: bool = False, stdin: TextIO | None = Non
 
 def _interactive(session: ReplSession, stdout: TextIO) -> int:
     read = _line_reader()
-    print("ldn-bot: ask about the published evidence on low-dose naltrexone. :help for commands, :quit to leave.",
-          file=stdout)
+    greeting = "ldn-bot: ask about the published evidence on low-dose naltrexone. :help for commands, :quit to leave."
+    print(for_terminal(greeting, session.width or 80, color=False), file=stdout)
     while True:
         try:
             line = read("ldn> ")

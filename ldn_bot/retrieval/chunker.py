@@ -100,8 +100,11 @@ def chunk_document(doc: Document, labels: set[str]) -> list[Chunk]:
 
 
 def study_sentences(study: Study) -> list[str]:
+    """A study record's quotable sentences: summary, the curated result, key findings, then its fields."""
     out = split_sentences(study.summary)
-    out += list(study.key_findings)
+    if study.result and study.result not in out:
+        out.append(study.result)
+    out += [k for k in study.key_findings if k not in out]
     if study.dose:
         out.append(f"Dose in {study.label}: {study.dose}.")
     if study.comparator:

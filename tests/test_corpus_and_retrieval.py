@@ -42,11 +42,19 @@ def test_article_citations_link_to_study_records_in_order(engine):
 
 def test_chunk_ids_are_the_same_in_a_fresh_process(engine):
     """Ids name cached index rows and debug output: another process (another hash seed) must make the same ones."""
-    code = ("import json, sys; from ldn_bot.corpus.loader import load_corpus; "
-            "from ldn_bot.retrieval.chunker import build_chunks; "
-            "print(json.dumps([c.id for c in build_chunks(load_corpus(sys.argv[1]))]))")
-    fresh = subprocess.run([sys.executable, "-c", code, str(engine.corpus.root)], capture_output=True, text=True,
-                           check=True, timeout=60, env={**os.environ, "PYTHONHASHSEED": "12345"})
+    code = (
+        "import json, sys; from ldn_bot.corpus.loader import load_corpus; "
+        "from ldn_bot.retrieval.chunker import build_chunks; "
+        "print(json.dumps([c.id for c in build_chunks(load_corpus(sys.argv[1]))]))"
+    )
+    fresh = subprocess.run(
+        [sys.executable, "-c", code, str(engine.corpus.root)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+        env={**os.environ, "PYTHONHASHSEED": "12345"},
+    )
     assert json.loads(fresh.stdout) == [c.id for c in build_chunks(engine.corpus)]
 
 
@@ -57,12 +65,15 @@ def test_unreviewed_study_is_not_served(corpus_copy):
     assert "study:Kariv 2006" not in {c.id for c in chunks}
 
 
-@pytest.mark.parametrize("mutate, message", [
-    (lambda t: t.replace("design: open-label pilot", "design: vibes"), "unknown design"),
-    (lambda t: t.replace("n: 42", "n: forty-two"), "field 'n' must be"),
-    (lambda t: "\n".join(l for l in t.splitlines() if not l.startswith("summary")), "missing field 'summary'"),
-    (lambda t: t + "\nsurprise: 1\n", "unknown field 'surprise'"),
-])
+@pytest.mark.parametrize(
+    "mutate, message",
+    [
+        (lambda t: t.replace("design: open-label pilot", "design: vibes"), "unknown design"),
+        (lambda t: t.replace("n: 42", "n: forty-two"), "field 'n' must be"),
+        (lambda t: "\n".join(l for l in t.splitlines() if not l.startswith("summary")), "missing field 'summary'"),
+        (lambda t: t + "\nsurprise: 1\n", "unknown field 'surprise'"),
+    ],
+)
 def test_invalid_record_is_an_error_naming_the_file(corpus_copy, mutate, message):
     path = corpus_copy / "corpus" / "studies" / "kariv-2006.yaml"
     path.write_text(mutate(path.read_text(encoding="utf-8")), encoding="utf-8")
@@ -73,10 +84,14 @@ def test_invalid_record_is_an_error_naming_the_file(corpus_copy, mutate, message
 
 def test_duplicate_label_names_both_files(corpus_copy):
     src = corpus_copy / "corpus" / "studies" / "kariv-2006.yaml"
-    (corpus_copy / "corpus" / "studies" / "kariv-copy.yaml").write_text(src.read_text(encoding="utf-8"), encoding="utf-8")
+    (corpus_copy / "corpus" / "studies" / "kariv-copy.yaml").write_text(
+        src.read_text(encoding="utf-8"), encoding="utf-8"
+    )
     _, problems = check_corpus(corpus_copy / "corpus")
     dup = [p for p in problems if "duplicate label" in p.message]
-    assert dup and "kariv-2006.yaml" in dup[0].message + dup[0].path and "kariv-copy.yaml" in dup[0].message + dup[0].path
+    assert (
+        dup and "kariv-2006.yaml" in dup[0].message + dup[0].path and "kariv-copy.yaml" in dup[0].message + dup[0].path
+    )
     assert dup[0].line is not None
 
 
@@ -103,16 +118,22 @@ def test_letter_digit_compounds_are_indexed_whole_and_in_parts():
     assert a.tokens("2.5mg of B12") == ["2.5mg", "b12", "b", "12"]  # a digit then a letter stays whole
 
 
-@pytest.mark.parametrize("question, label", [("Which studies measured SF36?", "Cree 2010"),  # the corpus: SF-36
-                                             ("bcl-2", "Aboalsoud 2020"),  # the corpus: Bcl2 and BCL2
-                                             ("PTI901", "Kariv 2006")])  # the corpus: PTI-901
+@pytest.mark.parametrize(
+    "question, label",
+    [
+        ("Which studies measured SF36?", "Cree 2010"),  # the corpus: SF-36
+        ("bcl-2", "Aboalsoud 2020"),  # the corpus: Bcl2 and BCL2
+        ("PTI901", "Kariv 2006"),
+    ],
+)  # the corpus: PTI-901
 def test_compounds_written_with_or_without_a_hyphen_find_each_other(engine, question, label):
     answer = engine.answer(question)
     assert answer.status == "answered" and label in [c.label for c in answer.citations]
 
 
-@pytest.mark.parametrize("typed, corrected", [("multipel", "multiple"),
-                                              ("remision", "remission"), ("naltrexome", "naltrexone")])
+@pytest.mark.parametrize(
+    "typed, corrected", [("multipel", "multiple"), ("remision", "remission"), ("naltrexome", "naltrexone")]
+)
 def test_spelling_is_corrected_against_the_index(engine, typed, corrected):
     assert engine.searcher.parser.parse(f"does ldn help {typed}").corrections == {typed: corrected}
 

@@ -57,12 +57,15 @@ def test_overview_shows_the_studys_own_finding_not_the_articles_claim(engine):
     assert raknes.finding in (study.result, *study.key_findings) or raknes.finding in study.summary
 
 
-@pytest.mark.parametrize("question", [
-    "What's the capital of Australia?",
-    "Is metformin effective for weight loss?",
-    "ibuprofen dose for headache",
-    "what are the first symptoms of shingles",
-])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What's the capital of Australia?",
+        "Is metformin effective for weight loss?",
+        "ibuprofen dose for headache",
+        "what are the first symptoms of shingles",
+    ],
+)
 def test_off_topic_questions_get_no_evidence_and_no_citations(engine, question):
     answer = engine.answer(question)
     assert answer.status == "no_evidence"
@@ -71,13 +74,16 @@ def test_off_topic_questions_get_no_evidence_and_no_citations(engine, question):
     assert render_text(answer).rstrip().endswith(engine.config.disclaimer)
 
 
-@pytest.mark.parametrize("question, label", [
-    ("fibromialgia crossover trial daily pain", "Younger 2013"),
-    ("chrons disease in children", "Smith 2013"),
-    ("multipel sclerosis quality of life", "Cree 2010"),
-    ("LDN for IBS", "Kariv 2006"),
-    ("TLR4 and glial inflammation", "Younger 2014"),
-])
+@pytest.mark.parametrize(
+    "question, label",
+    [
+        ("fibromialgia crossover trial daily pain", "Younger 2013"),
+        ("chrons disease in children", "Smith 2013"),
+        ("multipel sclerosis quality of life", "Cree 2010"),
+        ("LDN for IBS", "Kariv 2006"),
+        ("TLR4 and glial inflammation", "Younger 2014"),
+    ],
+)
 def test_typos_and_abbreviations_find_the_study(engine, question, label):
     answer = engine.answer(question)
     assert label in [c.label for c in answer.citations[:3]]
@@ -124,20 +130,25 @@ def test_conversation_forgets_after_idle_time(engine):
     assert not conv.has_topic
 
 
-@pytest.mark.parametrize("question", ["hi there!", "thanks so much, that was helpful", "what can you do?", "who made you?"])
+@pytest.mark.parametrize(
+    "question", ["hi there!", "thanks so much, that was helpful", "what can you do?", "who made you?"]
+)
 def test_small_talk_never_cites(engine, question):
     answer = engine.answer(question)
     assert answer.status == "chitchat" and not answer.citations and answer.message
 
 
-@pytest.mark.parametrize("question, rule", [
-    ("I want to kill myself", "crisis"),
-    ("i feel suicidel lately", "crisis"),
-    ("I take oxycodon for my back, can I add LDN?", "opioid_interaction"),
-    ("does naltrexone interact with my painkillers?", "opioid_interaction"),
-    ("how much ldn should I take", "dosing"),
-    ("I'm pregnant, is it ok to keep taking LDN?", "pregnancy"),
-])
+@pytest.mark.parametrize(
+    "question, rule",
+    [
+        ("I want to kill myself", "crisis"),
+        ("i feel suicidel lately", "crisis"),
+        ("I take oxycodon for my back, can I add LDN?", "opioid_interaction"),
+        ("does naltrexone interact with my painkillers?", "opioid_interaction"),
+        ("how much ldn should I take", "dosing"),
+        ("I'm pregnant, is it ok to keep taking LDN?", "pregnancy"),
+    ],
+)
 def test_safety_rules_fire_even_when_misspelled(engine, question, rule):
     answer = engine.answer(question)
     assert rule in answer.safety

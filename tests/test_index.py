@@ -49,9 +49,19 @@ def test_backends_agree_on_the_bundled_corpus(engine):
     docs = [analyzer.tokens(c.index_text) for c in build_chunks(engine.corpus)]
     rng = random.Random(5)
     vocab = sorted({t for d in docs for t in d})
-    queries = [engine.searcher.parser.parse(q).terms for q in (
-        "Does LDN help fibromyalgia?", "crohn's disease remission", "multiple sclerosis fatigue",
-        "side effects vivid dreams", "dose 4.5 mg", "naltrexone", "cancer", "long covid")]
+    queries = [
+        engine.searcher.parser.parse(q).terms
+        for q in (
+            "Does LDN help fibromyalgia?",
+            "crohn's disease remission",
+            "multiple sclerosis fatigue",
+            "side effects vivid dreams",
+            "dose 4.5 mg",
+            "naltrexone",
+            "cancer",
+            "long covid",
+        )
+    ]
     queries += [rng.sample(vocab, rng.randint(1, 4)) for _ in range(200)]
     assert agreement(docs, queries) >= 0.95
 
@@ -103,7 +113,9 @@ def test_fuzzy_vocab_gives_extract_ones_answers():
 
     rng = random.Random(7)
     letters = "abcdefghijklmnopqrstuvwxyz"
-    vocab = list(dict.fromkeys("".join(rng.choice(letters[:8]) for _ in range(rng.randint(4, 12))) for _ in range(5000)))
+    vocab = list(
+        dict.fromkeys("".join(rng.choice(letters[:8]) for _ in range(rng.randint(4, 12))) for _ in range(5000))
+    )
     fuzzy = FuzzyVocab(vocab)
 
     def mutate(w: str) -> str:
@@ -119,8 +131,15 @@ def test_fuzzy_vocab_gives_extract_ones_answers():
                 w[i] = rng.choice(letters[:8])
         return "".join(w)
 
-    words = [mutate(rng.choice(vocab)) for _ in range(400)] + ["aaaa", "abab", "hhhhhhhh", "zzzz", "abcdefgh", "ab",
-                                                               "a" * 30]
+    words = [mutate(rng.choice(vocab)) for _ in range(400)] + [
+        "aaaa",
+        "abab",
+        "hhhhhhhh",
+        "zzzz",
+        "abcdefgh",
+        "ab",
+        "a" * 30,
+    ]
     for cutoff in (60, 70, 84, 95, 100):
         for w in words:
             want = process.extractOne(w, vocab, scorer=fuzz.ratio, score_cutoff=cutoff)
@@ -134,8 +153,10 @@ def test_english_zipf_is_wordfreqs_zipf_frequency():
     from ldn_bot.retrieval import query
 
     rng = random.Random(11)
-    made_up = ["".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(1, 10)))
-               for _ in range(3000)]
+    made_up = [
+        "".join(rng.choice("abcdefghijklmnopqrstuvwxyz0123456789") for _ in range(rng.randint(1, 10)))
+        for _ in range(3000)
+    ]
     words = top_n_list("en", 5000) + made_up + ["il6", "40mg", "2001", "0.05", "β", "h.pylori", "crohn", "qwxzyk"]
     query._ZIPF.clear()
     for w in words:
@@ -148,8 +169,14 @@ def test_normalize_and_words_fast_paths_match_the_general_ones():
 
     from ldn_bot.retrieval.analyzer import _APOSTROPHES, _TOKEN, normalize, words
 
-    for text in ["Does LDN help Crohn's disease?", "IL-6 and TNF-α at 4.5 mg/day", "`quoted` O'Brien's",
-                 "ÉCLAIR ﬁbromyalgia", "plain words only", ""]:
+    for text in [
+        "Does LDN help Crohn's disease?",
+        "IL-6 and TNF-α at 4.5 mg/day",
+        "`quoted` O'Brien's",
+        "ÉCLAIR ﬁbromyalgia",
+        "plain words only",
+        "",
+    ]:
         general = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
         assert normalize(text) == general
         slow = [w[:-2] if w.endswith("'s") else w for w in _TOKEN.findall(general)]

@@ -28,18 +28,26 @@ DIRECTION_WORDS = {
     "unclear": "unclear",
     "not_applicable": "no efficacy result",
 }
-PLURALS = {"pilot study": "pilot studies", "observational": "observational studies", "case series": "case series",
-           "case report": "case reports", "randomized trial": "randomized trials", "crossover trial": "crossover trials",
-           "in vitro": "lab studies", "animal study": "animal studies"}
+PLURALS = {
+    "pilot study": "pilot studies",
+    "observational": "observational studies",
+    "case series": "case series",
+    "case report": "case reports",
+    "randomized trial": "randomized trials",
+    "crossover trial": "crossover trials",
+    "in vitro": "lab studies",
+    "animal study": "animal studies",
+}
 SINGULARS = {"observational": "observational study", "in vitro": "lab study"}
 DOSE_FINDING = re.compile(r"dose[- ]finding|dose[- ]response|\bed50\b", re.I)
 SHORT_BUDGET = 860  # characters for the tally and key lines: the direct answer stays in the first 900
 NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning with taking it at night."
-NO_ONSET_MEASURE = ("No study in the corpus measured how soon LDN starts to work; "
-                    "these are how long the studies ran.")
+NO_ONSET_MEASURE = "No study in the corpus measured how soon LDN starts to work; these are how long the studies ran."
 NO_TITRATION = "No study in the corpus reports how it worked the dose up."
-NO_ACCESS = ("The studies in my corpus don't cover how to get LDN; a doctor or pharmacist can tell you what "
-             "applies where you live.")
+NO_ACCESS = (
+    "The studies in my corpus don't cover how to get LDN; a doctor or pharmacist can tell you what "
+    "applies where you live."
+)
 MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in people:"
 NONE_IN_POPULATION = "None of the {scope}studies in the corpus was in {population}."
 NOT_REPORTED = "None of the study records in the corpus reports {effect} as an adverse event."
@@ -108,7 +116,7 @@ def _tally_part(studies: list[Study]) -> str:
 
 
 def _kinds(studies: list[Study]) -> str:
-    """"2 observational studies (2 no difference), 1 pilot study (1 benefit)"."""
+    """ "2 observational studies (2 no difference), 1 pilot study (1 benefit)"."""
     kinds = Counter(s.evidence_level for s in studies)
     parts = []
     for kind, n in kinds.most_common():
@@ -118,14 +126,17 @@ def _kinds(studies: list[Study]) -> str:
 
 
 def tally(studies: list[Study], topic: str) -> str:
-    """"Fibromyalgia: 4 controlled trials (1 benefit, 3 no difference); 2 systematic reviews (…); also …"."""
+    """ "Fibromyalgia: 4 controlled trials (1 benefit, 3 no difference); 2 systematic reviews (…); also …"."""
     human = [s for s in studies if is_human(s)]
     trials = [s for s in human if s.evidence_level in CONTROLLED]
     reviews = [s for s in human if s.evidence_level == REVIEW]
     other = [s for s in human if s not in trials and s not in reviews and s.evidence_level != "narrative review"]
     animal = [s for s in studies if not is_human(s)]
-    parts = [f"{_plural(len(trials), 'controlled trial')} in people ({_tally_part(trials)})" if trials
-             else "no controlled trial in people"]
+    parts = [
+        f"{_plural(len(trials), 'controlled trial')} in people ({_tally_part(trials)})"
+        if trials
+        else "no controlled trial in people"
+    ]
     if reviews:
         parts.append(f"{_plural(len(reviews), 'systematic review')} ({_tally_part(reviews)})")
     extra = [_kinds(other)] if other else []
@@ -141,17 +152,23 @@ def _line_cost(study: Study) -> int:
     return len(head(study)) + len(finding(study)) + 10
 
 
-def efficacy(studies: list[Study], topic: str, population: str | None = None, species: str | None = None,
-             design: str | None = None) -> Plan:
-    """"Does LDN work for X?": the tally, then up to 3 key studies: the strongest null or negative controlled
+def efficacy(
+    studies: list[Study],
+    topic: str,
+    population: str | None = None,
+    species: str | None = None,
+    design: str | None = None,
+) -> Plan:
+    """ "Does LDN work for X?": the tally, then up to 3 key studies: the strongest null or negative controlled
     study first (never dropped for space), then the strongest positive one, then the next strongest."""
     ranked = strength_order(s for s in studies if s.evidence_level != "narrative review")
     if population:
         ranked = [s for s in ranked if _in_population(s, population)] or ranked
     if species == "animal":  # "any animal studies on LDN and cancer?"
         animal = [s for s in ranked if not is_human(s)]
-        return Plan("efficacy", tally(studies, topic), [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]],
-                    animal[:3])
+        return Plan(
+            "efficacy", tally(studies, topic), [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]], animal[:3]
+        )
     human = [s for s in ranked if is_human(s)]
     strong = [s for s in human if s.evidence_level in (*CONTROLLED, REVIEW)]
     trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank, -(s.n or 0)))
@@ -187,8 +204,11 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     timed = [s for s in with_dose if s.dose_timing][:4]
     if intent.has("timing"):
         if timed:
-            points.append(KeyPoint("Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed)
-                                   + ".", timed[0].label))
+            points.append(
+                KeyPoint(
+                    "Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed) + ".", timed[0].label
+                )
+            )
         points.append(KeyPoint(NO_TIMING_TRIAL))
     titrated = [s for s in human if s.titration][:3]
     if intent.has("titration"):
@@ -202,8 +222,14 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     for key, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]:
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
         example = members[0]
-        points.append(KeyPoint(f"{key} in {_plural(len(members), 'study', 'studies')} ({labels}); e.g. "
-                               f"{_short(example.dose or '', 80)}.", example.label, head(example, dose=False)))
+        points.append(
+            KeyPoint(
+                f"{key} in {_plural(len(members), 'study', 'studies')} ({labels}); e.g. "
+                f"{_short(example.dose or '', 80)}.",
+                example.label,
+                head(example, dose=False),
+            )
+        )
     found = [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
     points = found + points if intent.has("dose_finding") else points + found
     scope = f"the {topic} studies" if topic else "the studies in people"
@@ -220,8 +246,11 @@ def side_effects(studies: list[Study], intent: Intent) -> Plan:
     reported.sort(key=lambda s: not any(w[:5] in (s.adverse_events or "").lower() for w in words))
     chosen = reported[:3]
     points = [KeyPoint(s.adverse_events or "", s.label, head(s)) for s in chosen]
-    missing = [p for p in asked if not any(w[:5] in (s.adverse_events or "").lower()
-                                           for s in reported for w in re.findall(r"[a-z]{4,}", p))]
+    missing = [
+        p
+        for p in asked
+        if not any(w[:5] in (s.adverse_events or "").lower() for s in reported for w in re.findall(r"[a-z]{4,}", p))
+    ]
     points[:0] = [KeyPoint(NOT_REPORTED.format(effect=p)) for p in missing[:2]]
     return Plan("side_effects", None, points, chosen)
 
@@ -229,8 +258,9 @@ def side_effects(studies: list[Study], intent: Intent) -> Plan:
 def onset(studies: list[Study]) -> Plan:
     human = [s for s in strength_order(studies) if is_human(s) and s.duration]
     chosen = human[:4]
-    points = [KeyPoint(NO_ONSET_MEASURE)] + [KeyPoint(f"ran for {s.duration}.", s.label, head(s, False))
-                                             for s in chosen]
+    points = [KeyPoint(NO_ONSET_MEASURE)] + [
+        KeyPoint(f"ran for {s.duration}.", s.label, head(s, False)) for s in chosen
+    ]
     return Plan("onset", None, points, chosen)
 
 
@@ -263,10 +293,14 @@ def by_species(studies: list[Study]) -> Plan:
     human = [s for s in studies if is_human(s)]
     animal = [s for s in studies if not is_human(s)]
     text = SPECIES_SPLIT.format(
-        total=len(studies), human=len(human), human_verb="was" if len(human) == 1 else "were",
+        total=len(studies),
+        human=len(human),
+        human_verb="was" if len(human) == 1 else "were",
         human_list=f" ({', '.join(s.label for s in human[:6])})" if human else "",
-        animal_part=(f" and {len(animal)} in animals or the lab ({', '.join(s.label for s in animal[:6])})"
-                     if animal else ""))
+        animal_part=(
+            f" and {len(animal)} in animals or the lab ({', '.join(s.label for s in animal[:6])})" if animal else ""
+        ),
+    )
     chosen = strength_order(human)[:3]
     return Plan("species", text, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
 
@@ -301,8 +335,11 @@ def pick(studies: list[Study], superlative: str) -> Study | None:
     return strength_order(studies)[0]
 
 
-POPULATION_WORDS = {"children": ("child", "pediatric", "paediatric", "adolescent", "aged 6", "years old"),
-                    "women": ("women", "woman", "female"), "men": (" men", "male")}
+POPULATION_WORDS = {
+    "children": ("child", "pediatric", "paediatric", "adolescent", "aged 6", "years old"),
+    "women": ("women", "woman", "female"),
+    "men": (" men", "male"),
+}
 
 
 def _in_population(study: Study, population: str) -> bool:

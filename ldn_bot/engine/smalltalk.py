@@ -9,10 +9,12 @@ import re
 
 from ldn_bot.config import Messages
 
-_FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|today|tonight|super|"\
+_FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|today|"\
+          r"tonight|super|"\
           r"really|so|(?:super |really |very |so )?(?:helpful|useful)|"\
           r"(?:thanks|thank you|cheers|thx)|(?:hi|hello|hey)|"\
-          r"friend|mate|buddy|that was (?:really |very )?(?:helpful|useful|great)|that'?s (?:really |very )?(?:helpful|useful|great)|"\
+          r"friend|mate|buddy|that was (?:really |very )?(?:helpful|useful|great)|"\
+          r"that'?s (?:really |very )?(?:helpful|useful|great)|"\
           r"for (?:the|your) (?:help|answer|info)|:\)|:-\)|[!.,?\s])*)"
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -23,7 +25,8 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("thanks", r"thanks|thank you|thx|ty|cheers|much appreciated|appreciate it|great|awesome|perfect|ok(?:ay)?|"
                    r"cool|got it|bye|goodbye|see you|"
                    r"(?:ok(?:ay)?|great|cool)[, ]+(?:thanks|thank you)|thanks,? that'?s (?:useful|helpful|great)"),
-        ("capabilities", r"what (?:can|do) (?:you|u) do|what are you(?: for)?|help|what can i ask(?: you)?|how do i use you|"
+        ("capabilities", r"what (?:can|do) (?:you|u) do|what are you(?: for)?|help|what can i ask(?: you)?|"
+                         r"how do i use you|"
                          r"what do you know(?: about)?|who are you|what is this(?: bot)?"),
         ("creator", r"who (?:made|built|created|wrote|programmed|makes|runs|maintains) (?:you|this(?: bot)?|ldn-?bot)|"
                     r"who is behind (?:you|this(?: bot)?)|"

@@ -9,7 +9,7 @@ from ldn_bot.engine.answer import Answer, Citation, KeyLine
 
 
 def citation_heading(c: Citation) -> str:
-    """"Younger 2013 — randomized crossover trial, n=31 — <title> — <link>"."""
+    """ "Younger 2013 — randomized crossover trial, n=31 — <title> — <link>"."""
     parts = [c.label, c.design_line]
     if c.title:
         parts.append(c.title)
@@ -26,7 +26,7 @@ SUMMARY_CHARS = 900  # the direct answer fits in this much (issue 12): a member 
 
 
 def key_line_text(line: KeyLine) -> str:
-    """"- Bruun 2024 (randomized controlled trial, n=99, 6 mg): <result> [2]"."""
+    """ "- Bruun 2024 (randomized controlled trial, n=99, 6 mg): <result> [2]"."""
     if line.subhead:
         return line.text
     ref = f" [{line.citation}]" if line.citation else ""
@@ -57,7 +57,9 @@ def render_text(answer: Answer) -> str:
     """The full answer: the short answer first, then every source with its quoted passage, then the disclaimer."""
     blocks: list[str] = summary_blocks(answer)
     if answer.overview:
-        lines = [f"Studies on {answer.overview_topic}, strongest design first:" if answer.overview_topic else "Studies:"]
+        lines = [
+            f"Studies on {answer.overview_topic}, strongest design first:" if answer.overview_topic else "Studies:"
+        ]
         lines += [f"- [{o.citation}] {o.label} — {o.design_line}: {o.finding}" for o in answer.overview]
         blocks.append("\n".join(lines))
     if answer.lead and (answer.headline or answer.key_lines):

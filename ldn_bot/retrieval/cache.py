@@ -26,6 +26,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -57,7 +58,9 @@ class IndexData:
     lexicon: dict[str, tuple[str, float]] | None = None  # surface word -> (stem, English Zipf); query.lexicon()
 
 
-def analyze(docs: Iterable[tuple[str, str]], analyzer: Analyzer, title_weight: int = 1) -> tuple[TermMatrix, Counter[str]]:
+def analyze(
+    docs: Iterable[tuple[str, str]], analyzer: Analyzer, title_weight: int = 1
+) -> tuple[TermMatrix, Counter[str]]:
     """(text, title) pairs -> counts. The text includes the title; its terms count `title_weight` times in all."""
     surface: Counter[str] = Counter()
     extra = max(int(title_weight), 1) - 1
@@ -98,8 +101,10 @@ def index_key(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Anal
     """What the cached index was built from. With the corpus's content hash and the chunker's source in the
     key, chunk texts need not be made (nor hashed) to know the cache is current."""
     h = hashlib.blake2b(digest_size=20)
-    h.update(f"format={FORMAT};title_weight={title_weight(settings)};analyzer={analyzer_version(analyzer)};"
-             f"lexicon={_source_hash(lexicon)}:{_wordfreq_version()};n={len(chunks)}\0".encode())
+    h.update(
+        f"format={FORMAT};title_weight={title_weight(settings)};analyzer={analyzer_version(analyzer)};"
+        f"lexicon={_source_hash(lexicon)}:{_wordfreq_version()};n={len(chunks)}\0".encode()
+    )
     if fingerprint:
         h.update(f"corpus={fingerprint};chunker={_source_hash(chunk_study)}\0".encode())
         for c in chunks:
@@ -156,7 +161,7 @@ def build(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer
 def save(path: Path, data: IndexData) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     m = data.matrix
-    meta = {"format": FORMAT, "key": data.key, "vocab": m.vocab, "surface": dict(data.surface)}
+    meta: dict[str, Any] = {"format": FORMAT, "key": data.key, "vocab": m.vocab, "surface": dict(data.surface)}
     # The lexicon, aligned with meta["surface"]: the stem's term id (-1: a stopword, not in the lexicon) and Zipf.
     lex = data.lexicon if data.lexicon is not None else {}
     entries = [lex.get(w) for w in meta["surface"]]
@@ -168,8 +173,16 @@ def save(path: Path, data: IndexData) -> None:
     fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz.tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=blob, indptr=m.indptr, docs=m.docs, tf=m.tf, doc_len=m.doc_len,
-                     lex_stem=lex_stem, lex_zipf=lex_zipf)
+            np.savez(
+                f,
+                meta=blob,
+                indptr=m.indptr,
+                docs=m.docs,
+                tf=m.tf,
+                doc_len=m.doc_len,
+                lex_stem=lex_stem,
+                lex_zipf=lex_zipf,
+            )
         os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except BaseException:
@@ -194,26 +207,37 @@ def load(path: Path, key: str) -> IndexData:
     vocab, surface = meta["vocab"], meta["surface"]
     indptr, docs, tf, doc_len, lex_stem, lex_zipf = (arrays[n] for n in _ARRAYS)
     n_docs, nnz = len(doc_len), len(docs)
-    ok = (isinstance(vocab, list) and all(isinstance(t, str) for t in vocab) and isinstance(surface, dict)
-          and indptr.ndim == docs.ndim == tf.ndim == doc_len.ndim == 1
-          and indptr.dtype == np.int64 and docs.dtype == np.int32 and tf.dtype == np.float32
-          and doc_len.dtype == np.float64
-          and len(indptr) == len(vocab) + 1 and indptr[0] == 0 and indptr[-1] == nnz and len(tf) == nnz
-          and bool(np.all(np.diff(indptr) >= 0))
-          and (nnz == 0 or (int(docs.min()) >= 0 and int(docs.max()) < n_docs))
-          and bool(np.all(tf > 0)) and bool(np.all(np.isfinite(doc_len)))
-          and lex_stem.ndim == lex_zipf.ndim == 1 and lex_stem.dtype == np.int32 and lex_zipf.dtype == np.float64
-          and len(lex_stem) == len(lex_zipf) == len(surface)
-          and (not len(lex_stem) or (int(lex_stem.min()) >= -1 and int(lex_stem.max()) < len(vocab)))
-          and bool(np.all(np.isfinite(lex_zipf))))
+    ok = (
+        isinstance(vocab, list)
+        and all(isinstance(t, str) for t in vocab)
+        and isinstance(surface, dict)
+        and indptr.ndim == docs.ndim == tf.ndim == doc_len.ndim == 1
+        and indptr.dtype == np.int64
+        and docs.dtype == np.int32
+        and tf.dtype == np.float32
+        and doc_len.dtype == np.float64
+        and len(indptr) == len(vocab) + 1
+        and indptr[0] == 0
+        and indptr[-1] == nnz
+        and len(tf) == nnz
+        and bool(np.all(np.diff(indptr) >= 0))
+        and (nnz == 0 or (int(docs.min()) >= 0 and int(docs.max()) < n_docs))
+        and bool(np.all(tf > 0))
+        and bool(np.all(np.isfinite(doc_len)))
+        and lex_stem.ndim == lex_zipf.ndim == 1
+        and lex_stem.dtype == np.int32
+        and lex_zipf.dtype == np.float64
+        and len(lex_stem) == len(lex_zipf) == len(surface)
+        and (not len(lex_stem) or (int(lex_stem.min()) >= -1 and int(lex_stem.max()) < len(vocab)))
+        and bool(np.all(np.isfinite(lex_zipf)))
+    )
     if not ok:
         raise ValueError("inconsistent arrays")
     lex = {w: (vocab[s], z) for w, s, z in zip(surface, lex_stem.tolist(), lex_zipf.tolist()) if s >= 0}
     return IndexData(TermMatrix(vocab, indptr, docs, tf, doc_len), Counter(surface), key, "cache", lexicon=lex)
 
 
-def load_or_build(corpus: Corpus, chunks: Sequence[Chunk], settings: RetrievalConfig,
-                  analyzer: Analyzer) -> IndexData:
+def load_or_build(corpus: Corpus, chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer) -> IndexData:
     """The index of `chunks` with scorer, term statistics and term sets ready, from the cache when it is current."""
     use_cache = bool(getattr(settings, "cache", True)) and cache_path(corpus) is not None
     key = index_key(chunks, settings, analyzer, corpus.fingerprint) if use_cache else ""

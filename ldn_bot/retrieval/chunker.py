@@ -14,7 +14,8 @@ from ldn_bot.retrieval.chunk import Chunk, Sentence
 
 # "(Younger 2013)", "(Bruun-Plesner 2020)", "(Smith et al. 2013)", and the unclosed "(Miskoff 2018".
 CITATION = re.compile(
-    r"\((?P<author>[A-Z][\w'\u2019-]+(?:\s+(?:et al\.?|and|&)\s*[A-Z]?[\w'\u2019-]*)?),?\s+(?P<year>\d{4})(?P<suffix>[a-z]?)\)?"
+    r"\((?P<author>[A-Z][\w'\u2019-]+(?:\s+(?:et al\.?|and|&)\s*[A-Z]?[\w'\u2019-]*)?),?"
+    r"\s+(?P<year>\d{4})(?P<suffix>[a-z]?)\)?"
 )
 _SENTENCE_END = re.compile(r"(?<=[.!?])[\"\u201d)]?\s+(?=[A-Z\u201c\"(])")
 
@@ -89,13 +90,22 @@ def chunk_document(doc: Document, labels: set[str]) -> list[Chunk]:
                 if labels_here:
                     linked.append(labels_here)
                     continue
-                after = next((c for c in cited[i + 1:] if c), ())
+                after = next((c for c in cited[i + 1 :] if c), ())
                 before = next((c for c in reversed(cited[:i]) if c), ())
                 linked.append(after or before)
             sents = tuple(Sentence(t, l) for t, l in zip(sentences, linked))
             index_text = f"{section.heading}\n{para.text}"
-            chunks.append(Chunk(id=f"{doc.doc_id}#s{s_no + 1}p{p_no + 1}", source=doc.label, kind="article",
-                                heading=section.heading, line=para.line, _sentences=sents, _index_text=index_text))
+            chunks.append(
+                Chunk(
+                    id=f"{doc.doc_id}#s{s_no + 1}p{p_no + 1}",
+                    source=doc.label,
+                    kind="article",
+                    heading=section.heading,
+                    line=para.line,
+                    _sentences=sents,
+                    _index_text=index_text,
+                )
+            )
     return chunks
 
 
@@ -121,13 +131,25 @@ def chunk_study(study: Study) -> Chunk:
         sentences = study_sentences(study)
         size = f"{study.n} participants" if study.n is not None else ""  # lets "how big was it?" find the size
         meta = " ".join(
-            x for x in (study.label, study.title or "", study.design, study.evidence_level, study.species,
-                        " ".join(study.conditions), study.comparator or "", study.journal or "", size) if x
+            x
+            for x in (
+                study.label,
+                study.title or "",
+                study.design,
+                study.evidence_level,
+                study.species,
+                " ".join(study.conditions),
+                study.comparator or "",
+                study.journal or "",
+                size,
+            )
+            if x
         )
         return tuple(Sentence(s, (study.label,)) for s in sentences), f"{meta}\n" + "\n".join(sentences)
 
-    return Chunk(id=f"study:{study.label}", source=study.label, kind="study", heading=study.title or study.label,
-                 make=make)
+    return Chunk(
+        id=f"study:{study.label}", source=study.label, kind="study", heading=study.title or study.label, make=make
+    )
 
 
 def build_chunks(corpus: Corpus) -> list[Chunk]:

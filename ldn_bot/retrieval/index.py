@@ -16,10 +16,10 @@ from __future__ import annotations
 import math
 from array import array
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
@@ -68,8 +68,9 @@ class TermMatrix:
     """Document-term counts, term-major (CSC): term t occurs in docs[indptr[t]:indptr[t+1]] (ascending)
     with counts tf[...] — the layout bm25s uses for its score matrix. Plain arrays, so it saves as .npz."""
 
-    def __init__(self, vocab: list[str], indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray,
-                 doc_len: np.ndarray) -> None:
+    def __init__(
+        self, vocab: list[str], indptr: np.ndarray, docs: np.ndarray, tf: np.ndarray, doc_len: np.ndarray
+    ) -> None:
         self.vocab = vocab
         self.indptr = indptr
         self.docs = docs
@@ -98,9 +99,13 @@ class TermMatrix:
         order = np.argsort(terms, kind="stable")  # stable: docs stay ascending within a term
         indptr = np.zeros(len(ids) + 1, dtype=np.int64)
         np.cumsum(np.bincount(terms, minlength=len(ids)), out=indptr[1:])
-        return cls(list(ids), indptr, np.frombuffer(doc_col, dtype=np.int32)[order].copy(),
-                   np.frombuffer(tf_col, dtype=np.int32)[order].astype(np.float32),
-                   np.frombuffer(lengths, dtype=np.float64).copy())
+        return cls(
+            list(ids),
+            indptr,
+            np.frombuffer(doc_col, dtype=np.int32)[order].copy(),
+            np.frombuffer(tf_col, dtype=np.int32)[order].astype(np.float32),
+            np.frombuffer(lengths, dtype=np.float64).copy(),
+        )
 
     def df(self) -> np.ndarray:
         return np.diff(self.indptr)
@@ -112,7 +117,7 @@ class TermMatrix:
         t = self.term_ids.get(term)
         if t is None:
             return False
-        col = self.docs[self.indptr[t]:self.indptr[t + 1]]
+        col = self.docs[self.indptr[t] : self.indptr[t + 1]]
         i = int(np.searchsorted(col, doc))
         return i < len(col) and int(col[i]) == doc
 
@@ -135,7 +140,7 @@ class TermSets(Sequence):
     def __len__(self) -> int:
         return self._m.n_docs
 
-    def __getitem__(self, i):  # type: ignore[override]
+    def __getitem__(self, i):
         if isinstance(i, slice):
             return [self[j] for j in range(*i.indices(len(self)))]
         if not -len(self) <= i < len(self):
@@ -178,8 +183,9 @@ class Bm25sScorer:
         idf = np.log1p((m.n_docs - df + 0.5) / (df + 0.5)).astype(np.float32)
         avgdl = float(m.doc_len.sum()) / n_docs or 1.0
         # float32 throughout: at 100k chunks there are ~10^7 postings, and each temporary costs 4 bytes each.
-        tfc = _score_tfc_lucene(m.tf, l_d=m.doc_len.astype(np.float32)[m.docs], l_avg=np.float32(avgdl),
-                                k1=np.float32(k1), b=np.float32(b))
+        tfc = _score_tfc_lucene(
+            m.tf, l_d=m.doc_len.astype(np.float32)[m.docs], l_avg=np.float32(avgdl), k1=np.float32(k1), b=np.float32(b)
+        )
         tfc *= np.float32(k1 + 1.0)
         tfc *= np.repeat(idf, df)
         self.data = tfc
@@ -221,7 +227,7 @@ def top_k(scores: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
     return order, scores[order]
 
 
-SCORERS = {"rank-bm25": RankBM25Scorer, "bm25s": Bm25sScorer}
+SCORERS: dict[str, Callable[..., Scorer]] = {"rank-bm25": RankBM25Scorer, "bm25s": Bm25sScorer}
 
 
 def make_scorer(backend: str, docs: Sequence[Sequence[str]] | TermMatrix, k1: float, b: float) -> Scorer:
@@ -276,7 +282,7 @@ class FuzzyVocab:
         for rank, i in enumerate(self._by_rank.tolist()):
             w = self.vocab[i]
             for j in range(len(w) - 1):
-                g = w[j:j + 2]
+                g = w[j : j + 2]
                 p = postings.get(g)
                 if p is None:
                     p = postings[g] = array("i")
@@ -286,7 +292,9 @@ class FuzzyVocab:
         for g, p in postings.items():
             ranks = np.frombuffer(p, dtype=np.int32)
             self._postings[g] = (ranks, np.searchsorted(ranks, self._first).tolist())
-        self._extract = None  # rapidfuzz, imported on first use (not on the `ask` start-up path)
+        self._extract: Callable[..., Any] | None = (
+            None  # rapidfuzz, imported on first use (not on the `ask` start-up path)
+        )
 
     def best(self, word: str, cutoff: float):
         if self._extract is None:
@@ -309,7 +317,7 @@ class FuzzyVocab:
             return None
         lo, hi = self._first[shortest], self._first[longest + 1]
         lists = []
-        for g in {word[j:j + 2] for j in range(la - 1)}:
+        for g in {word[j : j + 2] for j in range(la - 1)}:
             p = self._postings.get(g)
             if p is not None:
                 s, e = p[1][shortest], p[1][longest + 1]

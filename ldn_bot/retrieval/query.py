@@ -98,14 +98,22 @@ class Query:
 
     def with_context(self, concepts: list[Concept]) -> Query:
         have = {c.alternatives for c in self.concepts}
-        extra = [Concept(c.text, c.alternatives, c.weight, True, c.plain) for c in concepts if c.alternatives not in have]
+        extra = [
+            Concept(c.text, c.alternatives, c.weight, True, c.plain) for c in concepts if c.alternatives not in have
+        ]
         return Query(self.question, self.concepts + extra, self.corrections, self.synonyms)
 
 
 class QueryParser:
-    def __init__(self, analyzer: Analyzer, stats: TermStats, vocabulary: Iterable[str],
-                 synonyms: Sequence[SynonymGroup], fuzzy_cutoff: float,
-                 lexicon: dict[str, tuple[str, float]] | None = None) -> None:
+    def __init__(
+        self,
+        analyzer: Analyzer,
+        stats: TermStats,
+        vocabulary: Iterable[str],
+        synonyms: Sequence[SynonymGroup],
+        fuzzy_cutoff: float,
+        lexicon: dict[str, tuple[str, float]] | None = None,
+    ) -> None:
         self.analyzer = analyzer
         self._lexicon = lexicon or {}  # corpus word -> (stem, English Zipf), see lexicon()
         self.stats = stats
@@ -131,8 +139,10 @@ class QueryParser:
         # Typed word -> _word(). Every corpus word's entry is made here, with the index (a few µs a word, at
         # load), so a question's words are looked up rather than computed on their first appearance.
         self._corpus_words: dict[str, tuple[str, bool, Concept | None]] = {
-            w: (w, False, self._plain_concept(w)) for w in self._lexicon
-            if w not in self._phrases_at and w not in QUESTION_WORDS}
+            w: (w, False, self._plain_concept(w))
+            for w in self._lexicon
+            if w not in self._phrases_at and w not in QUESTION_WORDS
+        }
         self._words = dict(self._corpus_words)
         self._phrase_concepts: dict[tuple[tuple[str, ...], int], Concept | None] = {}
         self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
@@ -151,9 +161,14 @@ class QueryParser:
         return fixed
 
     def _correct(self, word: str) -> str:
-        if (word in self._known or len(word) < MIN_CORRECTABLE or any(ch.isdigit() for ch in word)
-                or self.analyzer.is_stopword(word, query=True) or self.analyzer.stem(word) in self.stats.df
-                or english_zipf(word) >= COMMON_ZIPF):
+        if (
+            word in self._known
+            or len(word) < MIN_CORRECTABLE
+            or any(ch.isdigit() for ch in word)
+            or self.analyzer.is_stopword(word, query=True)
+            or self.analyzer.stem(word) in self.stats.df
+            or english_zipf(word) >= COMMON_ZIPF
+        ):
             return word
         match = self._fuzzy.best(word, self.cutoff)
         return match[0] if match else word
@@ -208,25 +223,25 @@ class QueryParser:
         named: list[SynonymGroup] = []
         i = 0
         while i < len(ws):
-            hit = next(((p, g) for p, g in self._phrases_at.get(ws[i], ()) if tuple(ws[i:i + len(p)]) == p), None)
+            hit = next(((p, g) for p, g in self._phrases_at.get(ws[i], ()) if tuple(ws[i : i + len(p)]) == p), None)
             if hit:
                 phrase, group = hit
                 key = (phrase, id(group))  # groups live as long as the parser (self.synonyms)
-                concept = self._phrase_concepts.get(key, False)
-                if concept is False:
-                    concept = self._phrase_concepts[key] = self._phrase_concept(phrase, group)
-                if concept is not None:
-                    concepts.append(concept)
+                cached = self._phrase_concepts.get(key, False)
+                if cached is False:
+                    cached = self._phrase_concepts[key] = self._phrase_concept(phrase, group)
+                if isinstance(cached, Concept):
+                    concepts.append(cached)
                 if group not in named:
                     named.append(group)
                 i += len(phrase)
                 continue
-            fixed, phrase, concept = infos[i]
+            fixed, starts_phrase, plain = infos[i]
             i += 1
-            if phrase:
-                concept = self._plain_concept(fixed)
-            if concept is not None:
-                concepts.append(concept)
+            if starts_phrase:
+                plain = self._plain_concept(fixed)
+            if plain is not None:
+                concepts.append(plain)
         return Query(question, concepts, corrections, named)
 
     def _phrase_concept(self, phrase: tuple[str, ...], group: SynonymGroup) -> Concept | None:
@@ -246,8 +261,13 @@ class QueryParser:
         # Curated synonyms are topical by definition: no rarity discount.
         return self._concept(" ".join(phrase), tuple(sorted(alts)), topical=True, prefer=(typed, canonical))
 
-    def _concept(self, text: str, alternatives: tuple[tuple[str, ...], ...], topical: bool = False,
-                 prefer: tuple[tuple[str, ...], ...] = ()) -> Concept:
+    def _concept(
+        self,
+        text: str,
+        alternatives: tuple[tuple[str, ...], ...],
+        topical: bool = False,
+        prefer: tuple[tuple[str, ...], ...] = (),
+    ) -> Concept:
         def alt_weight(alt: tuple[str, ...]) -> float:
             return sum(self.stats.idf(t) for t in alt) / len(alt)
 
@@ -257,5 +277,9 @@ class QueryParser:
         # A concept weighs what its words as typed (or their canonical form) weigh in the index,
         # not what its rarest alternative spelling would.
         chosen = next((a for a in prefer if known(a)), None)
-        weight = alt_weight(chosen) if chosen else max(alt_weight(a) for a in ([a for a in alternatives if known(a)] or alternatives))
+        weight = (
+            alt_weight(chosen)
+            if chosen
+            else max(alt_weight(a) for a in ([a for a in alternatives if known(a)] or alternatives))
+        )
         return Concept(text, alternatives, weight if topical else weight * rarity(text), plain=not topical)

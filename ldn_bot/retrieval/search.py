@@ -36,6 +36,7 @@ class Searcher:
         self.chunks: list[Chunk] = build_chunks(corpus)
         # Analyzed once and kept in <corpus>/.cache (ldn_bot/retrieval/cache.py); rebuilt when stale or unreadable.
         index = load_or_build(corpus, self.chunks, settings, self.analyzer)
+        assert index.stats is not None and index.scorer is not None and index.term_sets is not None
         self.stats, self.scorer, self._term_sets = index.stats, index.scorer, index.term_sets
         self.parser = QueryParser(self.analyzer, self.stats, index.surface, corpus.synonyms, settings.fuzzy_cutoff,
                                   index.lexicon)

@@ -1,0 +1,154 @@
+"""What a question is about beyond its parsed words: the studies it names, its own content words, and whether
+those point at one study or at another subject altogether."""
+
+from __future__ import annotations
+
+import re
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.passages import Passages
+from ldn_bot.engine.understand import Intent, Understanding
+from ldn_bot.retrieval.analyzer import normalize, words
+from ldn_bot.retrieval.query import Concept, Query, english_zipf
+from ldn_bot.retrieval.search import Hit
+
+SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every question is about anyway
+SPECIFIC_WEIGHT = 0.8  # a question's own content words weigh at least this much to point at one study (dev)
+SPECIFIC_SHARE = 0.6  # ... and a matching passage holds this share of their weight
+FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
+SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words weigh this much to name a topic
+_AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
+
+
+class QuestionReader:
+    """Reads questions against one corpus: `studies` (label -> record), the index's document frequencies `df`,
+    the intents, and the passages (for their sentence terms)."""
+
+    def __init__(self, studies: dict[str, Study], df: dict[str, int], understanding: Understanding,
+                 passages: Passages) -> None:
+        self.studies = studies
+        self.df = df
+        self.understanding = understanding
+        self.passages = passages
+        # First author's surname (as a question would spell it) -> labels of the studies it names.
+        self._by_surname: dict[str, list[str]] = {}
+        # Former labels and common names ("Pain Rep 2023", "the FINAL trial"), as word sequences with spaces around.
+        self._aliases = [
+            (f" {' '.join(words(normalize(a)))} ", label)
+            for label, s in studies.items()
+            if s.reviewed
+            for a in (*s.aliases, label)
+            if len(words(normalize(a))) >= 2
+        ]
+        for label, study in studies.items():
+            if study.reviewed and study.authors and label.startswith(study.authors[0].split()[0]):
+                key = normalize(study.authors[0].split()[0]).replace("'", "")
+                self._by_surname.setdefault(key, []).append(label)
+
+    def names_topic(self, rest: str, query: Query, named: list[str]) -> bool:
+        """Whether a question, its safety words taken out, still names a topic of its own: a condition, a study,
+        an aspect (dose, side effects, ...) or weighty plain words. Only then do studies follow a safety text."""
+        return bool(
+            named
+            or query.conditions
+            or self.understanding.read(rest).aspects
+            or any(g.name not in SUBJECT_TERMS for g in query.synonyms)
+            or sum(c.weight for c in query.asked if c.plain and not c.text[:1].isdigit()) >= SAFETY_TOPIC_WEIGHT
+        )
+
+    def names_subject(self, query: Query) -> bool:
+        return any(g.name in SUBJECT_TERMS for g in query.synonyms)
+
+    def foreign_words(self, query: Query) -> list[str]:
+        """Uncommon words the corpus never uses ("gabapentin", "shingles", "B12"): a sign the question is about
+        another subject. Amounts ("6mg") and everyday words ("server") are not."""
+        df = self.df
+        return [
+            c.text
+            for c in query.asked
+            if c.plain
+            and len(c.text) > 2
+            and not _AMOUNT.match(c.text)
+            and not any(all(t in df for t in alt) for alt in c.alternatives)
+            and english_zipf(c.text) < FOREIGN_ZIPF
+        ]
+
+    def unknown_words(self, query: Query) -> list[str]:
+        """Words of four or more letters the corpus never uses, however common in English ("shingles")."""
+        df = self.df
+        return [
+            c.text
+            for c in query.asked
+            if c.plain
+            and len(c.text) > 3
+            and not _AMOUNT.match(c.text)
+            and not any(all(t in df for t in alt) for alt in c.alternatives)
+        ]
+
+    def named_labels(self, text: str) -> list[str]:
+        """Studies a question names by first author: "the Younger trial", "smith 2013".
+
+        A surname must be capitalised or come with the year, so "younger patients" names nobody.
+        """
+        phrase = f" {' '.join(words(normalize(text)))} "
+        by_alias = [label for alias, label in self._aliases if alias in phrase]
+        if by_alias:
+            return list(dict.fromkeys(by_alias))
+        lowered = set(words(normalize(text)))
+        candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
+        if not candidates:
+            return []
+        original = set(re.findall(r"[A-Z][\w'\u2019-]+", text))
+        years_named = any(w.isdigit() and len(w) == 4 for w in lowered)
+        found = []
+        for label in sorted(candidates):
+            study = self.studies[label]
+            surname = study.authors[0].split()[0]
+            year = str(study.year) if study.year else ""
+            named_here = surname in original or (year and year in lowered)
+            if named_here and (not year or year in lowered or not years_named):
+                found.append(label)
+        return found
+
+    def content(self, query: Query, asked: Intent) -> tuple[list[Concept], bool]:
+        """A question's own content words (not its topic, not its aspect words) and whether they weigh enough
+        to be a specific question rather than filler around a topic."""
+        aspect_words = {w for phrases in asked.matched.values() for p in phrases for w in p.split()}
+        topic = {
+            " ".join(words(normalize(a)))
+            for g in query.synonyms
+            if g.kind == "condition" or g.name in SUBJECT_TERMS
+            for a in (g.name, *g.aliases)
+        }
+        content = [
+            c for c in query.asked if c.plain and not c.context and c.text not in aspect_words and c.text not in topic
+        ]
+        return content, sum(c.weight for c in content) >= SPECIFIC_WEIGHT
+
+    def matched_content(self, query: Query, asked: Intent, hits: list[Hit]) -> bool:
+        """Whether the question's own content words weigh enough and the best passage holds most of them: a
+        specific question ("the crossover trial with 31 women"), not filler or a story around a topic."""
+        content, weighty = self.content(query, asked)
+        if not weighty or not hits:
+            return False
+        total = sum(c.weight for c in content)
+        for hit in hits[:3]:
+            terms = frozenset().union(*self.passages.terms(hit.chunk))
+            held = sum(c.weight for c in content if any(all(t in terms for t in alt) for alt in c.alternatives))
+            if held >= SPECIFIC_SHARE * total:
+                return True
+        return False
+
+    def specific_study(self, query: Query, asked: Intent, hits: list[Hit]) -> Study | None:
+        """The study a specific question's best passage speaks for (see `_matched_content`), if reviewed."""
+        if not self.matched_content(query, asked, hits[:1]):
+            return None
+        best = hits[0]
+        label = best.chunk.source if best.chunk.kind == "study" else None
+        if label is None:
+            ranked = self.passages.rank_sentences(best.chunk, query)
+            cited = [x for x in (ranked[0].labels if ranked else ()) if x in self.studies]
+            label = cited[0] if cited else None
+        study = self.studies.get(label) if label else None
+        return study if study is not None and study.reviewed else None
+

@@ -109,10 +109,9 @@ def test_real_answers_fit(engine):
 
 
 def test_real_sources_and_study_embeds_fit(engine):
-    from ldn_bot.engine.overview import sources_answer
 
     for condition in (None, "fibromyalgia", "no such condition"):
-        assert rd.embed_problems(rd.sources_embed(sources_answer(engine, condition))) == []
+        assert rd.embed_problems(rd.sources_embed(engine.sources(condition))) == []
     for study in engine.studies.values():
         embed = rd.study_embed(study, engine.config.disclaimer)
         assert rd.embed_problems(embed) == []

@@ -79,7 +79,7 @@ class Engine:
         """The studies in the corpus on `condition` (free text, resolved like a question's; None: all), strongest
         design first, as an answer (status "answered", or "no_evidence" naming the covered conditions when the
         condition is unknown). Backs `:sources` in the REPL and `/sources` in Discord."""
-        return sources_answer(self, condition)
+        return sources_answer(self.searcher.parser, self.studies, condition, self.config.disclaimer)
 
     def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer one question as typed. Pass the asker's `conversation` to let follow-ups refer back to the

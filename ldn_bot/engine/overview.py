@@ -6,16 +6,13 @@ Used by "Does LDN help X?" answers, `:sources [condition]` in the REPL and `/sou
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING
 
 from rapidfuzz import fuzz, process
 
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.answer import Answer, Citation, OverviewLine
 from ldn_bot.retrieval.analyzer import normalize
-
-if TYPE_CHECKING:
-    from ldn_bot.engine.engine import Engine
+from ldn_bot.retrieval.query import QueryParser
 
 _RESULT_WORDS = re.compile(
     r"placebo|improv|reduc|fell|fall|lower|remission|respon|significant|differ|benefit|better|worse|no effect|"
@@ -65,12 +62,13 @@ def verdict(studies: list[Study]) -> str | None:
     return text
 
 
-def resolve_condition(engine: Engine, text: str) -> str | None:
-    """A condition name from free text: synonyms and spelling first, then fuzzy on condition names."""
-    query = engine.searcher.parser.parse(text)
+def resolve_condition(parser: QueryParser, studies: dict[str, Study], text: str) -> str | None:
+    """A condition name from free text: synonyms and spelling first (the query parser), then fuzzy on the
+    studies' condition names; None when nothing is close."""
+    query = parser.parse(text)
     if query.conditions:
         return query.conditions[0]
-    names = sorted({c for s in engine.studies.values() for c in s.conditions})
+    names = sorted({c for s in studies.values() for c in s.conditions})
     match = process.extractOne(normalize(text), names, scorer=fuzz.WRatio, score_cutoff=85)
     return match[0] if match else None
 
@@ -93,20 +91,18 @@ def study_citation(study: Study, number: int, passage: str, score: float, via: s
     )
 
 
-def sources_answer(engine: Engine, condition: str | None) -> Answer:
-    """The studies in the corpus (for a condition), strongest design first."""
-    config = engine.config
+def sources_answer(parser: QueryParser, studies: dict[str, Study], condition: str | None, disclaimer: str) -> Answer:
+    """The studies in the corpus on `condition` (free text; None: all), strongest design first; "no_evidence"
+    naming the covered conditions when the condition is unknown."""
     topic = None
     if condition:
-        topic = resolve_condition(engine, condition)
+        topic = resolve_condition(parser, studies, condition)
         if topic is None:
-            known = sorted({c for s in engine.studies.values() if s.reviewed for c in s.conditions})
-            return Answer(question=f":sources {condition}", status="no_evidence", disclaimer=config.disclaimer,
+            known = sorted({c for s in studies.values() if s.reviewed for c in s.conditions})
+            return Answer(question=f":sources {condition}", status="no_evidence", disclaimer=disclaimer,
                           message=f"No studies on '{condition}' in my corpus. Conditions covered: {', '.join(known)}.")
-    studies = studies_on(engine.studies, topic)
-    lines, citations = overview_citations(studies)
-    return Answer(question=f":sources {condition or ''}".strip(), status="answered", disclaimer=config.disclaimer,
+    chosen = studies_on(studies, topic)
+    lines, citations = overview_citations(chosen)
+    return Answer(question=f":sources {condition or ''}".strip(), status="answered", disclaimer=disclaimer,
                   overview=lines, overview_topic=topic or "all conditions", citations=citations,
-                  verdict=verdict(studies) if topic else None)
-
-
+                  verdict=verdict(chosen) if topic else None)

@@ -17,7 +17,7 @@ from typing import Any
 
 import yaml
 
-from ldn_bot.corpus.rawyaml import RawYaml
+from ldn_bot.corpus.rawyaml import RawYaml, parse_yaml
 from ldn_bot.corpus.schema import FIELD, FIELDS
 
 WIDTH = 104
@@ -132,6 +132,10 @@ def check_style(raw: RawYaml) -> list[tuple[int, str]]:
     Checks the field order, flow-style lists (`[a, b]`), lists indented under their key, text over
     several lines that is not folded, long one-line text, and block scalars other than `>-`.
     """
+    exact = parse_yaml(raw.path, raw.text, [], raw.line_offset, exact=True)
+    if exact is None:
+        return []
+    raw = exact
     out: list[tuple[int, str]] = []
     order = {f.name: i for i, f in enumerate(FIELDS)}
     known = [(name, key) for name, key, _ in raw.fields() if name in order]

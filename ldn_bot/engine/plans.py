@@ -189,7 +189,7 @@ def efficacy(
 
 
 def _dose_key(dose: str) -> str:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(mg|µg|ug|mcg|mg/kg)", dose.lower())
+    m = re.search(r"(\d+(?:\.\d+)?)\s*(mg/kg|µg/kg|mg|µg|ug|mcg)", dose.lower())
     return f"{m.group(1)} {m.group(2)}" if m else _short(dose, 30)
 
 

@@ -129,3 +129,14 @@ def test_two_questions_in_one_message_get_both_answers(engine):
 def test_how_to_get_it_says_the_corpus_does_not_cover_it_and_cites_nothing(engine):
     answer = engine.answer("how do i get a prescription for ldn")
     assert answer.status == "no_evidence" and not answer.citations and answer.message
+
+
+def test_a_dose_named_in_passing_does_not_bring_studies_after_a_pregnancy_text(engine):
+    answer = engine.answer("im 8 weeks pregnant can i keep taking ldn 4.5mg")
+    assert answer.safety == ["pregnancy"] and not answer.citations
+
+
+def test_a_mouse_study_never_leads_an_answer_about_people(engine):
+    answer = engine.answer("what is ldn")
+    first = next(c for c in answer.citations if c.number == answer.lead[0].citation)
+    assert first.species in ("human", "")

@@ -19,7 +19,7 @@ from ldn_bot.engine.overview import (
 from ldn_bot.engine.passages import Passages
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
-from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader
+from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.engine.understand import load_understanding
@@ -105,7 +105,11 @@ class Engine:
         query = self.searcher.parser.parse(rest)
         named = self.reader.named_labels(text)
         asked = self.understanding.read(text)
-        if fired and not any(r.action == "dose" for r in fired) and not self.reader.names_topic(rest, query, named):
+        topic_query = query
+        if fired and self.understanding.read(rest).amount_only:
+            topic_query = self.searcher.parser.parse(without_amounts(rest))
+        dose_rule = any(r.action == "dose" for r in fired)
+        if fired and not dose_rule and not self.reader.names_topic(rest, topic_query, named):
             # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
             answer = self._reply(question, "safety", None)
             answer.notices, answer.safety = [r.text for r in fired], safety
@@ -200,6 +204,9 @@ class Engine:
         elif plan is not None:
             seed = plan.studies  # the studies the short answer speaks for come first
         answer = self.passages.evidence(question, hits, query, self.config.disclaimer, overview_on, seed=seed)
+        by_number = {c.number: c for c in answer.citations}
+        if asked.species != "animal":  # a mouse or cell study never leads an answer about people
+            answer.lead.sort(key=lambda s: by_number[s.citation].species not in ("human", ""))
         if plan is not None:
             self.passages.cite(answer, plan.studies)
             self._summarize(answer, plan, specific=self.reader.matched_content(query, asked, hits))

@@ -20,6 +20,14 @@ SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words we
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 
 
+_AMOUNTS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mgs|mcg|ug|milligrams?)?\b", re.I)
+
+
+def without_amounts(text: str) -> str:
+    """`text` with its amounts ("4.5mg", "3 mg", "8") taken out."""
+    return _AMOUNTS.sub(" ", text)
+
+
 class QuestionReader:
     """Reads questions against one corpus: `studies` (label -> record), the index's document frequencies `df`,
     the intents, and the passages (for their sentence terms)."""
@@ -47,11 +55,13 @@ class QuestionReader:
 
     def names_topic(self, rest: str, query: Query, named: list[str]) -> bool:
         """Whether a question, its safety words taken out, still names a topic of its own: a condition, a study,
-        an aspect (dose, side effects, ...) or weighty plain words. Only then do studies follow a safety text."""
+        an aspect (dose, side effects, ...) or weighty plain words. Only then do studies follow a safety text.
+        A dose named in passing ("pregnant, can I keep taking my 4.5mg?") is no topic: pass `query` parsed from
+        `without_amounts(rest)` for such a question."""
         return bool(
             named
             or query.conditions
-            or self.understanding.read(rest).aspects
+            or (not (intent := self.understanding.read(rest)).amount_only and intent.aspects)
             or any(g.name not in SUBJECT_TERMS for g in query.synonyms)
             or sum(c.weight for c in query.asked if c.plain and not c.text[:1].isdigit()) >= SAFETY_TOPIC_WEIGHT
         )

@@ -28,6 +28,7 @@ class Intent:
     species: str | None = None  # human, animal
     superlative: str | None = None  # largest, newest, oldest, strongest
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry -> phrases found
+    amount_only: bool = False  # the only aspect is a dose named in passing ("on 4.5mg"), not a dose question
 
     @property
     def strength(self) -> int:
@@ -72,10 +73,11 @@ class Understanding:
 
         matched = {k: v for section in found.values() for k, v in section.items()}
         aspects = tuple(found.get("aspects", {}))
+        amount_only = aspects == ("dose_amount",)
         if "dose_amount" in aspects:  # "on 4.5 for 2 months, is insomnia normal?" is not a dose question
             aspects = tuple(a for a in aspects if a != "dose_amount") or ("dose",)
         return Intent(aspects, first("designs"), first("populations"), first("species"), first("superlatives"),
-                      matched)
+                      matched, amount_only)
 
 
 def load_understanding(root: str | Path) -> Understanding:

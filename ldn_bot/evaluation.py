@@ -81,13 +81,18 @@ class Report:
         return {"set": self.path, **self.metrics, "failures": [asdict(f) for f in self.failures]}
 
 
-def load_cases(path: str | Path) -> list[dict[str, Any]]:
+def _read_set(path: str | Path) -> Any:
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise UsageError(f"{path}: evaluation set not found") from None
-    except yaml.YAMLError as e:
+    except (yaml.YAMLError, UnicodeDecodeError) as e:
         raise UsageError(f"{path}: malformed YAML: {e}") from None
+
+
+def load_cases(path: str | Path) -> list[dict[str, Any]]:
+    """An evaluation set's cases (see eval/dev.yaml's header); UsageError if the file is missing or not a list."""
+    data = _read_set(path)
     if not isinstance(data, list):
         raise UsageError(f"{path}: an evaluation set is a YAML list of cases")
     return data
@@ -242,12 +247,7 @@ def is_safety_set(path: str | Path) -> bool:
 
 def load_safety_cases(path: str | Path) -> dict[str, dict[str, list[dict[str, Any]]]]:
     """rule id -> {"positive": [case], "negative": [case]}; a case has `turns` (a list of messages)."""
-    try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise UsageError(f"{path}: evaluation set not found") from None
-    except yaml.YAMLError as e:
-        raise UsageError(f"{path}: malformed YAML: {e}") from None
+    data = _read_set(path)
     if not isinstance(data, dict):
         raise UsageError(f"{path}: a safety set maps rule ids to positive and negative cases")
     out: dict[str, dict[str, list[dict[str, Any]]]] = {}

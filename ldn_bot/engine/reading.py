@@ -69,31 +69,22 @@ class QuestionReader:
     def names_subject(self, query: Query) -> bool:
         return any(g.name in SUBJECT_TERMS for g in query.synonyms)
 
-    def foreign_words(self, query: Query) -> list[str]:
-        """Uncommon words the corpus never uses ("gabapentin", "shingles", "B12"): a sign the question is about
-        another subject. Amounts ("6mg") and everyday words ("server") are not."""
-        df = self.df
+    def unknown_words(self, query: Query, min_len: int = 4) -> list[str]:
+        """The question's words of `min_len` or more letters the corpus never uses ("shingles"); amounts ("6mg")
+        are not counted."""
         return [
             c.text
             for c in query.asked
             if c.plain
-            and len(c.text) > 2
+            and len(c.text) >= min_len
             and not _AMOUNT.match(c.text)
-            and not any(all(t in df for t in alt) for alt in c.alternatives)
-            and english_zipf(c.text) < FOREIGN_ZIPF
+            and not any(all(t in self.df for t in alt) for alt in c.alternatives)
         ]
 
-    def unknown_words(self, query: Query) -> list[str]:
-        """Words of four or more letters the corpus never uses, however common in English ("shingles")."""
-        df = self.df
-        return [
-            c.text
-            for c in query.asked
-            if c.plain
-            and len(c.text) > 3
-            and not _AMOUNT.match(c.text)
-            and not any(all(t in df for t in alt) for alt in c.alternatives)
-        ]
+    def foreign_words(self, query: Query) -> list[str]:
+        """Uncommon words the corpus never uses ("gabapentin", "B12"): a sign the question is about another
+        subject. Everyday words ("server") are not."""
+        return [w for w in self.unknown_words(query, min_len=3) if english_zipf(w) < FOREIGN_ZIPF]
 
     def named_labels(self, text: str) -> list[str]:
         """Studies a question names by first author: "the Younger trial", "smith 2013".

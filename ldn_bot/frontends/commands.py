@@ -12,6 +12,8 @@ from ldn_bot.evaluation import format_report, run_eval
 from ldn_bot.frontends.asking import ask
 from ldn_bot.render.text import render_json, render_text
 
+DEFAULT_SETS = ("eval/dev.yaml", "eval/holdout.yaml", "eval/community.yaml", "tests/data/safety_cases.yaml")
+
 
 def engine_from(args: argparse.Namespace) -> Engine:
     """The engine for the settings file named by `--config` (or found the usual way)."""
@@ -37,8 +39,8 @@ def cmd_ask(args: argparse.Namespace) -> int:
 
 def configure_eval(parser: argparse.ArgumentParser) -> None:
     """Options and handler of `ldn-bot eval`."""
-    parser.add_argument("--set", nargs="+", metavar="FILE", default=["eval/dev.yaml", "eval/holdout.yaml"],
-                        help="evaluation set files (default: eval/dev.yaml eval/holdout.yaml)")
+    parser.add_argument("--set", nargs="+", metavar="FILE", default=list(DEFAULT_SETS),
+                        help=f"evaluation set files (default: {' '.join(DEFAULT_SETS)})")
     parser.add_argument("--json", action="store_true", help="print the metrics as JSON")
     parser.add_argument("--verbose", action="store_true", help="list every failing case")
     parser.set_defaults(func=cmd_eval)

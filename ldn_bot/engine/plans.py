@@ -189,7 +189,8 @@ def efficacy(
 
 
 def _dose_key(dose: str) -> str:
-    m = re.search(r"(\d+(?:\.\d+)?)\s*(mg/kg|µg/kg|mg|µg|ug|mcg)", dose.lower())
+    """The amount in a dose text, a range kept whole: "0.8 to 9.0 mg", "4.5 mg", "0.1 mg/kg"."""
+    m = re.search(r"(\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?)\s*(mg/kg|µg/kg|mg|µg|ug|mcg)", dose.lower())
     return f"{m.group(1)} {m.group(2)}" if m else _short(dose, 30)
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -39,8 +39,9 @@ class JsonlLog:
             return False
         return append_line(self.path, line)
 
-    def records(self) -> Iterator[dict[str, Any]]:
-        """The records in order, streamed; a missing file has none. Damaged lines go to `damaged`."""
+    def records(self, skip: Callable[[bytes], bool] | None = None) -> Iterator[dict[str, Any]]:
+        """The records in order, streamed; a missing file has none. Damaged lines go to `damaged`. `skip(line)`,
+        if given, is asked about each raw line (without its line break) before it is parsed."""
         self.damaged = []
         try:
             f = self.path.open("rb")
@@ -48,7 +49,7 @@ class JsonlLog:
             return
         with f:
             for number, raw in enumerate(f, 1):
-                if not raw.strip():
+                if not raw.strip() or (skip is not None and skip(raw.rstrip(b"\r\n"))):
                     continue
                 try:
                     rec = json.loads(raw.decode("utf-8"))

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from ldn_bot.frontends.cli import main
-from ldn_bot.frontends.curator.gaps import group_gaps, parse_since
+from ldn_bot.frontends.curator.gaps import parse_since
+from ldn_bot.frontends.curator.grouping import group_gaps
 
 
 def rec(question: str, day: str, **extra) -> dict:
@@ -56,7 +57,8 @@ def test_groups_near_duplicates_with_counts_most_frequent_first(site, capsys):
     code, out, _ = gaps(site, capsys, "--json")
     assert code == 0
     groups = json.loads(out)
-    assert [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups] == [(4, 4, 0), (2, 2, 0), (2, 0, 2), (1, 1, 0)]
+    counts = [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups]
+    assert counts == [(4, 4, 0), (2, 2, 0), (2, 0, 2), (1, 1, 0)]
     tinnitus, eczema, hashimoto, pregnancy = groups
     assert tinnitus["question"] == "Does LDN help tinnitus?"  # the commonest wording represents the group
     assert set(tinnitus["variants"]) == {"Does LDN help tinnitus?", "does ldn help with tinnitus",
@@ -125,8 +127,8 @@ def test_different_topics_stay_apart():
 
 def test_word_forms_group_together():
     groups = group_gaps([rec(q, "2025-01-01") for q in
-                         ("ldn for aching joints", "LDN joint aches?", "LDN and vivid dreams", "dreaming vividly on ldn",
-                          "LDN and thyroid", "LDN and thyroid cancer")])
+                         ("ldn for aching joints", "LDN joint aches?", "LDN and vivid dreams",
+                          "dreaming vividly on ldn", "LDN and thyroid", "LDN and thyroid cancer")])
     assert sorted(sorted(g.variants) for g in groups) == [
         ["LDN and thyroid"], ["LDN and thyroid cancer"], ["LDN and vivid dreams", "dreaming vividly on ldn"],
         ["LDN joint aches?", "ldn for aching joints"]]

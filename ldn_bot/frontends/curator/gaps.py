@@ -8,52 +8,39 @@ the curators' to-do list. Only argparse and the standard library at the top (col
 from __future__ import annotations
 
 import argparse
+import json
 import re
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+import sys
+from array import array
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC, datetime, timedelta
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ldn_bot.errors import UsageError
-
-SIMILARITY = 85.0  # rapidfuzz token_sort_ratio on the questions' content words
-
-# Words every LDN question shares; left out when comparing questions so "Does LDN help tinnitus?"
-# and "does low dose naltrexone work for tinnitus" group, and "...tinnitus?" and "...eczema?" do not.
-_FILLER = frozenset(["a", "about", "an", "and", "any", "anyone", "are", "as", "at", "be", "been", "can", "cause", "causes", "could", "did", "do", "does", "doing", "dose", "effect", "effects", "for", "from", "get", "good", "has", "have", "help", "helps", "helpful", "how", "i", "if", "in", "is", "it", "its", "know", "ldn", "low", "lowdose", "me", "my", "naltrexone", "of", "on", "or", "people", "please", "question", "should", "take", "taking", "tell", "than", "that", "the", "there", "this", "to", "treat", "treating", "treatment", "use", "used", "using", "was", "what", "whats", "when", "where", "which", "who", "why", "will", "with", "work", "works", "would", "you", "your"])
+from ldn_bot.frontends.curator.grouping import Counted, group_gaps, record_time
 
 
 def configure(p: argparse.ArgumentParser) -> None:
     """Options and handler of `ldn-bot gaps`."""
-    p.description = ("Questions logged as having no evidence, and answers members marked 👎, "
-                     "grouped when they are near-duplicates, most frequent first.")
-    p.add_argument("--since", metavar="DATE", help="only questions from this date on: YYYY-MM-DD, an ISO time, "
-                   "or a span back from now such as 7d or 4w")
+    p.description = (
+        "Questions logged as having no evidence, and answers members marked 👎, "
+        "grouped when they are near-duplicates, most frequent first."
+    )
+    p.add_argument(
+        "--since",
+        metavar="DATE",
+        help="only questions from this date on: YYYY-MM-DD, an ISO time, or a span back from now such as 7d or 4w",
+    )
     p.add_argument("--limit", type=int, default=30, metavar="N", help="show at most N groups (default 30; 0: all)")
-    p.add_argument("--log", action="append", metavar="FILE",
-                   help="read this JSON Lines log instead of the ones in the settings file (repeatable)")
+    p.add_argument(
+        "--log",
+        action="append",
+        metavar="FILE",
+        help="read this JSON Lines log instead of the ones in the settings file (repeatable)",
+    )
     p.add_argument("--json", action="store_true", help="print the groups as JSON")
     p.set_defaults(func=cmd_gaps)
-
-
-@dataclass
-class Gap:
-    question: str  # the most common wording
-    count: int = 0
-    unanswered: int = 0
-    downvoted: int = 0
-    first: str = ""
-    last: str = ""
-    variants: dict[str, int] = field(default_factory=dict)  # wording -> times asked
-    labels: dict[str, int] = field(default_factory=dict)  # studies cited in 👎 answers
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"question": self.question, "count": self.count, "no_evidence": self.unanswered,
-                "thumbs_down": self.downvoted, "first": self.first, "last": self.last,
-                "variants": sorted(self.variants, key=lambda v: -self.variants[v]),
-                "cited_in_thumbs_down": sorted(self.labels, key=lambda l: -self.labels[l])}
 
 
 def parse_since(text: str, now: datetime | None = None) -> datetime:
@@ -66,38 +53,14 @@ def parse_since(text: str, now: datetime | None = None) -> datetime:
     try:
         when = datetime.fromisoformat(value.replace("Z", "+00:00"))
     except ValueError:
-        raise UsageError(f"--since '{text}' is not a date: use YYYY-MM-DD (e.g. 2025-01-31), "
-                         "an ISO time, or a span such as 7d or 4w") from None
+        raise UsageError(
+            f"--since '{text}' is not a date: use YYYY-MM-DD (e.g. 2025-01-31), an ISO time, or a span such as 7d or 4w"
+        ) from None
     return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def _time(record: dict[str, Any]) -> datetime | None:
-    value = record.get("time")
-    if not isinstance(value, str):
-        return None
-    try:
-        when = datetime.fromisoformat(value.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return when if when.tzinfo else when.replace(tzinfo=UTC)
-
-
-def content_words(question: str) -> str:
-    """The words that tell questions apart, stemmed so "dreams"/"dream" and "sleeping"/"sleep" agree."""
-    words = re.findall(r"[a-z0-9]+", question.casefold().replace("low-dose", "lowdose").replace("'", ""))
-    kept = [w for w in words if w not in _FILLER] or words
-    return " ".join(_stemmer().stemWords(kept))
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer  # PyStemmer, as the retrieval analyzer; imported here, not on `ask`'s start-up path
-
-    return Stemmer.Stemmer("english")
 
 
 def vote(record: dict[str, Any]) -> str | None:
-    """"up"/"down" for a feedback record ("feedback" or "vote" field), None for a logged question."""
+    """ "up"/"down" for a feedback record ("feedback" or "vote" field), None for a logged question."""
     value = record.get("feedback", record.get("vote"))
     return value if isinstance(value, str) else None
 
@@ -106,92 +69,108 @@ def _is_feedback(record: dict[str, Any]) -> bool:
     return "feedback" in record or "vote" in record
 
 
-def gap_records(records: Iterable[dict[str, Any]], since: datetime | None = None) -> list[dict[str, Any]]:
-    """The records that show a gap: no-evidence answers and 👎 feedback, from `since` on.
+def gap_records(
+    records: Iterable[dict[str, Any]], since: datetime | None = None, down_answers: set[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records that show a gap, streamed: no-evidence answers and 👎 feedback, from `since` on.
 
-    A 👎 on an answer that was itself logged as no-evidence is the same question asked once: it is
-    counted once, as a 👎 (matched by question and the time it was answered)."""
-    out: list[dict[str, Any]] = []
-    seen: set[tuple] = set()
-    asked: dict[tuple[str, str], dict[str, Any]] = {}
+    A 👎 on an answer that was itself logged as no-evidence (before it) is the same question asked once: it is
+    counted once, as a 👎 (matched by question and the time it was answered; the 👎 then comes out as a record
+    with `_mark` set: add the 👎 to the question already counted). `down_answers`, when known (`scan_logs`),
+    holds hash((question, answered)) of every 👎, so only no-evidence records that some 👎 rates are remembered."""
+    asked: set[int] = set()  # hash((question, time)) of no-evidence records a 👎 may point at
+    marked: set[int] = set()
     for rec in records:
         question = rec.get("question")
         if not isinstance(question, str) or not question.strip():
             continue
-        down = _is_feedback(rec) and vote(rec) == "down"
-        unanswered = rec.get("status") == "no_evidence" and not _is_feedback(rec)
+        is_feedback = _is_feedback(rec)
+        down = is_feedback and vote(rec) == "down"
+        unanswered = rec.get("status") == "no_evidence" and not is_feedback
         if not (down or unanswered):
             continue
         if since is not None:
-            when = _time(rec)
+            when = record_time(rec)
             if when is None or when < since:
                 continue
-        key = (question, rec.get("time"), vote(rec), rec.get("source"), rec.get("user_id"))
-        if key in seen:  # the same record read from two logs
-            continue
-        seen.add(key)
-        rec = dict(rec, _down=down)
-        if unanswered and isinstance(rec.get("time"), str):
-            asked[(question, rec["time"])] = rec
+        time = rec.get("time")
+        if unanswered and isinstance(time, str):
+            pair = hash((question, time))
+            if down_answers is None or pair in down_answers:
+                asked.add(pair)
         answered = rec.get("answered")
-        if down and isinstance(answered, str) and (question, answered) in asked:
-            asked[(question, answered)]["_down"] = True
+        if down and isinstance(answered, str):
+            pair = hash((question, answered))
+            if pair in asked:
+                if pair not in marked:
+                    marked.add(pair)
+                    yield dict(rec, _down=True, _mark=True)
+                continue
+        yield dict(rec, _down=down)
+
+
+def _warn(message: str) -> None:
+    print(f"ldn-bot: warning: {message}", file=sys.stderr)
+
+
+def scan_logs(paths: list[Path]) -> tuple[set[int], set[int]]:
+    """A first, light pass over the logs (only 👎 lines are parsed): the hashes of lines that occur more than
+    once (the same record in two logs, or the same log given twice), and hash((question, answered)) of every 👎.
+    Memory: 8 bytes per line."""
+    hashes = array("q")
+    downs: set[int] = set()
+    for path in paths:
+        try:
+            f = path.open("rb")
+        except OSError:
             continue
-        out.append(rec)
-    return out
+        with f:
+            for raw in f:
+                line = raw.rstrip(b"\r\n")
+                hashes.append(hash(line))
+                if b'"answered"' in line and b'"down"' in line:
+                    try:
+                        rec = json.loads(line.decode("utf-8"))
+                    except (UnicodeDecodeError, ValueError, RecursionError):
+                        continue
+                    if isinstance(rec, dict) and _is_feedback(rec) and vote(rec) == "down":
+                        q, answered = rec.get("question"), rec.get("answered")
+                        if isinstance(q, str) and isinstance(answered, str):
+                            downs.add(hash((q, answered)))
+    import numpy as np
+
+    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+    return set(values[counts > 1].tolist()), downs
 
 
-def group_gaps(records: list[dict[str, Any]], similarity: float = SIMILARITY) -> list[Gap]:
-    from rapidfuzz import fuzz
-
-    # Exact wordings first (most asked first), then each joins the first group it is close to.
-    by_wording: dict[str, list[dict[str, Any]]] = {}
-    for rec in records:
-        wording = " ".join(rec["question"].split())
-        by_wording.setdefault(wording, []).append(rec)
-    order = sorted(by_wording, key=lambda w: (-len(by_wording[w]), w.lower()))
-    groups: list[tuple[str, Gap]] = []
-    for wording in order:
-        key = content_words(wording)
-        target = None
-        for group_key, gap in groups:
-            if key == group_key or fuzz.token_sort_ratio(key, group_key) >= similarity:
-                target = gap
-                break
-        if target is None:
-            target = Gap(question=wording)
-            groups.append((key, target))
-        for rec in by_wording[wording]:
-            target.count += 1
-            if rec.get("status") == "no_evidence":
-                target.unanswered += 1
-            if rec.get("_down"):
-                target.downvoted += 1
-                for label in rec.get("labels") or []:
-                    if isinstance(label, str):
-                        target.labels[label] = target.labels.get(label, 0) + 1
-            t = rec.get("time") if isinstance(rec.get("time"), str) else ""
-            if t and (not target.first or t < target.first):
-                target.first = t
-            if t and t > target.last:
-                target.last = t
-            target.variants[wording] = target.variants.get(wording, 0) + 1
-    gaps = [g for _, g in groups]
-    gaps.sort(key=lambda g: (-g.count, _neg(g.last), g.question.lower()))
-    return gaps
-
-
-def _neg(timestamp: str) -> tuple:
-    return tuple(-ord(c) for c in timestamp)
-
-
-def read_logs(paths: list[Path]) -> list[dict[str, Any]]:
+def read_logs(
+    paths: list[Path], warn: Callable[[str], None] | None = None, repeated: set[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records of each log in turn, streamed; a damaged line (torn, not UTF-8, not JSON) is skipped, and
+    `warn` gets one line per log that had any. A line whose hash is in `repeated` is read once only."""
     from ldn_bot.logs import JsonlLog
 
-    records: list[dict[str, Any]] = []
+    seen: set[bytes] = set()
+
+    def again(line: bytes) -> bool:
+        if not repeated or hash(line) not in repeated:
+            return False
+        if line in seen:
+            return True
+        seen.add(line)
+        return False
+
     for path in paths:
-        records.extend(JsonlLog(path).read())
-    return records
+        log = JsonlLog(path)
+        try:
+            yield from log.records(skip=again)
+        except OSError as e:
+            if warn:
+                warn(f"{path}: cannot read the log ({e.strerror or e}); skipped")
+            continue
+        report = log.damage_report()
+        if report and warn:
+            warn(report)
 
 
 def cmd_gaps(args: argparse.Namespace) -> int:
@@ -208,8 +187,9 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
         config = load_config(args.config)
         paths = list(dict.fromkeys([config.resolve(config.logs.questions), config.resolve(config.logs.feedback)]))
-    records = gap_records(read_logs(paths), since)
-    gaps = group_gaps(records)
+    repeated, downs = scan_logs(paths)
+    counted = Counted(gap_records(read_logs(paths, warn=_warn, repeated=repeated), since, downs))
+    gaps = group_gaps(counted)
     shown = gaps[: args.limit] if args.limit else gaps
     if args.json:
         import json
@@ -221,8 +201,10 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         period = f" since {args.since}" if args.since else ""
         print(f"No unanswered questions or 👎 feedback{period} (read {where}).")
         return 0
-    print(f"{len(records)} unanswered or 👎 questions{' since ' + args.since if args.since else ''}, "
-          f"in {len(gaps)} group{'' if len(gaps) == 1 else 's'} (read {where}):")
+    print(
+        f"{counted.n} unanswered or 👎 questions{' since ' + args.since if args.since else ''}, "
+        f"in {len(gaps)} group{'' if len(gaps) == 1 else 's'} (read {where}):"
+    )
     print()
     width = len(str(shown[0].count))
     for gap in shown:

@@ -140,3 +140,21 @@ def test_a_mouse_study_never_leads_an_answer_about_people(engine):
     answer = engine.answer("what is ldn")
     first = next(c for c in answer.citations if c.number == answer.lead[0].citation)
     assert first.species in ("human", "")
+
+
+def test_an_invisible_soft_hyphen_or_zero_width_space_inside_a_word_changes_nothing(engine):
+    plain = engine.answer("does ldn help fibromyalgia")
+    for hidden in ("fibro\u00admyalgia", "fibro\u200bmyalgia"):
+        answer = engine.answer(f"does ldn help {hidden}")
+        assert [c.label for c in answer.citations] == [c.label for c in plain.citations]
+
+
+def test_repl_json_writes_one_line_for_every_line_in(capsys, quiet_config, monkeypatch):
+    import io
+    import sys
+
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(b"does ldn help ms\xff\n\n:help\n"),
+                                                     encoding="utf-8", errors="replace"))
+    assert main(["--config", str(quiet_config), "repl", "--json"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 3 and all(isinstance(json.loads(line), dict) for line in lines)

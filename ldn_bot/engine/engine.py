@@ -47,8 +47,10 @@ _CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what abou
 
 
 def clean_question(text: str) -> str:
-    """Drop control and unprintable characters, fold whitespace, cap the length."""
-    kept = "".join(ch if unicodedata.category(ch)[0] not in "C" else " " for ch in text)
+    """Drop control and unprintable characters, fold whitespace, cap the length. Invisible format characters
+    (soft hyphen, zero-width space or joiner) vanish inside a word: "fibro\u00admyalgia" is fibromyalgia."""
+    kept = "".join("" if unicodedata.category(ch) == "Cf" else " " if unicodedata.category(ch)[0] == "C" else ch
+                   for ch in text)
     return " ".join(kept.split())[:MAX_QUESTION_CHARS]
 
 

@@ -59,8 +59,8 @@ class ReplSession:
     def handle(self, line: str) -> str | None:
         """The output for one input line (text, or JSON with json_mode; "" for a blank line); None means quit."""
         text = line.strip()
-        if not text:
-            return ""
+        if not text:  # with --json, still one line out for each line in
+            return self._meta("Empty line: ask a question, or :help.") if self.json_mode else ""
         if text.startswith(":"):
             cmd, _, arg = text[1:].partition(" ")
             cmd = cmd.lower()

@@ -578,6 +578,15 @@ def test_reload_swaps_the_corpus_and_keeps_the_old_one_when_broken(corpus_copy):
             assert failed.body["flags"] & EPHEMERAL
             assert "Reload failed" in failed.body["content"] and "zz-broken.yaml" in failed.body["content"]
             assert bot.bot.engine is engine_before
+            # Safety rules emptied: refused too, the old rules stay in service.
+            broken.unlink()
+            safety = corpus_copy / "corpus" / "safety.yaml"
+            safety.write_text("rules: []\n", encoding="utf-8")
+            mark = fake.mark()
+            inter = await fake.slash("reload", {}, user=fake.user("zed"), permissions=MANAGE_GUILD)
+            failed = await fake.wait_for_reply(inter, mark)
+            assert "Reload failed" in failed.body["content"] and "safety.yaml" in failed.body["content"]
+            assert bot.bot.engine is engine_before
             # Still answering from the old index.
             _, answer = await bot.ask("Does LDN help fibromyalgia?", user=fake.user("amy"), private=True)
             assert cited_labels(answer.embeds[0])

@@ -394,17 +394,25 @@ def _phrases(path: Path, rid: str, entry: dict, key: str, required: bool = False
 
 
 def load_rules(corpus_root: str | Path) -> SafetyRules:
+    """The safety rules of a corpus folder. They are required: a missing, unreadable or empty rules file, or a
+    rule without its text, is a CorpusError naming the file, so no bot ever answers without them."""
     path = Path(corpus_root) / SAFETY_FILE
-    if not path.exists():
-        return SafetyRules([])
+    if not path.is_file():
+        raise CorpusError(str(path), "the safety rules file is missing; ldn-bot does not answer without it")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as e:
+        raise CorpusError(str(path), f"cannot read the safety rules: {e}") from None
+    except RecursionError:
+        raise CorpusError(str(path), "YAML nested too deeply") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
         raise CorpusError(str(path), f"malformed YAML: {getattr(e, 'problem', e)}",
                           mark.line + 1 if mark else None) from None
     if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
         raise CorpusError(str(path), "expected a mapping with a 'rules' list", 1)
+    if not data["rules"]:
+        raise CorpusError(str(path), "no safety rules: the 'rules' list is empty", 1)
     rules = []
     seen = set()
     for i, entry in enumerate(data["rules"]):

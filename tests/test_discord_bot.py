@@ -560,12 +560,15 @@ def test_reload_swaps_the_corpus_and_keeps_the_old_one_when_broken(corpus_copy):
             assert "Only members with Manage Server" in refused.json["data"]["content"]
             # A valid change, by the maintainer role.
             victim = sorted(studies.glob("*.yaml"))[0]
+            victim_label = next(s.label for s in bot.bot.engine.studies.values() if Path(s.path).name == victim.name)
             shutil.move(victim, corpus_copy / victim.name)
             mark = fake.mark()
             inter = await fake.slash("reload", {}, user=fake.user("yin"), roles=[fake.maintainer_role_id],
                                      permissions=0x400 | 0x800)
             done = await fake.wait_for_reply(inter, mark)
             assert done.body["content"].startswith(f"Reloaded: {before - 1} studies")
+            assert "Added: none." in done.body["content"]
+            assert f"Removed: {victim_label}." in done.body["content"]
             assert len(bot.bot.engine.studies) == before - 1
             # A broken corpus, by Manage Server: the old index stays and the error is shown.
             shutil.move(corpus_copy / victim.name, victim)

@@ -1,4 +1,5 @@
-"""The safety rules are required: without them nothing answers, and validate says so (issue 14)."""
+"""Failing loudly (issue 14): no safety rules, or an unreadable, oversized or over-nested corpus file, is a
+one-line error naming the file."""
 
 from __future__ import annotations
 
@@ -23,3 +24,38 @@ def test_missing_or_empty_safety_rules_stop_ask_and_validate_with_one_line(corpu
     assert main(["--config", config, "corpus", "validate"]) != 0
     shown = capsys.readouterr()
     assert "safety.yaml" in shown.out + shown.err
+
+
+def test_unreadable_studies_folder_too_big_or_too_deep_records_are_errors_naming_the_file(corpus_copy, capsys):
+    studies = corpus_copy / "corpus" / "studies"
+    config = str(corpus_copy / "bot_config.yaml")
+    huge = studies / "zz-huge.yaml"
+    huge.write_text("label: Huge 2024\nsummary: " + "word " * 300_000 + "\n", encoding="utf-8")
+    assert main(["--config", config, "ask", "does ldn help fibro"]) == 2
+    err = capsys.readouterr().err
+    assert "zz-huge.yaml" in err and "at most" in err and "Traceback" not in err
+    huge.unlink()
+    deep = studies / "zz-deep.yaml"
+    deep.write_text("label: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+    assert main(["--config", config, "corpus", "validate"]) != 0
+    assert "zz-deep.yaml" in capsys.readouterr().out
+    deep.unlink()
+    (studies / "zz-folder.yaml").mkdir()  # a study "file" that cannot be read as one
+    assert main(["--config", config, "ask", "does ldn help fibro"]) == 2
+    assert "zz-folder.yaml" in capsys.readouterr().err
+
+
+def test_a_studies_folder_that_cannot_be_listed_is_an_error_not_zero_studies(corpus_copy, capsys, monkeypatch):
+    import os
+
+    real = os.scandir
+
+    def refuse(path="."):
+        if str(path).endswith("studies"):
+            raise PermissionError(13, "Permission denied")
+        return real(path)
+
+    monkeypatch.setattr(os, "scandir", refuse)
+    assert main(["--config", str(corpus_copy / "bot_config.yaml"), "ask", "does ldn help fibro"]) == 2
+    err = capsys.readouterr().err
+    assert "studies" in err and "cannot read the folder" in err

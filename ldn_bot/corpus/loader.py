@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ldn_bot.corpus.models import Corpus, Document, Paragraph, Section, Study
 from ldn_bot.corpus.problems import Problem
-from ldn_bot.corpus.rawyaml import RawYaml, front_matter, parse_yaml, read_text
+from ldn_bot.corpus.rawyaml import RawYaml, front_matter, listing, parse_yaml, read_text
 from ldn_bot.corpus.schema import check_record, slugify, study_values
 from ldn_bot.corpus.synonyms import SYNONYMS_FILE, read_synonyms
 from ldn_bot.errors import CorpusError
@@ -42,7 +42,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         return None, [Problem(str(root), None, "corpus folder not found")]
     digest = hashlib.sha256()
     studies: dict[str, Study] = {}
-    for path in sorted((root / STUDIES_DIR).glob("*.yaml")):
+    for path in listing(root / STUDIES_DIR, "*.yaml", problems):
         text = read_text(path, problems)
         if text is None:
             continue
@@ -57,7 +57,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
             continue
         studies[study.label] = study
     documents: list[Document] = []
-    for path in sorted((root / DOCUMENTS_DIR).glob("*.md")):
+    for path in listing(root / DOCUMENTS_DIR, "*.md", problems):
         text = read_text(path, problems)
         if text is None:
             continue

@@ -6,6 +6,7 @@ its node tree kept, so a message can name the line of a field, of a list entry o
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -88,9 +89,17 @@ class RawYaml:
         return value.strip() if isinstance(value, str) and value.strip() else None
 
 
+MAX_FILE_BYTES = 1 << 20  # a corpus file larger than this (1 MiB; a study record is ~5 KB) is an error
+
+
 def read_text(path: Path, problems: list[Problem]) -> str | None:
-    """A corpus file's UTF-8 text; None (and a problem) if it cannot be read."""
+    """A corpus file's UTF-8 text; None (and a problem) if it cannot be read or is over MAX_FILE_BYTES."""
     try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            problems.append(Problem(str(path), None, f"file is {size:,} bytes; a corpus file may have at most "
+                                                       f"{MAX_FILE_BYTES:,}"))
+            return None
         return path.read_text(encoding="utf-8")
     except UnicodeDecodeError:
         problems.append(Problem(str(path), None, "not UTF-8 text"))
@@ -116,9 +125,33 @@ def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int 
         line = mark.line + 1 + line_offset if mark else None
         problems.append(Problem(str(path), line, f"malformed YAML: {getattr(e, 'problem', None) or e}"))
         return None
+    except RecursionError:
+        problems.append(Problem(str(path), None, "malformed YAML: nested too deeply"))
+        return None
     finally:
         loader.dispose()
     return RawYaml(path, text, data, node, line_offset)
+
+
+def listing(folder: Path, pattern: str, problems: list[Problem]) -> list[Path]:
+    """The files in `folder` matching `pattern`, sorted; a folder that exists but cannot be listed, or a
+    matching entry that is not a file, is a problem naming it (never silently no files)."""
+    if not folder.exists():
+        return []
+    try:
+        entries = sorted(folder.glob(pattern)) if folder.is_dir() else None
+        if entries is None:
+            problems.append(Problem(str(folder), None, "not a folder"))
+            return []
+        with os.scandir(folder):  # glob hides a folder it cannot read; scandir says so
+            pass
+    except OSError as e:
+        problems.append(Problem(str(folder), None, f"cannot read the folder: {e.strerror or e}"))
+        return []
+    for entry in entries:
+        if not entry.is_file():
+            problems.append(Problem(str(entry), None, "not a file"))
+    return [e for e in entries if e.is_file()]
 
 
 def read_yaml(path: Path, problems: list[Problem] | None = None) -> RawYaml | None:

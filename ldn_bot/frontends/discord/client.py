@@ -292,7 +292,8 @@ class LdnBot(discord.Client):
         """Re-read config and corpus, build the index off the event loop, swap it in; keep the old on failure.
         Returns the message for the maintainer."""
         async with self._reload_lock:
-            old = len(self.engine.studies)
+            before = dict(self.engine.studies)
+            old = len(before)
             try:
                 config, engine, date = await asyncio.to_thread(load_engine, self.config_path)
             except LdnBotError as e:
@@ -310,8 +311,11 @@ class LdnBot(discord.Client):
             self.conversations.max_size = config.conversation.max_conversations
             self.conversations.idle_seconds = config.conversation.idle_minutes * 60
             log.info("reloaded: %d studies, %d documents", len(engine.studies), len(engine.corpus.documents))
-            return (f"Reloaded: {len(engine.studies)} studies and {len(engine.corpus.documents)} source document(s) "
-                    f"(was {old} studies).")
+            added = sorted(set(engine.studies) - set(before))
+            removed = sorted(set(before) - set(engine.studies))
+            return rd.content(
+                f"Reloaded: {len(engine.studies)} studies and {len(engine.corpus.documents)} source document(s) "
+                f"(was {old} studies). Added: {', '.join(added) or 'none'}. Removed: {', '.join(removed) or 'none'}.")
 
     # -- errors -----------------------------------------------------------------------------------------
 

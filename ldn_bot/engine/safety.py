@@ -401,18 +401,14 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
         raise CorpusError(str(path), "the safety rules file is missing; ldn-bot does not answer without it")
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as e:
-        raise CorpusError(str(path), f"cannot read the safety rules: {e}") from None
-    except RecursionError:
-        raise CorpusError(str(path), "YAML nested too deeply") from None
+    except (OSError, UnicodeDecodeError, RecursionError) as e:
+        raise CorpusError(str(path), f"cannot read the safety rules: {e or 'nested too deeply'}") from None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
-        raise CorpusError(str(path), f"malformed YAML: {getattr(e, 'problem', e)}",
-                          mark.line + 1 if mark else None) from None
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
-        raise CorpusError(str(path), "expected a mapping with a 'rules' list", 1)
-    if not data["rules"]:
-        raise CorpusError(str(path), "no safety rules: the 'rules' list is empty", 1)
+        line = mark.line + 1 if mark else None
+        raise CorpusError(str(path), f"malformed YAML: {getattr(e, 'problem', e)}", line) from None
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or not data["rules"]:
+        raise CorpusError(str(path), "expected a mapping with a non-empty 'rules' list", 1)
     rules = []
     seen = set()
     for i, entry in enumerate(data["rules"]):

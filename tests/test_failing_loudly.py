@@ -59,3 +59,23 @@ def test_a_studies_folder_that_cannot_be_listed_is_an_error_not_zero_studies(cor
     assert main(["--config", str(corpus_copy / "bot_config.yaml"), "ask", "does ldn help fibro"]) == 2
     err = capsys.readouterr().err
     assert "studies" in err and "cannot read the folder" in err
+
+
+def test_new_study_refuses_a_huge_label_and_leaves_no_empty_record_on_a_write_error(corpus_copy, capsys,
+                                                                                    monkeypatch):
+    import os
+
+    config = str(corpus_copy / "bot_config.yaml")
+    assert main(["--config", config, "corpus", "new-study", "A" * 500 + " 2024"]) == 2
+    assert "at most" in capsys.readouterr().err
+    studies = corpus_copy / "corpus" / "studies"
+    before = sorted(p.name for p in studies.iterdir())
+
+    def full_disk(fd):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "fsync", full_disk)  # where a full disk surfaces once the data is flushed
+    assert main(["--config", config, "corpus", "new-study", "Newman 2025"]) == 2
+    err = capsys.readouterr().err
+    assert "No space left" in err and "Traceback" not in err
+    assert sorted(p.name for p in studies.iterdir()) == before  # no 0-byte or partial record left behind

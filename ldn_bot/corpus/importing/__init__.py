@@ -26,6 +26,8 @@ from ldn_bot.corpus.rawyaml import parse_yaml, read_yaml
 from ldn_bot.corpus.record_checks import TITLE_SIMILARITY, normalize_doi, title_key
 from ldn_bot.corpus.schema import slugify
 from ldn_bot.corpus.synonyms import read_synonyms
+from ldn_bot.errors import UsageError
+from ldn_bot.fileio import atomic_write
 
 __all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "import_file", "parse_ris",
            "read_entries"]
@@ -139,8 +141,11 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
             continue
         if not dry_run:
             studies.mkdir(parents=True, exist_ok=True)
-            with stub_path.open("x", encoding="utf-8") as f:
-                f.write(text)
+            try:
+                atomic_write(stub_path, text, overwrite=False)  # whole or not at all: never a 0-byte record
+            except OSError as e:
+                raise UsageError(f"{stub_path}: could not write the record ({e.strerror or e}); records written "
+                                 f"before it: {len(result.added)}") from None
         known.add(str(stub_path), label, entry.pmid, entry.doi, entry.title)
         result.added.append(Stub(label, stub_path, entry.pmid, entry.doi, text))
     return result

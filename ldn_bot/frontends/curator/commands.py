@@ -26,6 +26,7 @@ from ldn_bot.corpus.stats import direction_counts, direction_summary
 from ldn_bot.corpus.style import dump_record
 from ldn_bot.corpus.validate import run_validate
 from ldn_bot.errors import UsageError
+from ldn_bot.fileio import atomic_write
 from ldn_bot.frontends.curator import init as corpus_init
 from ldn_bot.retrieval.search import Searcher
 
@@ -149,6 +150,9 @@ def template_text(label: str, year: int | None, cited: bool) -> str:
 def cmd_new_study(args: argparse.Namespace) -> int:
     """Write the template record for "Author Year" in the corpus's studies folder; never overwrite one."""
     label = " ".join(args.label.split())
+    if len(label) > MAX_LABEL_CHARS:
+        raise UsageError(f"a study label has at most {MAX_LABEL_CHARS} characters (this one has {len(label)}); "
+                         'use "Author Year", for example "Younger 2013"')
     if not re.search(r"[A-Za-z]", label):
         raise UsageError(f'"{args.label}" is not a study label: use "Author Year", for example "Younger 2013"')
     if not re.search(r"\b\d{4}[a-z]?$", label):
@@ -174,14 +178,18 @@ def cmd_new_study(args: argparse.Namespace) -> int:
     text = template_text(label, int(year_match.group(1)) if year_match else None, cited)
     studies.mkdir(parents=True, exist_ok=True)
     try:
-        with path.open("x", encoding="utf-8") as f:
-            f.write(text)
+        atomic_write(path, text, overwrite=False)  # whole or not at all: never a 0-byte record
     except FileExistsError:
         raise UsageError(f"{path} already exists; refusing to overwrite it") from None
+    except OSError as e:
+        raise UsageError(f"{path}: could not write the record ({e.strerror or e}); nothing was written") from None
     print(f"wrote {path}")
     print("Next: fill in every TODO from the paper's abstract or record, set 'reviewed: true', "
           "then run: ldn-bot corpus validate")
     return 0
+
+
+MAX_LABEL_CHARS = 80
 
 
 def _existing_labels(studies: Path) -> dict[str, Path]:

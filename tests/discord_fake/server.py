@@ -6,6 +6,9 @@ INTERACTION_CREATE for slash commands, autocomplete and button clicks, MESSAGE_C
 thread messages, THREAD_CREATE when the bot opens a thread. Every HTTP request the bot makes is captured
 (method, path, query, JSON body) and answered like Discord would, so tests assert on what the bot *sent*.
 
+`rate_limit()` makes chosen requests get Discord's 429 (retry_after, X-RateLimit-* and Via headers), so
+discord.py's own retry is exercised.
+
 Tests wait on events (a condition variable signalled per request), never on the clock.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -41,6 +45,7 @@ class Request:
     headers: dict[str, str]
     index: int = 0
     response: Any = None
+    status: int = 200
 
     @property
     def embeds(self) -> list[dict]:
@@ -55,6 +60,15 @@ class Request:
         if "type" in body and isinstance(body.get("data"), dict) and self.path.endswith("/callback"):
             return body["data"]
         return body
+
+
+@dataclass
+class RateLimit:
+    method: str
+    path: str  # regex, matched against the path without /api/v10
+    times: int
+    retry_after: float
+    is_global: bool
 
 
 @dataclass
@@ -94,6 +108,7 @@ class FakeDiscord:
         self.requests: list[Request] = []
         self.identify: list[dict] = []
         self.fail: list[tuple[str, str, int, dict]] = []  # (method, path regex, status, body)
+        self.limits: list[RateLimit] = []  # 429s still to give (rate_limit())
         self._cond = asyncio.Condition()
         self._sockets: list[web.WebSocketResponse] = []
         self._shard_of: dict[web.WebSocketResponse, tuple[int, int]] = {}  # socket -> (shard id, shard count)
@@ -209,6 +224,34 @@ class FakeDiscord:
 
         return await self.wait_for(is_reply, after)
 
+    # -- rate limits -------------------------------------------------------------------------------------
+
+    def rate_limit(self, method: str, path: str, *, times: int = 1, retry_after: float = 0.05,
+                   is_global: bool = False) -> None:
+        """Answer the next `times` requests matching (method, path regex) with 429 Too Many Requests, as Discord
+        does: a JSON body with retry_after (seconds, a float) and global, the X-RateLimit-* headers, and
+        `Via: 1.1 google` (discord.py takes a 429 without Via for a Cloudflare ban and gives up)."""
+        self.limits.append(RateLimit(method, path, times, retry_after, is_global))
+
+    def _rate_limited(self, rec: Request) -> web.Response | None:
+        for limit in self.limits:
+            if limit.times > 0 and limit.method == rec.method and re.fullmatch(limit.path, rec.path):
+                limit.times -= 1
+                body = {"message": "You are being rate limited.", "retry_after": limit.retry_after,
+                        "global": limit.is_global, "code": 0}
+                headers = {"Content-Type": "application/json", "Via": "1.1 google",
+                           "Retry-After": str(max(1, math.ceil(limit.retry_after))),
+                           "X-RateLimit-Limit": "5", "X-RateLimit-Remaining": "0",
+                           "X-RateLimit-Reset": f"{datetime.now(UTC).timestamp() + limit.retry_after:.3f}",
+                           "X-RateLimit-Reset-After": f"{limit.retry_after:.3f}",
+                           "X-RateLimit-Bucket": "fake-" + re.sub(r"\W+", "-", limit.path).strip("-"),
+                           "X-RateLimit-Scope": "global" if limit.is_global else "user"}
+                if limit.is_global:
+                    headers["X-RateLimit-Global"] = "true"
+                rec.status, rec.response = 429, body
+                return web.Response(body=json.dumps(body).encode(), status=429, headers=headers)
+        return None
+
     # -- HTTP ----------------------------------------------------------------------------------------------
 
     async def _http(self, request: web.Request) -> web.Response:
@@ -224,8 +267,14 @@ class FakeDiscord:
             else:
                 body = raw.decode("utf-8", "replace") or None
         rec = Request(request.method, path, dict(request.query), body, dict(request.headers), len(self.requests))
+        limited = self._rate_limited(rec)
+        if limited is not None:
+            async with self._cond:
+                self.requests.append(rec)
+                self._cond.notify_all()
+            return limited
         status, payload = self._respond(rec)
-        rec.response = payload
+        rec.response, rec.status = payload, status
         async with self._cond:
             self.requests.append(rec)
             self._cond.notify_all()

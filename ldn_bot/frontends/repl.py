@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TextIO
 
@@ -111,6 +112,8 @@ def run_repl(engine: Engine, json_mode: bool = False, stdin: TextIO | None = Non
         width = shutil.get_terminal_size().columns
         return _interactive(ReplSession(engine, json_mode, short=True, width=width, color=True), stdout)
     session = ReplSession(engine, json_mode)
+    if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 become U+FFFD, never a crash
+        stdin.reconfigure(encoding="utf-8", errors="replace")
     for line in stdin:
         out = session.handle(line)
         if out is None:
@@ -142,12 +145,56 @@ def _interactive(session: ReplSession, stdout: TextIO) -> int:
 
 
 def _line_reader() -> Callable[[str], str]:
-    history: History
     history_path = Path(os.environ.get("LDN_BOT_HISTORY", Path.home() / ".ldn_bot_history"))
-    try:
-        history = FileHistory(str(history_path))
-        history.append_string  # noqa: B018 - attribute check only
-    except OSError:
-        history = InMemoryHistory()
-    prompt: PromptSession[str] = PromptSession(history=history)
+    prompt: PromptSession[str] = PromptSession(history=open_history(history_path))
     return prompt.prompt
+
+
+def open_history(path: Path, warn: Callable[[str], None] | None = None) -> History:
+    """The REPL's history in `path`; if that file cannot be written (now, or later: a full disk), the REPL goes on
+    without saving history, and `warn` (default: a line on stderr) is told so once."""
+    said = False
+
+    def once(reason: str) -> None:
+        nonlocal said
+        if not said:
+            said = True
+            (warn or _stderr)(f"ldn-bot: history file {path} cannot be written ({reason}); "
+                              "this session's questions are not saved")
+
+    try:
+        with open(path, "ab"):
+            pass
+    except OSError as e:
+        once(e.strerror or str(e))
+        return InMemoryHistory()
+    return _SafeFileHistory(str(path), once)
+
+
+class _SafeFileHistory(FileHistory):
+    """FileHistory that never lets an unreadable or unwritable history file stop the REPL."""
+
+    def __init__(self, filename: str, failed: Callable[[str], None]) -> None:
+        super().__init__(filename)
+        self._failed = failed
+        self._broken = False
+
+    def load_history_strings(self) -> Iterable[str]:
+        try:
+            return list(super().load_history_strings())
+        except (OSError, ValueError) as e:
+            self._failed(getattr(e, "strerror", None) or str(e))
+            return []
+
+    def store_string(self, string: str) -> None:
+        if self._broken:
+            return
+        try:
+            super().store_string(string)
+        except OSError as e:
+            self._broken = True
+            self._failed(e.strerror or str(e))
+
+
+def _stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)

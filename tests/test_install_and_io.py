@@ -288,5 +288,16 @@ def test_soft_hyphens_and_zero_width_characters_do_not_change_the_answer(engine)
         assert [c.label for c in answer.citations] == [c.label for c in plain.citations], odd
 
 
+def test_the_analyzer_drops_invisible_format_characters_in_questions_and_corpus_alike():
+    import unicodedata
+
+    from ldn_bot.retrieval.analyzer import _INVISIBLE, Analyzer, normalize
+
+    assert all(unicodedata.category(chr(c)) == "Cf" for c in _INVISIBLE)
+    assert {0xAD, 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF} <= set(_INVISIBLE)
+    assert normalize("Fibro\u00admyalgia") == "fibromyalgia"
+    assert Analyzer().tokens("fibro\u200bmyalgia pain") == Analyzer().tokens("fibromyalgia pain")
+
+
 def test_the_shipped_settings_file_is_valid_yaml_for_tools():
     assert isinstance(yaml.safe_load((ROOT / "bot_config.yaml").read_text(encoding="utf-8")), dict)

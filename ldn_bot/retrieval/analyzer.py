@@ -109,13 +109,22 @@ STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")  # between a letter and the digit after it
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})
+# Invisible format characters (Unicode category Cf: soft hyphen, zero-width space, joiners, word joiner, BOM,
+# direction marks) vanish, so "fibro\u00admyalgia" is one word, fibromyalgia, in a question and in the corpus.
+# The ranges are Unicode 14's (Python 3.11); tests check each is Cf. Listed, not found by a scan at import (0.1 s).
+_CF_RANGES = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x06DD), (0x070F, 0x070F),
+              (0x0890, 0x0891), (0x08E2, 0x08E2), (0x180E, 0x180E), (0x200B, 0x200F), (0x202A, 0x202E),
+              (0x2060, 0x2064), (0x2066, 0x206F), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB), (0x110BD, 0x110BD),
+              (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
+              (0xE0020, 0xE007F))
+_INVISIBLE: dict[int, None] = dict.fromkeys(c for lo, hi in _CF_RANGES for c in range(lo, hi + 1))
 
 
 def normalize(text: str) -> str:
-    """NFKC + case folding; curly apostrophes become straight ones."""
+    """NFKC + case folding; curly apostrophes become straight ones; invisible format characters are removed."""
     if text.isascii():  # the same result: ASCII is NFKC-stable, and casefold() is lower() on it
         return text.lower().replace("`", "'")
-    return unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
+    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold().translate(_APOSTROPHES)
 
 
 def words(text: str) -> list[str]:

@@ -148,3 +148,30 @@ def test_discord_vote_records_and_a_thumbs_down_on_a_no_evidence_answer_count_on
     groups = json.loads(capsys.readouterr().out)
     assert code == 0
     assert [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups] == [(2, 2, 1)]
+
+
+def test_grouping_agrees_with_scoring_every_group(tmp_path):
+    """The indexed grouping against the pair-by-pair one it replaced (each wording, most asked first, joins the
+    first group whose key is SIMILARITY alike), on a generated log with typos (`ldn-bot bench gaps`' logs)."""
+    from collections import Counter
+
+    from rapidfuzz import fuzz
+
+    from ldn_bot.bench.gaps import make_logs
+    from ldn_bot.frontends.curator.grouping import SIMILARITY, content_words
+
+    questions, _ = make_logs(tmp_path, 3000, seed=3, n_topics=500)
+    records = [json.loads(line) for line in questions.open(encoding="utf-8")]
+    counts = Counter(" ".join(r["question"].split()) for r in records)
+    groups: list[tuple[str, list[str]]] = []
+    for wording in sorted(counts, key=lambda w: (-counts[w], w.lower())):
+        key = " ".join(sorted(content_words(wording).split()))
+        group = next((g for g in groups if fuzz.ratio(key, g[0], score_cutoff=SIMILARITY)), None)
+        if group is None:
+            group = (key, [])
+            groups.append(group)
+        group[1].append(wording)
+    reference = {w: members[0] for _, members in groups for w in members}  # wording -> the group's question
+    indexed = {w: g.question for g in group_gaps(records) for w in g.variants}
+    same = sum(reference[w] == indexed[w] for w in counts) / len(counts)
+    assert len(counts) > 2000 and same >= 0.99

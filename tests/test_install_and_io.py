@@ -243,6 +243,11 @@ def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp
     answer = json.loads(run.stdout)
     assert answer["status"] == "answered" and answer["citations"]
     assert list((tmp_path / "cache" / "ldn-bot").glob("index-*.npz"))  # cached in the user's cache folder
+    off_topic = subprocess.run([sys.executable, "-m", "ldn_bot", "ask", "What is the capital of Australia?"],
+                               cwd=empty, env=env, capture_output=True, text=True, timeout=120)
+    assert off_topic.returncode == 0, off_topic.stderr
+    logged = tmp_path / "state" / "ldn-bot" / "logs" / "questions.jsonl"  # the packaged settings' log
+    assert "capital of Australia" in logged.read_text(encoding="utf-8")
     assert sorted(str(p.relative_to(site)) for p in site.rglob("*")) == before  # nothing written into the package
     assert list(empty.iterdir()) == []
 

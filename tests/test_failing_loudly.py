@@ -79,3 +79,17 @@ def test_new_study_refuses_a_huge_label_and_leaves_no_empty_record_on_a_write_er
     err = capsys.readouterr().err
     assert "No space left" in err and "Traceback" not in err
     assert sorted(p.name for p in studies.iterdir()) == before  # no 0-byte or partial record left behind
+
+
+@pytest.mark.parametrize("name, text, needle", [
+    ("big.csv", "title,abstract\nA study," + "x" * 200_000 + "\n", "field larger than field limit"),
+    ("deep.jsonl", '{"title": ' + "[" * 100_000 + "]" * 100_000 + "}\n", "nested too deeply"),
+    ("bomb.xml", '<?xml version="1.0"?>\n<!DOCTYPE a [<!ENTITY x "xxxxxxxxxx">]>\n<PubmedArticleSet>'
+     + "&x;" * 200_000 + "</PubmedArticleSet>\n", "declares its own entities"),
+])
+def test_hostile_import_files_are_one_line_errors_naming_the_file(corpus_copy, capsys, name, text, needle):
+    export = corpus_copy / name
+    export.write_text(text, encoding="utf-8")
+    code = main(["--config", str(corpus_copy / "bot_config.yaml"), "corpus", "import", str(export), "--dry-run"])
+    err = capsys.readouterr().err
+    assert code == 2 and name in err and needle in err and "Traceback" not in err

@@ -283,10 +283,13 @@ def parse_csv(text: str, path: Path) -> list[Entry]:
         raise UsageError(f"{path}: no title, pmid or doi column in the CSV header "
                          f"(found: {', '.join(reader.fieldnames or []) or 'nothing'})")
     entries = []
-    for row in reader:
-        entry = _entry_from_row(row, reader.line_num)
-        if entry.title or entry.pmid or entry.doi:
-            entries.append(entry)
+    try:
+        for row in reader:
+            entry = _entry_from_row(row, reader.line_num)
+            if entry.title or entry.pmid or entry.doi:
+                entries.append(entry)
+    except csv.Error as e:  # a field over csv.field_size_limit() (128 KB), or a broken quote
+        raise CorpusError(str(path), f"malformed CSV: {e}", reader.line_num + 1) from None
     return entries
 
 
@@ -298,6 +301,8 @@ def parse_jsonl(text: str, path: Path) -> list[Entry]:
             rows = json.loads(stripped)
         except json.JSONDecodeError as e:
             raise CorpusError(str(path), f"malformed JSON: {e.msg}", e.lineno) from None
+        except RecursionError:
+            raise CorpusError(str(path), "JSON nested too deeply") from None
         pairs = [(r, 1) for r in rows]
     else:
         pairs = []
@@ -308,6 +313,8 @@ def parse_jsonl(text: str, path: Path) -> list[Entry]:
                 pairs.append((json.loads(line), no))
             except json.JSONDecodeError as e:
                 raise CorpusError(str(path), f"not a JSON object: {e.msg}", no) from None
+            except RecursionError:
+                raise CorpusError(str(path), "JSON nested too deeply", no) from None
     entries = []
     for row, no in pairs:
         if not isinstance(row, dict):

@@ -9,6 +9,8 @@ from pathlib import Path
 from ldn_bot.corpus.importing.entry import Entry, clean_doi, clean_text, clean_title, short_author, year_in
 from ldn_bot.errors import CorpusError, UsageError
 
+_ENTITY = re.compile(r"<!ENTITY\b")
+
 
 def parse_pubmed_xml(text: str, path: Path) -> list[Entry]:
     """PubMed XML: a PubmedArticleSet of PubmedArticle (and PubmedBookArticle) elements.
@@ -18,6 +20,10 @@ def parse_pubmed_xml(text: str, path: Path) -> list[Entry]:
     """
     if not text.strip():
         return []
+    entity = _ENTITY.search(text[:65536])  # in the DOCTYPE: PubMed's own files declare none
+    if entity:
+        raise CorpusError(str(path), "refused: the XML declares its own entities (<!ENTITY ...>), which PubMed "
+                                     "exports never do", text.count("\n", 0, entity.start()) + 1)
     try:
         root = ET.fromstring(text)
     except ET.ParseError as e:

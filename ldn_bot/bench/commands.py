@@ -12,6 +12,7 @@ import tempfile
 from pathlib import Path
 
 from ldn_bot.bench import gaps as gaps_bench
+from ldn_bot.bench import importing as import_bench
 from ldn_bot.bench.latency import BUNDLED_QUESTIONS, cold_start, latency_run, questions_for_bundled, synthetic_corpus
 from ldn_bot.bench.measure import cpu_name
 from ldn_bot.bench.plot import latency_panels, svg
@@ -26,7 +27,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "sc
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    """Options and handlers of `ldn-bot bench scifact|latency|gaps`."""
+    """Options and handlers of `ldn-bot bench scifact|latency|gaps|import`."""
     p.description = "Benchmarks of the retrieval layer; see BENCHMARKS.md for results and commands."
     bsub = p.add_subparsers(dest="bench_command", metavar="BENCHMARK")
 
@@ -60,6 +61,7 @@ def configure(p: argparse.ArgumentParser) -> None:
                                                      "(needs at least one --chunks size)")
     lat.set_defaults(func=cmd_latency)
     gaps_bench.register(bsub)
+    import_bench.register(bsub)
 
     def usage(args: argparse.Namespace) -> int:
         p.print_help()

@@ -9,7 +9,9 @@ by two spaces). `corpus new-study` and `corpus import` write records with `dump_
 
 from __future__ import annotations
 
+import functools
 import json
+import re
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
 from itertools import pairwise
@@ -33,26 +35,47 @@ def yaml_scalar(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, int):
         return str(value)
-    text = str(value)
+    return _text_scalar(str(value))
+
+
+@functools.lru_cache(maxsize=8192)
+def _text_scalar(text: str) -> str:
     if _plain_ok(text):
         return text
     if "\n" not in text:
         quoted = "'" + text.replace("'", "''") + "'"
-        if _reads_back(f"k: {quoted}", {"k": text}):
+        # Printable ASCII single-quoted always reads back as itself (tested); other text is read back to see.
+        if (text.isascii() and text.isprintable()) or _reads_back(f"k: {quoted}", {"k": text}):
             return quoted
     return json.dumps(text, ensure_ascii=False)
 
 
+# libyaml's loader where PyYAML has it (what the bot loads records with, and many times faster); text beyond
+# printable ASCII is also read back with PyYAML's own, so the record reads the same with either.
+_CLoader = getattr(yaml, "CSafeLoader", None)
+
+
 def _reads_back(source: str, expected: Any) -> bool:
     try:
+        if _CLoader is not None:
+            if yaml.load(source, Loader=_CLoader) != expected:
+                return False
+            if source.isascii() and source.isprintable():
+                return True
         return bool(yaml.safe_load(source) == expected)
     except yaml.YAMLError:
         return False
 
 
 def _plain_ok(text: str) -> bool:
+    if _SURELY_PLAIN.fullmatch(text) and text.casefold() not in _NOT_TEXT and not text.endswith(" "):
+        return True  # most titles and names: no YAML indicator, no ':' or '#', not a bool or null (tested)
     return (bool(text) and "\n" not in text and text == text.strip()
             and _reads_back(f"k: {text}", {"k": text}) and _reads_back(f"- {text}", [text]))
+
+
+_SURELY_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/;-]*")
+_NOT_TEXT = {"yes", "no", "true", "false", "on", "off", "null"}
 
 
 def _foldable(text: str) -> bool:
@@ -118,7 +141,9 @@ def dump_record(record: Mapping[str, Any], *, header: Sequence[str] = (), notes:
         lines += [line if line.startswith("#") or not line else f"# {line}".rstrip() for line in footer]
     text = "\n".join(lines) + "\n"
     expected = {k: list(v) if isinstance(v, tuple) else v for k, v in record.items()}
-    if yaml.safe_load(text) != expected:
+    # Read back as the bot reads records (libyaml's loader where there is one; each text scalar was also checked
+    # with PyYAML's own where it goes beyond printable ASCII).
+    if yaml.load(text, Loader=_CLoader or yaml.SafeLoader) != expected:
         raise ValueError("the record does not read back as written")  # a bug here, never a curator's doing
     return text
 

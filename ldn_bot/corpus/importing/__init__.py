@@ -16,17 +16,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ldn_bot.corpus.citations import document_texts, is_cited
+from ldn_bot.corpus.citations import Citations, document_texts
 from ldn_bot.corpus.importing.entry import Entry
 from ldn_bot.corpus.importing.formats import guess_format, parse_ris, read_entries
 from ldn_bot.corpus.importing.stubs import guess_conditions, guess_design, make_label, render_stub
+from ldn_bot.corpus.importing.titles import TitleIndex
 from ldn_bot.corpus.loader import STUDIES_DIR, parse_study
 from ldn_bot.corpus.problems import Problem
-from ldn_bot.corpus.rawyaml import parse_yaml, read_yaml
-from ldn_bot.corpus.record_checks import TITLE_SIMILARITY, normalize_doi, title_key
+from ldn_bot.corpus.rawyaml import listing, parse_yaml, read_text
+from ldn_bot.corpus.record_checks import normalize_doi
 from ldn_bot.corpus.schema import slugify
 from ldn_bot.corpus.synonyms import read_synonyms
-from ldn_bot.errors import UsageError
+from ldn_bot.errors import CorpusError, UsageError
 from ldn_bot.fileio import atomic_write
 
 __all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "import_file", "parse_ris",
@@ -63,24 +64,31 @@ class ImportResult:
 
 @dataclass
 class Known:
-    """What the corpus already has, to skip duplicates (including ones earlier in the same file)."""
+    """What the corpus already has, to skip duplicates (including ones earlier in the same file). PMIDs, DOIs
+    and labels are looked up in dicts and sets, titles in a `TitleIndex`: an import's time grows with its
+    records, never with their square."""
 
     pmids: dict[str, str] = field(default_factory=dict)
     dois: dict[str, str] = field(default_factory=dict)
-    titles: list[tuple[str, str]] = field(default_factory=list)  # (title key, where)
+    titles: TitleIndex = field(default_factory=TitleIndex)
     labels: set[str] = field(default_factory=set)
 
     @classmethod
     def of(cls, studies: Path) -> Known:
-        """Everything the record files in `studies` have (unreadable ones are validate's business)."""
+        """Everything the record files in `studies` have. CorpusError if the folder or a record cannot be read
+        (a duplicate could then go unnoticed); a record YAML cannot parse is validate's business."""
         known = cls()
-        for path in sorted(studies.glob("*.yaml")):
-            raw = read_yaml(path)
+        problems: list[Problem] = []
+        for path in listing(studies, "*.yaml", problems):
+            text = read_text(path, problems)
+            raw = parse_yaml(path, text, []) if text is not None else None
             if raw is None or not isinstance(raw.data, dict):
                 continue
             pmid = raw.data.get("pmid")
             pmid = str(pmid).strip() if isinstance(pmid, int) and not isinstance(pmid, bool) else raw.str_field("pmid")
             known.add(str(path), raw.str_field("label"), pmid or None, raw.str_field("doi"), raw.str_field("title"))
+        if problems:
+            raise CorpusError(problems[0].path, problems[0].message, problems[0].line)
         return known
 
     def add(self, where: str, label: str | None, pmid: str | None, doi: str | None, title: str | None) -> None:
@@ -91,8 +99,8 @@ class Known:
             self.pmids.setdefault(pmid, where)
         if doi:
             self.dois.setdefault(normalize_doi(doi), where)
-        if title and len(title_key(title)) >= 12:
-            self.titles.append((title_key(title), where))
+        if title:
+            self.titles.add(title, where)
 
     def duplicate(self, entry: Entry) -> str | None:
         """Why `entry` is already present ("already in FILE (same PMID)"), or None if it is new."""
@@ -100,14 +108,8 @@ class Known:
             return f"already in {self.pmids[entry.pmid]} (same PMID)"
         if entry.doi and normalize_doi(entry.doi) in self.dois:
             return f"already in {self.dois[normalize_doi(entry.doi)]} (same DOI)"
-        if entry.title and len(title_key(entry.title)) >= 12:
-            from rapidfuzz import fuzz
-
-            key = title_key(entry.title)
-            for other, where in self.titles:
-                if fuzz.ratio(key, other) >= TITLE_SIMILARITY:
-                    return f"already in {where} (nearly identical title)"
-        return None
+        where = self.titles.nearly_identical(entry.title) if entry.title else None
+        return f"already in {where} (nearly identical title)" if where else None
 
 
 def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = False) -> ImportResult:
@@ -118,7 +120,7 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
     studies = root / STUDIES_DIR
     known = Known.of(studies)
     conditions = read_synonyms(root).conditions()
-    documents = document_texts(root)
+    citations = Citations(document_texts(root))
     result = ImportResult(read=len(entries))
     for entry in entries:
         if entry.pmid and not re.fullmatch(r"[1-9]\d{0,8}", entry.pmid):
@@ -130,7 +132,7 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
             continue
         label = make_label(entry, known.labels, studies)
         design, species = guess_design(entry)
-        cited = is_cited(documents, label, known.labels | {label})
+        cited = citations.cite(label, known.labels)
         stub_path = studies / f"{slugify(label)}.yaml"
         text = render_stub(entry, label, path.name, guess_conditions(entry, conditions), design, species, cited)
         problems: list[Problem] = []

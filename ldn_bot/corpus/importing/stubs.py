@@ -3,7 +3,9 @@ and the stub itself, a schema template filled from the entry and written in the 
 
 from __future__ import annotations
 
+import functools
 import re
+import string
 import textwrap
 from datetime import date
 from pathlib import Path
@@ -58,16 +60,34 @@ def guess_design(entry: Entry) -> tuple[str | None, str]:
 def guess_conditions(entry: Entry, groups: list[tuple[str, list[str]]]) -> list[str]:
     """Canonical condition names whose name or alias appears in the title (else the abstract)."""
     for text in (entry.title or "", entry.abstract or ""):
+        words = set(_WORD.findall(text.translate(_FOLD).lower()))
         found = []
         for name, aliases in groups:
             for term in (name, *aliases):
-                flags = 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I
-                if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags):
+                first, pattern = _term(term)
+                # A term can only match where the text has its first word: most terms are ruled out by one set
+                # lookup, and only the few left run their pattern (the same answer, at any corpus size).
+                if (first is None or first in words) and pattern.search(text):
                     found.append(name)
                     break
         if found:
             return found
     return []
+
+
+_WORD = re.compile(r"\w+")
+_FOLD = {0x130: "i", 0x131: "i", 0x17F: "s"}  # match i or s case-insensitively, yet lower-case to other letters
+
+
+@functools.lru_cache(maxsize=4096)
+def _term(term: str) -> tuple[str | None, re.Pattern[str]]:
+    """A condition term's pattern (whole words; case-sensitive for a short abbreviation such as "MS") and the
+    word a text must have for it to match: its first word, lower-cased (None where that is not a safe test:
+    a term that does not start with a plain ASCII word)."""
+    flags = 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I
+    pattern = re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])", flags)
+    m = re.match(r"[A-Za-z0-9]+(?![\w])", term)
+    return (m.group(0).lower() if m else None), pattern
 
 
 def make_label(entry: Entry, taken: set[str], studies: Path) -> str:
@@ -86,7 +106,7 @@ def make_label(entry: Entry, taken: set[str], studies: Path) -> str:
     def free(label: str) -> bool:
         return label not in taken and not (studies / f"{slugify(label)}.yaml").exists()
 
-    if free(base) and not any(re.fullmatch(re.escape(base) + r"[a-z]", t) for t in taken):
+    if free(base) and not any(base + c in taken for c in string.ascii_lowercase):
         return base
     for letter in "bcdefghijklmnopqrstuvwxyz":
         if free(base + letter):

@@ -8,6 +8,7 @@ Study records are read and checked as `ldn_bot.corpus.schema` declares them; eve
 from __future__ import annotations
 
 import hashlib
+import os
 from pathlib import Path
 
 from ldn_bot.corpus.models import Corpus, Document, Paragraph, Section, Study
@@ -17,8 +18,8 @@ from ldn_bot.corpus.schema import check_record, slugify, study_values
 from ldn_bot.corpus.synonyms import SYNONYMS_FILE, read_synonyms
 from ldn_bot.errors import CorpusError
 
-__all__ = ["DOCUMENTS_DIR", "STUDIES_DIR", "SYNONYMS_FILE", "Problem", "check_corpus", "load_corpus",
-           "parse_document", "parse_study", "slugify"]
+__all__ = ["DOCUMENTS_DIR", "STUDIES_DIR", "SYNONYMS_FILE", "Problem", "check_corpus", "folder_problem",
+           "load_corpus", "parse_document", "parse_study", "slugify"]
 
 STUDIES_DIR = "studies"
 DOCUMENTS_DIR = "documents"
@@ -38,8 +39,9 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
     """The corpus in folder `root` and every problem the loader finds; the corpus is None on any error."""
     root = Path(root)
     problems: list[Problem] = []
-    if not root.is_dir():
-        return None, [Problem(str(root), None, "corpus folder not found")]
+    unreadable = folder_problem(root)
+    if unreadable is not None:
+        return None, [unreadable]
     digest = hashlib.sha256()
     studies: dict[str, Study] = {}
     for path in listing(root / STUDIES_DIR, "*.yaml", problems):
@@ -74,6 +76,19 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Corpus(str(root), tuple(documents), studies, synonyms.groups, digest.hexdigest()[:16]), problems
+
+
+def folder_problem(root: Path) -> Problem | None:
+    """Why the corpus folder `root` cannot be used (not found, or cannot be read), or None if it can: a
+    corpus folder that cannot be read is an error, never an empty corpus."""
+    try:
+        with os.scandir(root):
+            pass
+    except (FileNotFoundError, NotADirectoryError):
+        return Problem(str(root), None, "corpus folder not found")
+    except OSError as e:
+        return Problem(str(root), None, f"cannot read the corpus folder: {e.strerror or e}")
+    return None
 
 
 def parse_study(raw: RawYaml, problems: list[Problem]) -> Study | None:

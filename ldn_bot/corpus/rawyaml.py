@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,7 +137,12 @@ def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int 
 def listing(folder: Path, pattern: str, problems: list[Problem]) -> list[Path]:
     """The files in `folder` matching `pattern`, sorted; a folder that exists but cannot be listed, or a
     matching entry that is not a file, is a problem naming it (never silently no files)."""
-    if not folder.exists():
+    try:
+        os.stat(folder)  # Path.exists() raises on a folder above it that cannot be read (Python 3.11)
+    except FileNotFoundError:
+        return []
+    except OSError as e:
+        problems.append(Problem(str(folder), None, f"cannot read the folder: {e.strerror or e}"))
         return []
     try:
         entries = sorted(folder.glob(pattern)) if folder.is_dir() else None
@@ -148,10 +154,18 @@ def listing(folder: Path, pattern: str, problems: list[Problem]) -> list[Path]:
     except OSError as e:
         problems.append(Problem(str(folder), None, f"cannot read the folder: {e.strerror or e}"))
         return []
+    files = []
     for entry in entries:
-        if not entry.is_file():
+        try:
+            is_file = stat.S_ISREG(os.stat(entry).st_mode)
+        except OSError as e:  # a dangling link, or a folder that can be listed but not entered
+            problems.append(Problem(str(entry), None, f"cannot read: {e.strerror or e}"))
+            continue
+        if is_file:
+            files.append(entry)
+        else:
             problems.append(Problem(str(entry), None, "not a file"))
-    return [e for e in entries if e.is_file()]
+    return files
 
 
 def read_yaml(path: Path, problems: list[Problem] | None = None) -> RawYaml | None:

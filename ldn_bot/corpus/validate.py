@@ -17,9 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TextIO
 
-from ldn_bot.corpus.loader import DOCUMENTS_DIR, STUDIES_DIR, check_corpus
+from ldn_bot.corpus.loader import DOCUMENTS_DIR, STUDIES_DIR, check_corpus, folder_problem
 from ldn_bot.corpus.problems import Problem
-from ldn_bot.corpus.rawyaml import RawYaml, front_matter, parse_yaml, read_yaml
+from ldn_bot.corpus.rawyaml import RawYaml, front_matter, listing, parse_yaml, read_text
 from ldn_bot.corpus.record_checks import (
     TITLE_SIMILARITY,
     check_conditions,
@@ -69,10 +69,10 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
     root = Path(root)
     report = Report()
     _, loader_problems = check_corpus(root)
-    if not root.is_dir():
+    if folder_problem(root) is not None:
         report.problems.extend(loader_problems)
         return report
-    raws = _read_studies(root)
+    raws, all_read = _read_studies(root)
     report.studies = len(list((root / STUDIES_DIR).glob("*.yaml")))
     report.documents = len(list((root / DOCUMENTS_DIR).glob("*.md")))
     mine: list[Problem] = []
@@ -92,7 +92,7 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
     mine.extend(_check_label_collisions(raws))
     mine.extend(_check_aliases(raws))
     mine.extend(_check_near_duplicates(raws))
-    mine.extend(_check_documents(root, raws))
+    mine.extend(_check_documents(root, raws, all_read))
     if conditions is not None:
         mine.extend(_check_synonyms(synonyms))
     mine.extend(_check_safety(root))
@@ -102,14 +102,19 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
     return report
 
 
-def _read_studies(root: Path) -> list[RawYaml]:
-    """The study files YAML can read as a mapping (the loader reports the others)."""
+def _read_studies(root: Path) -> tuple[list[RawYaml], bool]:
+    """The study files YAML can read as a mapping (the loader reports the others), and whether every study
+    file could be read at all (if not, which labels exist is unknown)."""
     out = []
-    for path in sorted((root / STUDIES_DIR).glob("*.yaml")):
-        raw = read_yaml(path)
+    complete = True
+    problems: list[Problem] = []
+    for path in listing(root / STUDIES_DIR, "*.yaml", problems):
+        text = read_text(path, problems)
+        raw = parse_yaml(path, text, []) if text is not None else None
         if raw is not None and isinstance(raw.data, dict):
             out.append(raw)
-    return out
+        complete = complete and text is not None
+    return out, complete and not problems
 
 
 # -- whole-corpus checks ---------------------------------------------------------------------
@@ -203,8 +208,9 @@ def _check_near_duplicates(raws: list[RawYaml]) -> list[Problem]:
     return out
 
 
-def _check_documents(root: Path, raws: list[RawYaml]) -> list[Problem]:
-    """Each document's front-matter URL, and every "(Author Year)" it cites resolving to a reviewed record."""
+def _check_documents(root: Path, raws: list[RawYaml], all_read: bool = True) -> list[Problem]:
+    """Each document's front-matter URL, and every "(Author Year)" it cites resolving to a reviewed record
+    (not checked when some study file could not be read: the loader's error says which)."""
     from ldn_bot.retrieval.chunker import CITATION, CitationResolver
 
     out = []
@@ -225,7 +231,7 @@ def _check_documents(root: Path, raws: list[RawYaml]) -> list[Problem]:
             if problem:
                 out.append(Problem(str(path), meta.line("url"), problem))
         resolver = CitationResolver(labels)  # one per document, as the chunker does
-        for cm in CITATION.finditer(text, front.body_start):
+        for cm in CITATION.finditer(text, front.body_start) if all_read else ():
             line = text.count("\n", 0, cm.start()) + 1
             cited = f"{cm.group('author').split()[0]} {cm.group('year')}{cm.group('suffix')}"
             label = resolver.resolve(cm.group("author"), cm.group("year"), cm.group("suffix"))

@@ -19,13 +19,14 @@ from typing import Any
 from ldn_bot.config import RetrievalConfig, load_config
 from ldn_bot.corpus.citations import document_texts, is_cited
 from ldn_bot.corpus.importing import import_file
-from ldn_bot.corpus.loader import STUDIES_DIR, load_corpus
-from ldn_bot.corpus.rawyaml import read_yaml
+from ldn_bot.corpus.loader import STUDIES_DIR, folder_problem, load_corpus
+from ldn_bot.corpus.problems import Problem
+from ldn_bot.corpus.rawyaml import listing, parse_yaml, read_text
 from ldn_bot.corpus.schema import FIELDS, slugify, template_record
 from ldn_bot.corpus.stats import direction_counts, direction_summary
 from ldn_bot.corpus.style import dump_record
 from ldn_bot.corpus.validate import run_validate
-from ldn_bot.errors import UsageError
+from ldn_bot.errors import CorpusError, UsageError
 from ldn_bot.fileio import atomic_write
 from ldn_bot.frontends.curator import init as corpus_init
 from ldn_bot.retrieval.search import Searcher
@@ -113,6 +114,13 @@ def _corpus_help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespac
     return show
 
 
+def _require_folder(root: Path) -> None:
+    """UsageError (one line) if the corpus folder `root` is not there or cannot be read."""
+    problem = folder_problem(root)
+    if problem is not None:
+        raise UsageError(f"{root}: {problem.message}")
+
+
 def corpus_root(args: argparse.Namespace, explicit: str | None) -> Path:
     """The corpus folder: PATH on the command line, else the settings file's `corpus`."""
     if explicit:
@@ -123,8 +131,7 @@ def corpus_root(args: argparse.Namespace, explicit: str | None) -> Path:
 def cmd_validate(args: argparse.Namespace) -> int:
     """Print every problem in the corpus; exit status 1 on an error (with --strict, on any problem)."""
     root = corpus_root(args, args.path)
-    if not root.is_dir():
-        raise UsageError(f"{root}: corpus folder not found")
+    _require_folder(root)
     return run_validate(root, strict=args.strict)
 
 
@@ -160,13 +167,12 @@ def cmd_new_study(args: argparse.Namespace) -> int:
                          '("Donahue 2011a" for an author\'s second paper of a year)')
     root = corpus_root(args, args.corpus)
     studies = root / STUDIES_DIR
-    if not root.is_dir():
-        raise UsageError(f"{root}: corpus folder not found")
+    _require_folder(root)
+    existing = _existing_labels(studies)
     path = studies / f"{slugify(label)}.yaml"
     if path.exists():
         raise UsageError(f"{path} already exists; refusing to overwrite it. Edit it, or if this is another paper "
                          f"by the same author in that year, label them '{label}a' and '{label}b'.")
-    existing = _existing_labels(studies)
     if label in existing:
         raise UsageError(f"label '{label}' is already used by {existing[label]}; refusing to write a second record")
     same_base = sorted(l for l in existing if re.fullmatch(re.escape(label) + r"[a-z]", l))
@@ -193,12 +199,18 @@ MAX_LABEL_CHARS = 80
 
 
 def _existing_labels(studies: Path) -> dict[str, Path]:
+    """Each study label in `studies` and its file; CorpusError if the folder or a record cannot be read (a
+    label could then be taken twice). A record YAML cannot parse is validate's business."""
     out: dict[str, Path] = {}
-    for p in sorted(studies.glob("*.yaml")):
-        raw = read_yaml(p)
+    problems: list[Problem] = []
+    for p in listing(studies, "*.yaml", problems):
+        text = read_text(p, problems)
+        raw = parse_yaml(p, text, []) if text is not None else None
         label = raw.str_field("label") if raw is not None else None
         if label:
             out.setdefault(label, p)
+    if problems:
+        raise CorpusError(problems[0].path, problems[0].message, problems[0].line)
     return out
 
 
@@ -208,8 +220,7 @@ def _existing_labels(studies: Path) -> dict[str, Path]:
 def cmd_import(args: argparse.Namespace) -> int:
     """Write a stub for each study in the export not yet in the corpus; print what was added and skipped."""
     root = corpus_root(args, args.corpus)
-    if not root.is_dir():
-        raise UsageError(f"{root}: corpus folder not found")
+    _require_folder(root)
     result = import_file(Path(args.file), root, fmt=args.format, dry_run=args.dry_run)
     verb = "would add" if args.dry_run else "added"
     for stub in result.added:

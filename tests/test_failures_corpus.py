@@ -1,0 +1,261 @@
+"""Issue 14, the corpus side: a corpus folder, studies folder or record that cannot be read is one line naming it
+(never an empty corpus, never a traceback); `corpus import` stays linear in records and finds the same
+duplicates; the helpers made fast for it give the same answers as before.
+
+Tests run as root, where chmod does not stop reads: the failures are injected (os.scandir, os.stat,
+Path.read_text raising PermissionError), and where the machine allows it, also made real by running the
+command with the file-permission capabilities dropped (setpriv), so chmod 000 holds.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from ldn_bot.frontends.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def run(site: Path, capsys, *args: str) -> tuple[int, str, str]:
+    code = main(["--config", str(site / "bot_config.yaml"), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def refuse(monkeypatch, module, name: str, target: Path) -> None:
+    """Make `module.name(path)` raise PermissionError for `target` only."""
+    real = getattr(module, name)
+
+    def patched(path=".", *args, **kwargs):
+        if Path(path) == target:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real(path, *args, **kwargs)
+
+    monkeypatch.setattr(module, name, patched)
+
+
+# -- files and folders that cannot be read ---------------------------------------------------------
+
+
+def test_a_corpus_folder_that_cannot_be_read_is_one_line_for_ask_and_validate(corpus_copy, capsys, monkeypatch):
+    root = corpus_copy / "corpus"
+    refuse(monkeypatch, os, "scandir", root)
+    code, _, err = run(corpus_copy, capsys, "ask", "does ldn help fibromyalgia")
+    assert code == 2 and err.strip() == f"ldn-bot: error: {root}: cannot read the corpus folder: Permission denied"
+    code, out, err = run(corpus_copy, capsys, "corpus", "validate")
+    assert code == 2 and "cannot read the corpus folder" in err and "Traceback" not in out + err
+    code, _, err = run(corpus_copy, capsys, "corpus", "new-study", "Newman 2025")
+    assert code == 2 and "cannot read the corpus folder" in err
+
+
+def test_a_studies_folder_that_cannot_even_be_looked_at_is_an_error_not_a_traceback(corpus_copy, capsys,
+                                                                                      monkeypatch):
+    # Under a folder without search permission, Path.exists() raises on Python 3.11 instead of saying False.
+    studies = corpus_copy / "corpus" / "studies"
+    refuse(monkeypatch, os, "stat", studies)
+    code, _, err = run(corpus_copy, capsys, "ask", "does ldn help fibromyalgia")
+    assert code == 2 and f"{studies}: cannot read the folder: Permission denied" in err
+
+
+def test_validate_names_the_unreadable_record_without_a_flood_of_missing_citations(corpus_copy, capsys,
+                                                                                   monkeypatch):
+    record = corpus_copy / "corpus" / "studies" / "younger-2013.yaml"
+    real = Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        if self == record:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    code, out, _ = run(corpus_copy, capsys, "corpus", "validate")
+    errors = [line for line in out.splitlines() if ": error: " in line]
+    assert code == 1 and errors == [f"{record}: error: cannot read: Permission denied"]
+    code, _, err = run(corpus_copy, capsys, "ask", "does ldn help fibromyalgia")
+    assert code == 2 and f"{record}: cannot read: Permission denied" in err
+    # new-study and import could otherwise take a label or a study the unreadable record has: they refuse.
+    code, _, err = run(corpus_copy, capsys, "corpus", "new-study", "Newman 2025")
+    assert code == 2 and str(record) in err and not (corpus_copy / "corpus/studies/newman-2025.yaml").exists()
+    code, _, err = run(corpus_copy, capsys, "corpus", "import", str(ROOT / "tests/fixtures/pubmed_sample.nbib"))
+    assert code == 2 and str(record) in err
+
+
+def test_import_refuses_when_the_studies_folder_cannot_be_listed(corpus_copy, capsys, monkeypatch):
+    studies = corpus_copy / "corpus" / "studies"
+    before = sorted(p.name for p in studies.iterdir())
+    refuse(monkeypatch, os, "scandir", studies)
+    code, out, err = run(corpus_copy, capsys, "corpus", "import", str(ROOT / "tests/fixtures/pubmed_sample.nbib"))
+    assert code == 2 and f"{studies}: cannot read the folder: Permission denied" in err and "added" not in out
+    monkeypatch.undo()
+    assert sorted(p.name for p in studies.iterdir()) == before
+
+
+def _can_drop_file_permissions() -> bool:
+    if os.geteuid() != 0 or not shutil.which("setpriv"):
+        return False
+    probe = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search", "true"],
+                           capture_output=True)
+    return probe.returncode == 0
+
+
+@pytest.mark.skipif(not _can_drop_file_permissions(), reason="needs root and setpriv to make chmod 000 hold")
+@pytest.mark.parametrize("what", ["corpus", "corpus/studies", "corpus/studies/younger-2013.yaml",
+                                  "corpus/documents", "corpus/safety.yaml"])
+def test_chmod_000_for_real_is_one_line_naming_it(corpus_copy, what):
+    target = corpus_copy / what
+    env = {**os.environ, "XDG_CACHE_HOME": str(corpus_copy / "cache"), "XDG_STATE_HOME": str(corpus_copy / "state")}
+    cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+           "--inh-caps=-dac_override,-dac_read_search", sys.executable, "-m", "ldn_bot",
+           "--config", str(corpus_copy / "bot_config.yaml")]
+    mode = target.stat().st_mode
+    target.chmod(0)
+    try:
+        ask = subprocess.run([*cmd, "ask", "does ldn help fibromyalgia"], capture_output=True, text=True, env=env,
+                             timeout=120)
+        validate = subprocess.run([*cmd, "corpus", "validate"], capture_output=True, text=True, env=env, timeout=120)
+    finally:
+        target.chmod(mode)
+    assert ask.returncode == 2 and "Traceback" not in ask.stderr, ask.stderr
+    assert len(ask.stderr.strip().splitlines()) == 1 and str(target) in ask.stderr and "ermission denied" in ask.stderr
+    assert validate.returncode in (1, 2) and "Traceback" not in validate.stderr and str(target) in (
+        validate.stdout + validate.stderr)
+    assert "cites (" not in validate.stdout  # the unreadable record is the error, not the citations it would resolve
+
+
+# -- corpus import at scale: the same answers, in time linear in records ------------------------------
+
+
+def _generated_titles(n: int, seed: int = 1) -> list[str]:
+    from ldn_bot.bench.importing import _title, _words
+    from ldn_bot.corpus.rawyaml import read_yaml
+
+    rng = random.Random(seed)
+    words = _words()
+    real = [t for p in sorted((ROOT / "corpus/studies").glob("*.yaml")) if (t := read_yaml(p).str_field("title"))]
+    return real + [_title(rng, words) for _ in range(n)]
+
+
+def _variant(title: str, kind: str, rng: random.Random) -> str:
+    from ldn_bot.bench.importing import typo
+
+    if kind == "typos":
+        return typo(typo(typo(title, rng), rng), rng)
+    if kind == "spelling":
+        for a, b in (("randomized", "randomised"), ("for", "in"), (" a ", " "), ("trial", "study")):
+            title = title.replace(a, b, 1)
+        return typo(title, rng)
+    if kind == "dropped":
+        words = title.split()
+        del words[rng.randrange(len(words))]
+        return " ".join(words)
+    return title + ": " + rng.choice(["a pilot study", "results", "protocol"])
+
+
+@pytest.mark.parametrize("kind", ["typos", "spelling", "dropped", "subtitle"])
+def test_the_title_index_finds_what_comparing_every_title_finds(kind, monkeypatch):
+    from rapidfuzz import fuzz
+
+    from ldn_bot.corpus.importing import titles
+    from ldn_bot.corpus.record_checks import TITLE_SIMILARITY, title_key
+
+    monkeypatch.setattr(titles, "EXHAUSTIVE_UP_TO", 0)  # the index alone, as at 100,000 records
+    rng = random.Random(7)
+    known = _generated_titles(1500)
+    index = titles.TitleIndex()
+    for i, title in enumerate(known):
+        index.add(title, f"record-{i}.yaml")
+    near, found = 0, 0
+    for title in known:
+        variant = _variant(title, kind, rng)
+        expected = any(fuzz.ratio(title_key(variant), title_key(t)) >= TITLE_SIMILARITY for t in known)
+        got = index.nearly_identical(variant)
+        assert not (got and not expected)  # never a false duplicate: every candidate is checked with the ratio
+        near += expected
+        found += bool(got)
+    assert near > 1400 and found / near >= 0.995, (found, near)
+    assert index.nearly_identical("An entirely different paper about sleep in shift workers") is None
+
+
+def test_citations_and_conditions_give_the_answers_of_the_direct_scan():
+    from ldn_bot.corpus.citations import Citations, document_texts
+    from ldn_bot.corpus.importing import stubs
+    from ldn_bot.corpus.importing.entry import Entry
+    from ldn_bot.corpus.synonyms import read_synonyms
+    from ldn_bot.retrieval.chunker import CITATION, CitationResolver
+
+    texts = document_texts(ROOT / "corpus")
+    labels = {p.stem for p in (ROOT / "corpus/studies").glob("*.yaml")}
+    labels = {" ".join(w.capitalize() for w in s.rsplit("-", 1)) for s in labels}
+
+    def direct(label: str, all_labels: set[str]) -> bool:  # the scan import made for every record
+        for text in texts:
+            resolver = CitationResolver(all_labels)
+            if any(resolver.resolve(m.group("author"), m.group("year"), m.group("suffix")) == label
+                   for m in CITATION.finditer(text)):
+                return True
+        return False
+
+    cited = Citations(texts)
+    cases = [*sorted(labels), "Donahue 2011", "Donahue 2011c", "Younger 2013b", "Nobody 2020", "Zagon 1983a"]
+    for label in cases:
+        for extra in (set(), {"Donahue 2011a", "Donahue 2011b"}, {label + "b"}):
+            assert cited.cite(label, labels | extra) == direct(label, labels | extra | {label}), (label, extra)
+
+    groups = read_synonyms(ROOT / "corpus").conditions()
+
+    def direct_conditions(entry: Entry) -> list[str]:
+        for text in (entry.title or "", entry.abstract or ""):
+            found = []
+            for name, aliases in groups:
+                for term in (name, *aliases):
+                    flags = 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I
+                    if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags):
+                        found.append(name)
+                        break
+            if found:
+                return found
+        return []
+
+    texts_seen = [t for path in sorted((ROOT / "corpus/studies").glob("*.yaml"))
+                  for t in re.findall(r"^(?:title|summary|result): (.+)$", path.read_text(encoding="utf-8"), re.M)]
+    texts_seen += ["LDN in MS and ms. symptoms", "ſclerosis and İBD and ıbs", "Crohn's disease (CD) in kids",
+                   "fibro-myalgia", "long COVID", "LONG COVID and M.E./CFS", "Hailey–Hailey"]
+    for text in texts_seen:
+        for entry in (Entry(title=text), Entry(title="x", abstract=text)):
+            assert stubs.guess_conditions(entry, groups) == direct_conditions(entry), text
+
+
+def test_the_faster_yaml_style_checks_agree_with_reading_back():
+    import string
+
+    from ldn_bot.corpus import style
+
+    rng = random.Random(3)
+    alphabet = "aAnNyY0 ,.()'/;-:#\"é\t"
+    cases = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(20_000)}
+    cases |= {"yes", "No", "ON", "null", "Null x", "a  b", "2024-01-01", "10.1/x", "Crohn's disease", "a: b"}
+    for text in cases:
+        if "\n" in text:
+            continue
+        slow_plain = (text == text.strip() and style._reads_back(f"k: {text}", {"k": text})
+                      and style._reads_back(f"- {text}", [text]))
+        assert style._plain_ok(text) == bool(text and slow_plain), repr(text)
+    for text in {"".join(rng.choice(string.printable[:-5]) for _ in range(6)) for _ in range(5_000)}:
+        quoted = "'" + text.replace("'", "''") + "'"
+        assert style._reads_back(f"k: {quoted}", {"k": text}), repr(text)
+
+
+def test_bench_import_smoke(capsys):
+    assert main(["bench", "import", "--records", "400", "--json"]) == 0
+    result = json.loads(capsys.readouterr().out)
+    planted = sum(result["planted_duplicates"].values())
+    assert result["would_add"] + result["skipped"] == 400 and result["skipped"] == planted > 0

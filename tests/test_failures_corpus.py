@@ -237,21 +237,30 @@ def test_citations_and_conditions_give_the_answers_of_the_direct_scan():
 def test_the_faster_yaml_style_checks_agree_with_reading_back():
     import string
 
+    import yaml
+
     from ldn_bot.corpus import style
 
     rng = random.Random(3)
-    alphabet = "aAnNyY0 ,.()'/;-:#\"é\t"
-    cases = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(20_000)}
-    cases |= {"yes", "No", "ON", "null", "Null x", "a  b", "2024-01-01", "10.1/x", "Crohn's disease", "a: b"}
+    alphabet = "aAnNyY01 ,.()'/;-:#?&=%+_~!*|>\"é\t"
+    cases = {"".join(rng.choice(alphabet) for _ in range(rng.randint(1, 7))) for _ in range(30_000)}
+    cases |= {"10." + "".join(rng.choice("0123456789/:;()-._aZ") for _ in range(rng.randint(4, 12)))
+              for _ in range(5_000)}
+    cases |= {"yes", "No", "ON", "null", "Null x", "a  b", "2024-01-01", "10.1/x", "Crohn's disease", "a: b",
+              "https://doi.org/10.1000/x.1", "10.1000/abc:", "C# and F#", "a #b", "Off", "y", "n", "~"}
+    def reads_back(source: str, expected: object) -> bool:  # with both of PyYAML's loaders, C and Python
+        try:
+            return yaml.load(source, Loader=yaml.CSafeLoader) == expected == yaml.safe_load(source)
+        except yaml.YAMLError:
+            return False
+
     for text in cases:
-        if "\n" in text:
-            continue
-        slow_plain = (text == text.strip() and style._reads_back(f"k: {text}", {"k": text})
-                      and style._reads_back(f"- {text}", [text]))
+        slow_plain = ("\n" not in text and text == text.strip() and reads_back(f"k: {text}", {"k": text})
+                      and reads_back(f"- {text}", [text]))
         assert style._plain_ok(text) == bool(text and slow_plain), repr(text)
     for text in {"".join(rng.choice(string.printable[:-5]) for _ in range(6)) for _ in range(5_000)}:
         quoted = "'" + text.replace("'", "''") + "'"
-        assert style._reads_back(f"k: {quoted}", {"k": text}), repr(text)
+        assert reads_back(f"k: {quoted}", {"k": text}), repr(text)
 
 
 def test_bench_import_smoke(capsys):
@@ -259,3 +268,38 @@ def test_bench_import_smoke(capsys):
     result = json.loads(capsys.readouterr().out)
     planted = sum(result["planted_duplicates"].values())
     assert result["would_add"] + result["skipped"] == 400 and result["skipped"] == planted > 0
+
+
+def test_a_record_written_without_the_whole_read_back_still_reads_back_for_hostile_text():
+    import yaml
+
+    from ldn_bot.corpus.schema import template_record
+    from ldn_bot.corpus.style import dump_record
+
+    rng = random.Random(11)
+    pieces = ["a", "Z", " ", "  ", ":", ": ", " #", "#", "-", "- ", "'", '"', "\\", "\t", "\n", "\r", "\x07", "\x85",
+              "\u2028", "\ufeff", "é", "µ", "→", "😀", "yes", "null", "1", "0x1F", "2024-01-01", "~", "&a", "*b", "!t",
+              "{", "[", "|", ">", "%", "@", "`", "---", "...", "?", ",", "word" * 30]
+
+    def hostile() -> str:
+        return "".join(rng.choice(pieces) for _ in range(rng.randint(1, 12)))
+
+    for _ in range(400):
+        record = template_record(label=hostile(), title=hostile(), authors=[hostile() for _ in range(3)],
+                                 journal=hostile(), summary=hostile() * 3, conditions=[hostile()], year=2020)
+        text = dump_record(record, header=[hostile()], notes={"title": hostile(), "n": hostile()},
+                           footer=["", hostile()], fold=("summary",), check=False)
+        expected = {k: list(v) if isinstance(v, tuple) else v for k, v in record.items()}
+        assert yaml.load(text, Loader=yaml.CSafeLoader) == expected == yaml.safe_load(text), text
+
+
+def test_control_characters_in_an_export_never_stop_an_import(corpus_copy, capsys):
+    export = corpus_copy / "odd.jsonl"
+    export.write_text(json.dumps({"title": "Low-dose naltrexone for bell\u0007 ringers' pain", "authors": "Smith J",
+                                  "abstract": "We gave 4.5 mg\u0002 to 12 adults.\u2028It helped.", "year": 2024})
+                      + "\n", encoding="utf-8")
+    code, out, err = run(corpus_copy, capsys, "corpus", "import", str(export))
+    assert code == 0 and "1 added" in out, err
+    text = (corpus_copy / "corpus/studies/smith-2024.yaml").read_text(encoding="utf-8")
+    assert "title: Low-dose naltrexone for bell ringers' pain" in text and "#   We gave 4.5 mg to 12 adults." in text
+    assert run(corpus_copy, capsys, "corpus", "validate")[0] == 0

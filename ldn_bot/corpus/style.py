@@ -10,7 +10,6 @@ by two spaces). `corpus new-study` and `corpus import` write records with `dump_
 from __future__ import annotations
 
 import functools
-import json
 import re
 import textwrap
 from collections.abc import Collection, Mapping, Sequence
@@ -47,7 +46,25 @@ def _text_scalar(text: str) -> str:
         # Printable ASCII single-quoted always reads back as itself (tested); other text is read back to see.
         if (text.isascii() and text.isprintable()) or _reads_back(f"k: {quoted}", {"k": text}):
             return quoted
-    return json.dumps(text, ensure_ascii=False)
+    return _double_quoted(text)
+
+
+_ESCAPES = {"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"}
+
+
+def _double_quoted(text: str) -> str:
+    """`text` as a YAML double-quoted scalar: printable characters as they are, every other one (control
+    characters, line breaks such as U+0085 and U+2028, which YAML would fold) as an escape."""
+    out = []
+    for c in text:
+        if c in _ESCAPES:
+            out.append(_ESCAPES[c])
+        elif c.isprintable():
+            out.append(c)
+        else:
+            code = ord(c)
+            out.append(f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}")
+    return '"' + "".join(out) + '"'
 
 
 # libyaml's loader where PyYAML has it (what the bot loads records with, and many times faster); text beyond
@@ -68,19 +85,32 @@ def _reads_back(source: str, expected: Any) -> bool:
 
 
 def _plain_ok(text: str) -> bool:
-    if _SURELY_PLAIN.fullmatch(text) and text.casefold() not in _NOT_TEXT and not text.endswith(" "):
-        return True  # most titles and names: no YAML indicator, no ':' or '#', not a bool or null (tested)
-    return (bool(text) and "\n" not in text and text == text.strip()
-            and _reads_back(f"k: {text}", {"k": text}) and _reads_back(f"- {text}", [text]))
+    # Two shortcuts, each tested against reading back: YAML ends a plain scalar at ": ", " #" or a final ":", so
+    # such text is never plain, nor are digits (a number); text of letters, digits and inner punctuation that
+    # starts with a letter (most titles, names, URLs) or a DOI always is, unless it is a YAML bool or null. The
+    # rest is read back.
+    if (not text or "\n" in text or text != text.strip() or ": " in text or " #" in text or text.endswith(":")
+            or (text.isascii() and text.isdigit())):  # a number: YAML reads it as one
+        return False
+    if (_SURELY_PLAIN.fullmatch(text) and text.casefold() not in _NOT_TEXT) or _DOI.fullmatch(text):
+        return True
+    return _reads_back(f"k: {text}", {"k": text}) and _reads_back(f"- {text}", [text])
 
 
-_SURELY_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/;-]*")
+_SURELY_PLAIN = re.compile(r"[A-Za-z][A-Za-z0-9 ,.()'/;:#?&=%+_~-]*")
+_DOI = re.compile(r"10\.\d{4,9}/[-._;()/:A-Za-z0-9]+")
 _NOT_TEXT = {"yes", "no", "true", "false", "on", "off", "null"}
 
 
 def _foldable(text: str) -> bool:
-    """Text a folded scalar gives back exactly: single spaces between words, nothing else."""
-    return bool(text) and " ".join(text.split()) == text
+    """Text a folded scalar gives back exactly: printable, single spaces between words, nothing else."""
+    return bool(text) and text.isprintable() and " ".join(text.split()) == text
+
+
+def _printable(line: str) -> str:
+    """A comment line YAML can read: a control character or line break (from an export's abstract, a file name)
+    becomes a space."""
+    return line if line.isprintable() else "".join(c if c.isprintable() else " " for c in line)
 
 
 def _text_lines(prefix: str, text: str, note: str, fold: bool = False) -> list[str]:
@@ -88,8 +118,27 @@ def _text_lines(prefix: str, text: str, note: str, fold: bool = False) -> list[s
     one = prefix + yaml_scalar(text)
     if (len(one) <= WIDTH and not fold) or not _foldable(text):
         return [one + note]
-    wrapped = textwrap.wrap(text, WIDTH - 2, break_long_words=False, break_on_hyphens=False)
+    wrapped = wrap_words(text, WIDTH - 2)
     return [prefix + ">-" + note, *("  " + line for line in wrapped)]
+
+
+def wrap_words(text: str, width: int) -> list[str]:
+    """`text`'s words on lines of at most `width` characters, one space apart, a longer word alone on its line:
+    what textwrap.wrap(" ".join(text.split()), width, break_long_words=False, break_on_hyphens=False) gives
+    (tested), at a tenth of its cost (`corpus import` wraps every abstract)."""
+    lines: list[str] = []
+    line = ""
+    for word in text.split():
+        if not line:
+            line = word
+        elif len(line) + 1 + len(word) <= width:
+            line += " " + word
+        else:
+            lines.append(line)
+            line = word
+    if line:
+        lines.append(line)
+    return lines
 
 
 def _field_lines(name: str, value: Any, note: str, fold: bool) -> list[str]:
@@ -109,12 +158,12 @@ def _field_lines(name: str, value: Any, note: str, fold: bool) -> list[str]:
 
 
 def _comment(text: str) -> list[str]:
-    return ["# " + line for line in textwrap.wrap(text, WIDTH - 2, break_long_words=False)] or ["#"]
+    return ["# " + line for line in textwrap.wrap(_printable(text), WIDTH - 2, break_long_words=False)] or ["#"]
 
 
 def dump_record(record: Mapping[str, Any], *, header: Sequence[str] = (), notes: Mapping[str, str] | None = None,
                 guides: Mapping[str, str] | None = None, footer: Sequence[str] = (),
-                fold: Collection[str] = ()) -> str:
+                fold: Collection[str] = (), check: bool = True) -> str:
     """A study record as YAML text in the corpus style.
 
     `record` maps field names to values (None, bool, int, text, or a list of text); its fields are
@@ -122,24 +171,29 @@ def dump_record(record: Mapping[str, Any], *, header: Sequence[str] = (), notes:
     comment lines for the top and the end of the file ('#' added where missing); `notes` puts a comment
     at the end of a field's line (`design: narrative review  # TODO ...`), `guides` comment lines above
     a field. Text of the fields in `fold` is folded even when it would fit on its line (a template shows
-    where a long text goes). The text reads back as exactly `record`'s values (checked: ValueError if not, or if
-    `record` has a field the schema does not know).
+    where a long text goes). The text reads back as exactly `record`'s values: every text value is written in a
+    form that was read back on its own (or that a tested rule shows safe), folded text is printable with single
+    spaces, and comments are made printable. With `check` the whole record is read back too (ValueError if it
+    differs, which would be a bug here); `corpus import` leaves that out for speed (tests hold the record
+    reading back for hostile text). ValueError too if `record` has a field the schema does not know.
     """
     unknown = [k for k in record if k not in FIELD]
     if unknown:
         raise ValueError(f"not study fields: {', '.join(map(str, unknown))}")
     notes, guides = notes or {}, guides or {}
-    lines = [line if line.startswith("#") else f"# {line}".rstrip() for line in header]
+    lines = [_printable(line if line.startswith("#") else f"# {line}".rstrip()) for line in header]
     for f in FIELDS:
         if f.name not in record:
             continue
         if f.name in guides:
             lines += _comment(guides[f.name])
-        note = f"  # {notes[f.name]}" if notes.get(f.name) else ""
+        note = f"  # {_printable(notes[f.name])}" if notes.get(f.name) else ""
         lines += _field_lines(f.name, record[f.name], note, f.name in fold)
     if footer:
-        lines += [line if line.startswith("#") or not line else f"# {line}".rstrip() for line in footer]
+        lines += [_printable(line if line.startswith("#") or not line else f"# {line}".rstrip()) for line in footer]
     text = "\n".join(lines) + "\n"
+    if not check:
+        return text
     expected = {k: list(v) if isinstance(v, tuple) else v for k, v in record.items()}
     # Read back as the bot reads records (libyaml's loader where there is one; each text scalar was also checked
     # with PyYAML's own where it goes beyond printable ASCII).

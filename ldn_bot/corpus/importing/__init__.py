@@ -19,13 +19,13 @@ from pathlib import Path
 from ldn_bot.corpus.citations import Citations, document_texts
 from ldn_bot.corpus.importing.entry import Entry
 from ldn_bot.corpus.importing.formats import guess_format, parse_ris, read_entries
-from ldn_bot.corpus.importing.stubs import guess_conditions, guess_design, make_label, render_stub
+from ldn_bot.corpus.importing.stubs import ConditionFinder, build_stub, guess_design, make_label
 from ldn_bot.corpus.importing.titles import TitleIndex
-from ldn_bot.corpus.loader import STUDIES_DIR, parse_study
+from ldn_bot.corpus.loader import STUDIES_DIR
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import listing, parse_yaml, read_text
 from ldn_bot.corpus.record_checks import normalize_doi
-from ldn_bot.corpus.schema import slugify
+from ldn_bot.corpus.schema import check_record, slugify
 from ldn_bot.corpus.synonyms import read_synonyms
 from ldn_bot.errors import CorpusError, UsageError
 from ldn_bot.fileio import atomic_write
@@ -36,13 +36,12 @@ __all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "im
 
 @dataclass
 class Stub:
-    """A stub written (or, in a dry run, that would be): its label, file, identifiers and YAML text."""
+    """A stub written (or, in a dry run, that would be): its label, file and identifiers."""
 
     label: str
     path: Path
     pmid: str | None
     doi: str | None
-    text: str
 
 
 @dataclass
@@ -119,7 +118,7 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
     entries = read_entries(path, fmt)
     studies = root / STUDIES_DIR
     known = Known.of(studies)
-    conditions = read_synonyms(root).conditions()
+    conditions = ConditionFinder(read_synonyms(root).conditions())
     citations = Citations(document_texts(root))
     result = ImportResult(read=len(entries))
     for entry in entries:
@@ -134,12 +133,12 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
         design, species = guess_design(entry)
         cited = citations.cite(label, known.labels)
         stub_path = studies / f"{slugify(label)}.yaml"
-        text = render_stub(entry, label, path.name, guess_conditions(entry, conditions), design, species, cited)
-        problems: list[Problem] = []
-        raw = parse_yaml(stub_path, text, problems)
-        if raw is None or parse_study(raw, problems) is None:
+        text, record = build_stub(entry, label, path.name, conditions.guess(entry), design, species,
+                                  cited, check=False)  # reads back as `record` (see dump_record); at scale, quicker
+        found = check_record(record)  # so this is the check the loader will make
+        if found:
             result.skipped.append(Skip(entry.describe(), "could not build a valid record: "
-                                       + "; ".join(p.message for p in problems)))
+                                       + "; ".join(message for _, message in found)))
             continue
         if not dry_run:
             studies.mkdir(parents=True, exist_ok=True)
@@ -149,5 +148,5 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
                 raise UsageError(f"{stub_path}: could not write the record ({e.strerror or e}); records written "
                                  f"before it: {len(result.added)}") from None
         known.add(str(stub_path), label, entry.pmid, entry.doi, entry.title)
-        result.added.append(Stub(label, stub_path, entry.pmid, entry.doi, text))
+        result.added.append(Stub(label, stub_path, entry.pmid, entry.doi))
     return result

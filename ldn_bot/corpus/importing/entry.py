@@ -33,18 +33,23 @@ class Entry:
 
 
 def clean_text(value: object) -> str | None:
-    """Any value as text with whitespace collapsed; None for None or blank."""
+    """Any value as text with whitespace collapsed and control characters made spaces; None for None or blank."""
     if value is None:
         return None
-    text = " ".join(str(value).split())
+    text = " ".join(_printable(str(value)).split())
     return text or None
 
 
+def _printable(text: str) -> str:
+    return text if text.isprintable() else "".join(c if c.isprintable() else " " for c in text)
+
+
 def clean_title(title: str | None) -> str | None:
-    """A title as records keep it: whitespace collapsed, MEDLINE's [brackets] and the final full stop dropped."""
+    """A title as records keep it: whitespace collapsed (control characters too), MEDLINE's [brackets] and the
+    final full stop dropped."""
     if not title:
         return None
-    title = " ".join(title.split())
+    title = " ".join(_printable(title).split())
     if (title.startswith("[") and title.endswith("].")) or (title.startswith("[") and title.endswith("]")):
         title = title[1:].rstrip(".").rstrip("]")  # MEDLINE brackets translated titles
     if title.endswith(".") and not title.endswith(".."):

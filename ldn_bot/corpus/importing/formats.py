@@ -81,20 +81,20 @@ _TAG = re.compile(r"^([A-Z][A-Z0-9]{0,3})\s*- ?(.*)$")
 
 def parse_medline(text: str) -> list[Entry]:
     """PubMed's MEDLINE format: 'TAG - value' lines, continuation lines indented by six spaces."""
-    records: list[tuple[int, list[tuple[str, str]]]] = []
+    entries: list[Entry] = []
     fields: list[tuple[str, str]] = []
     start = 0
     for no, raw in enumerate(text.splitlines(), 1):
         if not raw.strip():
             if fields:
-                records.append((start, fields))
+                _medline_entry(start, fields, entries)  # each record as it ends: a big export is never held twice
                 fields = []
             continue
         m = _TAG.match(raw)
         if m and not raw.startswith(" "):
             tag, value = m.group(1), m.group(2).strip()
             if tag == "PMID" and fields:
-                records.append((start, fields))
+                _medline_entry(start, fields, entries)
                 fields = []
             if not fields:
                 start = no
@@ -103,32 +103,33 @@ def parse_medline(text: str) -> list[Entry]:
             tag, value = fields[-1]
             fields[-1] = (tag, f"{value} {raw.strip()}")
     if fields:
-        records.append((start, fields))
-    entries = []
-    for start, fields in records:
-        get = field_getter(fields)
-        doi = None
-        for tag in ("LID", "AID"):
-            for value in get(tag):
-                if value.endswith("[doi]"):
-                    doi = doi or value[:-5].strip()
-        authors = get("AU") or [short_author(a) for a in get("FAU")]
-        entry = Entry(
-            title=clean_title(" ".join(get("TI")) or " ".join(get("BTI")) or None),
-            abstract=" ".join(get("AB")) or None,
-            authors=[a for a in authors if a],
-            year=year_in(next(iter(get("DP") + get("DEP") + get("EDAT")), "")),
-            pmid=next(iter(get("PMID")), None),
-            doi=clean_doi(doi),
-            journal=next(iter(get("TA") + get("JT")), None),
-            pub_types=get("PT"),
-            mesh=get("MH"),
-            line=start,
-        )
-        if not authors and get("CN"):
-            entry.authors = []
+        _medline_entry(start, fields, entries)
+    return entries
+
+
+def _medline_entry(start: int, fields: list[tuple[str, str]], entries: list[Entry]) -> None:
+    """The MEDLINE record starting on line `start` as an `Entry`, added to `entries` if it has a title or an id."""
+    get = field_getter(fields)
+    doi = None
+    for tag in ("LID", "AID"):
+        for value in get(tag):
+            if value.endswith("[doi]"):
+                doi = doi or value[:-5].strip()
+    authors = get("AU") or [short_author(a) for a in get("FAU")]
+    entry = Entry(
+        title=clean_title(" ".join(get("TI")) or " ".join(get("BTI")) or None),
+        abstract=" ".join(get("AB")) or None,
+        authors=[a for a in authors if a],
+        year=year_in(next(iter(get("DP") + get("DEP") + get("EDAT")), "")),
+        pmid=next(iter(get("PMID")), None),
+        doi=clean_doi(doi),
+        journal=next(iter(get("TA") + get("JT")), None),
+        pub_types=get("PT"),
+        mesh=get("MH"),
+        line=start,
+    )
+    if entry.title or entry.pmid or entry.doi:
         entries.append(entry)
-    return [e for e in entries if e.title or e.pmid or e.doi]
 
 
 # Two-letter tag, two spaces (one, from some exporters, as Zotero also accepts), hyphen, then the
@@ -260,7 +261,7 @@ def _entry_from_row(row: dict[str, object], line: int) -> Entry:
     return Entry(
         title=clean_title(clean_text(_pick(row, "title"))),
         abstract=clean_text(_pick(row, "abstract")),
-        authors=[str(a).strip() for a in authors if str(a).strip()],
+        authors=[a for a in (clean_text(a) for a in authors) if a],
         year=year if isinstance(year, int) and not isinstance(year, bool) else year_in(clean_text(year) or ""),
         pmid=str(pmid).strip() if isinstance(pmid, (str, int)) and str(pmid).strip() else None,
         doi=clean_doi(clean_text(_pick(row, "doi"))),

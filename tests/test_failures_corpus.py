@@ -303,3 +303,17 @@ def test_control_characters_in_an_export_never_stop_an_import(corpus_copy, capsy
     text = (corpus_copy / "corpus/studies/smith-2024.yaml").read_text(encoding="utf-8")
     assert "title: Low-dose naltrexone for bell ringers' pain" in text and "#   We gave 4.5 mg to 12 adults." in text
     assert run(corpus_copy, capsys, "corpus", "validate")[0] == 0
+
+
+def test_an_entity_bomb_behind_a_long_comment_is_refused_quickly(corpus_copy, capsys):
+    import time
+
+    laughs = '<!ENTITY a0 "ha">' + "".join(f'<!ENTITY a{i} "{f"&a{i - 1};" * 10}">' for i in range(1, 10))
+    export = corpus_copy / "bomb.xml"
+    export.write_text('<?xml version="1.0"?>\n<!-- ' + "x" * 100_000 + ' -->\n<!DOCTYPE PubmedArticleSet ['
+                      + laughs + ']>\n<PubmedArticleSet><PubmedArticle>&a9;</PubmedArticle></PubmedArticleSet>\n',
+                      encoding="utf-8")
+    started = time.perf_counter()
+    code, _, err = run(corpus_copy, capsys, "corpus", "import", str(export), "--dry-run")
+    assert code == 2 and f"{export}:3: refused: the XML declares its own entities" in err
+    assert time.perf_counter() - started < 5

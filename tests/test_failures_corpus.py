@@ -317,3 +317,51 @@ def test_an_entity_bomb_behind_a_long_comment_is_refused_quickly(corpus_copy, ca
     code, _, err = run(corpus_copy, capsys, "corpus", "import", str(export), "--dry-run")
     assert code == 2 and f"{export}:3: refused: the XML declares its own entities" in err
     assert time.perf_counter() - started < 5
+
+
+# -- the safety rules are required ------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("damage, line, detail", [
+    ("delete", None, "the safety rules file is missing; ldn-bot does not answer without it"),
+    ("empty", 1, "no safety rules: the 'rules' list is empty"),
+    ("no text", 2, "rule 'crisis': 'text' must be non-empty text"),
+    ("second without text", 6, "rule 'distress': 'text' must be non-empty text"),
+    ("folder", None, "not a file"),
+    ("deep", 1, "malformed YAML: exceeded maximum nesting depth"),
+    ("huge", None, "file is 1,048,589 bytes; a corpus file may have at most 1,048,576"),
+    ("unreadable", None, "cannot read: Permission denied"),
+])
+def test_safety_rules_that_cannot_be_used_stop_ask_and_validate_with_one_line(corpus_copy, capsys, monkeypatch,
+                                                                             damage, line, detail):
+    path = corpus_copy / "corpus" / "safety.yaml"
+    rule = "  - id: crisis\n    action: reply\n    patterns: [suicide]\n"
+    if damage in ("delete", "folder"):
+        path.unlink()
+        if damage == "folder":
+            path.mkdir()
+    elif damage == "empty":
+        path.write_text("rules: []\n", encoding="utf-8")
+    elif damage == "no text":
+        path.write_text("rules:\n" + rule, encoding="utf-8")
+    elif damage == "second without text":
+        path.write_text("rules:\n" + rule + "    text: Call 988.\n  - id: distress\n    action: care\n"
+                        "    patterns: [cant cope]\n    text: ''\n", encoding="utf-8")
+    elif damage == "deep":
+        path.write_text("rules: " + "[" * 1000 + "]" * 1000 + "\n", encoding="utf-8")
+    elif damage == "huge":
+        path.write_text("rules: []\n# " + "x" * (1 << 20) + "\n", encoding="utf-8")
+    else:
+        real = Path.read_text
+
+        def read_text(self, *args, **kwargs):
+            if self == path:
+                raise PermissionError(13, "Permission denied", str(self))
+            return real(self, *args, **kwargs)
+
+        monkeypatch.setattr(Path, "read_text", read_text)
+    where = f"{path}:{line}" if line else str(path)
+    code, _, err = run(corpus_copy, capsys, "ask", "I want to kill myself")
+    assert code == 2 and err.strip() == f"ldn-bot: error: {where}: {detail}", err
+    code, out, _ = run(corpus_copy, capsys, "corpus", "validate")
+    assert code == 1 and f"{where}: error: {detail}" in out.splitlines(), out

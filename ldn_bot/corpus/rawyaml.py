@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ldn_bot.corpus.problems import Problem
+from ldn_bot.errors import CorpusError
 
 
 @dataclass
@@ -166,6 +167,24 @@ def listing(folder: Path, pattern: str, problems: list[Problem]) -> list[Path]:
         else:
             problems.append(Problem(str(entry), None, "not a file"))
     return files
+
+
+def read_required_yaml(path: Path, missing: str) -> RawYaml:
+    """A YAML file the bot cannot do without (safety.yaml), read with its lines. CorpusError naming it (and the
+    line where there is one) if it is missing (`missing` says so), not a file, unreadable, over MAX_FILE_BYTES,
+    not UTF-8, malformed or nested too deeply."""
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            raise CorpusError(str(path), "not a file")
+    except FileNotFoundError:
+        raise CorpusError(str(path), missing) from None
+    except OSError as e:
+        raise CorpusError(str(path), f"cannot read: {e.strerror or e}") from None
+    problems: list[Problem] = []
+    raw = read_yaml(path, problems)
+    if raw is None:
+        raise CorpusError(problems[0].path, problems[0].message, problems[0].line)
+    return raw
 
 
 def read_yaml(path: Path, problems: list[Problem] | None = None) -> RawYaml | None:

@@ -26,11 +26,11 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-import yaml
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 from wordfreq import zipf_frequency
 
+from ldn_bot.corpus.rawyaml import read_required_yaml
 from ldn_bot.errors import CorpusError
 
 SAFETY_FILE = "safety.yaml"
@@ -395,54 +395,53 @@ def _phrases(path: Path, rid: str, entry: dict, key: str, required: bool = False
 
 def load_rules(corpus_root: str | Path) -> SafetyRules:
     """The safety rules of a corpus folder. They are required: a missing, unreadable or empty rules file, or a
-    rule without its text, is a CorpusError naming the file, so no bot ever answers without them."""
+    rule without its text, is a CorpusError naming the file (and the rule's line), so no bot ever answers
+    without them."""
     path = Path(corpus_root) / SAFETY_FILE
-    if not path.is_file():
-        raise CorpusError(str(path), "the safety rules file is missing; ldn-bot does not answer without it")
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, RecursionError) as e:
-        raise CorpusError(str(path), f"cannot read the safety rules: {e or 'nested too deeply'}") from None
-    except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 if mark else None
-        raise CorpusError(str(path), f"malformed YAML: {getattr(e, 'problem', e)}", line) from None
-    if not isinstance(data, dict) or not isinstance(data.get("rules"), list) or not data["rules"]:
-        raise CorpusError(str(path), "expected a mapping with a non-empty 'rules' list", 1)
+    raw = read_required_yaml(path, "the safety rules file is missing; ldn-bot does not answer without it")
+    data = raw.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise CorpusError(str(path), "expected a mapping with a 'rules' list", raw.key_line("rules") or 1)
+    if not data["rules"]:
+        raise CorpusError(str(path), "no safety rules: the 'rules' list is empty", raw.line("rules"))
     rules = []
     seen = set()
     for i, entry in enumerate(data["rules"]):
-        where = f"rules[{i}]"
-        if not isinstance(entry, dict):
-            raise CorpusError(str(path), f"{where} must be a mapping")
-        rid = entry.get("id")
-        if not isinstance(rid, str) or not rid:
-            raise CorpusError(str(path), f"{where} needs an 'id'")
-        if rid in seen:
-            raise CorpusError(str(path), f"duplicate rule id '{rid}'")
-        seen.add(rid)
-        if entry.get("action") not in ACTIONS:
-            raise CorpusError(str(path), f"rule '{rid}': action must be one of {', '.join(ACTIONS)}")
-        unknown = set(entry) - FIELDS
-        if unknown:
-            raise CorpusError(str(path), f"rule '{rid}': unknown field(s) {', '.join(sorted(unknown))}")
-        text = entry.get("text")
-        if not isinstance(text, str) or not text.strip():
-            raise CorpusError(str(path), f"rule '{rid}': 'text' must be non-empty text")
-        yields = entry.get("yields_to", [])
-        if not isinstance(yields, list) or not all(isinstance(x, str) for x in yields):
-            raise CorpusError(str(path), f"rule '{rid}': 'yields_to' must be a list of rule ids")
-        rules.append(Rule(rid, entry["action"], _phrases(path, rid, entry, "patterns", required=True),
-                          _phrases(path, rid, entry, "also_needs"), " ".join(text.split()),
-                          _phrases(path, rid, entry, "unless"), tuple(yields), _phrases(path, rid, entry, "keep")))
+        try:
+            where = f"rules[{i}]"
+            if not isinstance(entry, dict):
+                raise CorpusError(str(path), f"{where} must be a mapping")
+            rid = entry.get("id")
+            if not isinstance(rid, str) or not rid:
+                raise CorpusError(str(path), f"{where} needs an 'id'")
+            if rid in seen:
+                raise CorpusError(str(path), f"duplicate rule id '{rid}'")
+            seen.add(rid)
+            if entry.get("action") not in ACTIONS:
+                raise CorpusError(str(path), f"rule '{rid}': action must be one of {', '.join(ACTIONS)}")
+            unknown = set(entry) - FIELDS
+            if unknown:
+                raise CorpusError(str(path), f"rule '{rid}': unknown field(s) {', '.join(sorted(unknown))}")
+            text = entry.get("text")
+            if not isinstance(text, str) or not text.strip():
+                raise CorpusError(str(path), f"rule '{rid}': 'text' must be non-empty text")
+            yields = entry.get("yields_to", [])
+            if not isinstance(yields, list) or not all(isinstance(x, str) for x in yields):
+                raise CorpusError(str(path), f"rule '{rid}': 'yields_to' must be a list of rule ids")
+            rules.append(Rule(rid, entry["action"], _phrases(path, rid, entry, "patterns", required=True),
+                              _phrases(path, rid, entry, "also_needs"), " ".join(text.split()),
+                              _phrases(path, rid, entry, "unless"), tuple(yields), _phrases(path, rid, entry, "keep")))
+        except CorpusError as e:  # at the rule's line
+            raise CorpusError(e.path, e.detail, raw.item_line("rules", i)) from None
     ids = {r.id for r in rules}
-    for r in rules:
+    for i, r in enumerate(rules):
         missing = [x for x in r.yields_to if x not in ids]
         if missing:
-            raise CorpusError(str(path), f"rule '{r.id}': 'yields_to' names unknown rule(s) {', '.join(missing)}")
+            raise CorpusError(str(path), f"rule '{r.id}': 'yields_to' names unknown rule(s) {', '.join(missing)}",
+                              raw.item_line("rules", i))
     fillers = data.get("fillers", [])
     if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
-        raise CorpusError(str(path), "'fillers' must be a list of words")
+        raise CorpusError(str(path), "'fillers' must be a list of words", raw.key_line("fillers"))
     unknown = set(data) - {"rules", "fillers"}
     if unknown:
         raise CorpusError(str(path), f"unknown top-level field(s) {', '.join(sorted(unknown))}")

@@ -365,3 +365,43 @@ def test_safety_rules_that_cannot_be_used_stop_ask_and_validate_with_one_line(co
     assert code == 2 and err.strip() == f"ldn-bot: error: {where}: {detail}", err
     code, out, _ = run(corpus_copy, capsys, "corpus", "validate")
     assert code == 1 and f"{where}: error: {detail}" in out.splitlines(), out
+
+
+# -- /reload says what changed, and keeps the corpus in service when it cannot ----------------------------
+
+
+def test_reload_says_which_studies_came_and_went_and_keeps_serving_without_safety_rules(corpus_copy):
+    import asyncio
+
+    from discord_fake import bot_config, running_bot
+
+    from ldn_bot.frontends.discord.client import _some
+
+    assert _some([]) == "none" and _some(["A 2020", "B 2021"]) == "A 2020, B 2021"
+    assert _some([f"S {i}" for i in range(40)]).endswith("S 14 and 25 more")
+    studies = corpus_copy / "corpus" / "studies"
+    cfg = bot_config(corpus_copy, corpus=corpus_copy / "corpus")
+
+    async def reload(bot) -> str:
+        fake = bot.fake
+        mark = fake.mark()
+        inter = await fake.slash("reload", {}, user=fake.user("zed"), permissions=0x20)
+        return (await fake.wait_for_reply(inter, mark)).body["content"]
+
+    async def scenario():
+        async with running_bot(cfg) as bot:
+            before = len(bot.bot.engine.studies)
+            text = (studies / "younger-2013.yaml").read_text(encoding="utf-8")
+            (studies / "younger-2013.yaml").unlink()
+            new = text.replace("label: Younger 2013\n", "label: Newman 2026\n").replace("year: 2013", "year: 2026")
+            (studies / "newman-2026.yaml").write_text(new, encoding="utf-8")
+            reply = await reload(bot)
+            assert reply.startswith(f"Reloaded: {before} studies") and f"(was {before} studies)" in reply, reply
+            assert "Added: Newman 2026. Removed: Younger 2013." in reply
+            engine = bot.bot.engine
+            (corpus_copy / "corpus" / "safety.yaml").unlink()
+            reply = await reload(bot)
+            assert reply.startswith(f"Reload failed, so I am still serving the previous corpus ({before} studies)")
+            assert "safety.yaml: the safety rules file is missing" in reply and bot.bot.engine is engine
+
+    asyncio.run(scenario())

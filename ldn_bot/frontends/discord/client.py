@@ -315,7 +315,7 @@ class LdnBot(discord.Client):
             removed = sorted(set(before) - set(engine.studies))
             return rd.content(
                 f"Reloaded: {len(engine.studies)} studies and {len(engine.corpus.documents)} source document(s) "
-                f"(was {old} studies). Added: {', '.join(added) or 'none'}. Removed: {', '.join(removed) or 'none'}.")
+                f"(was {old} studies). Added: {_some(added)}. Removed: {_some(removed)}.")
 
     # -- errors -----------------------------------------------------------------------------------------
 
@@ -365,3 +365,11 @@ class ShardedLdnBot(LdnBot, discord.AutoShardedClient):
         # Shards are launched in order, so a shard opening a new round of buckets waits for the last round.
         if (shard_id or 0) % self._identify_concurrency == 0:
             await asyncio.sleep(5.0)
+
+
+def _some(labels: list[str], shown: int = 15) -> str:
+    """Labels for /reload's reply: all of a few, else the first ones and how many more (the reply has a limit)."""
+    if not labels:
+        return "none"
+    more = len(labels) - shown
+    return ", ".join(labels[:shown]) + (f" and {more} more" if more > 0 else "")

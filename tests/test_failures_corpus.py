@@ -405,3 +405,30 @@ def test_reload_says_which_studies_came_and_went_and_keeps_serving_without_safet
             assert "safety.yaml: the safety rules file is missing" in reply and bot.bot.engine is engine
 
     asyncio.run(scenario())
+
+
+def test_an_import_that_cannot_write_leaves_whole_records_only_and_says_so_in_one_line(corpus_copy, capsys,
+                                                                                      monkeypatch):
+    from ldn_bot import fileio
+
+    studies = corpus_copy / "corpus" / "studies"
+    before = {p.name for p in studies.iterdir()}
+    real = fileio.os.fsync
+    calls = []
+
+    def fsync(fd):  # the second record's data meets a full disk
+        calls.append(fd)
+        if len(calls) == 3:  # 1: first record, 2: its folder, 3: the second record
+            raise OSError(28, "No space left on device")
+        return real(fd)
+
+    monkeypatch.setattr(fileio.os, "fsync", fsync)
+    code, out, err = run(corpus_copy, capsys, "corpus", "import", str(ROOT / "tests/fixtures/pubmed_sample.nbib"))
+    added = {p.name for p in studies.iterdir()} - before
+    assert code == 2 and len(err.strip().splitlines()) == 1 and "No space left on device" in err, err
+    assert "records written before it: 1" in err and len(added) == 1
+    assert all((studies / name).stat().st_size > 0 for name in added)
+    assert not [p for p in studies.iterdir() if p.name.startswith(".")]  # no temporary file left
+    monkeypatch.undo()
+    code, out, _ = run(corpus_copy, capsys, "corpus", "import", str(ROOT / "tests/fixtures/pubmed_sample.nbib"))
+    assert code == 0 and "1 added" in out  # run again: what was written is skipped, the rest added

@@ -27,7 +27,7 @@ from ldn_bot.corpus.rawyaml import listing, parse_yaml, read_text
 from ldn_bot.corpus.record_checks import normalize_doi
 from ldn_bot.corpus.schema import check_record, slugify
 from ldn_bot.corpus.synonyms import read_synonyms
-from ldn_bot.errors import CorpusError, UsageError
+from ldn_bot.errors import CorpusError
 from ldn_bot.fileio import atomic_write
 
 __all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "import_file", "parse_ris",
@@ -144,9 +144,9 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
             studies.mkdir(parents=True, exist_ok=True)
             try:
                 atomic_write(stub_path, text, overwrite=False)  # whole or not at all: never a 0-byte record
-            except OSError as e:
-                raise UsageError(f"{stub_path}: could not write the record ({e.strerror or e}); records written "
-                                 f"before it: {len(result.added)}") from None
+            except OSError as e:  # a full disk is no usage error: one line, without --help's hint
+                raise CorpusError(str(stub_path), f"could not write the record ({e.strerror or e}); records "
+                                  f"written before it: {len(result.added)}") from None
         known.add(str(stub_path), label, entry.pmid, entry.doi, entry.title)
         result.added.append(Stub(label, stub_path, entry.pmid, entry.doi))
     return result

@@ -187,8 +187,8 @@ def cmd_new_study(args: argparse.Namespace) -> int:
         atomic_write(path, text, overwrite=False)  # whole or not at all: never a 0-byte record
     except FileExistsError:
         raise UsageError(f"{path} already exists; refusing to overwrite it") from None
-    except OSError as e:
-        raise UsageError(f"{path}: could not write the record ({e.strerror or e}); nothing was written") from None
+    except OSError as e:  # a full disk is no usage error: one line, without --help's hint
+        raise CorpusError(str(path), f"could not write the record ({e.strerror or e}); nothing was written") from None
     print(f"wrote {path}")
     print("Next: fill in every TODO from the paper's abstract or record, set 'reviewed: true', "
           "then run: ldn-bot corpus validate")

@@ -158,3 +158,19 @@ def test_repl_json_writes_one_line_for_every_line_in(capsys, quiet_config, monke
     assert main(["--config", str(quiet_config), "repl", "--json"]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert len(lines) == 3 and all(isinstance(json.loads(line), dict) for line in lines)
+
+
+def test_a_curated_term_beside_a_condition_points_at_the_studies_about_it(engine):
+    # "opioid growth factor receptor" narrows cancer to the studies that measured it, not the cancer overview.
+    answer = engine.answer("opioid growth factor receptor and naltrexone in tumours")
+    about_it = {s.label for s in engine.studies.values()
+                if "opioid growth factor" in " ".join([s.summary, s.result or "", *s.key_findings]).lower()}
+    assert about_it and answer.citations[0].label in about_it
+    assert answer.key_lines[0].head.startswith(answer.citations[0].label)
+
+
+def test_words_for_how_a_study_was_done_keep_the_whole_topic(engine):
+    # "placebo" or "trials" says how studies were done, not which: the answer is still the condition's tally.
+    first = short(engine.answer("does ldn help fibro")).splitlines()[0]
+    for question in ("ldn vs placebo for fibro?", "any placebo controlled trials on fibromyalgia"):
+        assert short(engine.answer(question)).splitlines()[0] == first, question

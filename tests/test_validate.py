@@ -386,3 +386,11 @@ def test_readme_documents_every_schema_field():
     readme = (ROOT / "corpus/README.md").read_text(encoding="utf-8")
     table = set(re.findall(r"^\| `(\w+)` \|", readme, re.M))
     assert {f.name for f in FIELDS} <= table, {f.name for f in FIELDS} - table
+
+
+def test_a_misspelt_synonyms_section_is_one_error_naming_the_file(site, capsys):
+    synonyms = site / "corpus" / "synonyms.yaml"
+    edit(synonyms, "\nmethods:", "\nmethod:")
+    code, lines, _ = validate(site, capsys)
+    assert code == 1
+    assert any(str(synonyms) in l and "'methods'" in l for l in errors(lines)), lines

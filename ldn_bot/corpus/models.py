@@ -96,7 +96,7 @@ class Document:
 class SynonymGroup:
     name: str
     aliases: tuple[str, ...]
-    kind: Literal["condition", "term"]
+    kind: Literal["condition", "term", "method"]  # method: how a study was done (placebo, dose), not what it is about
 
 
 @dataclass(frozen=True)

@@ -20,7 +20,7 @@ class SynonymEntry:
 
     name: str
     aliases: tuple[str, ...]
-    kind: Literal["condition", "term"]
+    kind: Literal["condition", "term", "method"]
     line: int | None
 
     @property
@@ -63,7 +63,10 @@ class Synonyms:
         return [(e.name, list(e.aliases)) for e in self.entries if e.kind == "condition"]
 
 
-_SECTIONS: tuple[tuple[str, Literal["condition", "term"]], ...] = (("conditions", "condition"), ("terms", "term"))
+# Section -> kind. "methods" are words for how a study was done (placebo, dose, trial, participants): they
+# match passages like any term, but a question using them names no subject of its own.
+_SECTIONS: tuple[tuple[str, Literal["condition", "term", "method"]], ...] = (
+    ("conditions", "condition"), ("terms", "term"), ("methods", "method"))
 
 
 def read_synonyms(root: Path) -> Synonyms:
@@ -82,8 +85,9 @@ def read_synonyms(root: Path) -> Synonyms:
     data = raw.data
     if data is None:
         return syn
-    if not isinstance(data, dict) or set(data) - {"conditions", "terms"}:
-        syn.problems.append(Problem(str(path), 1, "synonyms must be a mapping with 'conditions' and 'terms' lists"))
+    if not isinstance(data, dict) or set(data) - {section for section, _ in _SECTIONS}:
+        syn.problems.append(Problem(str(path), 1,
+                                    "synonyms must be a mapping with 'conditions', 'terms' and 'methods' lists"))
         return syn
     for section, kind in _SECTIONS:
         entries = data.get(section) or []

@@ -115,20 +115,22 @@ class QuestionReader:
         """A question's own content words (not its topic, not its aspect words) and whether they weigh enough
         to be a specific question rather than filler around a topic."""
         aspect_words = {w for phrases in asked.matched.values() for p in phrases for w in p.split()}
-        topic = {
+        # A curated term ("opioid growth factor receptor") is content; the topic (a condition, LDN itself) and
+        # words for how a study was done ("placebo", "dose") are not.
+        not_content = {
             " ".join(words(normalize(a)))
             for g in query.synonyms
-            if g.kind == "condition" or g.name in SUBJECT_TERMS
+            if g.kind != "term" or g.name in SUBJECT_TERMS
             for a in (g.name, *g.aliases)
         }
         content = [
-            c for c in query.asked if c.plain and not c.context and c.text not in aspect_words and c.text not in topic
+            c for c in query.asked if not c.context and c.text not in aspect_words and c.text not in not_content
         ]
         return content, sum(c.weight for c in content) >= SPECIFIC_WEIGHT
 
     def matched_content(self, query: Query, asked: Intent, hits: list[Hit]) -> bool:
-        """Whether the question's own content words weigh enough and the best passage holds most of them: a
-        specific question ("the crossover trial with 31 women"), not filler or a story around a topic."""
+        """Whether the question's own content words weigh enough and one of the best three passages holds most
+        of them: a specific question ("the crossover trial with 31 women"), not filler or a story around a topic."""
         content, weighty = self.content(query, asked)
         if not weighty or not hits:
             return False
@@ -141,7 +143,8 @@ class QuestionReader:
         return False
 
     def specific_study(self, query: Query, asked: Intent, hits: list[Hit]) -> Study | None:
-        """The study a specific question's best passage speaks for (see `_matched_content`), if reviewed."""
+        """The reviewed study a specific question's best passage speaks for (see `matched_content`): its own
+        record, or the study its best sentence cites. Its design line says when it is a mouse or lab study."""
         if not self.matched_content(query, asked, hits[:1]):
             return None
         best = hits[0]
@@ -152,4 +155,3 @@ class QuestionReader:
             label = cited[0] if cited else None
         study = self.studies.get(label) if label else None
         return study if study is not None and study.reviewed else None
-

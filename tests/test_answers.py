@@ -174,3 +174,20 @@ def test_words_for_how_a_study_was_done_keep_the_whole_topic(engine):
     first = short(engine.answer("does ldn help fibro")).splitlines()[0]
     for question in ("ldn vs placebo for fibro?", "any placebo controlled trials on fibromyalgia"):
         assert short(engine.answer(question)).splitlines()[0] == first, question
+
+
+@pytest.mark.parametrize(("question", "said"), [
+    ("hhd - did it flare when they stopped ldn?", "flare"),
+    ("did ldn heal the gut lining on scopes in crohns", "endoscop"),
+    ("does ldn help fibro fatigue and sleep or just the pain", "fatigue"),
+])
+def test_a_question_on_one_outcome_of_one_study_gets_its_sentence_on_that_outcome(engine, question, said):
+    answer = engine.answer(question)
+    assert answer.plan == "study"
+    assert said in short(answer).lower()
+
+
+def test_the_short_answer_never_says_the_same_result_twice(engine):
+    answer = engine.answer("smith 2007 crohns open label, how many got remission")
+    text = " ".join(line.text for line in answer.key_lines)
+    assert text.count("89%") == 1 and text.count("67%") == 1

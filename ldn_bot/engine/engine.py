@@ -6,6 +6,8 @@ import re
 import unicodedata
 from dataclasses import replace
 
+from rapidfuzz import fuzz, utils
+
 from ldn_bot.config import Config
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.corpus.models import Corpus, Study
@@ -52,6 +54,17 @@ def clean_question(text: str) -> str:
     kept = "".join("" if unicodedata.category(ch) == "Cf" else " " if unicodedata.category(ch)[0] == "C" else ch
                    for ch in text)
     return " ".join(kept.split())[:MAX_QUESTION_CHARS]
+
+
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+RESTATES = 85.0  # rapidfuzz token_set_ratio at which a sentence says again what is shown (eval snapshots)
+
+
+def restates(sentence: str, shown: str) -> bool:
+    """Whether `sentence` only says again what `shown` says: nearly the same words and no number of its own."""
+    return set(_NUMBER.findall(sentence)) <= set(_NUMBER.findall(shown)) and (
+        fuzz.token_set_ratio(sentence, shown, processor=utils.default_process) >= RESTATES
+    )
 
 
 def is_readable(text: str) -> bool:
@@ -250,6 +263,12 @@ class Engine:
                 KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")
                 for s in lead[:2]
             ]
+        if plan.kind == "study" and specific and answer.lead:
+            # "did it heal the gut lining on scopes?": after the study's result, its sentences on what was asked
+            cited = numbers.get(plan.studies[0].label)
+            said = " ".join(line.text for line in answer.key_lines)
+            on_it = [s for s in answer.lead if s.citation == cited and not restates(s.text, said)]
+            answer.key_lines += [KeyLine(s.text, s.citation) for s in on_it[:2]]
         if plan.kind == "mechanism":  # the proposed mechanisms are the corpus's own sentences
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
 

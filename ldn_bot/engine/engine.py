@@ -27,7 +27,7 @@ from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.engine.understand import load_understanding
 from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.query import Query
-from ldn_bot.retrieval.search import Searcher
+from ldn_bot.retrieval.search import Searcher, SearchResult
 
 # "that study", "the same trial", "it": a follow-up about the study last cited, not the whole topic.
 _DEICTIC = re.compile(
@@ -174,15 +174,16 @@ class Engine:
                     self.reader.names_subject(query)
                     or (
                         not self.reader.foreign_words(query)
-                        and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(query))
+                        and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(query, asked))
                     )
                 )
             )
         )
-        if plan is not None and plan.kind == "mechanism" and trusted and not result.relevant:
-            # "how does it even work?" with filler around it: the corpus's mechanism passages
-            general = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
-            result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=general)
+        if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
+            # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
+            # passage on addiction: the corpus's mechanism passages
+            query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
+            result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
             result.relevant = bool(result.hits)
         if plan is not None and not (plan.points or plan.headline):
             plan = None
@@ -271,6 +272,16 @@ class Engine:
             answer.key_lines += [KeyLine(s.text, s.citation) for s in on_it[:2]]
         if plan.kind == "mechanism":  # the proposed mechanisms are the corpus's own sentences
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
+
+    def _on_mechanism(self, result: SearchResult, query: Query) -> bool:
+        """Whether a relevant result's best passages speak of a mechanism (in intents.yaml's words)."""
+        if not result.relevant:
+            return False
+        for hit in result.hits[:3]:
+            ranked = self.passages.rank_sentences(hit.chunk, query)
+            if ranked and self.understanding.read(ranked[0].text).has("mechanism"):
+                return True
+        return False
 
     def _reply(self, question: str, status: Status, message: str | None) -> Answer:
         return Answer(question=question, status=status, disclaimer=self.config.disclaimer, message=message)

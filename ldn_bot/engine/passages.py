@@ -27,6 +27,11 @@ class Passages:
         self.analyzer = analyzer
         self._sentence_terms: OrderedDict[str, list[frozenset[str]]] = OrderedDict()  # least recently used first
 
+    def _on(self, label: str, conditions: set[str]) -> bool:
+        """Whether study `label` is on one of `conditions` (lower case); True for what is not a study record."""
+        study = self.studies.get(label)
+        return study is None or any(c.lower() in conditions for c in study.conditions)
+
     def evidence(
         self,
         question: str,
@@ -40,6 +45,7 @@ class Passages:
         studies (an answer plan's) cited first."""
         settings = self.settings
         good = [h for h in hits if h.score >= settings.min_score and h.coverage >= settings.threshold] or hits[:1]
+        asked = set(query.conditions)  # a question on fibromyalgia cites no study on another condition
         record_labels = {h.chunk.source for h in good if h.chunk.kind == "study"}
         answer = Answer(
             question=question,
@@ -67,7 +73,7 @@ class Passages:
                 continue
             best = ranked[0]
             label = self._source_label(hit.chunk, best, record_labels)
-            if label is None:
+            if label is None or (asked and not self._on(label, asked)):
                 continue
             citation = cited.get(label)
             if citation is None:

@@ -166,9 +166,13 @@ def efficacy(
         ranked = [s for s in ranked if _in_population(s, population)] or ranked
     if species == "animal":  # "any animal studies on LDN and cancer?"
         animal = [s for s in ranked if not is_human(s)]
-        return Plan(
-            "efficacy", tally(studies, topic), [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]], animal[:3]
-        )
+        if animal:
+            return Plan("efficacy", tally(studies, topic),
+                        [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]], animal[:3], topic)
+        # None in animals: say so, then what the studies in people found (never a tally with nothing under it)
+        plan = efficacy(studies, topic, population, None, design)
+        plan.points.insert(0, KeyPoint(NONE_IN_POPULATION.format(scope=f"{topic} ", population="animals")))
+        return plan
     human = [s for s in ranked if is_human(s)]
     strong = [s for s in human if s.evidence_level in (*CONTROLLED, REVIEW)]
     trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank, -(s.n or 0)))

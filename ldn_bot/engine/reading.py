@@ -69,15 +69,17 @@ class QuestionReader:
     def names_subject(self, query: Query) -> bool:
         return any(g.name in SUBJECT_TERMS for g in query.synonyms)
 
-    def unknown_words(self, query: Query, min_len: int = 4) -> list[str]:
+    def unknown_words(self, query: Query, asked: Intent | None = None, min_len: int = 4) -> list[str]:
         """The question's words of `min_len` or more letters the corpus never uses ("shingles"); amounts ("6mg")
-        are not counted."""
+        and the words of intents.yaml phrases the question matched (`asked`: "newest", "kids") are not counted."""
+        understood = {w for phrases in (asked.matched.values() if asked else ()) for p in phrases for w in p.split()}
         return [
             c.text
             for c in query.asked
             if c.plain
             and len(c.text) >= min_len
             and not _AMOUNT.match(c.text)
+            and c.text not in understood
             and not any(all(t in self.df for t in alt) for alt in c.alternatives)
         ]
 

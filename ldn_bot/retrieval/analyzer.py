@@ -106,6 +106,17 @@ QUESTION_WORDS = frozenset(
 
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
+# Chat spellings: contractions typed without the apostrophe ("dont", "whats", "im") and fillers ("tbh", "lol",
+# "yrs"). wordfreq counts these spellings rarely, so in a question they would weigh like topical words the corpus
+# lacks and push a covered question to "no evidence". Query-only, like QUESTION_WORDS.
+CHAT_WORDS = frozenset(
+    {w.replace("'", "") for w in STOPWORDS if "'" in w}
+    | {"whats", "thats", "im", "ive", "youre", "theyre", "hes", "theres", "heres", "wheres", "hows", "whos", "lets",
+       "ya", "u", "ur", "pls", "plz", "thx", "tbh", "lol", "lmao", "idk", "imo", "imho", "btw", "rn", "omg", "bc",
+       "cuz", "coz", "yr", "yrs", "smth", "sth", "tho", "gonna", "wanna", "kinda", "sorta", "ok", "okay", "yeah"}
+)
+QUESTION_WORDS = QUESTION_WORDS | CHAT_WORDS
+
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")  # between a letter and the digit after it
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'"})

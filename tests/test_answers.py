@@ -7,6 +7,7 @@ follow the data rather than fixed strings.
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -237,3 +238,24 @@ def test_a_word_the_bot_understands_is_no_unknown_subject(engine):
     answer = engine.answer("whats the newest study tbh")
     newest = max((s for s in engine.studies.values() if s.reviewed), key=lambda s: s.year or 0)
     assert answer.status == "answered" and answer.citations[0].label.endswith(str(newest.year))
+
+
+@pytest.mark.parametrize("question", ["how does ldn work", "how does ldn even work, isnt naltrexone for addiction",
+                                      "why would a tiny dose of an opioid blocker help pain??"])
+def test_how_it_works_shows_the_reviews_that_propose_mechanisms_never_the_addiction_use(engine, question):
+    answer = engine.answer(question)
+    assert answer.plan == "mechanism" and len(answer.key_lines) >= 2
+    by_number = {c.number: c for c in answer.citations}
+    for line in answer.key_lines:
+        study = engine.studies[by_number[line.citation].label]
+        assert re.search(r"tlr4|glia|microglia|endorphin|opioid", line.text, re.I), line.text
+        assert "addiction" not in line.text and line.head.startswith(study.label)
+    assert "review" in engine.studies[by_number[answer.key_lines[0].citation].label].evidence_level
+
+
+def test_the_article_calling_a_study_by_the_condition_asked_still_shows_it_with_the_correction(engine):
+    # The article calls a neuroblastoma mouse study "brain cancer": a brain cancer question shows it, corrected.
+    answer = engine.answer("mouse brain cancer study naltrexone injections")
+    overstated = [c for c in answer.citations if c.via and engine.studies[c.label].article_note]
+    assert overstated
+    assert all("brain cancer" not in [x.lower() for x in engine.studies[c.label].conditions] for c in overstated)

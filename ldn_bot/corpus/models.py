@@ -96,7 +96,9 @@ class Document:
 class SynonymGroup:
     name: str
     aliases: tuple[str, ...]
-    kind: Literal["condition", "term", "method"]  # method: how a study was done (placebo, dose), not what it is about
+    # term: a subject besides a condition; mechanism: a proposed way LDN works (TLR4, endorphins); method: how a
+    # study was done (placebo, dose), not what it is about
+    kind: Literal["condition", "term", "mechanism", "method"]
 
 
 @dataclass(frozen=True)

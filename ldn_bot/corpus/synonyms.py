@@ -20,7 +20,7 @@ class SynonymEntry:
 
     name: str
     aliases: tuple[str, ...]
-    kind: Literal["condition", "term", "method"]
+    kind: Literal["condition", "term", "mechanism", "method"]
     line: int | None
 
     @property
@@ -63,10 +63,11 @@ class Synonyms:
         return [(e.name, list(e.aliases)) for e in self.entries if e.kind == "condition"]
 
 
-# Section -> kind. "methods" are words for how a study was done (placebo, dose, trial, participants): they
-# match passages like any term, but a question using them names no subject of its own.
-_SECTIONS: tuple[tuple[str, Literal["condition", "term", "method"]], ...] = (
-    ("conditions", "condition"), ("terms", "term"), ("methods", "method"))
+# Section -> kind. "mechanisms" are the proposed ways LDN works: a "how does it work?" question is searched with
+# them. "methods" are words for how a study was done (placebo, dose, trial, participants): they match passages
+# like any term, but a question using them names no subject of its own.
+_SECTIONS: tuple[tuple[str, Literal["condition", "term", "mechanism", "method"]], ...] = (
+    ("conditions", "condition"), ("terms", "term"), ("mechanisms", "mechanism"), ("methods", "method"))
 
 
 def read_synonyms(root: Path) -> Synonyms:
@@ -86,8 +87,8 @@ def read_synonyms(root: Path) -> Synonyms:
     if data is None:
         return syn
     if not isinstance(data, dict) or set(data) - {section for section, _ in _SECTIONS}:
-        syn.problems.append(Problem(str(path), 1,
-                                    "synonyms must be a mapping with 'conditions', 'terms' and 'methods' lists"))
+        sections = ", ".join(f"'{section}'" for section, _ in _SECTIONS)
+        syn.problems.append(Problem(str(path), 1, f"synonyms must be a mapping with the lists {sections}"))
         return syn
     for section, kind in _SECTIONS:
         entries = data.get(section) or []

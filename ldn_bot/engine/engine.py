@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import replace
+from functools import cached_property
 
 from rapidfuzz import fuzz, utils
 
@@ -12,6 +13,7 @@ from ldn_bot.config import Config
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.queries import CorpusQueries
+from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.overview import (
@@ -26,6 +28,7 @@ from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.engine.understand import load_understanding
 from ldn_bot.retrieval.analyzer import normalize
+from ldn_bot.retrieval.chunker import study_sentences
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Searcher, SearchResult
 
@@ -185,6 +188,8 @@ class Engine:
             query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
             result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
             result.relevant = bool(result.hits)
+        if plan is not None and plan.kind == "mechanism" and self._mechanism_mentions:
+            plan = plans.mechanism(self._mechanism_mentions)
         if plan is not None and not (plan.points or plan.headline):
             plan = None
 
@@ -270,8 +275,23 @@ class Engine:
             said = " ".join(line.text for line in answer.key_lines)
             on_it = [s for s in answer.lead if s.citation == cited and not restates(s.text, said)]
             answer.key_lines += [KeyLine(s.text, s.citation) for s in on_it[:2]]
-        if plan.kind == "mechanism":  # the proposed mechanisms are the corpus's own sentences
+        if plan.kind == "mechanism" and not plan.points:  # no record names a mechanism: the best passages
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
+
+    @cached_property
+    def _mechanism_mentions(self) -> list[tuple[Study, str, int]]:
+        """Each reviewed study's sentence naming the most proposed mechanisms (the `mechanisms` of synonyms.yaml),
+        and how many it names; studies naming none are left out."""
+        out = []
+        for study in self.studies.values():
+            if not study.reviewed:
+                continue
+            named = [(len({g.name for g in self.searcher.parser.parse(s).synonyms if g.kind == "mechanism"}), s)
+                     for s in study_sentences(study)]
+            count, sentence = max(named, key=lambda x: x[0], default=(0, ""))
+            if count:
+                out.append((study, sentence, count))
+        return out
 
     def _on_mechanism(self, result: SearchResult, query: Query) -> bool:
         """Whether a relevant result's best passages speak of a mechanism (in intents.yaml's words)."""

@@ -45,8 +45,13 @@ class Passages:
         studies (an answer plan's) cited first."""
         settings = self.settings
         good = [h for h in hits if h.score >= settings.min_score and h.coverage >= settings.threshold] or hits[:1]
-        asked = set(query.conditions)  # a question on fibromyalgia cites no study on another condition
-        record_labels = {h.chunk.source for h in good if h.chunk.kind == "study"}
+        # A question on fibromyalgia cites no study on another condition, unless the article's sentence about
+        # it names the condition asked (the record then corrects what the article says).
+        asked = set(query.conditions)
+        condition_terms = [frozenset(self.analyzer.tokens(a))
+                           for g in query.synonyms if g.kind == "condition" for a in (g.name, *g.aliases)]
+        record_labels = {h.chunk.source for h in good
+                         if h.chunk.kind == "study" and (not asked or self._on(h.chunk.source, asked))}
         answer = Answer(
             question=question,
             status="answered",
@@ -73,8 +78,12 @@ class Passages:
                 continue
             best = ranked[0]
             label = self._source_label(hit.chunk, best, record_labels)
-            if label is None or (asked and not self._on(label, asked)):
+            if label is None:
                 continue
+            if asked and not self._on(label, asked):
+                terms = frozenset(self.analyzer.tokens(best.text))
+                if hit.chunk.kind == "study" or not any(t and t <= terms for t in condition_terms):
+                    continue
             citation = cited.get(label)
             if citation is None:
                 citation = self._citation(len(cited) + 1, label, hit, ranked)

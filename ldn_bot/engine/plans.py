@@ -294,6 +294,16 @@ def record(study: Study, intent: Intent) -> Plan:
     return Plan("study", None, points, [study])
 
 
+def mechanism(mentions: list[tuple[Study, str, int]]) -> Plan:
+    """ "How does LDN work?": from `mentions` (a study, its sentence naming the most proposed mechanisms, how many
+    it names), up to 3 studies: most mechanisms named first, then reviews (where mechanisms are proposed), then
+    studies in people, then by design."""
+    ranked = sorted(mentions, key=lambda m: (-m[2], "review" not in m[0].evidence_level, not is_human(m[0]),
+                                             m[0].rank))[:3]
+    points = [KeyPoint(sentence, study.label, head(study, dose=False)) for study, sentence, _ in ranked]
+    return Plan("mechanism", MECHANISM_PROPOSED, points, [study for study, _, _ in ranked])
+
+
 def by_species(studies: list[Study]) -> Plan:
     human = [s for s in studies if is_human(s)]
     animal = [s for s in studies if not is_human(s)]

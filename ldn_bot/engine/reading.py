@@ -117,12 +117,12 @@ class QuestionReader:
         """A question's own content words (not its topic, not its aspect words) and whether they weigh enough
         to be a specific question rather than filler around a topic."""
         aspect_words = {w for phrases in asked.matched.values() for p in phrases for w in p.split()}
-        # A curated term ("opioid growth factor receptor") is content; the topic (a condition, LDN itself) and
-        # words for how a study was done ("placebo", "dose") are not.
+        # A curated term or mechanism ("opioid growth factor receptor") is content; the topic (a condition, LDN
+        # itself) and words for how a study was done ("placebo", "dose") are not.
         not_content = {
             " ".join(words(normalize(a)))
             for g in query.synonyms
-            if g.kind != "term" or g.name in SUBJECT_TERMS
+            if g.kind in ("condition", "method") or g.name in SUBJECT_TERMS
             for a in (g.name, *g.aliases)
         }
         content = [

@@ -12,7 +12,7 @@ import pytest
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.errors import CorpusError
-from ldn_bot.evaluation import format_report, load_safety_cases, run_eval, run_safety_eval
+from ldn_bot.evaluation import SafetyReport, format_report, load_safety_cases, run_eval
 from ldn_bot.render.text import render_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -23,7 +23,9 @@ MAX_FPR = 0.05
 
 @pytest.fixture(scope="module")
 def report(engine):
-    return run_safety_eval(engine, CASES)
+    report = run_eval(engine, CASES)  # `ldn-bot eval --set tests/data/safety_cases.yaml`, run once for the module
+    assert isinstance(report, SafetyReport)
+    return report
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +63,7 @@ def test_recall_of_the_other_rules(report, rule):
     assert report.rules[rule].metrics()["recall"] >= 0.95
 
 
-def test_eval_reports_recall_and_false_positive_rate_per_rule(engine):
-    report = run_eval(engine, CASES)  # `ldn-bot eval --set tests/data/safety_cases.yaml`
+def test_eval_reports_recall_and_false_positive_rate_per_rule(report):
     text = format_report(report)
     assert re.search(r"crisis\s+1\.000\s+0\.0\d\d", text), text
     assert {"safety_recall_by_rule", "safety_false_positive_rate_by_rule"} <= set(report.as_dict())

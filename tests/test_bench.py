@@ -95,30 +95,19 @@ def test_bench_scifact_smoke_on_the_real_dataset(capsys):
     assert r["docs"] == 5183 and r["queries"] == 10 and r["ndcg@10"] > 0.4
 
 
-def test_bench_latency_smoke(tmp_path, capsys):
-    data = make_beir(tmp_path / "tiny")
-    assert main(["bench", "latency", "--chunks", "200", "--queries", "5", "--data", str(data),
-                 "--no-cold-start", "--json", "--plot", str(tmp_path / "one.svg")]) == 0
-    out = json.loads(capsys.readouterr().out)
-    assert (tmp_path / "one.svg").read_text(encoding="utf-8").count("<polyline") == 6  # one size: still a plot
-    bundled, big = out["runs"]
-    assert bundled["corpus"] == "bundled" and bundled["chunks"] > 40 and bundled["questions"] >= 5
-    assert big["chunks"] == 200 and big["backend"] == "bm25s"
-    for r in (bundled, big):
-        assert 0 < r["p50_ms"] <= r["p99_ms"] and r["build_s"] > 0 and r["load_s"] > 0 and r["peak_rss_mb"] > 0
-    assert main(["bench", "latency", "--chunks", "--queries", "3", "--no-cold-start"]) == 0
-    assert "p50 ms" in capsys.readouterr().out
-
-
-def test_bench_latency_plots_cost_against_size(tmp_path, capsys):
+def test_bench_latency_smoke_and_its_plot_of_cost_against_size(tmp_path, capsys):
     import xml.etree.ElementTree as ET
 
     data = make_beir(tmp_path / "tiny")
     image = tmp_path / "cost.svg"
-    assert main(["bench", "latency", "--chunks", "100", "300", "--queries", "3", "--data", str(data),
+    assert main(["bench", "latency", "--chunks", "100", "300", "--queries", "5", "--data", str(data),
                  "--no-cold-start", "--json", "--plot", str(image)]) == 0
     out = json.loads(capsys.readouterr().out)
-    runs = out["runs"]
+    bundled, *big = out["runs"]
+    assert bundled["corpus"] == "bundled" and bundled["chunks"] > 40 and bundled["questions"] >= 5
+    assert [r["chunks"] for r in big] == [100, 300] and all(r["backend"] == "bm25s" for r in big)
+    for r in out["runs"]:
+        assert 0 < r["p50_ms"] <= r["p99_ms"] and r["build_s"] > 0 and r["load_s"] > 0 and r["peak_rss_mb"] > 0
     assert out["plot"] == str(image)
     svg = ET.parse(image).getroot()
     ns = "{http://www.w3.org/2000/svg}"
@@ -130,8 +119,16 @@ def test_bench_latency_plots_cost_against_size(tmp_path, capsys):
     assert "100" in texts and "300" in texts
     # a slower size is drawn higher: SVG y grows downwards
     p50 = [tuple(map(float, pt.split(","))) for pt in lines[0].get("points").split()]
-    big = {r["chunks"]: r["p50_ms"] for r in runs if r["corpus"] != "bundled"}
-    assert (p50[0][1] > p50[1][1]) == (big[100] < big[300])
+    assert (p50[0][1] > p50[1][1]) == (big[0]["p50_ms"] < big[1]["p50_ms"])
+
+
+def test_bench_latency_prints_a_table_and_plots_a_single_size(tmp_path, capsys):
+    image = tmp_path / "one.svg"
+    assert main(["bench", "latency", "--chunks", "200", "--queries", "3", "--data", str(make_beir(tmp_path / "tiny")),
+                 "--no-cold-start", "--plot", str(image)]) == 0
+    out = capsys.readouterr().out
+    assert "p50 ms" in out and "scifact x200" in out and f"cost against corpus size drawn in {image}" in out
+    assert image.read_text(encoding="utf-8").count("<polyline") == 6  # one size: still a plot
 
 
 def test_bench_latency_plot_needs_sizes(tmp_path, capsys):

@@ -259,3 +259,28 @@ def test_the_article_calling_a_study_by_the_condition_asked_still_shows_it_with_
     overstated = [c for c in answer.citations if c.via and engine.studies[c.label].article_note]
     assert overstated
     assert all("brain cancer" not in [x.lower() for x in engine.studies[c.label].conditions] for c in overstated)
+
+
+def test_two_amounts_weighed_against_each_other_get_the_doses_the_studies_used(engine):
+    answer = engine.answer("1.5mg vs 4.5mg whats the difference, is 1.5 even enough to do anything")
+    assert answer.status == "answered" and answer.plan == "dose"
+    dose_finding = [s for s in engine.studies.values() if s.reviewed and "dose-finding" in s.summary.lower()]
+    assert dose_finding and dose_finding[0].label in short(answer)
+
+
+def test_a_year_beside_a_word_for_a_study_names_the_one_study_of_that_year(engine):
+    years = {}
+    for s in engine.studies.values():
+        years.setdefault(s.year, []).append(s)
+    single = sorted(y for y, found in years.items() if y and len(found) == 1)
+    assert single
+    for year in single[:3]:
+        study = years[year][0]
+        answer = engine.answer(f"did the {year} study show that higher doses were actually bad")
+        assert answer.plan == "study" and answer.citations[0].label == study.label, year
+
+
+def test_how_many_weeks_the_trials_ran_is_answered_with_their_durations(engine):
+    answer = engine.answer("in the fibro trials how many weeks did ppl take it for")
+    fibro = [s for s in engine.studies.values() if "fibromyalgia" in s.conditions and s.duration]
+    assert answer.plan == "onset" and any(f"{s.label}" in short(answer) and "ran for" in short(answer) for s in fibro)

@@ -16,10 +16,15 @@ SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every q
 SPECIFIC_WEIGHT = 0.8  # a question's own content words weigh at least this much to point at one study (dev)
 SPECIFIC_SHARE = 0.6  # ... and a matching passage holds this share of their weight
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
+EVERYDAY_ZIPF = 5.5  # a word this common in English ("even", "enough") names no subject, known to the corpus or not
 SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words weigh this much to name a topic
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 
 
+# "the 1983 mouse study", "that 2008 trial": a year right before a word for a study names it, if only one has it
+_YEAR_STUDY = re.compile(
+    r"\b((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}(?:study|trial|paper|review|report|case|series|pilot|meta-analysis)\b"
+)
 _AMOUNTS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mgs|mcg|ug|milligrams?)?\b", re.I)
 
 
@@ -70,8 +75,9 @@ class QuestionReader:
         return any(g.name in SUBJECT_TERMS for g in query.synonyms)
 
     def unknown_words(self, query: Query, asked: Intent | None = None, min_len: int = 4) -> list[str]:
-        """The question's words of `min_len` or more letters the corpus never uses ("shingles"); amounts ("6mg")
-        and the words of intents.yaml phrases the question matched (`asked`: "newest", "kids") are not counted."""
+        """The question's words of `min_len` or more letters the corpus never uses ("shingles"); amounts ("6mg"),
+        everyday words ("enough") and the words of intents.yaml phrases the question matched (`asked`: "newest")
+        are not counted."""
         understood = {w for phrases in (asked.matched.values() if asked else ()) for p in phrases for w in p.split()}
         return [
             c.text
@@ -80,6 +86,7 @@ class QuestionReader:
             and len(c.text) >= min_len
             and not _AMOUNT.match(c.text)
             and c.text not in understood
+            and english_zipf(c.text) < EVERYDAY_ZIPF
             and not any(all(t in self.df for t in alt) for alt in c.alternatives)
         ]
 
@@ -100,7 +107,7 @@ class QuestionReader:
         lowered = set(words(normalize(text)))
         candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
         if not candidates:
-            return []
+            return self._named_by_year(text)
         original = set(re.findall(r"[A-Z][\w'\u2019-]+", text))
         years_named = any(w.isdigit() and len(w) == 4 for w in lowered)
         found = []
@@ -112,6 +119,13 @@ class QuestionReader:
             if named_here and (not year or year in lowered or not years_named):
                 found.append(label)
         return found
+
+    def _named_by_year(self, text: str) -> list[str]:
+        """The one reviewed study of the year a question names beside a word for a study ("the 1983 mouse
+        study"); nothing when that year has several."""
+        years = {int(y) for y in _YEAR_STUDY.findall(normalize(text))}
+        found = [label for label, s in self.studies.items() if s.reviewed and s.year in years]
+        return found if len(found) == 1 else []
 
     def content(self, query: Query, asked: Intent) -> tuple[list[Concept], bool]:
         """A question's own content words (not its topic, not its aspect words) and whether they weigh enough

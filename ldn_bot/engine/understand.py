@@ -40,6 +40,11 @@ class Intent:
         return any(a in self.aspects for a in aspects)
 
 
+def _amount(phrase: str) -> str:
+    """The number in a dose phrase: "4.5mg" and "4.5" are one amount."""
+    return re.sub(r"[^\d.]", "", phrase)
+
+
 def _pattern(phrases: list[str]) -> re.Pattern[str]:
     parts = []
     for p in sorted({str(p).lower().strip() for p in phrases}, key=len, reverse=True):
@@ -76,6 +81,8 @@ class Understanding:
         amount_only = aspects == ("dose_amount",)
         if "dose_amount" in aspects:  # "on 4.5 for 2 months, is insomnia normal?" is not a dose question
             aspects = tuple(a for a in aspects if a != "dose_amount") or ("dose",)
+            if len({_amount(x) for x in matched["dose_amount"]}) >= 2 and "dose_finding" not in aspects:
+                aspects += ("dose_finding",)  # "1.5mg vs 4.5mg?": two amounts weighed against each other
         return Intent(aspects, first("designs"), first("populations"), first("species"), first("superlatives"),
                       matched, amount_only)
 

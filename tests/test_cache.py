@@ -169,3 +169,68 @@ def test_cached_lexicon_equals_a_fresh_one(setup):
     second = index(root, settings)
     assert second.source == "cache"
     assert second.lexicon == first.lexicon == lexicon(first.surface, Analyzer())
+
+
+# -- a cache folder that cannot be read: `ldn-bot ask` still answers, with one warning -------------------------
+
+
+def _ask(site: Path, capsys) -> tuple[int, str]:
+    from ldn_bot.frontends.cli import main
+
+    code = main(["--config", str(site / "bot_config.yaml"), "ask", "--json", "does ldn help fibromyalgia"])
+    return code, capsys.readouterr().out
+
+
+def test_ask_answers_when_the_cache_folder_cannot_be_read(corpus_copy, capsys, caplog, monkeypatch):
+    import builtins
+    import os
+
+    code, before = _ask(corpus_copy, capsys)  # writes the cache
+    folder = corpus_copy / "corpus" / ".cache"
+    assert code == 0 and (folder / "index.npz").exists()
+
+    # As under chmod 000 (tests run as root, where it would not hold): nothing inside the folder can be looked at,
+    # opened or created; Path.exists() on the cache file raises PermissionError instead of saying False.
+    def inside(path) -> bool:
+        return isinstance(path, (str, os.PathLike)) and folder in Path(path).parents
+
+    def refused(real):
+        def call(path, *args, **kwargs):
+            if inside(path):
+                raise PermissionError(13, "Permission denied", str(path))
+            return real(path, *args, **kwargs)
+        return call
+
+    for module, name in ((os, "stat"), (os, "open"), (builtins, "open")):
+        monkeypatch.setattr(module, name, refused(getattr(module, name)))
+    with caplog.at_level(logging.WARNING, logger="ldn_bot.cache"):
+        code, after = _ask(corpus_copy, capsys)
+    assert code == 0 and after == before  # the same answer, from an index built in memory
+    assert [r.getMessage() for r in caplog.records] == [
+        f"{folder / 'index.npz'}: cannot read or rewrite the index cache (Permission denied); "
+        "building the index in memory"]
+
+
+def test_chmod_000_on_the_cache_folder_for_real_is_one_warning_line(corpus_copy):
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    probe = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "true"]
+    if os.geteuid() != 0 or not shutil.which("setpriv") or subprocess.run(probe, capture_output=True).returncode:
+        pytest.skip("needs root and setpriv to make chmod 000 hold")
+    cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
+           sys.executable, "-m", "ldn_bot", "--config", str(corpus_copy / "bot_config.yaml"), "ask",
+           "does ldn help fibromyalgia"]
+    first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    folder = corpus_copy / "corpus" / ".cache"
+    assert first.returncode == 0 and first.stderr == "" and (folder / "index.npz").exists()
+    folder.chmod(0)
+    try:
+        run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    finally:
+        folder.chmod(0o755)
+    assert run.returncode == 0 and run.stdout == first.stdout
+    assert run.stderr == (f"{folder / 'index.npz'}: cannot read or rewrite the index cache (Permission denied); "
+                          "building the index in memory\n")

@@ -238,32 +238,46 @@ def load(path: Path, key: str) -> IndexData:
 
 
 def load_or_build(corpus: Corpus, chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer) -> IndexData:
-    """The index of `chunks` with scorer, term statistics and term sets ready, from the cache when it is current."""
+    """The index of `chunks` with scorer, term statistics and term sets ready, from the cache when it is current.
+    A cache that cannot be read or written never stops an answer: the index is built, with one warning."""
     use_cache = bool(getattr(settings, "cache", True)) and cache_path(corpus) is not None
     key = index_key(chunks, settings, analyzer, corpus.fingerprint) if use_cache else ""
     data: IndexData | None = None
     path = cache_path(corpus) if use_cache else None
-    if path is not None and path.exists():
+    unreadable = ""  # why the cache file could not be used, said once below
+    if path is not None:
+        # Loaded without asking Path.exists() first: under a folder that cannot be searched (chmod 000 on .cache)
+        # it raises PermissionError on Python 3.11 instead of saying False.
         try:
             data = load(path, key)
             if data.matrix.n_docs != len(chunks):
                 raise ValueError("wrong number of chunks")
+        except (FileNotFoundError, NotADirectoryError):
+            data = None  # no cache yet
         except StaleCache:
             log.info("%s: index cache is for another corpus or settings; rebuilding", path)
             data = None
-        except (OSError, ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
-            log.warning("%s: index cache is unreadable (%s); rebuilding it", path, e or type(e).__name__)
-            data = None
+        except OSError as e:
+            unreadable, data = e.strerror or str(e) or type(e).__name__, None
+        except (ValueError, KeyError, TypeError, EOFError, zipfile.BadZipFile, UnicodeDecodeError) as e:
+            unreadable, data = str(e) or type(e).__name__, None
         except Exception as e:  # never crash on a bad cache file: the corpus is the truth
-            log.warning("%s: index cache is unreadable (%s: %s); rebuilding it", path, type(e).__name__, e)
-            data = None
+            unreadable, data = f"{type(e).__name__}: {e}", None
     if data is None:
         data = build(chunks, settings, analyzer, key)
+        unwritable = ""
         if path is not None:
             try:
                 save(path, data)
             except OSError as e:
-                log.warning("%s: cannot write the index cache (%s); continuing without it", path, e.strerror or e)
+                unwritable = e.strerror or str(e)
+        if unreadable and unwritable:
+            why = unreadable if unreadable == unwritable else f"reading: {unreadable}; writing: {unwritable}"
+            log.warning("%s: cannot read or rewrite the index cache (%s); building the index in memory", path, why)
+        elif unreadable:
+            log.warning("%s: index cache is unreadable (%s); rebuilding it", path, unreadable)
+        elif unwritable:
+            log.warning("%s: cannot write the index cache (%s); continuing without it", path, unwritable)
     data.stats = data.matrix.stats()
     data.scorer = make_scorer(settings.backend, data.matrix, settings.k1, settings.b)
     data.term_sets = TermSets(data.matrix)

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from ldn_bot.engine.conversation import Conversation
-from ldn_bot.engine.plans import CONTROLLED, NO_TIMING_TRIAL, NULLISH, is_human
+from ldn_bot.engine.plans import CONTROLLED, NO_ONSET_MEASURE, NO_TIMING_TRIAL, NULLISH, is_human
 from ldn_bot.frontends.cli import main
 from ldn_bot.render.text import SUMMARY_CHARS, render_summary
 
@@ -283,4 +283,24 @@ def test_a_year_beside_a_word_for_a_study_names_the_one_study_of_that_year(engin
 def test_how_many_weeks_the_trials_ran_is_answered_with_their_durations(engine):
     answer = engine.answer("in the fibro trials how many weeks did ppl take it for")
     fibro = [s for s in engine.studies.values() if "fibromyalgia" in s.conditions and s.duration]
-    assert answer.plan == "onset" and any(f"{s.label}" in short(answer) and "ran for" in short(answer) for s in fibro)
+    assert answer.plan == "duration" and any(f"{s.label}" in short(answer) and "ran for" in short(answer) for s in fibro)
+
+
+@pytest.mark.parametrize("greeting", ["hi 👋", "good morning ☀️", "thanks 🙏🏽"])
+def test_small_talk_with_an_emoji_is_still_small_talk(engine, greeting):
+    answer = engine.answer(greeting)
+    assert answer.status == "chitchat" and not answer.citations
+
+
+def test_how_long_a_trial_ran_is_not_how_soon_ldn_works(engine):
+    ran = short(engine.answer("how long was the fibro trial with 99 women"))
+    assert NO_ONSET_MEASURE not in ran and "12 weeks" in ran
+    assert NO_ONSET_MEASURE in short(engine.answer("how long til it works for fibro"))
+
+
+def test_how_many_people_were_in_it_gets_the_size_of_the_study_shown(engine):
+    conv = Conversation()
+    first = engine.answer("the diabetic neuropathy trial vs amitriptyline", conv)
+    study = engine.studies[first.citations[0].label]
+    answer = engine.answer("how many people were in it", conv)
+    assert answer.plan == "study" and f"n={study.n}" in short(answer)

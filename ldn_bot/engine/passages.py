@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import OrderedDict
+from functools import lru_cache
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.corpus.models import Corpus, Study
@@ -135,6 +136,10 @@ class Passages:
             self._sentence_terms.move_to_end(chunk.id)
         return cached
 
+    def chunk_terms(self, chunk: Chunk) -> frozenset[str]:
+        """Every index term of a chunk: its sentences and what BM25 also sees (title, journal, design, size)."""
+        return _index_terms(self.analyzer, chunk.index_text)
+
     def rank_sentences(self, chunk: Chunk, query: Query) -> list[Sentence]:
         cached = self.terms(chunk)
         scored = []
@@ -166,3 +171,8 @@ class Passages:
             score=round(hit.score, 4),
             kind="article",
         )
+
+
+@lru_cache(maxsize=SENTENCE_CACHE)
+def _index_terms(analyzer: Analyzer, text: str) -> frozenset[str]:
+    return frozenset(analyzer.tokens(text))

@@ -51,7 +51,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             return plans.record(chosen, intent) if chosen else None
         if intent.population:
             return plans.for_population(base, intent.population, topic.condition or "shown")
-        if intent.species:
+        if intent.species and not intent.has("size"):  # "how many people were in it" asks a size
             return plans.by_species(base)
         if intent.has("comparator") and topic.last:
             return plans.comparators(base)
@@ -64,7 +64,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return plans.record(topic.specific, intent)
     if intent.has("definition") and not topic.condition:
         return None  # "what counts as low dose?": the corpus's definitions, as passages
-    if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset"):
+    if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset", "duration"):
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
     if intent.has("access") and not topic.condition:
         return Plan("access", plans.NO_ACCESS, [], [])
@@ -73,8 +73,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         aspect = plans.dosing(pool or studies_on(None), intent, topic.condition)
     elif intent.has("side_effects"):
         aspect = plans.side_effects(pool or studies_on(None), intent)
-    elif intent.has("onset"):
-        aspect = plans.onset(pool or studies_on(None))
+    elif intent.has("onset", "duration"):
+        aspect = plans.onset(pool or studies_on(None), asked_onset=intent.has("onset"))
     if aspect is not None:
         if intent.has("efficacy") and topic.condition and topic.own_condition and pool:
             return plans.combine(plans.efficacy(pool, topic.condition, intent.population, intent.species,

@@ -260,13 +260,14 @@ def side_effects(studies: list[Study], intent: Intent) -> Plan:
     return Plan("side_effects", None, points, chosen)
 
 
-def onset(studies: list[Study]) -> Plan:
+def onset(studies: list[Study], asked_onset: bool = True) -> Plan:
+    """How long the studies in people ran, strongest first; asked how soon LDN works (`asked_onset`), first the
+    fixed line that no study measured that."""
     human = [s for s in strength_order(studies) if is_human(s) and s.duration]
     chosen = human[:4]
-    points = [KeyPoint(NO_ONSET_MEASURE)] + [
-        KeyPoint(f"ran for {s.duration}.", s.label, head(s, False)) for s in chosen
-    ]
-    return Plan("onset", None, points, chosen)
+    points = [KeyPoint(NO_ONSET_MEASURE)] if asked_onset else []
+    points += [KeyPoint(f"ran for {s.duration}.", s.label, head(s, False)) for s in chosen]
+    return Plan("onset" if asked_onset else "duration", None, points, chosen)
 
 
 def strongest(studies: list[Study]) -> Plan:
@@ -289,7 +290,7 @@ def record(study: Study, intent: Intent) -> Plan:
         points.insert(0, KeyPoint(f"Dose in {study.label}: {extra}.", study.label))
     if intent.has("comparator") and study.comparator:
         points.insert(0, KeyPoint(f"{study.label} compared LDN with {study.comparator}.", study.label))
-    if intent.has("onset") and study.duration:
+    if intent.has("onset", "duration") and study.duration:
         points.insert(0, KeyPoint(f"{study.label} ran for {study.duration}.", study.label))
     return Plan("study", None, points, [study])
 

@@ -152,7 +152,7 @@ class QuestionReader:
             return False
         total = sum(c.weight for c in content)
         for hit in hits[:3]:
-            terms = frozenset().union(*self.passages.terms(hit.chunk))
+            terms = self.passages.chunk_terms(hit.chunk)
             held = sum(c.weight for c in content if any(all(t in terms for t in alt) for alt in c.alternatives))
             if held >= SPECIFIC_SHARE * total:
                 return True

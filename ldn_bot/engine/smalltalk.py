@@ -6,6 +6,7 @@ Only a message that is small talk as a whole counts: "hi, does LDN help MS?" is 
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from ldn_bot.config import Messages
 
@@ -36,6 +37,9 @@ _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
 
 
 def smalltalk_intent(text: str) -> str | None:
+    """"greeting", "thanks", "capabilities" or "creator" when the whole message is small talk, else None.
+    Emoji and other symbols ("hi 👋", "thanks 🙏🏽") are left out first: they change nothing."""
+    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith(("S", "M")))
     for name, pattern in _INTENTS:
         if pattern.match(text):
             return name

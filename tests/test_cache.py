@@ -211,7 +211,7 @@ def test_ask_answers_when_the_cache_folder_cannot_be_read(corpus_copy, capsys, c
         "building the index in memory"]
 
 
-def test_chmod_000_on_the_cache_folder_for_real_is_one_warning_line(corpus_copy):
+def test_chmod_000_on_the_cache_folder_for_real_is_one_warning_line(corpus_copy, capsys):
     import os
     import shutil
     import subprocess
@@ -220,17 +220,17 @@ def test_chmod_000_on_the_cache_folder_for_real_is_one_warning_line(corpus_copy)
     probe = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "true"]
     if os.geteuid() != 0 or not shutil.which("setpriv") or subprocess.run(probe, capture_output=True).returncode:
         pytest.skip("needs root and setpriv to make chmod 000 hold")
-    cmd = ["setpriv", "--bounding-set=-dac_override,-dac_read_search", "--inh-caps=-dac_override,-dac_read_search",
-           sys.executable, "-m", "ldn_bot", "--config", str(corpus_copy / "bot_config.yaml"), "ask",
-           "does ldn help fibromyalgia"]
-    first = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+    code, before = _ask(corpus_copy, capsys)  # writes the cache
     folder = corpus_copy / "corpus" / ".cache"
-    assert first.returncode == 0 and first.stderr == "" and (folder / "index.npz").exists()
+    assert code == 0 and (folder / "index.npz").exists()
     folder.chmod(0)
     try:
-        run = subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(["setpriv", "--bounding-set=-dac_override,-dac_read_search",
+                              "--inh-caps=-dac_override,-dac_read_search", sys.executable, "-m", "ldn_bot",
+                              "--config", str(corpus_copy / "bot_config.yaml"), "ask", "--json",
+                              "does ldn help fibromyalgia"], capture_output=True, text=True, timeout=120)
     finally:
         folder.chmod(0o755)
-    assert run.returncode == 0 and run.stdout == first.stdout
+    assert run.returncode == 0 and run.stdout == before
     assert run.stderr == (f"{folder / 'index.npz'}: cannot read or rewrite the index cache (Permission denied); "
                           "building the index in memory\n")

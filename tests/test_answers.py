@@ -15,6 +15,7 @@ from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.plans import CONTROLLED, NO_ONSET_MEASURE, NO_TIMING_TRIAL, NULLISH, is_human
 from ldn_bot.frontends.cli import main
 from ldn_bot.render.text import SUMMARY_CHARS, render_summary
+from ldn_bot.retrieval.chunker import study_sentences
 
 FILLER = "my doc says its all in my head lol, been sick 6 yrs tbh, does ldn even do anything for {}??"
 
@@ -283,7 +284,8 @@ def test_a_year_beside_a_word_for_a_study_names_the_one_study_of_that_year(engin
 def test_how_many_weeks_the_trials_ran_is_answered_with_their_durations(engine):
     answer = engine.answer("in the fibro trials how many weeks did ppl take it for")
     fibro = [s for s in engine.studies.values() if "fibromyalgia" in s.conditions and s.duration]
-    assert answer.plan == "duration" and any(f"{s.label}" in short(answer) and "ran for" in short(answer) for s in fibro)
+    text = short(answer)
+    assert answer.plan == "duration" and "ran for" in text and any(s.label in text for s in fibro)
 
 
 @pytest.mark.parametrize("greeting", ["hi 👋", "good morning ☀️", "thanks 🙏🏽"])
@@ -304,3 +306,20 @@ def test_how_many_people_were_in_it_gets_the_size_of_the_study_shown(engine):
     study = engine.studies[first.citations[0].label]
     answer = engine.answer("how many people were in it", conv)
     assert answer.plan == "study" and f"n={study.n}" in short(answer)
+
+
+def test_a_rare_surname_in_lower_case_names_its_study_and_the_detail_asked_follows(engine):
+    answer = engine.answer("cree ms ldn trial, how many actually finished it")
+    assert answer.plan == "study" and answer.citations[0].label == "Cree 2010"
+    completed = [s for s in study_sentences(engine.studies["Cree 2010"]) if "completed" in s]
+    assert completed and any(line.text in completed for line in answer.key_lines[1:])
+
+
+def test_a_surname_shared_by_several_studies_picks_the_one_the_rest_of_the_question_is_about(engine):
+    berkson = [s for s in engine.studies.values() if s.label.startswith("Berkson")]
+    firsts = [s.conditions[0] for s in berkson]
+    unique = [s for s in berkson if firsts.count(s.conditions[0]) == 1]
+    assert len(unique) >= 2
+    for study in unique:
+        answer = engine.answer(f"berkson {study.conditions[0]} case, what happened?")
+        assert answer.citations[0].label == study.label, study.label

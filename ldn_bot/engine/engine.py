@@ -28,9 +28,10 @@ from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.engine.understand import load_understanding
 from ldn_bot.retrieval.analyzer import normalize
+from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.chunker import study_sentences
 from ldn_bot.retrieval.query import Query
-from ldn_bot.retrieval.search import Searcher, SearchResult
+from ldn_bot.retrieval.search import Hit, Searcher, SearchResult
 
 # "that study", "the same trial", "it": a follow-up about the study last cited, not the whole topic.
 _DEICTIC = re.compile(
@@ -60,6 +61,7 @@ def clean_question(text: str) -> str:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+ASKED_WEIGHT = 0.5  # a study's sentence holding less of the question's weight than this says nothing asked (dev)
 RESTATES = 85.0  # rapidfuzz token_set_ratio at which a sentence says again what is shown (eval snapshots)
 
 
@@ -155,7 +157,7 @@ class Engine:
         topic = Topic(
             condition=next(iter(own or (conversation.conditions if followup and conversation else [])), None),
             own_condition=bool(own),
-            named=[self.studies[label] for label in named],
+            named=self._best_matching(named, result.hits),
             last=[self.studies[x] for x in conversation.labels if x in self.studies]
             if followup and conversation
             else [],
@@ -230,7 +232,8 @@ class Engine:
             answer.lead.sort(key=lambda s: by_number[s.citation].species not in ("human", ""))
         if plan is not None:
             self.passages.cite(answer, plan.studies)
-            self._summarize(answer, plan, specific=self.reader.matched_content(query, asked, hits))
+            specific = bool(named) or self.reader.matched_content(query, asked, hits)
+            self._summarize(answer, plan, query, specific=specific)
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
         if conversation is not None:
@@ -252,7 +255,17 @@ class Engine:
                 conversation.aspects = list(asked.aspects)
         return answer
 
-    def _summarize(self, answer: Answer, plan: Plan, specific: bool = False) -> None:
+    def _best_matching(self, labels: list[str], hits: list[Hit]) -> list[Study]:
+        """The named studies, the one whose passage matches the question best first ("berkson kidney cancer"
+        names four Berkson reports; the kidney one leads)."""
+        rank = {h.chunk.source: i for i, h in reversed(list(enumerate(hits))) if h.chunk.kind == "study"}
+        return [self.studies[x] for x in sorted(labels, key=lambda x: rank.get(x, len(hits)))]
+
+    @cached_property
+    def _study_chunks(self) -> dict[str, Chunk]:
+        return {c.source: c for c in self.searcher.chunks if c.kind == "study"}
+
+    def _summarize(self, answer: Answer, plan: Plan, query: Query, specific: bool = False) -> None:
         """The plan's headline and key lines, each study line pointing at its citation. A does-it-work question
         about one outcome ("brain fog", "mood") keeps its first (null) line, then the passages on that outcome."""
         numbers = {c.label: c.number for c in answer.citations}
@@ -269,12 +282,19 @@ class Engine:
                 KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")
                 for s in lead[:2]
             ]
-        if plan.kind == "study" and specific and answer.lead:
+        if plan.kind == "study" and specific and (chunk := self._study_chunks.get(plan.studies[0].label)):
             # "did it heal the gut lining on scopes?": after the study's result, its sentences on what was asked
             cited = numbers.get(plan.studies[0].label)
             said = " ".join(line.text for line in answer.key_lines)
-            on_it = [s for s in answer.lead if s.citation == cited and not restates(s.text, said)]
-            answer.key_lines += [KeyLine(s.text, s.citation) for s in on_it[:2]]
+            # The words that name the study ("cree", "2010") are in most of its sentences; what is asked is not.
+            name = frozenset(self.searcher.analyzer.tokens(plan.studies[0].label))
+            asked_about = [c for c in query.concepts if not any(set(alt) <= name for alt in c.alternatives)]
+            for weight, sentence in self.passages.weighed_sentences(chunk, replace(query, concepts=asked_about)):
+                if len(answer.key_lines) >= len(plan.points) + 2 or weight < ASKED_WEIGHT:
+                    break
+                if not restates(sentence.text, said):
+                    answer.key_lines.append(KeyLine(sentence.text, cited))
+                    said = f"{said} {sentence.text}"
         if plan.kind == "mechanism" and not plan.points:  # no record names a mechanism: the best passages
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
 

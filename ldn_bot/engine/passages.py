@@ -140,7 +140,9 @@ class Passages:
         """Every index term of a chunk: its sentences and what BM25 also sees (title, journal, design, size)."""
         return _index_terms(self.analyzer, chunk.index_text)
 
-    def rank_sentences(self, chunk: Chunk, query: Query) -> list[Sentence]:
+    def weighed_sentences(self, chunk: Chunk, query: Query) -> list[tuple[float, Sentence]]:
+        """A chunk's sentences with the weight of the question's concepts each holds, heaviest first (ties in
+        text order)."""
         cached = self.terms(chunk)
         scored = []
         for pos, (sent, terms) in enumerate(zip(chunk.sentences, cached)):
@@ -149,7 +151,10 @@ class Passages:
             )
             scored.append((-weight, pos, sent))
         scored.sort(key=lambda x: (x[0], x[1]))
-        return [s for _, _, s in scored]
+        return [(-w, s) for w, _, s in scored]
+
+    def rank_sentences(self, chunk: Chunk, query: Query) -> list[Sentence]:
+        return [s for _, s in self.weighed_sentences(chunk, query)]
 
     def _citation(self, number: int, label: str, hit: Hit, ranked: list[Sentence]) -> Citation:
         best = ranked[0]

@@ -16,6 +16,7 @@ SUBJECT_TERMS = frozenset({"low-dose naltrexone", "naltrexone"})  # what every q
 SPECIFIC_WEIGHT = 0.8  # a question's own content words weigh at least this much to point at one study (dev)
 SPECIFIC_SHARE = 0.6  # ... and a matching passage holds this share of their weight
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
+SURNAME_ZIPF = 3.6  # a surname rarer than this in English ("cree", "bruun") names its study even in lower case
 EVERYDAY_ZIPF = 5.5  # a word this common in English ("even", "enough") names no subject, known to the corpus or not
 SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words weigh this much to name a topic
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
@@ -54,8 +55,11 @@ class QuestionReader:
             if len(words(normalize(a))) >= 2
         ]
         for label, study in studies.items():
-            if study.reviewed and study.authors and label.startswith(study.authors[0].split()[0]):
-                key = normalize(study.authors[0].split()[0]).replace("'", "")
+            # The first author's surname; a record whose authors are unknown ("Berkson 2018") goes by its label's.
+            surname = study.authors[0].split()[0] if study.authors else label.split()[0]
+            by_label = not study.authors and re.fullmatch(r"\S+ \d{4}[a-z]?", label) is not None
+            if study.reviewed and label.startswith(surname) and (study.authors or by_label):
+                key = normalize(surname).replace("'", "")
                 self._by_surname.setdefault(key, []).append(label)
 
     def names_topic(self, rest: str, query: Query, named: list[str]) -> bool:
@@ -98,7 +102,8 @@ class QuestionReader:
     def named_labels(self, text: str) -> list[str]:
         """Studies a question names by first author: "the Younger trial", "smith 2013".
 
-        A surname must be capitalised or come with the year, so "younger patients" names nobody.
+        A surname that is an everyday word must be capitalised or come with the year, so "younger patients"
+        names nobody; a rare one ("cree ms trial") names its study as typed.
         """
         phrase = f" {' '.join(words(normalize(text)))} "
         by_alias = [label for alias, label in self._aliases if alias in phrase]
@@ -113,9 +118,10 @@ class QuestionReader:
         found = []
         for label in sorted(candidates):
             study = self.studies[label]
-            surname = study.authors[0].split()[0]
+            surname = label.split()[0]
             year = str(study.year) if study.year else ""
-            named_here = surname in original or (year and year in lowered)
+            named_here = (surname in original or (year and year in lowered)
+                          or english_zipf(normalize(surname)) < SURNAME_ZIPF)
             if named_here and (not year or year in lowered or not years_named):
                 found.append(label)
         return found

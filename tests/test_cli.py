@@ -144,3 +144,32 @@ def test_every_command_module_loads_and_shows_its_help(capsys, name):
         main([name, "--help"])
     assert exit_.value.code == 0
     assert f"usage: ldn-bot {name}" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args, command, says", [
+    ((), "ldn-bot", "no command given: choose one of ask, repl, eval, discord, bench, corpus, gaps"),
+    (("frob",), "ldn-bot", "invalid choice: 'frob'"),
+    (("--config",), "ldn-bot", "argument --config: expected one argument"),
+    (("ask",), "ldn-bot ask", "ask needs a question"),
+    (("ask", "--bogus", "fibro"), "ldn-bot ask", "unrecognized arguments: --bogus"),
+    (("eval", "--set"), "ldn-bot eval", "argument --set: expected at least one argument"),
+    (("gaps", "--limit", "abc"), "ldn-bot gaps", "argument --limit: invalid int value: 'abc'"),
+    (("gaps", "--since", "someday"), "ldn-bot gaps", "--since 'someday' is not a date"),
+    (("corpus",), "ldn-bot corpus", "corpus needs a subcommand: validate, new-study, import, stats, init"),
+    (("corpus", "new-study"), "ldn-bot corpus new-study", 'the following arguments are required: "Author Year"'),
+    (("corpus", "import", "/no/such/export.nbib"), "ldn-bot corpus import", "file not found"),
+    (("corpus", "validate", "--bogus"), "ldn-bot corpus validate", "unrecognized arguments: --bogus"),
+    (("bench",), "ldn-bot bench", "bench needs a subcommand: scifact, latency, gaps, import"),
+    (("bench", "latency", "--chunks", "--plot", "x.svg"), "ldn-bot bench latency", "give at least one --chunks"),
+    (("discord", "--sync", "--no-sync"), "ldn-bot discord", "not allowed with argument --sync"),
+])
+def test_every_usage_error_is_one_line_naming_the_help_to_read(capsys, args, command, says):
+    try:
+        code = main(list(args))
+    except SystemExit as exit_:  # argparse's own errors leave through SystemExit, as --help does
+        code = exit_.code
+    out, err = capsys.readouterr()
+    assert code == 2 and out == ""
+    (line,) = err.splitlines()  # no usage block before it, no hint line after it
+    assert line.startswith("ldn-bot: error: ") and says in line, line
+    assert line.endswith(f"(see '{command} --help')"), line

@@ -20,6 +20,7 @@ from ldn_bot.bench.scifact import PEERS, SCIFACT_KEYS, run_ours, run_peer, tune
 from ldn_bot.config import load_config
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.errors import UsageError
+from ldn_bot.frontends.cli import needs_subcommand
 from ldn_bot.retrieval.beir import load_beir
 from ldn_bot.retrieval.index import SCORERS
 
@@ -62,12 +63,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     lat.set_defaults(func=cmd_latency)
     gaps_bench.register(bsub)
     import_bench.register(bsub)
-
-    def usage(args: argparse.Namespace) -> int:
-        p.print_help()
-        return 2
-
-    p.set_defaults(func=usage)
+    p.set_defaults(func=needs_subcommand(p))
 
 
 def cmd_scifact(args: argparse.Namespace) -> int:

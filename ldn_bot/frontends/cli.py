@@ -10,9 +10,9 @@ from __future__ import annotations
 import argparse
 import importlib
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NoReturn
 
 from ldn_bot import __version__
 from ldn_bot.errors import LdnBotError, UsageError
@@ -43,7 +43,48 @@ COMMANDS: dict[str, Command] = {
 }
 
 
-class LazyParser(argparse.ArgumentParser):
+USAGE_PROG = "_usage_prog"
+"""The namespace attribute naming the command ("ldn-bot corpus import") whose parser read the arguments."""
+
+
+def usage_error_line(message: str, prog: str) -> str:
+    """How every usage error reads, argparse's own and the commands' alike: one line, with where help is."""
+    return f"ldn-bot: error: {message} (see '{prog} --help')"
+
+
+class Parser(argparse.ArgumentParser):
+    """An `ldn-bot` parser whose usage errors are one line (argparse's are its usage, then the error) and which
+    records in the namespace the innermost command that parsed, for the help a usage error points to."""
+
+    def parse_known_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = super().parse_known_args(args, namespace)
+        if not hasattr(parsed, USAGE_PROG):  # a subcommand's parser returns first and keeps its own
+            setattr(parsed, USAGE_PROG, self.prog)
+        return parsed, extras
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        parsed, extras = self.parse_known_args(args, namespace)
+        if extras:  # found by the top-level parser, but the command's help is the one to read
+            self.exit(2, usage_error_line(f"unrecognized arguments: {' '.join(extras)}",
+                                          getattr(parsed, USAGE_PROG, self.prog)) + "\n")
+        return parsed
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, usage_error_line(message, self.prog) + "\n")
+
+
+def needs_subcommand(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
+    """The handler of a command given none of its subcommands (`ldn-bot corpus`): a usage error naming them."""
+
+    def handler(args: argparse.Namespace) -> int:
+        names = [name for action in parser._actions if isinstance(action, argparse._SubParsersAction)
+                 for name in action.choices]
+        raise UsageError(f"{parser.prog.removeprefix('ldn-bot ')} needs a subcommand: {', '.join(names)}")
+
+    return handler
+
+
+class LazyParser(Parser):
     """A command's parser, filled in by its module's configure function the first time it parses or shows help."""
 
     def __init__(self, *args: Any, target: str | None = None, **kwargs: Any) -> None:
@@ -73,7 +114,7 @@ class LazyParser(argparse.ArgumentParser):
 
 def build_parser() -> argparse.ArgumentParser:
     """The `ldn-bot` parser; no command module is imported until a command's parser is used."""
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="ldn-bot",
         description="Answers questions about the published evidence on low-dose naltrexone (LDN) "
         "with quoted, cited passages from its corpus. Not medical advice.",
@@ -92,15 +133,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     check (a command says which), 2 a usage, settings or corpus error (one line on stderr), 130 interrupted."""
     parser = build_parser()
     args = parser.parse_args(argv)
-    if not getattr(args, "func", None):
-        parser.print_help(sys.stderr)
-        return 2
     try:
+        if not getattr(args, "func", None):
+            raise UsageError(f"no command given: choose one of {', '.join(COMMANDS)}")
         return int(args.func(args) or 0)
     except LdnBotError as e:
-        print(f"ldn-bot: error: {e}", file=sys.stderr)
         if isinstance(e, UsageError):
-            print(f"Try 'ldn-bot {args.command} --help'.", file=sys.stderr)
+            print(usage_error_line(str(e), getattr(args, USAGE_PROG, parser.prog)), file=sys.stderr)
+        else:
+            print(f"ldn-bot: error: {e}", file=sys.stderr)
         return e.exit_code
     except KeyboardInterrupt:
         return 130

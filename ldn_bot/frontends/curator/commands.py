@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -28,6 +27,7 @@ from ldn_bot.corpus.style import dump_record
 from ldn_bot.corpus.validate import run_validate
 from ldn_bot.errors import CorpusError, UsageError
 from ldn_bot.fileio import atomic_write
+from ldn_bot.frontends.cli import needs_subcommand
 from ldn_bot.frontends.curator import init as corpus_init
 from ldn_bot.retrieval.search import Searcher
 
@@ -97,7 +97,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     """Options and handlers of `ldn-bot corpus ...` (its help line is in the CLI's command table)."""
     p.description, p.formatter_class = CORPUS_HELP, argparse.RawDescriptionHelpFormatter
     csub = p.add_subparsers(dest="corpus_command", metavar="SUBCOMMAND")
-    p.set_defaults(func=_corpus_help(p))
+    p.set_defaults(func=needs_subcommand(p))
     for add in SUBCOMMANDS:
         add(csub)
 
@@ -105,13 +105,6 @@ def configure(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction) -> None:
     """Add `corpus` to the `ldn-bot` subcommands `sub` (for a parser built without the command table)."""
     configure(sub.add_parser("corpus", help="curators' tools: validate, new-study, import, stats"))
-
-
-def _corpus_help(parser: argparse.ArgumentParser) -> Callable[[argparse.Namespace], int]:
-    def show(args: argparse.Namespace) -> int:
-        parser.print_help(sys.stderr)
-        return 2
-    return show
 
 
 def _require_folder(root: Path) -> None:

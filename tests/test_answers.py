@@ -323,3 +323,24 @@ def test_a_surname_shared_by_several_studies_picks_the_one_the_rest_of_the_quest
     for study in unique:
         answer = engine.answer(f"berkson {study.conditions[0]} case, what happened?")
         assert answer.citations[0].label == study.label, study.label
+
+
+def test_x_vs_placebo_states_a_comparison_and_gets_the_result_first(engine):
+    for question in ("younger's 2013 fibro study, how many ppl counted as responders on ldn vs on placebo",
+                     "naltrexone 6 mg vs placebo in women with fibromyalgia - results?"):
+        first = engine.answer(question).key_lines[0]
+        assert "compared LDN with" not in first.text and first.head, question
+    asked = engine.answer("was there a placebo group in the Cree 2010 trial?")
+    assert asked.key_lines[0].text.startswith("Cree 2010 compared LDN with")
+
+
+@pytest.mark.parametrize(("question", "found"), [
+    ("any ldn study where people got MORE sleepy on it?", r"sleepiness|somnolence|drows"),
+    ("does LDN cause diarrhea?", r"diarrh"),
+    ("worried about my liver bloods. did any ldn study check lab values", r"laborator|blood test"),
+])
+def test_a_side_effect_asked_in_lay_words_is_found_under_its_clinical_name(engine, question, found):
+    answer = engine.answer(question)
+    assert answer.status == "answered"
+    first_two = " ".join(line.text for line in answer.key_lines[:2])
+    assert re.search(found, first_two, re.I), first_two

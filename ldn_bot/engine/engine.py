@@ -165,6 +165,8 @@ class Engine:
                 "one" if _DEICTIC_ONE.search(normalize(text)) else "many" if _DEICTIC.search(normalize(text)) else None
             ),
             specific=self.reader.specific_study(query, asked, result.hits) if result.relevant else None,
+            spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
+                            for a in (g.name, *g.aliases)),
         )
         plan = choose(asked, topic, lambda c: studies_on(self.studies, c))
         # A plan answers a question about LDN even when filler words dilute the passage match; a question

@@ -21,6 +21,7 @@ class Topic:
     last: list[Study] = field(default_factory=list)  # studies the previous answer showed (follow-ups only)
     deictic: str | None = None  # "one" ("it", "that study") or "many" ("they", "those trials")
     specific: Study | None = None  # the study the question's own content words point at
+    spellings: tuple[str, ...] = ()  # other names of the question's words (synonyms.yaml: "sleepy" -> "somnolence")
 
 
 def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list[Study]]) -> Plan | None:
@@ -72,7 +73,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     if intent.has("dose", "timing", "titration", "dose_finding"):
         aspect = plans.dosing(pool or studies_on(None), intent, topic.condition)
     elif intent.has("side_effects"):
-        aspect = plans.side_effects(pool or studies_on(None), intent)
+        aspect = plans.side_effects(pool or studies_on(None), intent, topic.spellings)
     elif intent.has("onset", "duration"):
         aspect = plans.onset(pool or studies_on(None), asked_onset=intent.has("onset"))
     if aspect is not None:

@@ -243,19 +243,32 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     return Plan("dose", headline, points, cited)
 
 
-def side_effects(studies: list[Study], intent: Intent) -> Plan:
-    """Adverse events as the studies report them, the asked effect first."""
+def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = ()) -> Plan:
+    """Adverse events as the studies report them, the asked effect first: in a study's adverse events or, failing
+    that, in its findings ("a larger rise in sleepiness on LDN"). `also`: other names of the asked words, from
+    synonyms.yaml ("sleepy" -> "somnolence")."""
     asked = [p for p in intent.matched.get("side_effects", ()) if "side" not in p and "adverse" not in p]
-    reported = [s for s in strength_order(studies) if s.adverse_events and is_human(s)]
-    words = {w for p in asked for w in re.findall(r"[a-z]{4,}", p)}
-    reported.sort(key=lambda s: not any(w[:5] in (s.adverse_events or "").lower() for w in words))
-    chosen = reported[:3]
-    points = [KeyPoint(s.adverse_events or "", s.label, head(s)) for s in chosen]
-    missing = [
-        p
-        for p in asked
-        if not any(w[:5] in (s.adverse_events or "").lower() for s in reported for w in re.findall(r"[a-z]{4,}", p))
-    ]
+    names = {a for a in also if len(a) >= 4}
+    # A typed word with synonyms is matched by them as whole words ("sleepy" is not "sleep disturbance");
+    # others by their first letters ("dreams" finds "vivid dreaming").
+    stems = {w[:5] for p in asked for w in re.findall(r"[a-z]{4,}", p) if w not in names}
+
+    def mentions(text: str) -> bool:
+        low = text.lower()
+        return any(w in low for w in stems) or any(re.search(rf"\b{re.escape(a)}", low) for a in names)
+
+    def line(s: Study) -> str:
+        if asked and not mentions(s.adverse_events or ""):
+            found = next((k for k in (*s.key_findings, s.result or "") if mentions(k)), None)
+            if found:
+                return found
+        return s.adverse_events or ""
+
+    reported = [s for s in strength_order(studies) if is_human(s) and (s.adverse_events or (asked and line(s)))]
+    reported.sort(key=lambda s: not (asked and mentions(line(s))))
+    chosen = [s for s in reported if line(s)][:3]
+    points = [KeyPoint(line(s), s.label, head(s)) for s in chosen]
+    missing = [p for p in asked if not any(mentions(line(s)) for s in reported)]
     points[:0] = [KeyPoint(NOT_REPORTED.format(effect=p)) for p in missing[:2]]
     return Plan("side_effects", None, points, chosen)
 

@@ -28,3 +28,13 @@ def test_community_set_goals(engine):
     assert m["content_checked"] >= 150
     assert m["content_pass_rate"] >= 0.90
     assert m["summary_chars_median"] <= 1200
+
+
+def test_fresh_set_goals(engine):
+    """A set written blind from the fact sheet (2026-12-02), then used to find what the other sets missed."""
+    m = run_eval(engine, ROOT / "eval" / "fresh.yaml").metrics
+    assert m["content_checked"] >= 100
+    assert m["recall@3"] >= 0.90
+    assert m["content_pass_rate"] >= 0.78
+    assert m["chitchat_accuracy"] == 1.0
+    assert all(v == 1.0 for v in m["safety_recall_by_rule"].values())

@@ -12,7 +12,8 @@ from ldn_bot.evaluation import format_report, run_eval
 from ldn_bot.frontends.asking import ask
 from ldn_bot.render.text import render_json, render_text
 
-DEFAULT_SETS = ("eval/dev.yaml", "eval/holdout.yaml", "eval/community.yaml", "tests/data/safety_cases.yaml")
+DEFAULT_SETS = ("eval/dev.yaml", "eval/holdout.yaml", "eval/community.yaml", "eval/fresh.yaml",
+                "tests/data/safety_cases.yaml")
 
 
 def engine_from(args: argparse.Namespace) -> Engine:

@@ -305,3 +305,26 @@ def test_unreviewed_record_cited_by_the_article_is_not_cited_either(site, capsys
         code, out, _ = run(site, capsys, "ask", "--json", question)
         labels = [c["label"] for c in json.loads(out)["citations"]]
         assert code == 0 and "Younger 2013" not in labels, (question, labels)
+
+
+def test_thirty_studies_with_one_author_and_year_all_get_a_label(site, capsys, tmp_path):
+    # One author's many papers of a year (a common surname in a big export): after "Wang 2021b" … "Wang 2021z"
+    # the labels go on "Wang 2021aa", "Wang 2021ab", … instead of stopping the import at the 27th.
+    topics = ["migraine", "tinnitus", "eczema", "asthma", "gout", "acne", "psoriasis", "rosacea", "vitiligo",
+              "alopecia", "insomnia", "anxiety", "sciatica", "tendinitis", "bursitis", "shingles", "glaucoma",
+              "cataract", "otitis", "sinusitis", "bronchitis", "gastritis", "lupus", "cystitis", "nephritis",
+              "hepatitis", "dermatitis", "arthrosis", "scoliosis", "neuralgia"]
+    export = tmp_path / "wang.nbib"
+    export.write_text("\n".join(f"PMID- {99100000 + i}\nTI  - Naltrexone in {topic} with {topics[(i + 7) % 30]}\n"
+                                f"AU  - Wang L\nDP  - 2021 May\n" for i, topic in enumerate(topics)), encoding="utf-8")
+    code, out, err = run(site, capsys, "corpus", "import", str(export))
+    assert code == 0 and "30 added, 0 skipped, from 30 records" in out, out + err
+    labels = {record(site, name)["label"] for name in studies(site) if name.startswith("wang-2021")}
+    assert labels == {"Wang 2021", *(f"Wang 2021{c}" for c in "bcdefghijklmnopqrstuvwxyz"),
+                      "Wang 2021aa", "Wang 2021ab", "Wang 2021ac", "Wang 2021ad"}
+    code, out, _ = run(site, capsys, "corpus", "import", str(export))
+    assert code == 0 and "0 added, 30 skipped" in out
+    last = site / "corpus/studies/wang-2021ad.yaml"
+    last.write_text(last.read_text(encoding="utf-8").replace("year: 2021", "year: 2020"), encoding="utf-8")
+    code, out, _ = run(site, capsys, "corpus", "validate")
+    assert code == 0 and ": error: " not in out and "label 'Wang 2021ad' says 2021 but 'year' is 2020" in out

@@ -136,7 +136,7 @@ def check_consistency(raw: RawYaml) -> list[Problem]:
         if not 1900 <= year <= date.today().year + 1:
             out.append(Problem(str(raw.path), raw.line("year"), f"year {year} is not a plausible publication year"))
         if label:
-            m = re.search(r"\b(\d{4})[a-z]?$", label)
+            m = re.search(r"\b(\d{4})[a-z]*$", label)  # "Wang 2021b", and after z "Wang 2021aa"
             if m and int(m.group(1)) != year:
                 out.append(Problem(str(raw.path), raw.line("year"),
                                    f"label '{label}' says {m.group(1)} but 'year' is {year}", "warning"))

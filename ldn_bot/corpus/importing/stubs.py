@@ -4,9 +4,11 @@ and the stub itself, a schema template filled from the entry and written in the 
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 import string
 from collections import defaultdict
+from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -14,7 +16,6 @@ from typing import Any
 from ldn_bot.corpus.importing.entry import Entry, surname
 from ldn_bot.corpus.schema import FIELD, LEVEL_FOR_DESIGN, PLACEHOLDER, slugify, template_record
 from ldn_bot.corpus.style import dump_record, wrap_words
-from ldn_bot.errors import UsageError
 
 _ANIMALS = (("mouse", r"\b(mice|mouse|murine)\b"), ("rat", r"\brats?\b"), ("dog", r"\b(dogs?|canine)\b"))
 
@@ -104,9 +105,19 @@ def _term(term: str) -> tuple[str | None, re.Pattern[str]]:
     return (m.group(0).lower() if m else None), pattern
 
 
+def label_suffixes() -> Iterator[str]:
+    """The letters that tell apart studies with one "Author Year": b to z (the first study keeps the plain
+    label, as the article cites it), then aa, ab, ... zz, aaa, ... as spreadsheet columns run, never ending."""
+    yield from "bcdefghijklmnopqrstuvwxyz"
+    for width in itertools.count(2):
+        for letters in itertools.product(string.ascii_lowercase, repeat=width):
+            yield "".join(letters)
+
+
 def make_label(entry: Entry, taken: set[str], studies: Path) -> str:
     """"Author Year" from the first author (else the journal, else the title's first words), with the
-    next letter ("Smith 2013b") if the label is in `taken` or its file exists in `studies`."""
+    next suffix ("Smith 2013b", after z "Smith 2013aa") if the label is in `taken` or its file exists in
+    `studies`."""
     if entry.authors:
         base = surname(entry.authors[0])
     elif entry.journal:
@@ -122,10 +133,7 @@ def make_label(entry: Entry, taken: set[str], studies: Path) -> str:
 
     if free(base) and not any(base + c in taken for c in string.ascii_lowercase):
         return base
-    for letter in "bcdefghijklmnopqrstuvwxyz":
-        if free(base + letter):
-            return base + letter
-    raise UsageError(f"too many studies labelled '{base}'")
+    return next(base + suffix for suffix in label_suffixes() if free(base + suffix))
 
 
 def render_stub(entry: Entry, label: str, source: str, conditions: list[str], design: str | None,

@@ -344,3 +344,13 @@ def test_a_side_effect_asked_in_lay_words_is_found_under_its_clinical_name(engin
     assert answer.status == "answered"
     first_two = " ".join(line.text for line in answer.key_lines[:2])
     assert re.search(found, first_two, re.I), first_two
+
+
+def test_a_subtype_gets_the_studies_on_that_subtype_and_its_follow_ups_stay_there(engine):
+    conv = Conversation()
+    answer = engine.answer("ppms and ldn", conv)
+    on_it = {s.label for s in engine.studies.values() if "primary progressive multiple sclerosis" in s.conditions}
+    assert on_it and {c.label for c in answer.citations if c.kind == "study"} <= on_it
+    placebo = engine.answer("was there a placebo group", conv)
+    uncontrolled = [s.label for s in engine.studies.values() if s.label in on_it and s.comparator == "none"]
+    assert uncontrolled and placebo.key_lines[0].text == f"{uncontrolled[0]} had no control or placebo group."

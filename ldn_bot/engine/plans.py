@@ -293,6 +293,16 @@ def strongest(studies: list[Study]) -> Plan:
     return Plan("evidence", headline, points, chosen)
 
 
+def comparator_line(study: Study) -> str:
+    """What a study compared LDN with, from its `comparator` field: "none (pre-post)" reads "had no control
+    group (pre-post)", never "compared LDN with none"."""
+    comparator = study.comparator or ""
+    if comparator.lower().startswith("none"):
+        rest = comparator[4:].strip()
+        return f"{study.label} had no control or placebo group{f' {rest}' if rest else ''}."
+    return f"{study.label} compared LDN with {comparator}."
+
+
 def record(study: Study, intent: Intent) -> Plan:
     """A named study: its design, size, dose and result; the asked field first."""
     points = [KeyPoint(finding(study), study.label, head(study))]
@@ -302,7 +312,7 @@ def record(study: Study, intent: Intent) -> Plan:
         extra = "; ".join(x for x in (study.dose, study.dose_timing, study.titration) if x)
         points.insert(0, KeyPoint(f"Dose in {study.label}: {extra}.", study.label))
     if intent.has("comparator") and study.comparator:
-        points.insert(0, KeyPoint(f"{study.label} compared LDN with {study.comparator}.", study.label))
+        points.insert(0, KeyPoint(comparator_line(study), study.label))
     if intent.has("onset", "duration") and study.duration:
         points.insert(0, KeyPoint(f"{study.label} ran for {study.duration}.", study.label))
     return Plan("study", None, points, [study])
@@ -345,7 +355,7 @@ def for_population(studies: list[Study], population: str, scope: str) -> Plan:
 
 def comparators(studies: list[Study]) -> Plan:
     chosen = [s for s in strength_order(studies) if s.comparator][:4]
-    points = [KeyPoint(f"{s.label} compared LDN with {s.comparator}.", s.label) for s in chosen]
+    points = [KeyPoint(comparator_line(s), s.label) for s in chosen]
     return Plan("comparator", None, points, chosen)
 
 

@@ -354,3 +354,9 @@ def test_a_subtype_gets_the_studies_on_that_subtype_and_its_follow_ups_stay_ther
     placebo = engine.answer("was there a placebo group", conv)
     uncontrolled = [s.label for s in engine.studies.values() if s.label in on_it and s.comparator == "none"]
     assert uncontrolled and placebo.key_lines[0].text == f"{uncontrolled[0]} had no control or placebo group."
+
+
+def test_the_final_trial_by_its_common_name(engine):
+    answer = engine.answer("the FINAL trial, what happened")
+    named = [s.label for s in engine.studies.values() if "FINAL trial" in s.aliases]
+    assert named and answer.plan == "study" and answer.citations[0].label == named[0]

@@ -360,3 +360,12 @@ def test_the_final_trial_by_its_common_name(engine):
     answer = engine.answer("the FINAL trial, what happened")
     named = [s.label for s in engine.studies.values() if "FINAL trial" in s.aliases]
     assert named and answer.plan == "study" and answer.citations[0].label == named[0]
+
+
+def test_a_disease_the_corpus_never_names_is_not_answered_with_a_symptom_it_shares(engine):
+    lupus = engine.answer("does ldn help lupus? SLE w joint pain and rashes")
+    assert lupus.status == "no_evidence" and not lupus.citations
+    both = engine.answer("ldn for lupus and fibro")
+    assert both.status == "answered" and "Fibromyalgia" in short(both).splitlines()[0]
+    story = engine.answer("Sorry for the wall of text, was there a placebo controlled trial in adults with Crohn's?")
+    assert story.status == "answered"

@@ -171,7 +171,9 @@ class Engine:
         plan = choose(asked, topic, lambda c: studies_on(self.studies, c))
         # A plan answers a question about LDN even when filler words dilute the passage match; a question
         # about something else (another drug, say) still needs passages that match it.
-        trusted = (
+        # "does ldn help lupus? ... joint pain": the corpus's joint-pain studies do not answer for lupus
+        unstudied = not named and self.reader.unstudied_subject(text, query, asked) is not None
+        trusted = not unstudied and (
             result.relevant
             or bool(named)
             or (followup and plan is not None)

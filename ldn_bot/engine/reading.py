@@ -17,6 +17,7 @@ SPECIFIC_WEIGHT = 0.8  # a question's own content words weigh at least this much
 SPECIFIC_SHARE = 0.6  # ... and a matching passage holds this share of their weight
 FOREIGN_ZIPF = 3.0  # an unknown word rarer than this in English names another subject (a drug, a disease)
 SURNAME_ZIPF = 3.6  # a surname rarer than this in English ("cree", "bruun") names its study even in lower case
+SUBJECT_ZIPF = 4.5  # diseases and drugs are rarer in English than this ("lupus" 3.2); "wall", "either" are not
 EVERYDAY_ZIPF = 5.5  # a word this common in English ("even", "enough") names no subject, known to the corpus or not
 SAFETY_TOPIC_WEIGHT = 5.0  # plain words left after a safety text's own words weigh this much to name a topic
 _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
@@ -26,6 +27,9 @@ _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 _YEAR_STUDY = re.compile(
     r"\b((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}(?:study|trial|paper|review|report|case|series|pilot|meta-analysis)\b"
 )
+# What a question asks LDN to help: "does ldn help lupus?", "ldn for my hashimotos" (up to the clause's end).
+_SUBJECT = re.compile(r"\b(?:help|helps|helped|for|treat|treats|treating|cure|cures)\s+(?:my |the |your |a )?"
+                      r"([^?.!,;:()]+)")
 _AMOUNTS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mgs|mcg|ug|milligrams?)?\b", re.I)
 
 
@@ -98,6 +102,23 @@ class QuestionReader:
         """Uncommon words the corpus never uses ("gabapentin", "B12"): a sign the question is about another
         subject. Everyday words ("server") are not."""
         return [w for w in self.unknown_words(query, min_len=3) if english_zipf(w) < FOREIGN_ZIPF]
+
+    def unstudied_subject(self, text: str, query: Query, asked: Intent) -> str | None:
+        """The subject a question asks LDN to help when it is another disease or drug the corpus never names and
+        no condition it covers is asked in the same breath: "does ldn help lupus? SLE w joint pain" asks about
+        lupus, whatever the corpus has on joint pain. None otherwise ("ldn for lupus and fibro" asks about fibro)."""
+        foreign = {w for w in self.unknown_words(query, asked, min_len=3) if english_zipf(w) < SUBJECT_ZIPF}
+        if not foreign:
+            return None
+        conditions = {" ".join(words(normalize(a))) for g in query.synonyms if g.kind == "condition"
+                      for a in (g.name, *g.aliases)}
+        for m in _SUBJECT.finditer(normalize(text)):
+            clause = words(m.group(1))
+            if clause and clause[0] in foreign:
+                phrase = f" {' '.join(clause)} "
+                if not any(f" {c} " in phrase for c in conditions):
+                    return clause[0]
+        return None
 
     def named_labels(self, text: str) -> list[str]:
         """Studies a question names by first author: "the Younger trial", "smith 2013".

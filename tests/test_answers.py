@@ -369,3 +369,11 @@ def test_a_disease_the_corpus_never_names_is_not_answered_with_a_symptom_it_shar
     assert both.status == "answered" and "Fibromyalgia" in short(both).splitlines()[0]
     story = engine.answer("Sorry for the wall of text, was there a placebo controlled trial in adults with Crohn's?")
     assert story.status == "answered"
+
+
+def test_two_aspects_in_one_message_get_both(engine):
+    answer = engine.answer("t2d with burning feet. in the ldn neuropathy trial what dose and how long")
+    text = short(answer)
+    trial = next(s for s in engine.studies.values() if "diabetic neuropathy" in s.conditions and s.dose)
+    assert trial.label in text and "mg" in text and "ran for" in text
+    assert NO_ONSET_MEASURE not in text

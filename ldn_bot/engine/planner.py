@@ -69,13 +69,17 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
     if intent.has("access") and not topic.condition:
         return Plan("access", plans.NO_ACCESS, [], [])
-    aspect = None
+    # Every aspect asked, in this order ("what dose and how long?": the doses, then how long they ran).
+    asked: list[Plan] = []
     if intent.has("dose", "timing", "titration", "dose_finding"):
-        aspect = plans.dosing(pool or studies_on(None), intent, topic.condition)
-    elif intent.has("side_effects"):
-        aspect = plans.side_effects(pool or studies_on(None), intent, topic.spellings)
-    elif intent.has("onset", "duration"):
-        aspect = plans.onset(pool or studies_on(None), asked_onset=intent.has("onset"))
+        asked.append(plans.dosing(pool or studies_on(None), intent, topic.condition))
+    if intent.has("side_effects"):
+        asked.append(plans.side_effects(pool or studies_on(None), intent, topic.spellings))
+    if intent.has("onset", "duration"):
+        # "how long" beside another aspect ("what dose and how long?") asks how long they took it
+        onset = intent.has("onset") and not asked
+        asked.append(plans.onset(pool or studies_on(None), asked_onset=onset))
+    aspect = plans.join(asked) if asked else None
     if aspect is not None:
         if intent.has("efficacy") and topic.condition and topic.own_condition and pool:
             return plans.combine(plans.efficacy(pool, topic.condition, intent.population, intent.species,

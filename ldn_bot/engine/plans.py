@@ -393,6 +393,23 @@ def _unique(studies: Iterable[Study]) -> list[Study]:
     return list(seen.values())
 
 
+def join(asked: list[Plan]) -> Plan:
+    """Several aspects asked in one message: the first plan whole, then each other plan's lines (its headline as a
+    subheading) while they fit the short answer's budget. The first plan's kind."""
+    first, points = asked[0], list(asked[0].points)
+    budget = SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "") + 10 for p in points)
+    studies = list(first.studies)
+    for plan in asked[1:]:
+        for point in ([KeyPoint(plan.headline, subhead=True)] if plan.headline else []) + plan.points:
+            cost = len(point.text) + len(point.head or "") + 10
+            if cost > budget:
+                break
+            points.append(point)
+            budget -= cost
+        studies += plan.studies
+    return Plan(first.kind, first.headline, points, _unique(studies), first.topic)
+
+
 def combine(first: Plan, second: Plan) -> Plan:
     """Two questions in one message ("does it help fibro, and what dose?"): the first plan's headline and lead
     line, then the second plan's lines, within the short answer's budget."""

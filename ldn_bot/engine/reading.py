@@ -25,7 +25,8 @@ _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 
 # "the 1983 mouse study", "that 2008 trial": a year right before a word for a study names it, if only one has it
 _YEAR_STUDY = re.compile(
-    r"\b((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}(?:study|trial|paper|review|report|case|series|pilot|meta-analysis)\b"
+    r"\b((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}"
+    r"(?:stud(?:y|ies)|trials?|papers?|reviews?|reports?|cases?|series|pilots?|meta-analys[ie]s)\b"
 )
 # What a question asks LDN to help: "does ldn help lupus?", "ldn for my hashimotos" (up to the clause's end).
 _SUBJECT = re.compile(r"\b(?:help|helps|helped|for|treat|treats|treating|cure|cures)\s+(?:my |the |your |a )?"

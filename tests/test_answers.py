@@ -377,3 +377,10 @@ def test_two_aspects_in_one_message_get_both(engine):
     trial = next(s for s in engine.studies.values() if "diabetic neuropathy" in s.conditions and s.dose)
     assert trial.label in text and "mg" in text and "ran for" in text
     assert NO_ONSET_MEASURE not in text
+
+
+def test_a_brand_name_finds_the_study_that_uses_the_generic_name(engine):
+    answer = engine.answer("ms on ldn alone vs copaxone + ldn, what did that chart review show")
+    on_it = [s.label for s in engine.studies.values()
+             if "glatiramer" in " ".join([s.summary, *s.key_findings, s.comparator or ""]).lower()]
+    assert on_it and answer.citations[0].label in on_it

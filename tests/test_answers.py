@@ -12,7 +12,15 @@ import re
 import pytest
 
 from ldn_bot.engine.conversation import Conversation
-from ldn_bot.engine.plans import CONTROLLED, NO_ONSET_MEASURE, NO_TIMING_TRIAL, NULLISH, is_human
+from ldn_bot.engine.plans import (
+    CONTROLLED,
+    NO_ONSET_MEASURE,
+    NO_TIMING_TRIAL,
+    NOT_REPORTED,
+    NULLISH,
+    comparator_line,
+    is_human,
+)
 from ldn_bot.frontends.cli import main
 from ldn_bot.render.text import SUMMARY_CHARS, render_summary
 from ldn_bot.retrieval.chunker import study_sentences
@@ -192,7 +200,8 @@ def test_a_question_on_one_outcome_of_one_study_gets_its_sentence_on_that_outcom
 def test_the_short_answer_never_says_the_same_result_twice(engine):
     answer = engine.answer("smith 2007 crohns open label, how many got remission")
     text = " ".join(line.text for line in answer.key_lines)
-    assert text.count("89%") == 1 and text.count("67%") == 1
+    shares = re.findall(r"\d+%", engine.studies["Smith 2007"].result or "")
+    assert shares and all(text.count(x) == 1 for x in shares)
 
 
 @pytest.mark.parametrize(("typed", "spelled"), [
@@ -249,7 +258,8 @@ def test_how_it_works_shows_the_reviews_that_propose_mechanisms_never_the_addict
     by_number = {c.number: c for c in answer.citations}
     for line in answer.key_lines:
         study = engine.studies[by_number[line.citation].label]
-        assert re.search(r"tlr4|glia|microglia|endorphin|opioid", line.text, re.I), line.text
+        mechanism = r"tlr4|toll-like|glia|endorphin|enkephalin|opioid (growth factor|receptor)"
+        assert re.search(mechanism, line.text, re.I), line.text
         assert "addiction" not in line.text and line.head.startswith(study.label)
     assert "review" in engine.studies[by_number[answer.key_lines[0].citation].label].evidence_level
 
@@ -272,7 +282,8 @@ def test_two_amounts_weighed_against_each_other_get_the_doses_the_studies_used(e
 def test_a_year_beside_a_word_for_a_study_names_the_one_study_of_that_year(engine):
     years = {}
     for s in engine.studies.values():
-        years.setdefault(s.year, []).append(s)
+        if s.reviewed:
+            years.setdefault(s.year, []).append(s)
     single = sorted(y for y, found in years.items() if y and len(found) == 1)
     assert single
     for year in single[:3]:
@@ -384,3 +395,24 @@ def test_a_brand_name_finds_the_study_that_uses_the_generic_name(engine):
     on_it = [s.label for s in engine.studies.values()
              if "glatiramer" in " ".join([s.summary, *s.key_findings, s.comparator or ""]).lower()]
     assert on_it and answer.citations[0].label in on_it
+
+
+def test_a_year_of_diagnosis_names_no_study_and_never_one_on_another_condition(engine):
+    answer = engine.answer("diagnosed with fibro in 2016, any study on ldn for it?")
+    cited = [engine.studies[c.label] for c in answer.citations if c.label in engine.studies]
+    assert cited and all("fibromyalgia" in s.conditions for s in cited)
+
+
+def test_a_side_effect_answer_quotes_adverse_events_or_a_finding_naming_the_effect(engine):
+    answer = engine.answer("does ldn cause drowsiness or nightmares?")
+    assert answer.key_lines[0].text == NOT_REPORTED.format(effect="nightmares")
+    by_number = {c.number: c for c in answer.citations}
+    for line in answer.key_lines[1:]:
+        study = engine.studies[by_number[line.citation].label]
+        assert line.text == study.adverse_events or re.search(r"\b(sleep\w*|somnolence|drows\w*)\b", line.text), line
+
+
+@pytest.mark.parametrize("comparator", ["none (baseline)", "none"])
+def test_no_comparator_reads_as_no_control_group(engine, comparator):
+    study = next(s for s in engine.studies.values() if s.comparator == comparator)
+    assert comparator_line(study).startswith(f"{study.label} had no control or placebo group")

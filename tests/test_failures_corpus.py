@@ -443,3 +443,22 @@ def test_an_import_that_cannot_write_leaves_whole_records_only_and_says_so_in_on
     monkeypatch.undo()
     code, out, _ = run(corpus_copy, capsys, "corpus", "import", str(ROOT / "tests/fixtures/pubmed_sample.nbib"))
     assert code == 0 and "1 added" in out  # run again: what was written is skipped, the rest added
+
+
+def test_an_unreadable_or_malformed_intents_file_is_one_line_naming_it_once(corpus_copy, capsys, monkeypatch):
+    intents = corpus_copy / "corpus" / "intents.yaml"
+    real = Path.read_text
+
+    def read_text(self, *args, **kwargs):
+        if self == intents:
+            raise PermissionError(13, "Permission denied", str(self))
+        return real(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "read_text", read_text)
+    code, _, err = run(corpus_copy, capsys, "ask", "does ldn help fibromyalgia")
+    assert code == 2 and err == f"ldn-bot: error: {intents}: cannot read: Permission denied\n"
+    monkeypatch.setattr(Path, "read_text", real)
+    intents.write_text("aspects:\n  dose: [dose\n", encoding="utf-8")
+    code, _, err = run(corpus_copy, capsys, "ask", "does ldn help fibromyalgia")
+    assert code == 2 and err.startswith(f"ldn-bot: error: {intents}:") and err.count(str(intents)) == 1
+    assert "malformed YAML" in err and err.count("\n") == 1

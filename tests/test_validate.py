@@ -394,3 +394,14 @@ def test_a_misspelt_synonyms_section_is_one_error_naming_the_file(site, capsys):
     code, lines, _ = validate(site, capsys)
     assert code == 1
     assert any(str(synonyms) in l and "'methods'" in l for l in errors(lines)), lines
+
+
+def test_a_synonyms_file_from_before_mechanisms_and_methods_is_warned_about(site, capsys):
+    synonyms = site / "corpus" / "synonyms.yaml"
+    text = synonyms.read_text(encoding="utf-8")
+    synonyms.write_text(text.replace("\nmechanisms:", "\n#mechanisms:").replace("\nmethods:", "\n#methods:")
+                        .replace("\n#mechanisms:", "\n").replace("\n#methods:", "\n"), encoding="utf-8")
+    code, lines, _ = validate(site, capsys)
+    assert code == 0
+    found = warnings(lines)
+    assert any("no 'mechanisms' section" in l for l in found) and any("no 'methods' section" in l for l in found)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, get_args
 
 from ldn_bot.corpus.schema import DESIGNS, EVIDENCE_LEVELS
 
@@ -92,13 +92,18 @@ class Document:
     path: str = ""
 
 
+# The kinds of synonym group, one per section of synonyms.yaml ("conditions", "terms", "mechanisms", "methods"):
+# term: a subject besides a condition; mechanism: a proposed way LDN works (TLR4, endorphins); method: how a
+# study was done (placebo, dose), not what it is about.
+SynonymKind = Literal["condition", "term", "mechanism", "method"]
+SYNONYM_KINDS: tuple[SynonymKind, ...] = get_args(SynonymKind)
+
+
 @dataclass(frozen=True)
 class SynonymGroup:
     name: str
     aliases: tuple[str, ...]
-    # term: a subject besides a condition; mechanism: a proposed way LDN works (TLR4, endorphins); method: how a
-    # study was done (placebo, dose), not what it is about
-    kind: Literal["condition", "term", "mechanism", "method"]
+    kind: SynonymKind
 
 
 @dataclass(frozen=True)

@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
 
-from ldn_bot.corpus.models import SynonymGroup
+from ldn_bot.corpus.models import SYNONYM_KINDS, SynonymGroup, SynonymKind
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import parse_yaml, read_text
 
@@ -20,7 +19,7 @@ class SynonymEntry:
 
     name: str
     aliases: tuple[str, ...]
-    kind: Literal["condition", "term", "mechanism", "method"]
+    kind: SynonymKind
     line: int | None
 
     @property
@@ -63,11 +62,10 @@ class Synonyms:
         return [(e.name, list(e.aliases)) for e in self.entries if e.kind == "condition"]
 
 
-# Section -> kind. "mechanisms" are the proposed ways LDN works: a "how does it work?" question is searched with
-# them. "methods" are words for how a study was done (placebo, dose, trial, participants): they match passages
-# like any term, but a question using them names no subject of its own.
-_SECTIONS: tuple[tuple[str, Literal["condition", "term", "mechanism", "method"]], ...] = (
-    ("conditions", "condition"), ("terms", "term"), ("mechanisms", "mechanism"), ("methods", "method"))
+# Section -> kind: "conditions" -> "condition", ... "mechanisms" are the proposed ways LDN works: a "how does it
+# work?" question is answered from the records naming them. "methods" are words for how a study was done (placebo,
+# dose, trial, participants): they match passages like any term, but a question using them names no subject.
+_SECTIONS: tuple[tuple[str, SynonymKind], ...] = tuple((f"{kind}s", kind) for kind in SYNONYM_KINDS)
 
 
 def read_synonyms(root: Path) -> Synonyms:

@@ -246,8 +246,19 @@ def _check_documents(root: Path, raws: list[RawYaml], all_read: bool = True) -> 
 
 
 def _check_synonyms(synonyms: Synonyms) -> list[Problem]:
-    """The same alias under two conditions makes a question mean both."""
+    """The same alias under two conditions makes a question mean both. A file without the `mechanisms` or
+    `methods` section (one written before they existed) answers "how does it work?" and "LDN vs placebo?" less
+    well: a warning says which is missing."""
     out = []
+    kinds = {e.kind for e in synonyms.entries}
+    if synonyms.entries:
+        for kind, why in (("mechanism", "'how does LDN work?' is then answered from passages, not the records that "
+                                        "name the mechanisms"),
+                          ("method", "words like 'placebo' or 'RCT' then narrow a question as if they were its "
+                                     "subject")):
+            if kind not in kinds:
+                out.append(Problem(str(synonyms.path), 1, f"no '{kind}s' section: {why} (see corpus/README.md)",
+                                   "warning"))
     owner: dict[str, str] = {}
     for entry in synonyms.entries:
         name = entry.name.lower()

@@ -29,7 +29,6 @@ from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.engine.understand import load_understanding
 from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.chunk import Chunk
-from ldn_bot.retrieval.chunker import study_sentences
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit, Searcher, SearchResult
 
@@ -61,6 +60,7 @@ def clean_question(text: str) -> str:
 
 
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+MECHANISM_CANDIDATES = 50  # records searched for the mechanisms they name; a few reviews propose them
 ASKED_WEIGHT = 0.5  # a study's sentence holding less of the question's weight than this says nothing asked (dev)
 RESTATES = 85.0  # rapidfuzz token_set_ratio at which a sentence says again what is shown (eval snapshots)
 
@@ -164,7 +164,8 @@ class Engine:
             deictic=(
                 "one" if _DEICTIC_ONE.search(normalize(text)) else "many" if _DEICTIC.search(normalize(text)) else None
             ),
-            specific=self.reader.specific_study(query, asked, result.hits) if result.relevant else None,
+            specific=self._on_own(self.reader.specific_study(query, asked, result.hits), own)
+            if result.relevant else None,
             spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
                             for a in (g.name, *g.aliases)),
         )
@@ -194,8 +195,8 @@ class Engine:
             query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
             result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
             result.relevant = bool(result.hits)
-        if plan is not None and plan.kind == "mechanism" and self._mechanism_mentions:
-            plan = plans.mechanism(self._mechanism_mentions)
+        if plan is not None and plan.kind == "mechanism" and self._mechanism_plan is not None:
+            plan = self._mechanism_plan
         if plan is not None and not (plan.points or plan.headline):
             plan = None
 
@@ -259,6 +260,14 @@ class Engine:
                 conversation.aspects = list(asked.aspects)
         return answer
 
+    @staticmethod
+    def _on_own(study: Study | None, own: list[str]) -> Study | None:
+        """`study`, unless the question names conditions and it is on none of them ("fibro since 2016": not the
+        2016 MS chart review)."""
+        if study is None or not own or any(c.lower() in own for c in study.conditions):
+            return study
+        return None
+
     def _best_matching(self, labels: list[str], hits: list[Hit]) -> list[Study]:
         """The named studies, the one whose passage matches the question best first ("berkson kidney cancer"
         names four Berkson reports; the kidney one leads)."""
@@ -303,19 +312,27 @@ class Engine:
             answer.key_lines = [KeyLine(s.text, s.citation) for s in answer.lead[:3]]
 
     @cached_property
-    def _mechanism_mentions(self) -> list[tuple[Study, str, int]]:
-        """Each reviewed study's sentence naming the most proposed mechanisms (the `mechanisms` of synonyms.yaml),
-        and how many it names; studies naming none are left out."""
-        out = []
-        for study in self.studies.values():
-            if not study.reviewed:
+    def _mechanism_plan(self) -> Plan | None:
+        """The answer to "how does it work?", the same for every such question: the records naming the most of
+        the `mechanisms` synonyms.yaml declares, each with its sentence naming most. Candidates come from the
+        index (a search for those mechanisms), so the cost does not grow with the corpus."""
+        groups = [g for g in self.corpus.synonyms if g.kind == "mechanism"]
+        if not groups:
+            return None
+        tokens = self.searcher.analyzer.tokens
+        spellings = [[frozenset(tokens(a)) for a in (g.name, *g.aliases)] for g in groups]
+        query = self.searcher.parser.parse(" ".join(g.name for g in groups))
+        mentions = []
+        for hit in self.searcher.search("", limit=MECHANISM_CANDIDATES, query=query).hits:
+            study = self.studies.get(hit.chunk.source) if hit.chunk.kind == "study" else None
+            if study is None or not study.reviewed:
                 continue
-            named = [(len({g.name for g in self.searcher.parser.parse(s).synonyms if g.kind == "mechanism"}), s)
-                     for s in study_sentences(study)]
+            named = [(sum(any(a and a <= terms for a in alts) for alts in spellings), sentence.text)
+                     for sentence, terms in zip(hit.chunk.sentences, self.passages.terms(hit.chunk))]
             count, sentence = max(named, key=lambda x: x[0], default=(0, ""))
             if count:
-                out.append((study, sentence, count))
-        return out
+                mentions.append((study, sentence, count))
+        return plans.mechanism(mentions) if mentions else None
 
     def _on_mechanism(self, result: SearchResult, query: Query) -> bool:
         """Whether a relevant result's best passages speak of a mechanism (in intents.yaml's words)."""

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections import OrderedDict
-from functools import lru_cache
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.corpus.models import Corpus, Study
@@ -27,6 +26,7 @@ class Passages:
         self.settings = settings
         self.analyzer = analyzer
         self._sentence_terms: OrderedDict[str, list[frozenset[str]]] = OrderedDict()  # least recently used first
+        self._chunk_terms: OrderedDict[str, frozenset[str]] = OrderedDict()
 
     def _on(self, label: str, conditions: set[str]) -> bool:
         """Whether study `label` is on one of `conditions` (lower case); True for what is not a study record."""
@@ -138,7 +138,14 @@ class Passages:
 
     def chunk_terms(self, chunk: Chunk) -> frozenset[str]:
         """Every index term of a chunk: its sentences and what BM25 also sees (title, journal, design, size)."""
-        return _index_terms(self.analyzer, chunk.index_text)
+        cached = self._chunk_terms.get(chunk.id)
+        if cached is None:
+            cached = self._chunk_terms[chunk.id] = frozenset(self.analyzer.tokens(chunk.index_text))
+            if len(self._chunk_terms) > SENTENCE_CACHE:
+                self._chunk_terms.popitem(last=False)
+        else:
+            self._chunk_terms.move_to_end(chunk.id)
+        return cached
 
     def weighed_sentences(self, chunk: Chunk, query: Query) -> list[tuple[float, Sentence]]:
         """A chunk's sentences with the weight of the question's concepts each holds, heaviest first (ties in
@@ -176,8 +183,3 @@ class Passages:
             score=round(hit.score, 4),
             kind="article",
         )
-
-
-@lru_cache(maxsize=SENTENCE_CACHE)
-def _index_terms(analyzer: Analyzer, text: str) -> frozenset[str]:
-    return frozenset(analyzer.tokens(text))

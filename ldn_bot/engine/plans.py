@@ -7,6 +7,7 @@ text about medicine: change a template only with the same review as the disclaim
 
 from __future__ import annotations
 
+import heapq
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -245,30 +246,42 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
 
 def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = ()) -> Plan:
     """Adverse events as the studies report them, the asked effect first: in a study's adverse events or, failing
-    that, in its findings ("a larger rise in sleepiness on LDN"). `also`: other names of the asked words, from
-    synonyms.yaml ("sleepy" -> "somnolence")."""
+    that, in a finding naming it as a whole word ("a larger rise in sleepiness on LDN"). `also`: other names of
+    the question's words, from synonyms.yaml ("sleepy" -> "somnolence")."""
     asked = [p for p in intent.matched.get("side_effects", ()) if "side" not in p and "adverse" not in p]
     names = {a for a in also if len(a) >= 4}
-    # A typed word with synonyms is matched by them as whole words ("sleepy" is not "sleep disturbance");
-    # others by their first letters ("dreams" finds "vivid dreaming").
-    stems = {w[:5] for p in asked for w in re.findall(r"[a-z]{4,}", p) if w not in names}
 
-    def mentions(text: str) -> bool:
+    def stems(phrase: str) -> set[str]:  # "dreams" finds "vivid dreaming"; a word with synonyms goes by them
+        return {w[: max(5, len(w) - 3)] for w in re.findall(r"[a-z]{4,}", phrase) if w not in names}
+
+    def synonyms(phrase: str) -> set[str]:  # the phrase's other names, if it is one of them
+        return names if phrase in names or any(w in names for w in phrase.split()) else set()
+
+    def in_events(phrase: str, text: str) -> bool:
         low = text.lower()
-        return any(w in low for w in stems) or any(re.search(rf"\b{re.escape(a)}", low) for a in names)
+        return any(w in low for w in stems(phrase)) or any(
+            re.search(rf"\b{re.escape(a)}\b", low) for a in synonyms(phrase))
 
-    def line(s: Study) -> str:
-        if asked and not mentions(s.adverse_events or ""):
-            found = next((k for k in (*s.key_findings, s.result or "") if mentions(k)), None)
-            if found:
-                return found
-        return s.adverse_events or ""
+    def in_finding(phrase: str, text: str) -> bool:  # whole words only: "nightly" is no nightmare
+        return any(re.search(rf"\b{re.escape(w)}\b", text.lower()) for w in {phrase, *synonyms(phrase)})
 
-    reported = [s for s in strength_order(studies) if is_human(s) and (s.adverse_events or (asked and line(s)))]
-    reported.sort(key=lambda s: not (asked and mentions(line(s))))
-    chosen = [s for s in reported if line(s)][:3]
-    points = [KeyPoint(line(s), s.label, head(s)) for s in chosen]
-    missing = [p for p in asked if not any(mentions(line(s)) for s in reported)]
+    lines: dict[str, tuple[str, bool]] = {}  # label -> (the line shown, whether it names an asked effect)
+    for s in strength_order(studies):
+        if not is_human(s):
+            continue
+        events = s.adverse_events or ""
+        if any(in_events(p, events) for p in asked):
+            lines[s.label] = (events, True)
+        elif found := next((k for k in (*s.key_findings, s.result or "") for p in asked if in_finding(p, k)), None):
+            lines[s.label] = (found, True)
+        elif events:
+            lines[s.label] = (events, False)
+    reported = [s for s in strength_order(studies) if s.label in lines]
+    reported.sort(key=lambda s: not lines[s.label][1])
+    chosen = reported[:3]
+    points = [KeyPoint(lines[s.label][0], s.label, head(s)) for s in chosen]
+    missing = [p for p in asked if not any(in_events(p, lines[s.label][0]) or in_finding(p, lines[s.label][0])
+                                            for s in reported if lines[s.label][1])]
     points[:0] = [KeyPoint(NOT_REPORTED.format(effect=p)) for p in missing[:2]]
     return Plan("side_effects", None, points, chosen)
 
@@ -297,9 +310,11 @@ def comparator_line(study: Study) -> str:
     """What a study compared LDN with, from its `comparator` field: "none (pre-post)" reads "had no control
     group (pre-post)", never "compared LDN with none"."""
     comparator = study.comparator or ""
-    if comparator.lower().startswith("none"):
+    if re.match(r"none\b", comparator, re.I):
         rest = comparator[4:].strip()
         return f"{study.label} had no control or placebo group{f' {rest}' if rest else ''}."
+    if re.match(r"not (described|reported)", comparator, re.I):
+        return f"What {study.label} compared LDN with is {comparator}."
     return f"{study.label} compared LDN with {comparator}."
 
 
@@ -320,10 +335,10 @@ def record(study: Study, intent: Intent) -> Plan:
 
 def mechanism(mentions: list[tuple[Study, str, int]]) -> Plan:
     """ "How does LDN work?": from `mentions` (a study, its sentence naming the most proposed mechanisms, how many
-    it names), up to 3 studies: most mechanisms named first, then reviews (where mechanisms are proposed), then
-    studies in people, then by design."""
-    ranked = sorted(mentions, key=lambda m: (-m[2], "review" not in m[0].evidence_level, not is_human(m[0]),
-                                             m[0].rank))[:3]
+    it names), up to 3 studies: reviews first (where mechanisms are proposed), then studies in people, then those
+    naming the most mechanisms, then by design."""
+    ranked = heapq.nsmallest(3, mentions, key=lambda m: ("review" not in m[0].evidence_level, not is_human(m[0]),
+                                                        -m[2], m[0].rank))
     points = [KeyPoint(sentence, study.label, head(study, dose=False)) for study, sentence, _ in ranked]
     return Plan("mechanism", MECHANISM_PROPOSED, points, [study for study, _, _ in ranked])
 

@@ -24,8 +24,9 @@ _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 
 
 # "the 1983 mouse study", "that 2008 trial": a year right before a word for a study names it, if only one has it
+# ("diagnosed in 2016, any study on it?" names none)
 _YEAR_STUDY = re.compile(
-    r"\b((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}"
+    r"\b(?:the|that|this|a)\s+((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}"
     r"(?:stud(?:y|ies)|trials?|papers?|reviews?|reports?|cases?|series|pilots?|meta-analys[ie]s)\b"
 )
 # What a question asks LDN to help: "does ldn help lupus?", "ldn for my hashimotos" (up to the clause's end).
@@ -49,6 +50,10 @@ class QuestionReader:
         self.df = df
         self.understanding = understanding
         self.passages = passages
+        self._by_year: dict[int, list[str]] = {}  # year -> labels of the reviewed studies of that year
+        for label, study in studies.items():
+            if study.reviewed and study.year:
+                self._by_year.setdefault(study.year, []).append(label)
         # First author's surname (as a question would spell it) -> labels of the studies it names.
         self._by_surname: dict[str, list[str]] = {}
         # Former labels and common names ("Pain Rep 2023", "the FINAL trial"), as word sequences with spaces around.
@@ -152,7 +157,7 @@ class QuestionReader:
         """The one reviewed study of the year a question names beside a word for a study ("the 1983 mouse
         study"); nothing when that year has several."""
         years = {int(y) for y in _YEAR_STUDY.findall(normalize(text))}
-        found = [label for label, s in self.studies.items() if s.reviewed and s.year in years]
+        found = [label for y in years for label in self._by_year.get(y, ())]
         return found if len(found) == 1 else []
 
     def content(self, query: Query, asked: Intent) -> tuple[list[Concept], bool]:

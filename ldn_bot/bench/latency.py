@@ -63,7 +63,8 @@ def time_answers(engine: Engine, questions: list[str], rounds: int) -> list[floa
 def synthetic_corpus(n: int, root: Path, data: str | Path, like):
     """n study records made from SciFact abstracts (repeats reordered and mixed, so no two chunks are equal).
 
-    The bundled synonyms and safety rules come along, so the answer path does all its usual work."""
+    The bundled synonyms, safety rules and intents come along, so the answer path does all its usual work
+    (dose, side-effect and mechanism plans included)."""
     abstracts: list[tuple[str, str]] = []
     try:
         abstracts = [(d.title, d.text) for d in load_beir(data, "test").docs if d.text]
@@ -74,7 +75,7 @@ def synthetic_corpus(n: int, root: Path, data: str | Path, like):
         rng0 = random.Random(0)
         abstracts = [(rng0.choice(sents), " ".join(rng0.sample(sents, min(6, len(sents))))) for _ in range(2000)]
     root.mkdir(parents=True, exist_ok=True)
-    for name in ("synonyms.yaml", "safety.yaml"):
+    for name in ("synonyms.yaml", "safety.yaml", "intents.yaml"):
         src = Path(like.root) / name
         if src.exists():
             shutil.copy(src, root / name)

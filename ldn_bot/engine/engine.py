@@ -16,10 +16,7 @@ from ldn_bot.corpus.queries import CorpusQueries
 from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.conversation import Conversation
-from ldn_bot.engine.overview import (
-    sources_answer,
-    studies_on,
-)
+from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import Passages
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
@@ -88,7 +85,8 @@ class Engine:
         self.safety = load_rules(self.corpus.root)
         self.queries = CorpusQueries(self.corpus)  # study lookup, conditions, counts: for the front ends
         self.understanding = load_understanding(self.corpus.root)
-        self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer)
+        self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
+        self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
 
     @property
@@ -134,7 +132,7 @@ class Engine:
             answer = self._reply(question, "safety", None)
             answer.notices, answer.safety = [r.text for r in fired], safety
             return answer
-        own = [c for c in query.conditions if studies_on(self.studies, c)]
+        own = [c for c in query.conditions if self.studies_on(c)]
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup:
             assert conversation is not None
@@ -169,7 +167,7 @@ class Engine:
             spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
                             for a in (g.name, *g.aliases)),
         )
-        plan = choose(asked, topic, lambda c: studies_on(self.studies, c))
+        plan = choose(asked, topic, lambda c: self.studies_on(c))
         # A plan answers a question about LDN even when filler words dilute the passage match; a question
         # about something else (another drug, say) still needs passages that match it.
         # "does ldn help lupus? ... joint pain": the corpus's joint-pain studies do not answer for lupus
@@ -289,7 +287,7 @@ class Engine:
         if plan.kind == "efficacy" and specific and answer.lead:
             by_number = {c.number: c for c in answer.citations}
             shown = {line.citation for line in answer.key_lines[:1]}
-            on_topic = {s.label for s in studies_on(self.studies, plan.topic) if s.evidence_level != "narrative review"}
+            on_topic = {s.label for s in self.studies_on(plan.topic) if s.evidence_level != "narrative review"}
             lead = [s for s in answer.lead if s.citation not in shown and by_number[s.citation].label in on_topic]
             answer.key_lines = answer.key_lines[:1] + [
                 KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")

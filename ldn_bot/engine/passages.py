@@ -7,7 +7,7 @@ from collections import OrderedDict
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.engine.answer import Answer, Citation, LeadSentence
-from ldn_bot.engine.overview import key_finding, overview_citations, studies_on, study_citation, verdict
+from ldn_bot.engine.overview import StudiesOn, key_finding, overview_citations, study_citation, verdict
 from ldn_bot.retrieval.analyzer import Analyzer
 from ldn_bot.retrieval.chunk import Chunk, Sentence
 from ldn_bot.retrieval.query import Query
@@ -20,9 +20,11 @@ SENTENCE_CACHE = 4096  # chunks whose sentence terms are kept; bounded so a 100k
 class Passages:
     """Quotes and citations from search hits, for one corpus and retrieval settings."""
 
-    def __init__(self, corpus: Corpus, settings: RetrievalConfig, analyzer: Analyzer) -> None:
+    def __init__(self, corpus: Corpus, settings: RetrievalConfig, analyzer: Analyzer,
+                 studies_on: StudiesOn | None = None) -> None:
         self.corpus = corpus
         self.studies = corpus.studies
+        self.studies_on = studies_on or StudiesOn(corpus.studies)
         self.settings = settings
         self.analyzer = analyzer
         self._sentence_terms: OrderedDict[str, list[frozenset[str]]] = OrderedDict()  # least recently used first
@@ -62,7 +64,7 @@ class Passages:
         cited: dict[str, Citation] = {}
         unmatched: set[str] = set()  # overview citations no passage has matched yet
         if overview_on:
-            studies = studies_on(self.studies, overview_on)
+            studies = self.studies_on(overview_on)
             answer.overview, seeded = overview_citations(studies)
             answer.overview_topic, answer.verdict = overview_on, verdict(studies)
             cited = {c.label: c for c in seeded}

@@ -221,7 +221,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
         points.extend(KeyPoint(f"{s.label}: {s.titration}.", s.label) for s in titrated)
         if not titrated:
             points.append(KeyPoint(NO_TITRATION))
-    finding_dose = [s for s in human if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")][:1]
+    # The strongest dose-finding study (it has doses of its own): a first match, not a pass over every summary.
+    finding_dose = [s for s in with_dose if DOSE_FINDING.search(f"{s.title} {s.summary} {s.result}")][:1]
     groups: dict[str, list[Study]] = {}
     for s in with_dose:
         groups.setdefault(_dose_key(s.dose or ""), []).append(s)
@@ -251,37 +252,44 @@ def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = (
     asked = [p for p in intent.matched.get("side_effects", ()) if "side" not in p and "adverse" not in p]
     names = {a for a in also if len(a) >= 4}
 
-    def stems(phrase: str) -> set[str]:  # "dreams" finds "vivid dreaming"; a word with synonyms goes by them
-        return {w[: max(5, len(w) - 3)] for w in re.findall(r"[a-z]{4,}", phrase) if w not in names}
-
     def synonyms(phrase: str) -> set[str]:  # the phrase's other names, if it is one of them
         return names if phrase in names or any(w in names for w in phrase.split()) else set()
 
-    def in_events(phrase: str, text: str) -> bool:
-        low = text.lower()
-        return any(w in low for w in stems(phrase)) or any(
-            re.search(rf"\b{re.escape(a)}\b", low) for a in synonyms(phrase))
+    def words(found: set[str]) -> str:
+        return "|".join(re.escape(w) for w in sorted(found, key=len, reverse=True))
 
-    def in_finding(phrase: str, text: str) -> bool:  # whole words only: "nightly" is no nightmare
-        return any(re.search(rf"\b{re.escape(w)}\b", text.lower()) for w in {phrase, *synonyms(phrase)})
+    # Per asked phrase, compiled once: in adverse events by its first letters ("dreams" finds "vivid dreaming";
+    # a word with synonyms goes by them), in findings by whole words only ("nightly" is no nightmare).
+    in_events, in_finding = {}, {}
+    for p in asked:
+        stems = {w[: max(5, len(w) - 3)] for w in re.findall(r"[a-z]{4,}", p) if w not in names}
+        others = synonyms(p)
+        in_events[p] = re.compile("|".join(x for x in (words(stems), rf"\b(?:{words(others)})\b" if others else "")
+                                           if x) or r"(?!)", re.I)
+        in_finding[p] = re.compile(rf"\b(?:{words({p, *others})})\b", re.I)
 
-    lines: dict[str, tuple[str, bool]] = {}  # label -> (the line shown, whether it names an asked effect)
-    for s in strength_order(studies):
+    lines: dict[str, tuple[str, str | None]] = {}  # label -> (the line shown, the asked effect it names)
+    ranked = strength_order(studies)
+    for s in ranked:
         if not is_human(s):
             continue
         events = s.adverse_events or ""
-        if any(in_events(p, events) for p in asked):
-            lines[s.label] = (events, True)
-        elif found := next((k for k in (*s.key_findings, s.result or "") for p in asked if in_finding(p, k)), None):
-            lines[s.label] = (found, True)
+        named = next((p for p in asked if events and in_events[p].search(events)), None)
+        if named:
+            lines[s.label] = (events, named)
+            continue
+        found = next(((k, p) for k in (*s.key_findings, s.result or "") if k for p in asked
+                      if in_finding[p].search(k)), None)
+        if found:
+            lines[s.label] = found
         elif events:
-            lines[s.label] = (events, False)
-    reported = [s for s in strength_order(studies) if s.label in lines]
-    reported.sort(key=lambda s: not lines[s.label][1])
+            lines[s.label] = (events, None)
+    reported = [s for s in ranked if s.label in lines]
+    reported.sort(key=lambda s: lines[s.label][1] is None)
     chosen = reported[:3]
     points = [KeyPoint(lines[s.label][0], s.label, head(s)) for s in chosen]
-    missing = [p for p in asked if not any(in_events(p, lines[s.label][0]) or in_finding(p, lines[s.label][0])
-                                            for s in reported if lines[s.label][1])]
+    shown = {lines[s.label][0] for s in reported if lines[s.label][1]}
+    missing = [p for p in asked if not any(in_events[p].search(t) or in_finding[p].search(t) for t in shown)]
     points[:0] = [KeyPoint(NOT_REPORTED.format(effect=p)) for p in missing[:2]]
     return Plan("side_effects", None, points, chosen)
 

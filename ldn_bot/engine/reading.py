@@ -56,14 +56,15 @@ class QuestionReader:
                 self._by_year.setdefault(study.year, []).append(label)
         # First author's surname (as a question would spell it) -> labels of the studies it names.
         self._by_surname: dict[str, list[str]] = {}
-        # Former labels and common names ("Pain Rep 2023", "the FINAL trial"), as word sequences with spaces around.
-        self._aliases = [
-            (f" {' '.join(words(normalize(a)))} ", label)
-            for label, s in studies.items()
-            if s.reviewed
-            for a in (*s.aliases, label)
-            if len(words(normalize(a))) >= 2
-        ]
+        # Former labels and common names ("Pain Rep 2023", "the FINAL trial") and labels of two words or more,
+        # as word tuples, filed under their first word: a question looks up only the words it has.
+        self._aliases: dict[str, list[tuple[tuple[str, ...], str]]] = {}
+        for label, s in studies.items():
+            if s.reviewed:
+                for a in (*s.aliases, label):
+                    alias = tuple(words(normalize(a)))
+                    if len(alias) >= 2:
+                        self._aliases.setdefault(alias[0], []).append((alias, label))
         for label, study in studies.items():
             # The first author's surname; a record whose authors are unknown ("Berkson 2018") goes by its label's.
             surname = study.authors[0].split()[0] if study.authors else label.split()[0]
@@ -132,8 +133,9 @@ class QuestionReader:
         A surname that is an everyday word must be capitalised or come with the year, so "younger patients"
         names nobody; a rare one ("cree ms trial") names its study as typed.
         """
-        phrase = f" {' '.join(words(normalize(text)))} "
-        by_alias = [label for alias, label in self._aliases if alias in phrase]
+        ws = words(normalize(text))
+        by_alias = [label for i, w in enumerate(ws) for alias, label in self._aliases.get(w, ())
+                    if tuple(ws[i:i + len(alias)]) == alias]
         if by_alias:
             return list(dict.fromkeys(by_alias))
         lowered = set(words(normalize(text)))

@@ -7,8 +7,6 @@ import unicodedata
 from dataclasses import replace
 from functools import cached_property
 
-from rapidfuzz import fuzz, utils
-
 from ldn_bot.config import Config
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.corpus.models import Corpus, Study
@@ -17,7 +15,7 @@ from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.overview import StudiesOn, sources_answer
-from ldn_bot.engine.passages import Passages
+from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
@@ -56,17 +54,8 @@ def clean_question(text: str) -> str:
     return " ".join(kept.split())[:MAX_QUESTION_CHARS]
 
 
-_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+DETAIL_LINES = 2  # a specific study's answer adds at most this many of its sentences on what was asked
 MECHANISM_CANDIDATES = 50  # records searched for the mechanisms they name; a few reviews propose them
-ASKED_WEIGHT = 0.5  # a study's sentence holding less of the question's weight than this says nothing asked (dev)
-RESTATES = 85.0  # rapidfuzz token_set_ratio at which a sentence says again what is shown (eval snapshots)
-
-
-def restates(sentence: str, shown: str) -> bool:
-    """Whether `sentence` only says again what `shown` says: nearly the same words and no number of its own."""
-    return set(_NUMBER.findall(sentence)) <= set(_NUMBER.findall(shown)) and (
-        fuzz.token_set_ratio(sentence, shown, processor=utils.default_process) >= RESTATES
-    )
 
 
 def is_readable(text: str) -> bool:
@@ -301,7 +290,7 @@ class Engine:
             name = frozenset(self.searcher.analyzer.tokens(plan.studies[0].label))
             asked_about = [c for c in query.concepts if not any(set(alt) <= name for alt in c.alternatives)]
             for weight, sentence in self.passages.weighed_sentences(chunk, replace(query, concepts=asked_about)):
-                if len(answer.key_lines) >= len(plan.points) + 2 or weight < ASKED_WEIGHT:
+                if len(answer.key_lines) >= len(plan.points) + DETAIL_LINES or weight < ASKED_WEIGHT:
                     break
                 if not restates(sentence.text, said):
                     answer.key_lines.append(KeyLine(sentence.text, cited))

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
+
+from rapidfuzz import fuzz, utils
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.corpus.models import Corpus, Study
@@ -14,6 +17,18 @@ from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit
 
 MAX_PASSAGE_CHARS = 420
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+ASKED_WEIGHT = 0.5  # a study's sentence holding less of the question's weight than this says nothing asked (dev)
+RESTATES = 85.0  # rapidfuzz token_set_ratio at which a sentence says again what is shown (eval snapshots)
+
+
+def restates(sentence: str, shown: str) -> bool:
+    """Whether `sentence` only says again what `shown` says: nearly the same words and no number of its own."""
+    return set(_NUMBER.findall(sentence)) <= set(_NUMBER.findall(shown)) and (
+        fuzz.token_set_ratio(sentence, shown, processor=utils.default_process) >= RESTATES
+    )
+
+
 SENTENCE_CACHE = 4096  # chunks whose sentence terms are kept; bounded so a 100k-chunk bot does not grow forever
 
 

@@ -68,7 +68,7 @@ class QuestionReader:
         for label, study in studies.items():
             # The first author's surname; a record whose authors are unknown ("Berkson 2018") goes by its label's.
             surname = study.authors[0].split()[0] if study.authors else label.split()[0]
-            by_label = not study.authors and re.fullmatch(r"\S+ \d{4}[a-z]?", label) is not None
+            by_label = not study.authors and re.fullmatch(r"\S+ \d{4}[a-z]*", label) is not None
             if study.reviewed and label.startswith(surname) and (study.authors or by_label):
                 key = normalize(surname).replace("'", "")
                 self._by_surname.setdefault(key, []).append(label)

@@ -129,13 +129,16 @@ _CF_RANGES = ((0x00AD, 0x00AD), (0x0600, 0x0605), (0x061C, 0x061C), (0x06DD, 0x0
               (0x110CD, 0x110CD), (0x13430, 0x13438), (0x1BCA0, 0x1BCA3), (0x1D173, 0x1D17A), (0xE0001, 0xE0001),
               (0xE0020, 0xE007F))
 _INVISIBLE: dict[int, None] = dict.fromkeys(c for lo, hi in _CF_RANGES for c in range(lo, hi + 1))
+# The same characters as one regex class: removing them with it is several times faster than str.translate with a
+# dict on long text (a 100k-study index analyzes ~150 MB of it).
+_INVISIBLE_RE = re.compile("[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _CF_RANGES) + "]")
 
 
 def normalize(text: str) -> str:
     """NFKC + case folding; curly apostrophes become straight ones; invisible format characters are removed."""
     if text.isascii():  # the same result: ASCII is NFKC-stable, and casefold() is lower() on it
         return text.lower().replace("`", "'")
-    return unicodedata.normalize("NFKC", text.translate(_INVISIBLE)).casefold().translate(_APOSTROPHES)
+    return unicodedata.normalize("NFKC", _INVISIBLE_RE.sub("", text)).casefold().translate(_APOSTROPHES)
 
 
 def words(text: str) -> list[str]:

@@ -202,9 +202,12 @@ def _dose_key(dose: str) -> str:
 def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     """Doses, timings and titrations the human studies used, grouped; what was asked (timing, titration) first,
     with a fixed line where no study compared it."""
-    human = strength_order(s for s in studies if is_human(s) and s.evidence_level != "narrative review")
+    # Only studies reporting a dose, timing or titration matter: filtered before sorting, so a question on no
+    # condition costs a pass over the records, not a sort of them all.
+    dosed = [s for s in studies if s.dose or s.dose_timing or s.titration]
+    human = strength_order(s for s in dosed if is_human(s) and s.evidence_level != "narrative review")
     if not human:  # a question about the animal studies: their doses
-        human = strength_order(studies)
+        human = strength_order(dosed)
     with_dose = [s for s in human if s.dose]
     points: list[KeyPoint] = []
     timed = [s for s in with_dose if s.dose_timing][:4]
@@ -269,7 +272,7 @@ def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = (
         in_finding[p] = re.compile(rf"\b(?:{words({p, *others})})\b", re.I)
 
     lines: dict[str, tuple[str, str | None]] = {}  # label -> (the line shown, the asked effect it names)
-    ranked = strength_order(studies)
+    ranked = strength_order(s for s in studies if s.adverse_events or s.key_findings or s.result)
     for s in ranked:
         if not is_human(s):
             continue
@@ -297,7 +300,7 @@ def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = (
 def onset(studies: list[Study], asked_onset: bool = True) -> Plan:
     """How long the studies in people ran, strongest first; asked how soon LDN works (`asked_onset`), first the
     fixed line that no study measured that."""
-    human = [s for s in strength_order(studies) if is_human(s) and s.duration]
+    human = strength_order(s for s in studies if s.duration and is_human(s))
     chosen = human[:4]
     points = [KeyPoint(NO_ONSET_MEASURE)] if asked_onset else []
     points += [KeyPoint(f"ran for {s.duration}.", s.label, head(s, False)) for s in chosen]

@@ -419,32 +419,35 @@ def _unique(studies: Iterable[Study]) -> list[Study]:
     return list(seen.values())
 
 
+def _line_cost_of(point: KeyPoint) -> int:
+    return len(point.text) + len(point.head or "") + 10
+
+
+def _add_lines(points: list[KeyPoint], plan: Plan, budget: int) -> int:
+    """Append `plan`'s lines (its headline as a subheading) to `points` while they fit `budget` characters;
+    return what is left of it."""
+    for point in ([KeyPoint(plan.headline, subhead=True)] if plan.headline else []) + plan.points:
+        if _line_cost_of(point) > budget:
+            break
+        points.append(point)
+        budget -= _line_cost_of(point)
+    return budget
+
+
 def join(asked: list[Plan]) -> Plan:
     """Several aspects asked in one message: the first plan whole, then each other plan's lines (its headline as a
     subheading) while they fit the short answer's budget. The first plan's kind."""
     first, points = asked[0], list(asked[0].points)
-    budget = SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "") + 10 for p in points)
-    studies = list(first.studies)
+    budget = SHORT_BUDGET - len(first.headline or "") - sum(_line_cost_of(p) for p in points)
     for plan in asked[1:]:
-        for point in ([KeyPoint(plan.headline, subhead=True)] if plan.headline else []) + plan.points:
-            cost = len(point.text) + len(point.head or "") + 10
-            if cost > budget:
-                break
-            points.append(point)
-            budget -= cost
-        studies += plan.studies
-    return Plan(first.kind, first.headline, points, _unique(studies), first.topic)
+        budget = _add_lines(points, plan, budget)
+    return Plan(first.kind, first.headline, points, _unique([s for plan in asked for s in plan.studies]), first.topic)
 
 
 def combine(first: Plan, second: Plan) -> Plan:
     """Two questions in one message ("does it help fibro, and what dose?"): the first plan's headline and lead
     line, then the second plan's lines, within the short answer's budget."""
     points = first.points[:1]
-    budget = SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "") for p in points)
-    for point in ([KeyPoint(second.headline, subhead=True)] if second.headline else []) + second.points:
-        cost = len(point.text) + len(point.head or "") + 10
-        if cost > budget:
-            break
-        points.append(point)
-        budget -= cost
+    _add_lines(points, second, SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "")
+                                                                              for p in points))
     return Plan(second.kind, first.headline, points, _unique([*first.studies[:1], *second.studies]), first.topic)

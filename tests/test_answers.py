@@ -416,3 +416,9 @@ def test_a_side_effect_answer_quotes_adverse_events_or_a_finding_naming_the_effe
 def test_no_comparator_reads_as_no_control_group(engine, comparator):
     study = next(s for s in engine.studies.values() if s.comparator == comparator)
     assert comparator_line(study).startswith(f"{study.label} had no control or placebo group")
+
+
+def test_a_question_about_kids_shows_who_took_part(engine):
+    answer = engine.answer("my 15yo has crohns. has ldn been tested in teenagers or only little kids? age range?")
+    kids = [s for s in engine.studies.values() if s.population and "children aged" in s.population]
+    assert kids and any(kids[0].population in (line.head or "") for line in answer.key_lines)

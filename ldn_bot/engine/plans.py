@@ -95,11 +95,14 @@ def finding(study: Study) -> str:
     return study.key_findings[0] if study.key_findings else study.summary
 
 
-def head(study: Study, dose: bool = True) -> str:
+def head(study: Study, dose: bool = True, population: bool = False) -> str:
+    """A study line's head: "Smith 2013 (randomized controlled trial, n=14, 4.5 mg)"; with `population`, who took
+    part as the record says ("...; children aged 8-17")."""
     bits = [study.design_line]
     if dose and study.dose and is_human(study):
         bits.append(_dose_key(study.dose))
-    return f"{study.label} ({', '.join(bits)})"
+    who = f"; {study.population}" if population and study.population else ""
+    return f"{study.label} ({', '.join(bits)}{who})"
 
 
 def _short(text: str, limit: int) -> str:
@@ -376,7 +379,8 @@ def for_population(studies: list[Study], population: str, scope: str) -> Plan:
         scope = f"{scope} " if scope else ""
         return Plan("population", NONE_IN_POPULATION.format(scope=scope, population=population), [], [])
     chosen = match[:3]
-    return Plan("population", None, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
+    points = [KeyPoint(finding(s), s.label, head(s, population=True)) for s in chosen]
+    return Plan("population", None, points, chosen)
 
 
 def comparators(studies: list[Study]) -> Plan:

@@ -21,7 +21,7 @@ from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
-from ldn_bot.engine.understand import load_understanding
+from ldn_bot.engine.understand import Intent, load_understanding
 from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.query import Query
@@ -141,41 +141,9 @@ class Engine:
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
         notices = [r.text for r in fired]
 
-        topic = Topic(
-            condition=next(iter(own or (conversation.conditions if followup and conversation else [])), None),
-            own_condition=bool(own),
-            named=self._best_matching(named, result.hits),
-            last=[self.studies[x] for x in conversation.labels if x in self.studies]
-            if followup and conversation
-            else [],
-            deictic=(
-                "one" if _DEICTIC_ONE.search(normalize(text)) else "many" if _DEICTIC.search(normalize(text)) else None
-            ),
-            specific=self._on_own(self.reader.specific_study(query, asked, result.hits), own)
-            if result.relevant else None,
-            spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
-                            for a in (g.name, *g.aliases)),
-        )
+        topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         plan = choose(asked, topic, lambda c: self.studies_on(c))
-        # A plan answers a question about LDN even when filler words dilute the passage match; a question
-        # about something else (another drug, say) still needs passages that match it.
-        # "does ldn help lupus? ... joint pain": the corpus's joint-pain studies do not answer for lupus
-        unstudied = not named and self.reader.unstudied_subject(text, query, asked) is not None
-        trusted = not unstudied and (
-            result.relevant
-            or bool(named)
-            or (followup and plan is not None)
-            or (
-                plan is not None
-                and (
-                    self.reader.names_subject(query)
-                    or (
-                        not self.reader.foreign_words(query)
-                        and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(query, asked))
-                    )
-                )
-            )
-        )
+        trusted = self._trusted(text, query, asked, result, plan, named, own, followup)
         if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
             # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
             # passage on addiction: the corpus's mechanism passages
@@ -192,17 +160,7 @@ class Engine:
             answer.notices, answer.safety = notices, safety
             return answer
         if not trusted or (not result.relevant and plan is None):
-            # A warning stands on its own; the dosing notice introduces doses, and there are none to show.
-            notices = [r.text for r in fired if r.action != "dose"]
-            if notices:
-                answer = self._reply(question, "safety", None)
-            else:
-                m = self.config.messages
-                answer = self._reply(question, "no_evidence", f"{m.no_evidence} {m.no_evidence_hint}")
-            answer.notices, answer.safety = notices, safety
-            answer.debug = [(h.chunk.id, h.score) for h in result.hits]
-            answer.corrections = query.corrections
-            return answer
+            return self._unanswered(question, fired, result, query)
 
         hits = result.hits if result.relevant else []
         overview_on = None
@@ -229,23 +187,80 @@ class Engine:
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
         if conversation is not None:
-            if own:
-                conversation.conditions = own[:1]
-            elif query.conditions:
-                conversation.conditions = query.conditions[:1]
-            elif named:
-                conversation.conditions = list(self.studies[named[0]].conditions[:1])
-            # A single-study answer makes "they" and "it" mean that study; otherwise every study cited.
-            single = plan is not None and plan.kind == "study"
-            shown = [s.label for s in plan.studies] if plan is not None else []
-            conversation.labels = (
-                shown
-                if single
-                else list(dict.fromkeys([*shown, *(c.label for c in answer.citations if c.kind == "study")]))
-            )
-            if asked.aspects:
-                conversation.aspects = list(asked.aspects)
+            self._remember(conversation, answer, plan, asked, query, named, own)
         return answer
+
+    def _topic(self, text: str, query: Query, asked: Intent, result: SearchResult, named: list[str],
+               own: list[str], previous: Conversation | None) -> Topic:
+        """What the question is about: its own condition, or the conversation's (`previous`, for a follow-up);
+        the studies it names, best match first; those last shown; the one its own words point at."""
+        return Topic(
+            condition=next(iter(own or (previous.conditions if previous else [])), None),
+            own_condition=bool(own),
+            named=self._best_matching(named, result.hits),
+            last=[self.studies[x] for x in previous.labels if x in self.studies] if previous else [],
+            deictic=(
+                "one" if _DEICTIC_ONE.search(normalize(text)) else "many" if _DEICTIC.search(normalize(text)) else None
+            ),
+            specific=self._on_own(self.reader.specific_study(query, asked, result.hits), own)
+            if result.relevant else None,
+            spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
+                            for a in (g.name, *g.aliases)),
+        )
+
+    def _trusted(self, text: str, query: Query, asked: Intent, result: SearchResult, plan: Plan | None,
+                 named: list[str], own: list[str], followup: bool) -> bool:
+        """Whether to answer at all. A plan answers a question about LDN even when filler words dilute the
+        passage match; a question about something else (another drug, say) still needs passages that match it,
+        and "does ldn help lupus? ... joint pain" is not answered with the corpus's joint-pain studies."""
+        if not named and self.reader.unstudied_subject(text, query, asked) is not None:
+            return False
+        return (
+            result.relevant
+            or bool(named)
+            or (followup and plan is not None)
+            or (
+                plan is not None
+                and (
+                    self.reader.names_subject(query)
+                    or (
+                        not self.reader.foreign_words(query)
+                        and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(query, asked))
+                    )
+                )
+            )
+        )
+
+    def _unanswered(self, question: str, fired: list, result: SearchResult, query: Query) -> Answer:
+        """No evidence to show: the safety warnings alone if any fired (the dosing notice introduces doses, and
+        there are none), else the no-evidence message. Cites nothing."""
+        notices = [r.text for r in fired if r.action != "dose"]
+        if notices:
+            answer = self._reply(question, "safety", None)
+        else:
+            m = self.config.messages
+            answer = self._reply(question, "no_evidence", f"{m.no_evidence} {m.no_evidence_hint}")
+        answer.notices, answer.safety = notices, [r.id for r in fired]
+        answer.debug = [(h.chunk.id, h.score) for h in result.hits]
+        answer.corrections = query.corrections
+        return answer
+
+    def _remember(self, conversation: Conversation, answer: Answer, plan: Plan | None, asked: Intent,
+                  query: Query, named: list[str], own: list[str]) -> None:
+        """What a follow-up refers back to: the condition asked, the studies shown (a single-study answer makes
+        "it" and "they" mean that study), and the aspects asked."""
+        if own:
+            conversation.conditions = own[:1]
+        elif query.conditions:
+            conversation.conditions = query.conditions[:1]
+        elif named:
+            conversation.conditions = list(self.studies[named[0]].conditions[:1])
+        single = plan is not None and plan.kind == "study"
+        shown = [s.label for s in plan.studies] if plan is not None else []
+        cited = [c.label for c in answer.citations if c.kind == "study"]
+        conversation.labels = shown if single else list(dict.fromkeys([*shown, *cited]))
+        if asked.aspects:
+            conversation.aspects = list(asked.aspects)
 
     @staticmethod
     def _on_own(study: Study | None, own: list[str]) -> Study | None:

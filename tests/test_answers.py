@@ -422,3 +422,9 @@ def test_a_question_about_kids_shows_who_took_part(engine):
     answer = engine.answer("my 15yo has crohns. has ldn been tested in teenagers or only little kids? age range?")
     kids = [s for s in engine.studies.values() if s.population and "children aged" in s.population]
     assert kids and any(kids[0].population in (line.head or "") for line in answer.key_lines)
+
+
+def test_what_counts_as_low_dose_gets_the_definition_not_a_trial_that_used_one(engine):
+    text = short(engine.answer("what counts as low dose vs very low vs ultra low dose naltrexone"))
+    assert re.search(r"1-5 mg", text) and re.search(r"VLDN|very-low-dose", text)
+    assert ": none." not in text  # an empty record field is never a line of its own

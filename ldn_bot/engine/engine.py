@@ -24,6 +24,7 @@ from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
 from ldn_bot.engine.understand import Intent, load_understanding
 from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.chunk import Chunk
+from ldn_bot.retrieval.chunker import field_sentences
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit, Searcher, SearchResult
 
@@ -128,13 +129,16 @@ class Engine:
             query = self._with_topic(query, text, conversation)
             if not asked.aspects and conversation.aspects and _CARRY_ASPECT.search(normalize(text)):
                 asked = replace(asked, aspects=tuple(conversation.aspects))
-        elif (
-            not named
-            and not any(g.name not in SUBJECT_TERMS for g in query.synonyms)
-            and sum(c.weight for c in query.asked if c.plain) < GENERAL_WEIGHT
+        elif not named and (
+            (asked.has("definition") and not query.conditions)
+            or (
+                not any(g.name not in SUBJECT_TERMS for g in query.synonyms)
+                and sum(c.weight for c in query.asked if c.plain) < GENERAL_WEIGHT
+            )
         ):
-            # No topic of its own ("What is LDN?", or only a drug name the safety rule took): answer with
-            # the corpus's general material on what LDN is and how it works, not whatever repeats "LDN" most.
+            # No topic of its own ("What is LDN?", or only a drug name the safety rule took), or what a term
+            # means ("what counts as very low dose?"): the corpus's general material on what LDN is and how it
+            # works, not whatever repeats "low dose" most.
             query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
         if any(r.action == "dose" for r in fired):
             query = query.with_context(self.searcher.parser.parse("dose").concepts)
@@ -304,10 +308,14 @@ class Engine:
             # The words that name the study ("cree", "2010") are in most of its sentences; what is asked is not.
             name = frozenset(self.searcher.analyzer.tokens(plan.studies[0].label))
             asked_about = [c for c in query.concepts if not any(set(alt) <= name for alt in c.alternatives)]
+            # A record field as a sentence ("Comparator in X: none.") adds nothing when it says "none" or the plan
+            # already shows its value ("Dose in X: ..." under a dose question).
+            fields = {f for f in field_sentences(plan.studies[0])
+                      if re.search(r": none\b", f) or f.split(": ", 1)[1].rstrip(".") in said}
             for weight, sentence in self.passages.weighed_sentences(chunk, replace(query, concepts=asked_about)):
                 if len(answer.key_lines) >= len(plan.points) + DETAIL_LINES or weight < ASKED_WEIGHT:
                     break
-                if not restates(sentence.text, said):
+                if sentence.text not in fields and not restates(sentence.text, said):
                     answer.key_lines.append(KeyLine(sentence.text, cited))
                     said = f"{said} {sentence.text}"
         if plan.kind == "mechanism" and not plan.points:  # no record names a mechanism: the best passages

@@ -115,6 +115,13 @@ def study_sentences(study: Study) -> list[str]:
     if study.result and study.result not in out:
         out.append(study.result)
     out += [k for k in study.key_findings if k not in out]
+    return out + field_sentences(study)
+
+
+def field_sentences(study: Study) -> list[str]:
+    """A record's dose, comparator, duration and adverse events as sentences of its chunk ("Dose in X: ..."), so
+    "what dose did X use?" finds them; the answer plans show these fields in their own words."""
+    out = []
     if study.dose:
         out.append(f"Dose in {study.label}: {study.dose}.")
     if study.comparator:

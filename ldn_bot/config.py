@@ -15,7 +15,7 @@ import types
 import typing
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 
@@ -48,9 +48,12 @@ def num(default: Any, lo: float, hi: float) -> Any:
     return field(default=default, metadata={"range": Range(lo, hi)})
 
 
+Backend = Literal["rank-bm25", "bm25s"]  # the BM25 implementations ldn_bot.retrieval.index can score with
+
+
 @dataclass(frozen=True)
 class RetrievalConfig:
-    backend: str = "rank-bm25"  # or "bm25s" for large corpora
+    backend: Backend = "rank-bm25"  # or "bm25s" for large corpora
     k1: float = num(1.5, 0, 10)  # chosen on SciFact train with title_weight and b (BENCHMARKS.md)
     b: float = num(0.85, 0, 1)
     top_k: int = num(5, 1, 20)  # citations shown at most
@@ -277,6 +280,11 @@ def _coerce(hint: Any, value: Any, path: Path, dotted: str) -> Any:
             return None
         inner = [a for a in args if a is not type(None)]
         return _coerce(inner[0], value, path, dotted)
+    if origin is Literal:
+        allowed = typing.get_args(hint)
+        if value in allowed and isinstance(value, str):
+            return value
+        raise ConfigError(f"{path}: '{dotted}' must be one of {', '.join(map(repr, allowed))}, not {value!r}"[:300])
     if origin is list:
         if not isinstance(value, list):
             raise ConfigError(f"{path}: '{dotted}' must be a list")

@@ -60,6 +60,12 @@ def test_a_setting_out_of_range_is_a_one_line_error_naming_key_and_file(tmp_path
     assert f"'{key}'" in err and path in err and value in err and " from " in err
 
 
+def test_an_unknown_backend_is_refused_when_the_settings_load(tmp_path, capsys):
+    path = settings(tmp_path, "disclaimer: x\nretrieval:\n  backend: elastic\n")
+    err = one_line_error(capsys, main(["--config", path, "corpus", "stats"]))
+    assert "'retrieval.backend'" in err and "'elastic'" in err and "'bm25s'" in err and path in err
+
+
 def test_every_numeric_setting_declares_a_range():
     def numeric(hint) -> bool:
         args = typing.get_args(hint)

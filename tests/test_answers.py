@@ -299,7 +299,8 @@ def test_how_many_weeks_the_trials_ran_is_answered_with_their_durations(engine):
     assert answer.plan == "duration" and "ran for" in text and any(s.label in text for s in fibro)
 
 
-@pytest.mark.parametrize("greeting", ["hi 👋", "good morning ☀️", "thanks 🙏🏽"])
+@pytest.mark.parametrize("greeting", ["hi 👋", "good morning ☀️", "thanks 🙏🏽", "hi!! new here 🙂", "gn everyone 💤",
+                                      "are u a real person or a bot"])
 def test_small_talk_with_an_emoji_is_still_small_talk(engine, greeting):
     answer = engine.answer(greeting)
     assert answer.status == "chitchat" and not answer.citations
@@ -428,3 +429,29 @@ def test_what_counts_as_low_dose_gets_the_definition_not_a_trial_that_used_one(e
     text = short(engine.answer("what counts as low dose vs very low vs ultra low dose naltrexone"))
     assert re.search(r"1-5 mg", text) and re.search(r"VLDN|very-low-dose", text)
     assert ": none." not in text  # an empty record field is never a line of its own
+
+
+def test_asking_about_mice_never_hides_the_trials_in_people_from_the_tally(engine):
+    whole = short(engine.answer("does ldn help cancer?")).splitlines()[0]
+    mice = engine.answer("ldn for cancer, is it mostly in mice?")
+    assert short(mice).splitlines()[0] == whole and "controlled trial" in whole
+    assert not is_human(engine.studies[mice.citations[0].label])
+
+
+def test_a_message_asking_nothing_of_ldn_cites_nothing(engine):
+    answer = engine.answer("ok so what now")
+    assert answer.status == "no_evidence" and not answer.citations
+
+
+@pytest.mark.parametrize(("question", "plan"), [
+    ("the 2024 fibro meta analysis said ldn lowered pain by how much exactly", "study"),
+    ("how much naltrexone do people take", "dose"),
+    ("how much ldn should i take for fibro", "dose"),
+])
+def test_by_how_much_asks_a_result_and_how_much_to_take_asks_a_dose(engine, question, plan):
+    assert engine.answer(question).plan == plan
+
+
+def test_a_benefit_measured_as_an_outcome_is_not_shown_as_a_side_effect(engine):
+    answer = engine.answer("does ldn cause nausea?")
+    assert all(not re.search(r"\bless nausea", line.text) for line in answer.key_lines)

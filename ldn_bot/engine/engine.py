@@ -134,6 +134,7 @@ class Engine:
             or (
                 not any(g.name not in SUBJECT_TERMS for g in query.synonyms)
                 and sum(c.weight for c in query.asked if c.plain) < GENERAL_WEIGHT
+                and (self.reader.names_subject(query) or asked.aspects)  # "hi!! new here" asks nothing of LDN
             )
         ):
             # No topic of its own ("What is LDN?", or only a drug name the safety rule took), or what a term

@@ -29,7 +29,9 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
 
     `studies_on(condition)` gives the reviewed studies on a condition (all of them for None).
     """
-    pool = studies_on(topic.condition) if topic.condition else []
+    # The condition's studies: the tally always counts them all ("is it mostly in mice?" must still say there
+    # were trials in people); the other plans use only the animal ones when asked about animals.
+    every = pool = studies_on(topic.condition) if topic.condition else []
     if intent.species == "animal" and topic.own_condition:  # "... in mice?": the animal studies answer it
         pool = [s for s in pool if not plans.is_human(s)] or pool
     if topic.named:
@@ -82,7 +84,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     aspect = plans.join(asked) if asked else None
     if aspect is not None:
         if intent.has("efficacy") and topic.condition and topic.own_condition and pool:
-            return plans.combine(plans.efficacy(pool, topic.condition, intent.population, intent.species,
+            return plans.combine(plans.efficacy(every, topic.condition, intent.population, intent.species,
                                                 intent.design), aspect)
         return aspect
     if intent.has("mechanism") and not topic.condition:
@@ -92,7 +94,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             narrowed = plans.for_population(pool, intent.population, topic.condition)
             if narrowed.points:
                 return narrowed
-        return plans.efficacy(pool, topic.condition, intent.population, intent.species, intent.design)
+        return plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
     if intent.has("evidence"):
         return plans.strongest(studies_on(None))
     if intent.population:  # "has LDN been studied in kids at all?"

@@ -40,6 +40,10 @@ PLURALS = {
     "animal study": "animal studies",
 }
 SINGULARS = {"observational": "observational study", "in vitro": "lab study"}
+# A finding that reports an effect as a harm ("a larger rise in sleepiness on LDN"), not as a benefit measured as
+# an outcome ("less nausea than on placebo"): only such a finding stands in for a study's adverse events.
+HARM = re.compile(r"adverse|side effect|tolerat|more common|rise in|increase|larger|higher|worse|stopped|"
+                  r"withdr|discontinu|complain", re.I)
 DOSE_FINDING = re.compile(r"dose[- ]finding|dose[- ]response|\bed50\b", re.I)
 SHORT_BUDGET = 860  # characters for the tally and key lines: the direct answer stays in the first 900
 NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning with taking it at night."
@@ -284,7 +288,7 @@ def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = (
         if named:
             lines[s.label] = (events, named)
             continue
-        found = next(((k, p) for k in (*s.key_findings, s.result or "") if k for p in asked
+        found = next(((k, p) for k in (*s.key_findings, s.result or "") if k and HARM.search(k) for p in asked
                       if in_finding[p].search(k)), None)
         if found:
             lines[s.label] = found

@@ -16,17 +16,20 @@ _FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|ve
           r"(?:thanks|thank you|cheers|thx)|(?:hi|hello|hey)|"\
           r"friend|mate|buddy|that was (?:really |very )?(?:helpful|useful|great)|"\
           r"that'?s (?:really |very )?(?:helpful|useful|great)|"\
-          r"for (?:the|your) (?:help|answer|info)|:\)|:-\)|[!.,?\s])*)"
+          r"for (?:the|your) (?:help|answer|info)|(?:i'?m |im )?new here|first (?:time|post) here|y'?all|"\
+          r":\)|:-\)|[!.,?\s])*)"
 
 _INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (name, re.compile(rf"^\s*(?:{_FILLER}\s*)?(?:{pattern}){_FILLER}$", re.I))
     for name, pattern in (
-        ("greeting", r"hi+|hello+|hey+|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day)|"
-                     r"how are you(?: doing)?|what'?s up|sup"),
+        ("greeting", r"hi+|hello+|hey+|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day|night)|"
+                     r"morning|evening|gn|night|nite|how are you(?: doing)?|how r u|what'?s up|sup"),
         ("thanks", r"thanks|thank you|thx|ty|cheers|much appreciated|appreciate it|great|awesome|perfect|ok(?:ay)?|"
                    r"cool|got it|bye|goodbye|see you|"
                    r"(?:ok(?:ay)?|great|cool)[, ]+(?:thanks|thank you)|thanks,? that'?s (?:useful|helpful|great)"),
         ("capabilities", r"what (?:can|do) (?:you|u) do|what are you(?: for)?|help|what can i ask(?: you)?|"
+                         r"(?:are|r) (?:you|u) (?:a )?(?:real )?(?:person|human|bot|ai|robot)"
+                         r"(?: or (?:a )?(?:bot|ai))?|"
                          r"how do i use you|"
                          r"what do you know(?: about)?|who are you|what is this(?: bot)?"),
         ("creator", r"who (?:made|built|created|wrote|programmed|makes|runs|maintains) (?:you|this(?: bot)?|ldn-?bot)|"

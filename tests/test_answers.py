@@ -209,6 +209,7 @@ def test_the_short_answer_never_says_the_same_result_twice(engine):
     ("whats ldn lol", "what's ldn"),
     ("im on ldn for fibro tbh, dont know if it helps", "I'm on ldn for fibro, don't know if it helps"),
     ("lc brain fog 2 yrs now, does ldn help the brain fog", "long covid brain fog, does ldn help the brain fog"),
+    ("UC, failed humira. any ldn data for ppl like me", "UC, failed humira. any ldn data for people like me"),
 ])
 def test_chat_spellings_get_the_answer_the_spelled_out_question_gets(engine, typed, spelled):
     answer, expected = engine.answer(typed), engine.answer(spelled)

@@ -113,7 +113,8 @@ CHAT_WORDS = frozenset(
     {w.replace("'", "") for w in STOPWORDS if "'" in w}
     | {"whats", "thats", "im", "ive", "youre", "theyre", "hes", "theres", "heres", "wheres", "hows", "whos", "lets",
        "ya", "u", "ur", "pls", "plz", "thx", "tbh", "lol", "lmao", "idk", "imo", "imho", "btw", "rn", "omg", "bc",
-       "cuz", "coz", "yr", "yrs", "smth", "sth", "tho", "gonna", "wanna", "kinda", "sorta", "ok", "okay", "yeah"}
+       "cuz", "coz", "yr", "yrs", "smth", "sth", "tho", "gonna", "wanna", "kinda", "sorta", "ok", "okay", "yeah",
+       "ppl", "pple", "peeps"}
 )
 QUESTION_WORDS = QUESTION_WORDS | CHAT_WORDS
 

@@ -456,3 +456,11 @@ def test_by_how_much_asks_a_result_and_how_much_to_take_asks_a_dose(engine, ques
 def test_a_benefit_measured_as_an_outcome_is_not_shown_as_a_side_effect(engine):
     answer = engine.answer("does ldn cause nausea?")
     assert all(not re.search(r"\bless nausea", line.text) for line in answer.key_lines)
+
+
+def test_a_year_a_condition_and_a_design_name_the_one_study_they_fit(engine):
+    fits = [s for s in engine.studies.values()
+            if s.reviewed and s.year == 2023 and "fibromyalgia" in s.conditions and "crossover" in s.design]
+    assert len(fits) == 1
+    answer = engine.answer("pain reports 2023 fibro crossover, did ldn actually beat placebo or nah")
+    assert answer.plan == "study" and answer.citations[0].label == fits[0].label

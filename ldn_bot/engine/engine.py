@@ -111,7 +111,7 @@ class Engine:
 
         rest = self.safety.strip(text, fired) if fired else text
         query = self.searcher.parser.parse(rest)
-        named = self.reader.named_labels(text)
+        named = self.reader.named_labels(text, query.conditions)
         asked = self.understanding.read(text)
         topic_query = query
         if fired and self.understanding.read(rest).amount_only:

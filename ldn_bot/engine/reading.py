@@ -4,6 +4,7 @@ those point at one study or at another subject altogether."""
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.passages import Passages
@@ -26,9 +27,12 @@ _AMOUNT = re.compile(r"^\d+(?:\.\d+)?(?:mg|mgs|mcg|ug|g|ml|x)?$")
 # "the 1983 mouse study", "that 2008 trial": a year right before a word for a study names it, if only one has it
 # ("diagnosed in 2016, any study on it?" names none)
 _YEAR_STUDY = re.compile(
-    r"\b(?:the|that|this|a)\s+((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}"
-    r"(?:stud(?:y|ies)|trials?|papers?|reviews?|reports?|cases?|series|pilots?|meta-analys[ie]s)\b"
+    r"\b(the |that |this |a )?((?:19|20)\d\d)\s+(?:[a-z-]+\s+){0,2}"
+    r"(stud(?:y|ies)|trials?|papers?|reviews?|reports?|cases?|series|pilots?|meta-analys[ie]s|crossover)\b"
 )
+# The word for a study -> what its design says ("the 2023 fibro crossover": the crossover one of 2023)
+_DESIGN_WORDS = {"crossover": "crossover", "review": "review", "meta-analysis": "review", "meta-analyses": "review",
+                 "pilot": "pilot", "series": "series", "case": "case", "trial": "trial"}
 # What a question asks LDN to help: "does ldn help lupus?", "ldn for my hashimotos" (up to the clause's end).
 _SUBJECT = re.compile(r"\b(?:help|helps|helped|for|treat|treats|treating|cure|cures)\s+(?:my |the |your |a )?"
                       r"([^?.!,;:()]+)")
@@ -127,7 +131,7 @@ class QuestionReader:
                     return clause[0]
         return None
 
-    def named_labels(self, text: str) -> list[str]:
+    def named_labels(self, text: str, conditions: Sequence[str] = ()) -> list[str]:
         """Studies a question names by first author: "the Younger trial", "smith 2013".
 
         A surname that is an everyday word must be capitalised or come with the year, so "younger patients"
@@ -141,7 +145,7 @@ class QuestionReader:
         lowered = set(words(normalize(text)))
         candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
         if not candidates:
-            return self._named_by_year(text)
+            return self._named_by_year(text, list(conditions))
         original = set(re.findall(r"[A-Z][\w'\u2019-]+", text))
         years_named = any(w.isdigit() and len(w) == 4 for w in lowered)
         found = []
@@ -155,12 +159,18 @@ class QuestionReader:
                 found.append(label)
         return found
 
-    def _named_by_year(self, text: str) -> list[str]:
+    def _named_by_year(self, text: str, conditions: list[str]) -> list[str]:
         """The one reviewed study of the year a question names beside a word for a study ("the 1983 mouse
-        study"); nothing when that year has several."""
-        years = {int(y) for y in _YEAR_STUDY.findall(normalize(text))}
-        found = [label for y in years for label in self._by_year.get(y, ())]
-        return found if len(found) == 1 else []
+        study"), among those on the conditions it names ("the 2023 fibro crossover"); nothing when several are
+        left. Without a condition the year needs "the/that/this" before it ("diagnosed in 2016" names none)."""
+        found = []
+        for article, year, noun in _YEAR_STUDY.findall(normalize(text)):
+            design = _DESIGN_WORDS.get(noun.rstrip("s") if noun not in ("series", "meta-analyses") else noun, "")
+            if article or conditions:
+                found += [x for x in self._by_year.get(int(year), ())
+                          if (not conditions or any(c in conditions for c in self.studies[x].conditions))
+                          and design in self.studies[x].design]
+        return found if len(set(found)) == 1 else []
 
     def content(self, query: Query, asked: Intent) -> tuple[list[Concept], bool]:
         """A question's own content words (not its topic, not its aspect words) and whether they weigh enough

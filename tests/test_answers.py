@@ -464,3 +464,11 @@ def test_a_year_a_condition_and_a_design_name_the_one_study_they_fit(engine):
     assert len(fits) == 1
     answer = engine.answer("pain reports 2023 fibro crossover, did ldn actually beat placebo or nah")
     assert answer.plan == "study" and answer.citations[0].label == fits[0].label
+
+
+def test_two_conditions_in_one_question_get_each_tally_and_lead_study(engine):
+    answer = engine.answer("does ldn help fibro or ms?")
+    for alone in ("does ldn help fibro?", "does ldn help ms?"):
+        lines = short(engine.answer(alone)).splitlines()
+        lead = re.sub(r" \[\d+\]$", "", lines[1])  # its citation number differs in a longer answer
+        assert lines[0] in short(answer) and lead in render_summary(answer), alone

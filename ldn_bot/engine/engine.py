@@ -211,6 +211,7 @@ class Engine:
             if result.relevant else None,
             spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
                             for a in (g.name, *g.aliases)),
+            others=own[1:],
         )
 
     def _trusted(self, text: str, query: Query, asked: Intent, result: SearchResult, plan: Plan | None,

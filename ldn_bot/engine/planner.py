@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine import plans
@@ -22,6 +22,7 @@ class Topic:
     deictic: str | None = None  # "one" ("it", "that study") or "many" ("they", "those trials")
     specific: Study | None = None  # the study the question's own content words point at
     spellings: tuple[str, ...] = ()  # other names of the question's words (synonyms.yaml: "sleepy" -> "somnolence")
+    others: list[str] = field(default_factory=list)  # further conditions the question names ("fibro or ms?")
 
 
 def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list[Study]]) -> Plan | None:
@@ -94,7 +95,14 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             narrowed = plans.for_population(pool, intent.population, topic.condition)
             if narrowed.points:
                 return narrowed
-        return plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
+        first = plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
+        if not topic.others:
+            return first
+        # "does ldn help fibro or ms?": each condition's tally and its lead study, in the order asked
+        each = [first] + [plans.efficacy(studies_on(c), c, intent.population, intent.species, intent.design)
+                          for c in topic.others[:2] if studies_on(c)]
+        # each condition gets its own tally and lead line: the budget grows with them, within Discord's limits
+        return plans.join([replace(p, points=p.points[:1]) for p in each], plans.SHORT_BUDGET * len(each) // 2 + 300)
     if intent.has("evidence"):
         return plans.strongest(studies_on(None))
     if intent.population:  # "has LDN been studied in kids at all?"

@@ -442,11 +442,11 @@ def _add_lines(points: list[KeyPoint], plan: Plan, budget: int) -> int:
     return budget
 
 
-def join(asked: list[Plan]) -> Plan:
+def join(asked: list[Plan], budget: int = SHORT_BUDGET) -> Plan:
     """Several aspects asked in one message: the first plan whole, then each other plan's lines (its headline as a
-    subheading) while they fit the short answer's budget. The first plan's kind."""
+    subheading) while they fit `budget` characters (the short answer's). The first plan's kind."""
     first, points = asked[0], list(asked[0].points)
-    budget = SHORT_BUDGET - len(first.headline or "") - sum(_line_cost_of(p) for p in points)
+    budget -= len(first.headline or "") + sum(_line_cost_of(p) for p in points)
     for plan in asked[1:]:
         budget = _add_lines(points, plan, budget)
     return Plan(first.kind, first.headline, points, _unique([s for plan in asked for s in plan.studies]), first.topic)

@@ -472,3 +472,12 @@ def test_two_conditions_in_one_question_get_each_tally_and_lead_study(engine):
         lines = short(engine.answer(alone)).splitlines()
         lead = re.sub(r" \[\d+\]$", "", lines[1])  # its citation number differs in a longer answer
         assert lines[0] in short(answer) and lead in render_summary(answer), alone
+
+
+def test_thanks_with_nothing_asked_after_it_is_thanks_and_a_question_after_it_is_answered(engine):
+    conv = Conversation()
+    engine.answer("lymphoma and ldn?", conv)
+    thanks = engine.answer("thank u, its a lot to take in", conv)
+    assert thanks.status == "chitchat" and not thanks.citations
+    assert engine.answer("thanks, does it help fibro", conv).status == "answered"
+    assert engine.answer("thank you so much, i feel like giving up").status == "safety"

@@ -20,7 +20,7 @@ from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
 from ldn_bot.engine.safety import load_rules
-from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply
+from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply, thanks_first
 from ldn_bot.engine.understand import Intent, load_understanding
 from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.chunk import Chunk
@@ -113,6 +113,11 @@ class Engine:
         query = self.searcher.parser.parse(rest)
         named = self.reader.named_labels(text, query.conditions)
         asked = self.understanding.read(text)
+        if not fired and not named and thanks_first(text) and not (
+            query.synonyms or asked.aspects or sum(c.weight for c in query.asked if c.plain) >= GENERAL_WEIGHT
+        ):
+            # "thank u, its a lot to take in": thanks with nothing asked after it
+            return self._reply(question, "chitchat", smalltalk_reply("thanks", self.config.messages))
         topic_query = query
         if fired and self.understanding.read(rest).amount_only:
             topic_query = self.searcher.parser.parse(without_amounts(rest))

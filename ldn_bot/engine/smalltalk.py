@@ -56,3 +56,12 @@ def smalltalk_reply(intent: str, messages: Messages) -> str:
         "capabilities": messages.capabilities,
         "creator": messages.creator,
     }[intent]
+
+
+_THANKS_FIRST = re.compile(r"^\W*(?:thanks|thank (?:you|u)|thx|ty|cheers|tysm)\b", re.I)
+
+
+def thanks_first(text: str) -> bool:
+    """Whether a message opens with thanks ("thank u, its a lot to take in"); the engine replies with thanks
+    when nothing after it asks anything."""
+    return bool(_THANKS_FIRST.match(text))

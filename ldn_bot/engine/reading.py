@@ -4,9 +4,9 @@ those point at one study or at another subject altogether."""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
-from ldn_bot.corpus.models import Study
+from ldn_bot.corpus.models import Study, SynonymGroup
 from ldn_bot.engine.passages import Passages
 from ldn_bot.engine.understand import Intent, Understanding
 from ldn_bot.retrieval.analyzer import normalize, words
@@ -31,12 +31,18 @@ _YEAR_STUDY = re.compile(
     r"(stud(?:y|ies)|trials?|papers?|reviews?|reports?|cases?|series|pilots?|meta-analys[ie]s|crossover)\b"
 )
 # The word for a study -> what its design says ("the 2023 fibro crossover": the crossover one of 2023)
-_DESIGN_WORDS = {"crossover": "crossover", "review": "review", "meta-analysis": "review", "meta-analyses": "review",
-                 "pilot": "pilot", "series": "series", "case": "case", "trial": "trial"}
+_DESIGN_WORDS = {"crossover": "crossover", "review": "review", "reviews": "review", "meta-analysis": "review",
+                 "meta-analyses": "review", "pilot": "pilot", "pilots": "pilot", "series": "series", "case": "case",
+                 "cases": "case", "trial": "trial", "trials": "trial"}
 # What a question asks LDN to help: "does ldn help lupus?", "ldn for my hashimotos" (up to the clause's end).
 _SUBJECT = re.compile(r"\b(?:help|helps|helped|for|treat|treats|treating|cure|cures)\s+(?:my |the |your |a )?"
                       r"([^?.!,;:()]+)")
 _AMOUNTS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mgs|mcg|ug|milligrams?)?\b", re.I)
+
+
+def _spellings(query: Query, keep: Callable[[SynonymGroup], bool]) -> set[str]:
+    """Every name and alias of the synonym groups a question names that `keep` accepts, as normalized words."""
+    return {" ".join(words(normalize(a))) for g in query.synonyms if keep(g) for a in (g.name, *g.aliases)}
 
 
 def without_amounts(text: str) -> str:
@@ -97,7 +103,7 @@ class QuestionReader:
         """The question's words of `min_len` or more letters the corpus never uses ("shingles"); amounts ("6mg"),
         everyday words ("enough") and the words of intents.yaml phrases the question matched (`asked`: "newest")
         are not counted."""
-        understood = {w for phrases in (asked.matched.values() if asked else ()) for p in phrases for w in p.split()}
+        understood = asked.matched_words if asked else frozenset()
         return [
             c.text
             for c in query.asked
@@ -121,8 +127,7 @@ class QuestionReader:
         foreign = {w for w in self.unknown_words(query, asked, min_len=3) if english_zipf(w) < SUBJECT_ZIPF}
         if not foreign:
             return None
-        conditions = {" ".join(words(normalize(a))) for g in query.synonyms if g.kind == "condition"
-                      for a in (g.name, *g.aliases)}
+        conditions = _spellings(query, lambda g: g.kind == "condition")
         for m in _SUBJECT.finditer(normalize(text)):
             clause = words(m.group(1))
             if clause and clause[0] in foreign:
@@ -142,7 +147,7 @@ class QuestionReader:
                     if tuple(ws[i:i + len(alias)]) == alias]
         if by_alias:
             return list(dict.fromkeys(by_alias))
-        lowered = set(words(normalize(text)))
+        lowered = set(ws)
         candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
         if not candidates:
             return self._named_by_year(text, list(conditions))
@@ -165,7 +170,7 @@ class QuestionReader:
         left. Without a condition the year needs "the/that/this" before it ("diagnosed in 2016" names none)."""
         found = []
         for article, year, noun in _YEAR_STUDY.findall(normalize(text)):
-            design = _DESIGN_WORDS.get(noun.rstrip("s") if noun not in ("series", "meta-analyses") else noun, "")
+            design = _DESIGN_WORDS.get(noun, "")
             if article or conditions:
                 found += [x for x in self._by_year.get(int(year), ())
                           if (not conditions or any(c in conditions for c in self.studies[x].conditions))
@@ -175,15 +180,10 @@ class QuestionReader:
     def content(self, query: Query, asked: Intent) -> tuple[list[Concept], bool]:
         """A question's own content words (not its topic, not its aspect words) and whether they weigh enough
         to be a specific question rather than filler around a topic."""
-        aspect_words = {w for phrases in asked.matched.values() for p in phrases for w in p.split()}
+        aspect_words = asked.matched_words
         # A curated term or mechanism ("opioid growth factor receptor") is content; the topic (a condition, LDN
         # itself) and words for how a study was done ("placebo", "dose") are not.
-        not_content = {
-            " ".join(words(normalize(a)))
-            for g in query.synonyms
-            if g.kind in ("condition", "method") or g.name in SUBJECT_TERMS
-            for a in (g.name, *g.aliases)
-        }
+        not_content = _spellings(query, lambda g: g.kind in ("condition", "method") or g.name in SUBJECT_TERMS)
         content = [
             c for c in query.asked if not c.context and c.text not in aspect_words and c.text not in not_content
         ]

@@ -39,6 +39,11 @@ class Intent:
     def has(self, *aspects: str) -> bool:
         return any(a in self.aspects for a in aspects)
 
+    @property
+    def matched_words(self) -> frozenset[str]:
+        """Every word of the intents.yaml phrases the question matched ("how", "long", "newest")."""
+        return frozenset(w for phrases in self.matched.values() for p in phrases for w in p.split())
+
 
 def _amount(phrase: str) -> str:
     """The number in a dose phrase: "4.5mg" and "4.5" are one amount."""

@@ -41,6 +41,8 @@ class Report:
     chitchat_ok: int = 0
     content_checked: int = 0  # turns with `checks` on the short answer
     content_passed: int = 0
+    turns_scored: int = 0  # turns with any expectation; a turn passes when none of its expectations failed
+    turns_passed: int = 0
     summary_lengths: list[int] = field(default_factory=list)  # characters of every answered turn's short text
     safety_expected: dict[str, int] = field(default_factory=dict)
     safety_fired: dict[str, int] = field(default_factory=dict)
@@ -69,6 +71,8 @@ class Report:
                                       for r, n in sorted(self.safety_expected.items())},
             "content_pass_rate": self._ratio(self.content_passed, self.content_checked),
             "content_checked": self.content_checked,
+            "turn_pass_rate": self._ratio(self.turns_passed, self.turns_scored),
+            "turns": self.turns_scored,
             "summary_chars_median": sorted(self.summary_lengths)[len(self.summary_lengths) // 2]
             if self.summary_lengths else None,
             "summary_chars_max": max(self.summary_lengths, default=None),
@@ -114,6 +118,14 @@ def run_eval(engine, path: str | Path) -> Report | SafetyReport:
 
 
 def _score(report: Report, case_id: str, turn: dict[str, Any], answer: Answer, followup: bool) -> None:
+    failed_before = len(report.failures)
+    _score_turn(report, case_id, turn, answer, followup)
+    if any(turn.get(k) for k in ("checks", "expect", "expect_status", "expect_safety")):
+        report.turns_scored += 1
+        report.turns_passed += len(report.failures) == failed_before
+
+
+def _score_turn(report: Report, case_id: str, turn: dict[str, Any], answer: Answer, followup: bool) -> None:
     question = turn["question"]
     labels = [c.label for c in answer.citations]
     short = render_summary(answer)
@@ -185,6 +197,8 @@ def format_report(report: Report | SafetyReport, verbose: bool = False) -> str:
         + " ".join(f"{r}={pct(v)}" for r, v in m["safety_recall_by_rule"].items()),
         f"  content pass rate       {pct(m['content_pass_rate'])}  ({m['content_checked']} turns with checks "
         f"on the first {SHORT_CHARS} characters of the short answer)",
+        f"  turns passed            {pct(m['turn_pass_rate'])}  ({m['turns']} turns; a turn passes when all its "
+        "expectations hold)",
         f"  short answer chars      median {m['summary_chars_median']}, max {m['summary_chars_max']}",
         f"  failing cases           {len(report.failures)}",
     ]

@@ -405,3 +405,19 @@ def test_a_synonyms_file_from_before_mechanisms_and_methods_is_warned_about(site
     assert code == 0
     found = warnings(lines)
     assert any("no 'mechanisms' section" in l for l in found) and any("no 'methods' section" in l for l in found)
+
+
+def test_a_condition_without_a_known_group_is_an_error_naming_its_line(site, capsys):
+    synonyms = site / "corpus" / "synonyms.yaml"
+    edit(synonyms, "  - name: psoriasis\n    group: skin", "  - name: psoriasis\n    group: skinn")
+    code, lines, _ = validate(site, capsys)
+    assert code == 1
+    assert any(str(synonyms) in l and "psoriasis" in l and "'skinn'" in l for l in errors(lines)), lines
+
+
+def test_a_dose_class_outside_the_schema_is_an_error(site, capsys):
+    record = site / "corpus" / "studies" / "younger-2013.yaml"
+    edit(record, "dose_class: ", "dose_class: tiny_")
+    code, lines, _ = validate(site, capsys)
+    assert code == 1
+    assert any(str(record) in l and "dose class" in l for l in errors(lines)), lines

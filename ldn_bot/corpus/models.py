@@ -58,6 +58,10 @@ class Study:
     result: str | None = None
     direction: str | None = None
     direction_note: str | None = None
+    # The dose used, the kind of publication, and the trial two records may share (issue 19).
+    dose_class: str = "low"
+    publication_type: str = "journal_article"
+    trial: str | None = None
 
     @property
     def design_line(self) -> str:
@@ -104,6 +108,7 @@ class SynonymGroup:
     name: str
     aliases: tuple[str, ...]
     kind: SynonymKind
+    condition_group: str | None = None  # for a condition: skin, gut, pain, ... (synonyms.yaml `group`)
 
 
 @dataclass(frozen=True)

@@ -50,6 +50,22 @@ DESIGNS: tuple[str, ...] = tuple(LEVEL_FOR_DESIGN)
 DIRECTIONS: tuple[str, ...] = ("benefit", "no_difference", "harm", "mixed", "not_applicable", "unclear")
 """What the primary outcome showed for LDN."""
 
+DOSE_CLASSES: tuple[str, ...] = ("low", "very_low", "ultra_low", "not_low", "several", "animal")
+"""What dose of naltrexone a study used (the fact sheet's `dose_class`). Only `low` (about 0.5-6 mg a day) is LDN as
+members take it; `very_low` (0.1-0.5 mg a day, opioid detoxification) and `ultra_low` (micrograms a day combined
+with an opioid) are other uses, `not_low` is above the LDN range, `several` a review spanning these, `animal`
+animal dosing."""
+
+PUBLICATION_TYPES: tuple[str, ...] = (
+    "journal_article", "conference_abstract", "repository_abstract", "preprint", "report", "letter", "unconfirmed",
+)
+"""What kind of publication reports a study; `unconfirmed`: no bibliographic record of it was seen."""
+
+CONDITION_GROUPS: tuple[str, ...] = (
+    "skin", "gut", "pain", "neurological", "autoimmune", "cancer", "infection", "mental health", "other",
+)
+"""The groups members use for conditions; every condition in synonyms.yaml names one (`group:`)."""
+
 PLACEHOLDER = "TODO"
 """Marks what a template or an imported stub still needs from the curator."""
 
@@ -112,6 +128,8 @@ FIELDS: tuple[Field, ...] = (
           non_empty=True, clean=_strip),
     Field("aliases", list, False, True, 'Former labels and common names ("Pain Rep 2023", "the FINAL trial"), '
           "so old questions and /study still find the study; [] if none.", clean=_strip, template=[]),
+    Field("trial", str, False, True, "The trial's name and registry number (FINAL (NCT04270877)) where two or more "
+          "records report one trial, so tallies count it once; null otherwise.", clean=_strip),
     Field("title", str, True, True, "Exact title from the record, without the final full stop; null if unknown.",
           template=f"{PLACEHOLDER} exact title from the record"),
     Field("authors", list, True, False, 'As in the record ("Younger J"), first author first; [] if unknown.',
@@ -119,6 +137,9 @@ FIELDS: tuple[Field, ...] = (
     Field("year", int, True, True, "Publication year; must agree with the label."),
     Field("journal", str, True, True, "Abbreviated journal name (Arthritis Rheum); null if unknown.",
           template=f"{PLACEHOLDER} abbreviated journal name"),
+    Field("publication_type", str, True, False, "What kind of publication reports the study; unconfirmed when no "
+          "bibliographic record of it was seen. Answers say so for all but journal_article.",
+          allowed=PUBLICATION_TYPES, template="journal_article"),
     Field("pmid", str, True, True, "PubMed ID, digits in quotes ('19453963'), only from the record; null if none.",
           todo=f"{PLACEHOLDER} digits, in quotes: '19453963'; only from the record"),
     Field("doi", str, True, True, "The bare DOI (10.1002/art.37734), not a URL, only from the record; null if none.",
@@ -138,6 +159,11 @@ FIELDS: tuple[Field, ...] = (
     Field("n", int, True, True, "Participants (or animals) in the study; null if not reported.", minimum=0,
           todo=f"{PLACEHOLDER} participants or animals, a whole number; null if not reported"),
     Field("dose", str, True, True, "As reported, e.g. 4.5 mg/day oral."),
+    Field("dose_class", str, True, False, "low: LDN as members take it (about 0.5-6 mg a day); very_low: 0.1-0.5 mg "
+          "a day (opioid detoxification); ultra_low: micrograms a day with an opioid; not_low: above the LDN range; "
+          "several: a review spanning these; animal: animal dosing. Only low counts in an LDN tally.",
+          allowed=DOSE_CLASSES, template="low",
+          todo=f"{PLACEHOLDER} check the dose class, then delete this {PLACEHOLDER}"),
     Field("dose_timing", str, False, True, "When the dose was taken, as reported (at bedtime); null if not said."),
     Field("titration", str, False, True, "How the dose was built up, as reported; null if not said."),
     Field("duration", str, True, True, "As reported, e.g. 12 weeks."),

@@ -9,6 +9,7 @@ from pathlib import Path
 from ldn_bot.corpus.models import SYNONYM_KINDS, SynonymGroup, SynonymKind
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import parse_yaml, read_text
+from ldn_bot.corpus.schema import CONDITION_GROUPS
 
 SYNONYMS_FILE = "synonyms.yaml"
 
@@ -21,11 +22,12 @@ class SynonymEntry:
     aliases: tuple[str, ...]
     kind: SynonymKind
     line: int | None
+    condition_group: str | None = None  # a condition's group (schema.CONDITION_GROUPS); None for other kinds
 
     @property
     def group(self) -> SynonymGroup:
         """The entry as the query parser uses it (the name in lower case)."""
-        return SynonymGroup(self.name.lower(), self.aliases, self.kind)
+        return SynonymGroup(self.name.lower(), self.aliases, self.kind, self.condition_group)
 
 
 @dataclass
@@ -56,6 +58,11 @@ class Synonyms:
                 for alias in e.aliases:
                     out.setdefault(alias.lower(), e.name)
         return out
+
+    def condition_groups(self) -> dict[str, str]:
+        """Canonical condition name in lower case -> its group (skin, gut, pain, ...)."""
+        return {e.name.lower(): e.condition_group for e in self.entries
+                if e.kind == "condition" and e.condition_group}
 
     def conditions(self) -> list[tuple[str, list[str]]]:
         """(canonical name, aliases) for every condition, in file order."""
@@ -100,6 +107,16 @@ def read_synonyms(root: Path) -> Synonyms:
                 syn.problems.append(Problem(str(path), raw.item_line(section, i),
                                             f"{section}[{i}] needs 'name' (text) and 'aliases' (list of text)"))
                 continue
-            syn.entries.append(SynonymEntry(entry["name"].strip(), tuple(a.strip() for a in aliases), kind,
-                                            raw.item_line(section, i)))
+            line = raw.item_line(section, i)
+            group = entry.get("group")
+            if kind == "condition" and group not in CONDITION_GROUPS:
+                what = f"unknown group '{group}'" if group is not None else "no 'group'"
+                syn.problems.append(Problem(str(path), line, f"condition '{entry['name']}' has {what} (one of: "
+                                            f"{', '.join(CONDITION_GROUPS)})"))
+                group = None
+            elif kind != "condition" and group is not None:
+                syn.problems.append(Problem(str(path), line, f"{section}[{i}]: only conditions have a 'group'"))
+                group = None
+            syn.entries.append(SynonymEntry(entry["name"].strip(), tuple(a.strip() for a in aliases), kind, line,
+                                            group if isinstance(group, str) else None))
     return syn

@@ -34,6 +34,7 @@ FILLED = {
     "conditions": ["tinnitus"],
     "n": 12,
     "dose": "4.5 mg nightly",
+    "dose_class": "low",
     "result": "Tinnitus loudness fell in 7 of the 12 adults with chronic tinnitus on low-dose naltrexone, "
               "with no control group.",
     "direction": "benefit",
@@ -86,7 +87,7 @@ def test_new_study_from_unanswered_question_to_answer(site, capsys):
     # Unfinished but unreviewed: a warning, and the bot keeps working without it.
     code, out, _ = run(site, capsys, "corpus", "validate")
     assert code == 0
-    assert f"{path}:{field_line(path, 'reviewed')}: warning: not reviewed yet (13 fields still TODO)" in out
+    assert f"{path}:{field_line(path, 'reviewed')}: warning: not reviewed yet (14 fields still TODO)" in out
     assert ask(site, capsys, question)["status"] == "no_evidence"
     # Marked reviewed too early: every field still marked TODO is an error.
     path.write_text(template.replace("reviewed: false", "reviewed: true"), encoding="utf-8")

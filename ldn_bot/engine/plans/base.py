@@ -1,0 +1,173 @@
+"""Answer plans, shared parts: the Plan and KeyPoint values, the fixed templates, study lines, joining plans.
+
+Every line is a corpus sentence (a study's curated `result` or `adverse_events`) or one of the fixed
+templates below filled with curated study fields (counts, designs, doses). Nothing here writes free
+text about medicine: change a template only with the same review as the disclaimer.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ldn_bot.corpus.models import Study
+
+CONTROLLED = ("randomized trial", "crossover trial")
+REVIEW = "systematic review"
+NULLISH = ("no_difference", "harm", "mixed")
+# Fixed templates (reviewed text).
+DIRECTION_WORDS = {
+    "benefit": "benefit",
+    "no_difference": "no difference",
+    "mixed": "mixed",
+    "harm": "harm",
+    "unclear": "unclear",
+    "not_applicable": "no efficacy result",
+}
+PLURALS = {
+    "pilot study": "pilot studies",
+    "observational": "observational studies",
+    "case series": "case series",
+    "case report": "case reports",
+    "randomized trial": "randomized trials",
+    "crossover trial": "crossover trials",
+    "in vitro": "lab studies",
+    "animal study": "animal studies",
+}
+SINGULARS = {"observational": "observational study", "in vitro": "lab study"}
+# A finding that reports an effect as a harm ("a larger rise in sleepiness on LDN"), not as a benefit measured as
+# an outcome ("less nausea than on placebo"): only such a finding stands in for a study's adverse events.
+HARM = re.compile(r"adverse|side effect|tolerat|more common|rise in|increase|larger|higher|worse|stopped|"
+                  r"withdr|discontinu|complain", re.I)
+DOSE_FINDING = re.compile(r"dose[- ]finding|dose[- ]response|\bed50\b", re.I)
+SHORT_BUDGET = 860  # characters for the tally and key lines: the direct answer stays in the first 900
+NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning with taking it at night."
+NO_ONSET_MEASURE = "No study in the corpus measured how soon LDN starts to work; these are how long the studies ran."
+NO_TITRATION = "No study in the corpus reports how it worked the dose up."
+NO_ACCESS = (
+    "The studies in my corpus don't cover how to get LDN; a doctor or pharmacist can tell you what "
+    "applies where you live."
+)
+MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in people:"
+NONE_IN_POPULATION = "None of the {scope}studies in the corpus was in {population}."
+NOT_REPORTED = "None of the study records in the corpus reports {effect} as an adverse event."
+SPECIES_SPLIT = "Of these {total} studies, {human} {human_verb} in people{human_list}{animal_part}."
+
+
+@dataclass(frozen=True)
+class KeyPoint:
+    """One line of the short answer: a template line (label None) or a study's line."""
+
+    text: str
+    label: str | None = None  # the study the line speaks for
+    head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
+    subhead: bool = False  # a heading line inside the key lines ("Doses used in the fibromyalgia studies:")
+
+
+@dataclass
+class Plan:
+    """The short answer: an optional headline (template) and key points; `studies` are cited first, in order."""
+
+    kind: str
+    headline: str | None
+    points: list[KeyPoint]
+    studies: list[Study]
+    topic: str | None = None  # the condition a does-it-work plan is about
+
+
+def strength_order(studies: Iterable[Study]) -> list[Study]:
+    """Strongest design first, then larger, then newer."""
+    return sorted(studies, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))
+
+
+def is_human(study: Study) -> bool:
+    return study.species in ("human", "")
+
+
+def finding(study: Study) -> str:
+    """What a study found, as its record states it: `result`, else its first result-like key finding."""
+    if study.result:
+        return study.result
+    for sentence in study.key_findings:
+        if re.search(r"placebo|improv|reduc|fell|remission|significant|differ|benefit|better|did not|%", sentence):
+            return sentence
+    return study.key_findings[0] if study.key_findings else study.summary
+
+
+def head(study: Study, dose: bool = True, population: bool = False) -> str:
+    """A study line's head: "Smith 2013 (randomized controlled trial, n=14, 4.5 mg)"; with `population`, who took
+    part as the record says ("...; children aged 8-17")."""
+    bits = [study.design_line]
+    if dose and study.dose and is_human(study):
+        bits.append(dose_key(study.dose))
+    who = f"; {study.population}" if population and study.population else ""
+    return f"{study.label} ({', '.join(bits)}{who})"
+
+
+def short(text: str, limit: int) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def dose_key(dose: str) -> str:
+    """The amount in a dose text, a range kept whole: "0.8 to 9.0 mg", "4.5 mg", "0.1 mg/kg"."""
+    m = re.search(r"(\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?)\s*(mg/kg|µg/kg|mg|µg|ug|mcg)", dose.lower())
+    return f"{m.group(1)} {m.group(2)}" if m else short(dose, 30)
+
+
+POPULATION_WORDS = {
+    "children": ("child", "pediatric", "paediatric", "adolescent", "aged 6", "years old"),
+    "women": ("women", "woman", "female"),
+    "men": (" men", "male"),
+}
+
+
+def in_population(study: Study, population: str) -> bool:
+    text = f" {(study.population or '')} {study.title or ''} ".lower()
+    return any(w in text for w in POPULATION_WORDS.get(population, (population,)))
+
+
+def unique(studies: Iterable[Study]) -> list[Study]:
+    seen: dict[str, Study] = {}
+    for s in studies:
+        seen.setdefault(s.label, s)
+    return list(seen.values())
+
+
+def line_cost_of(point: KeyPoint) -> int:
+    return len(point.text) + len(point.head or "") + 10
+
+
+def add_lines(points: list[KeyPoint], plan: Plan, budget: int) -> int:
+    """Append `plan`'s lines (its headline as a subheading) to `points` while they fit `budget` characters;
+    return what is left of it."""
+    for point in ([KeyPoint(plan.headline, subhead=True)] if plan.headline else []) + plan.points:
+        if line_cost_of(point) > budget:
+            break
+        points.append(point)
+        budget -= line_cost_of(point)
+    return budget
+
+
+def join(asked: list[Plan], budget: int = SHORT_BUDGET) -> Plan:
+    """Several aspects asked in one message: the first plan whole, then each other plan's lines (its headline as a
+    subheading) while they fit `budget` characters (the short answer's). The first plan's kind."""
+    first, points = asked[0], list(asked[0].points)
+    budget -= len(first.headline or "") + sum(line_cost_of(p) for p in points)
+    for plan in asked[1:]:
+        budget = add_lines(points, plan, budget)
+    return Plan(first.kind, first.headline, points, unique([s for plan in asked for s in plan.studies]), first.topic)
+
+
+def combine(first: Plan, second: Plan) -> Plan:
+    """Two questions in one message ("does it help fibro, and what dose?"): the first plan's headline and lead
+    line, then the second plan's lines, within the short answer's budget."""
+    points = first.points[:1]
+    add_lines(points, second, SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "")
+                                                                              for p in points))
+    return Plan(second.kind, first.headline, points, unique([*first.studies[:1], *second.studies]), first.topic)

@@ -1,0 +1,161 @@
+"""Plans over a condition's studies as a whole: the tally, does-it-work, the strongest evidence, species and
+population splits, superlatives."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.plans.base import (
+    CONTROLLED,
+    DIRECTION_WORDS,
+    NONE_IN_POPULATION,
+    NULLISH,
+    PLURALS,
+    REVIEW,
+    SHORT_BUDGET,
+    SINGULARS,
+    SPECIES_SPLIT,
+    KeyPoint,
+    Plan,
+    finding,
+    head,
+    in_population,
+    is_human,
+    plural,
+    strength_order,
+    unique,
+)
+
+
+def _tally_part(studies: list[Study]) -> str:
+    counts = Counter(s.direction or "unclear" for s in studies)
+    return ", ".join(f"{counts[d]} {w}" for d, w in DIRECTION_WORDS.items() if counts[d])
+
+
+def _kinds(studies: list[Study]) -> str:
+    """ "2 observational studies (2 no difference), 1 pilot study (1 benefit)"."""
+    kinds = Counter(s.evidence_level for s in studies)
+    parts = []
+    for kind, n in kinds.most_common():
+        name = SINGULARS.get(kind, kind) if n == 1 else PLURALS.get(kind, kind + "s")
+        parts.append(f"{n} {name} ({_tally_part([s for s in studies if s.evidence_level == kind])})")
+    return ", ".join(parts)
+
+
+def tally(studies: list[Study], topic: str) -> str:
+    """ "Fibromyalgia: 4 controlled trials (1 benefit, 3 no difference); 2 systematic reviews (…); also …"."""
+    human = [s for s in studies if is_human(s)]
+    trials = [s for s in human if s.evidence_level in CONTROLLED]
+    reviews = [s for s in human if s.evidence_level == REVIEW]
+    other = [s for s in human if s not in trials and s not in reviews and s.evidence_level != "narrative review"]
+    animal = [s for s in studies if not is_human(s)]
+    parts = [
+        f"{plural(len(trials), 'controlled trial')} in people ({_tally_part(trials)})"
+        if trials
+        else "no controlled trial in people"
+    ]
+    if reviews:
+        parts.append(f"{plural(len(reviews), 'systematic review')} ({_tally_part(reviews)})")
+    extra = [_kinds(other)] if other else []
+    if animal:
+        extra.append(plural(len(animal), "animal or lab study", "animal or lab studies"))
+    text = f"{topic[:1].upper()}{topic[1:]}: " + "; ".join(parts)
+    if extra:
+        text += "; also " + " and ".join(extra)
+    return text + "."
+
+
+def _line_cost(study: Study) -> int:
+    return len(head(study)) + len(finding(study)) + 10
+
+
+def efficacy(
+    studies: list[Study],
+    topic: str,
+    population: str | None = None,
+    species: str | None = None,
+    design: str | None = None,
+) -> Plan:
+    """ "Does LDN work for X?": the tally, then up to 3 key studies: the strongest null or negative controlled
+    study first (never dropped for space), then the strongest positive one, then the next strongest."""
+    ranked = strength_order(s for s in studies if s.evidence_level != "narrative review")
+    if population:
+        ranked = [s for s in ranked if in_population(s, population)] or ranked
+    if species == "animal":  # "any animal studies on LDN and cancer?"
+        animal = [s for s in ranked if not is_human(s)]
+        if animal:
+            return Plan("efficacy", tally(studies, topic),
+                        [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]], animal[:3], topic)
+        # None in animals: say so, then what the studies in people found (never a tally with nothing under it)
+        plan = efficacy(studies, topic, population, None, design)
+        plan.points.insert(0, KeyPoint(NONE_IN_POPULATION.format(scope=f"{topic} ", population="animals")))
+        return plan
+    human = [s for s in ranked if is_human(s)]
+    strong = [s for s in human if s.evidence_level in (*CONTROLLED, REVIEW)]
+    trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank, -(s.n or 0)))
+    nulls = [s for s in trials_first if s.direction in NULLISH]
+    positive = [s for s in strong if s.direction == "benefit"] or [s for s in human if s.direction == "benefit"]
+    headline = tally(studies, topic)
+    budget = SHORT_BUDGET - len(headline)
+    asked = [s for s in strong if design and (s.evidence_level == REVIEW) == (design == "review")]
+    chosen: list[Study] = []
+    for s in [*asked[:1], *nulls[:1], *positive[:1], *nulls[1:2], *asked, *strong, *human, *ranked]:
+        if len(chosen) >= 3:
+            break
+        if s not in chosen and (not chosen or _line_cost(s) <= budget):
+            chosen.append(s)
+            budget -= _line_cost(s)
+    points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
+    return Plan("efficacy", headline, points, chosen, topic)
+
+
+def strongest(studies: list[Study]) -> Plan:
+    """Randomized trials and systematic reviews in people, across conditions, with their results."""
+    strong = strength_order(s for s in studies if is_human(s) and s.evidence_level in (*CONTROLLED, REVIEW))
+    nulls = [s for s in strong if s.direction in NULLISH][:2]
+    chosen = strength_order(unique([*strong[:2], *nulls, *strong[2:]])[:4])
+    headline = f"The strongest evidence in the corpus: {tally(strong, 'randomized trials and systematic reviews')}"
+    points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
+    return Plan("evidence", headline, points, chosen)
+
+
+def by_species(studies: list[Study]) -> Plan:
+    human = [s for s in studies if is_human(s)]
+    animal = [s for s in studies if not is_human(s)]
+    text = SPECIES_SPLIT.format(
+        total=len(studies),
+        human=len(human),
+        human_verb="was" if len(human) == 1 else "were",
+        human_list=f" ({', '.join(s.label for s in human[:6])})" if human else "",
+        animal_part=(
+            f" and {len(animal)} in animals or the lab ({', '.join(s.label for s in animal[:6])})" if animal else ""
+        ),
+    )
+    chosen = strength_order(human)[:3]
+    return Plan("species", text, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
+
+
+def for_population(studies: list[Study], population: str, scope: str) -> Plan:
+    match = strength_order(s for s in studies if in_population(s, population))
+    if not match:
+        scope = f"{scope} " if scope else ""
+        return Plan("population", NONE_IN_POPULATION.format(scope=scope, population=population), [], [])
+    chosen = match[:3]
+    points = [KeyPoint(finding(s), s.label, head(s, population=True)) for s in chosen]
+    return Plan("population", None, points, chosen)
+
+
+def pick(studies: list[Study], superlative: str) -> Study | None:
+    """The largest (by n), newest or oldest (by year), or strongest (by design) of some studies."""
+    if not studies:
+        return None
+    if superlative == "largest":  # a review's n is pooled, not a study's size: primary studies, trials first
+        primary = [s for s in studies if s.evidence_level not in (REVIEW, "narrative review")] or studies
+        primary = [s for s in primary if s.evidence_level in CONTROLLED] or primary
+        return max(primary, key=lambda s: (s.n or -1, -s.rank))
+    if superlative == "newest":
+        return max(studies, key=lambda s: (s.year or 0, -s.rank))
+    if superlative == "oldest":
+        return min(studies, key=lambda s: (s.year or 9999, s.rank))
+    return strength_order(studies)[0]

@@ -7,16 +7,44 @@ from typing import Literal, get_args
 
 from ldn_bot.corpus.schema import DESIGNS, EVIDENCE_LEVELS
 
-__all__ = ["DESIGNS", "EVIDENCE_LEVELS", "Corpus", "Document", "Paragraph", "Section", "Study", "SynonymGroup",
-           "design_line"]
+__all__ = ["DESIGNS", "DOSE_NOTES", "EVIDENCE_LEVELS", "PUBLICATION_WORDS", "UNVERIFIED", "Corpus", "Document",
+           "Paragraph", "Section", "Study", "SynonymGroup", "design_line"]
 
 
-def design_line(design: str, species: str, n: int | None, verified: bool = True) -> str:
-    """"randomized crossover trial, n=31": shown beside every cited study so a mouse study never reads like a trial."""
+PUBLICATION_WORDS: dict[str, str] = {
+    "conference_abstract": "conference abstract",
+    "repository_abstract": "repository abstract",
+    "preprint": "preprint",
+    "report": "report",
+    "letter": "letter",
+    "unconfirmed": "publication not confirmed",
+}
+"""How each kind of publication other than a journal article reads in a design line and a tally (fixed text)."""
+
+DOSE_NOTES: dict[str, str] = {
+    "very_low": "very low dose, opioid detox",
+    "ultra_low": "ultra-low dose with an opioid",
+    "not_low": "above the LDN dose range",
+    "several": "several dose ranges",
+}
+"""What a design line says of a study whose dose is not LDN as members take it (fixed text)."""
+
+UNVERIFIED = "details not verified against a bibliographic record"
+
+
+def design_line(design: str, species: str, n: int | None, verified: bool = True,
+                publication_type: str = "journal_article", dose_class: str = "low") -> str:
+    """"randomized crossover trial, n=31": shown beside every cited study so a mouse study never reads like a
+    trial; a dose other than LDN's, a publication other than a journal article ("conference abstract") and an
+    unverified record each add what they are."""
     head = design if species in ("human", "") or species in design else f"{design} ({species})"
     parts = [head, f"n={n}" if n is not None else "n not reported"]
+    if dose_class in DOSE_NOTES:
+        parts.append(DOSE_NOTES[dose_class])
+    if publication_type in PUBLICATION_WORDS:
+        parts.append(PUBLICATION_WORDS[publication_type])
     if not verified:
-        parts.append("details not verified")
+        parts.append(UNVERIFIED)
     return ", ".join(parts)
 
 
@@ -65,7 +93,8 @@ class Study:
 
     @property
     def design_line(self) -> str:
-        return design_line(self.design, self.species, self.n, self.verified)
+        return design_line(self.design, self.species, self.n, self.verified, self.publication_type,
+                           self.dose_class)
 
     @property
     def rank(self) -> int:

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from ldn_bot.corpus.models import Corpus
-from ldn_bot.corpus.schema import DIRECTIONS
+from ldn_bot.corpus.evidence import by_trial, counts_as_ldn, trial_direction
+from ldn_bot.corpus.models import PUBLICATION_WORDS, Corpus
+from ldn_bot.corpus.schema import CONDITION_GROUPS, DIRECTIONS, DOSE_CLASSES, PUBLICATION_TYPES
 
 # Evidence levels grouped as a member reads them (strongest first): (singular, plural) per group.
 GROUPS: dict[str, tuple[str, str]] = {
@@ -41,16 +42,18 @@ NO_DIRECTION = "direction not given"
 
 def direction_counts(corpus: Corpus) -> dict[str, dict[str, dict[str, int]]]:
     """condition -> group of studies (plural name, strongest first) -> direction -> number of reviewed
-    studies. Conditions with the most studies first, then by name; directions are `DIRECTIONS` values in
-    `DIRECTION_WORDS` order, then "direction not given" for records without one."""
+    studies of LDN (`evidence.counts_as_ldn`: not other uses such as ultra-low doses with an opioid), papers
+    reporting one trial counted once. Conditions with the most studies first, then by name; directions are
+    `DIRECTIONS` values in `DIRECTION_WORDS` order, then "direction not given" for records without one."""
     counts: dict[str, dict[str, Counter[str]]] = {}
     group_order = list(dict.fromkeys(plural for _, plural in GROUPS.values()))
-    for study in corpus.studies.values():
-        if not study.reviewed:
-            continue
+    ldn = [s for s in corpus.studies.values() if s.reviewed and counts_as_ldn(s)]
+    for reports in by_trial(ldn):
+        study = reports[0]
         group = GROUPS.get(study.evidence_level, (study.evidence_level, study.evidence_level))[1]
-        direction = study.direction if study.direction in DIRECTIONS else NO_DIRECTION
-        for condition in study.conditions:
+        found = trial_direction(reports)
+        direction = found if found in DIRECTIONS else NO_DIRECTION
+        for condition in dict.fromkeys(c for s in reports for c in s.conditions):
             counts.setdefault(condition, {}).setdefault(group, Counter())[direction] += 1
     order = [*DIRECTION_WORDS, NO_DIRECTION]
 
@@ -82,3 +85,50 @@ def direction_summary(corpus: Corpus) -> dict[str, str]:
             parts.append(f"{head} — {', '.join(words)}")
         out[condition] = "; ".join(parts)
     return out
+
+
+DOSE_CLASS_WORDS: dict[str, str] = {
+    "low": "LDN (about 0.5-6 mg a day)",
+    "very_low": "very low dose (opioid detox)",
+    "ultra_low": "ultra-low dose with an opioid",
+    "not_low": "above the LDN range",
+    "several": "several dose ranges",
+    "animal": "animal dosing",
+}
+"""How `corpus stats` and /about name each dose class."""
+
+PUBLICATION_TYPE_WORDS: dict[str, str] = {"journal_article": "journal article", **PUBLICATION_WORDS}
+
+
+def condition_groups(corpus: Corpus) -> dict[str, str]:
+    """Canonical condition name -> its group (skin, gut, pain, ...), from synonyms.yaml."""
+    return {g.name: g.condition_group for g in corpus.synonyms if g.kind == "condition" and g.condition_group}
+
+
+def breakdown(corpus: Corpus) -> dict[str, dict[str, int]]:
+    """The reviewed studies counted three ways: "by_condition_group" (a study counts once in each group its
+    conditions fall in; a condition without a group counts under "other"), "by_dose_class" and
+    "by_publication_type" (each study once). Each in its declared order (schema), empty counts left out."""
+    groups = condition_groups(corpus)
+    by_group: Counter[str] = Counter()
+    by_dose: Counter[str] = Counter()
+    by_type: Counter[str] = Counter()
+    for study in corpus.studies.values():
+        if not study.reviewed:
+            continue
+        by_group.update({groups.get(c, "other") for c in study.conditions})
+        by_dose[study.dose_class] += 1
+        by_type[study.publication_type] += 1
+    return {
+        "by_condition_group": {g: by_group[g] for g in CONDITION_GROUPS if by_group[g]},
+        "by_dose_class": {d: by_dose[d] for d in DOSE_CLASSES if by_dose[d]},
+        "by_publication_type": {p: by_type[p] for p in PUBLICATION_TYPES if by_type[p]},
+    }
+
+
+def breakdown_lines(corpus: Corpus) -> dict[str, str]:
+    """`breakdown` as one readable line each, for /about: "pain 40 · neurological 18 · …"."""
+    counts = breakdown(corpus)
+    words = {"by_dose_class": DOSE_CLASS_WORDS, "by_publication_type": PUBLICATION_TYPE_WORDS}
+    return {key: " · ".join(f"{words.get(key, {}).get(k, k)} {v}" for k, v in found.items())
+            for key, found in counts.items()}

@@ -29,12 +29,14 @@ class Citation:
     note: str | None = None  # where the source article overstates the study
     via: str | None = None  # the document the passage was quoted from, when not the study record
     species: str = "human"
+    publication_type: str = "journal_article"  # a conference abstract, preprint, ... says so in its design line
+    dose_class: str = "low"  # a dose other than LDN's says so too
 
     @property
     def design_line(self) -> str:
         if self.kind == "article" or self.design is None:
             return "source article"
-        return design_line(self.design, self.species, self.n, self.verified)
+        return design_line(self.design, self.species, self.n, self.verified, self.publication_type, self.dose_class)
 
 
 @dataclass(frozen=True)

@@ -105,6 +105,7 @@ def study_citation(study: Study, number: int, passage: str, score: float, via: s
         number=number, label=study.label, title=study.title, design=study.design, n=study.n, url=study.url,
         passage=passage, score=round(score, 4), kind="study", evidence_level=study.evidence_level,
         year=study.year, verified=study.verified, species=study.species,
+        publication_type=study.publication_type, dose_class=study.dose_class,
         note=study.article_note if via else None, via=via,
     )
 

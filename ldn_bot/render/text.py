@@ -101,6 +101,8 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
                 "kind": c.kind,
                 "evidence_level": c.evidence_level,
                 "verified": c.verified,
+                "publication_type": c.publication_type if c.kind == "study" else None,
+                "dose_class": c.dose_class if c.kind == "study" else None,
                 "via": c.via,
                 "note": c.note,
             }

@@ -22,7 +22,7 @@ from ldn_bot.corpus.loader import STUDIES_DIR, folder_problem, load_corpus
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import listing, parse_yaml, read_text
 from ldn_bot.corpus.schema import FIELDS, slugify, template_record
-from ldn_bot.corpus.stats import direction_counts, direction_summary
+from ldn_bot.corpus.stats import breakdown, direction_counts, direction_summary
 from ldn_bot.corpus.style import dump_record
 from ldn_bot.corpus.validate import run_validate
 from ldn_bot.errors import CorpusError, UsageError
@@ -239,7 +239,8 @@ def _ids(pmid: str | None, doi: str | None) -> str:
 def corpus_stats(root: Path, settings: RetrievalConfig | None = None) -> dict[str, Any]:
     """The numbers `corpus stats` prints for the corpus folder `root` (indexed with `settings`): counts of
     documents, chunks and studies; studies by condition, design and evidence level; what the reviewed
-    studies found per condition (`direction_summary`: text, `by_condition_direction`: the counts); the
+    studies found per condition (`direction_summary`: text, `by_condition_direction`: the counts); the reviewed
+    studies by condition group, dose class and publication type (`breakdown`); the
     index's size."""
     corpus = load_corpus(root)
     searcher = Searcher(corpus, settings or RetrievalConfig())
@@ -270,6 +271,7 @@ def corpus_stats(root: Path, settings: RetrievalConfig | None = None) -> dict[st
                   "tokens": tokens, "cache_bytes": cache_bytes},
         "direction_summary": direction_summary(corpus),
         "by_condition_direction": direction_counts(corpus),
+        **breakdown(corpus),
     }
 
 
@@ -305,6 +307,15 @@ def cmd_stats(args: argparse.Namespace) -> int:
         "",
         "studies by evidence level:",
         *_table(stats["by_evidence_level"]),
+        "",
+        "reviewed studies by condition group (a study counts in each group of its conditions):",
+        *_table(stats["by_condition_group"]),
+        "",
+        "reviewed studies by dose class (only 'low' is LDN as members take it):",
+        *_table(stats["by_dose_class"]),
+        "",
+        "reviewed studies by publication type:",
+        *_table(stats["by_publication_type"]),
         "",
         "what the reviewed studies found, by condition:",
         *(f"  {condition}: {text}" for condition, text in stats["direction_summary"].items()),

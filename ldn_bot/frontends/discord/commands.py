@@ -12,7 +12,7 @@ from typing import Any
 import discord
 from discord import app_commands
 
-from ldn_bot.corpus.stats import direction_summary
+from ldn_bot.corpus.stats import breakdown_lines, direction_summary
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.frontends.discord.client import NO_PINGS, LdnBot, question_text
 from ldn_bot.frontends.discord.limits import cooldown_text
@@ -123,11 +123,16 @@ async def about(interaction: Interaction) -> None:
         return
     m, held = bot.config.messages, bot.engine.queries.summary()
     levels = "\n".join(f"{level}: {count}" for level, count in held.levels)
+    counts = breakdown_lines(bot.engine.corpus)
     updated = bot.corpus_date.strftime("%Y-%m-%d") if bot.corpus_date else "unknown"
     fields = [
         ("Corpus", f"{held.studies} study records on {held.conditions} conditions, "
                    f"{held.documents} source document(s)"),
         ("Evidence levels", rd.escape(levels) or "none"),
+        *((title, rd.escape(line)) for title, line in (
+            ("Studies by condition group", counts["by_condition_group"]),
+            ("Studies by dose", counts["by_dose_class"]),
+            ("Studies by kind of publication", counts["by_publication_type"])) if line),
         ("What the studies found", rd.join_lines(
             (f"**{rd.escape(c)}**: {rd.escape(line)}" for c, line in direction_summary(bot.engine.corpus).items()),
             rd.FIELD_VALUE_LIMIT) or "none"),

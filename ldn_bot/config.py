@@ -75,6 +75,7 @@ class ConversationConfig:
 class RateLimitConfig:
     questions: int = num(5, 1, 1_000_000)
     per_seconds: float = num(60.0, 0.001, 31_536_000)  # up to a year
+    browsing: int = num(30, 1, 1_000_000)  # /sources, /study, /about, /help and More, per per_seconds
 
 
 @dataclass(frozen=True)

@@ -93,3 +93,5 @@ class Answer:
     plan: str | None = None  # which answer plan made them: efficacy, dose, side_effects, study, ...
     headline: str | None = None
     key_lines: list[KeyLine] = field(default_factory=list)
+    # What the answer is about, in the corpus's own words (a condition name), never the asker's: for titles.
+    topic: str | None = None

@@ -196,6 +196,7 @@ class Engine:
             self._summarize(answer, plan, query, specific=specific)
         answer.notices, answer.safety = notices, safety
         answer.corrections = query.corrections
+        answer.topic = topic.condition
         if conversation is not None:
             self._remember(conversation, answer, plan, asked, query, named, own)
         return answer

@@ -26,12 +26,14 @@ from ldn_bot.render.discord_text import (
     FIELD_VALUE_LIMIT,
     FOOTER_LIMIT,
     MESSAGE_LIMIT,
+    THREAD_NAME_LIMIT,
     TITLE_LIMIT,
     TOTAL_LIMIT,
     cut,
     escape,
     link,
     one_line,
+    plain_name,
     safe_url,
     ulen,
     user_text,
@@ -351,6 +353,30 @@ def study_embed(study: Study, disclaimer: str) -> discord.Embed:
     spec = EmbedSpec(title=study.title or study.label, url=study.url, description=escape(study.summary),
                      fields=fields, footer=disclaimer, colour=COLOURS["answered"])
     return build_embed(spec)
+
+
+# What a thread on an answer is about, by the engine's answer plan (ldn_bot/engine/plans.py); never the asker's words.
+ASPECTS = {
+    "dose": "doses", "side_effects": "side effects", "onset": "how soon it works", "mechanism": "how it works",
+    "comparator": "compared with other treatments", "population": "who was studied", "evidence": "the evidence",
+    "species": "studies in people and animals",
+}
+NEUTRAL_THREAD = "LDN question"
+
+
+def thread_title(answer: Answer) -> str:
+    """A thread's name from what the engine found, never from the member's words: "LDN and fibromyalgia",
+    "LDN and multiple sclerosis: doses", "LDN: side effects", "LDN: Younger 2013", else "LDN question"."""
+    aspect = ASPECTS.get(answer.plan or "")
+    if answer.topic:
+        name = f"LDN and {answer.topic}" + (f": {aspect}" if aspect else "")
+    elif aspect:
+        name = f"LDN: {aspect}"
+    elif answer.plan == "study" and answer.citations:
+        name = f"LDN: {answer.citations[0].label}"
+    else:
+        name = NEUTRAL_THREAD
+    return plain_name(name, THREAD_NAME_LIMIT)
 
 
 def notice_embed(text: str, disclaimer: str | None = None, title: str = "") -> discord.Embed:

@@ -2,9 +2,12 @@
 
 The client logs in over HTTP (users/@me, oauth2/applications/@me), syncs its commands, opens the gateway
 websocket (HELLO, IDENTIFY, READY, GUILD_CREATE) and is then sent events the way Discord sends them:
-INTERACTION_CREATE for slash commands, autocomplete and button clicks, MESSAGE_CREATE for mentions, DMs and
-thread messages, THREAD_CREATE when the bot opens a thread. Every HTTP request the bot makes is captured
-(method, path, query, JSON body) and answered like Discord would, so tests assert on what the bot *sent*.
+INTERACTION_CREATE for slash commands, autocomplete, button clicks and modal submits, MESSAGE_CREATE for mentions,
+DMs and thread messages, THREAD_CREATE when the bot opens a thread. As in Discord, a command registered with
+default member permissions is hidden from a member who lacks them (unless the server's admins allowed one of
+the member's roles in its Integrations settings: `allow_command`), so `slash` refuses to invoke it. Every HTTP
+request the bot makes is captured (method, path, query, JSON body) and answered like Discord would, so tests
+assert on what the bot *sent*.
 
 `rate_limit()` makes chosen requests get Discord's 429 (retry_after, X-RateLimit-* and Via headers), so
 discord.py's own retry is exercised.
@@ -71,12 +74,17 @@ class RateLimit:
     is_global: bool
 
 
+class HiddenCommand(Exception):
+    """Discord does not show this command to this member (default member permissions), so they cannot use it."""
+
+
 @dataclass
 class Interaction:
     id: int
     token: str
     channel_id: int
     guild_id: int | None
+    modal: dict | None = None  # the modal the bot answered with (callback type 9)
 
     @property
     def callback_path(self) -> str:
@@ -104,7 +112,9 @@ class FakeDiscord:
         self.channels: dict[int, dict] = {}
         self.messages: dict[int, dict] = {}
         self.interactions: dict[str, Interaction] = {}
-        self.commands: dict[str, dict] = {}
+        self.commands: dict[str, dict] = {}  # by name, as last registered anywhere
+        self.registered: dict[str, list[dict]] = {}  # "global" or a guild id -> the commands registered there
+        self.command_roles: dict[str, set[int]] = {}  # command -> roles admins allowed it (Integrations settings)
         self.requests: list[Request] = []
         self.identify: list[dict] = []
         self.fail: list[tuple[str, str, int, dict]] = []  # (method, path regex, status, body)
@@ -308,9 +318,11 @@ class FakeDiscord:
                                                  "max_concurrency": self.max_concurrency}}
         if m == "PUT" and (mm := re.fullmatch(r"/applications/(\d+)(?:/guilds/(\d+))?/commands", p)):
             out = []
+            self.registered[mm.group(2) or "global"] = out
             for cmd in rec.json or []:
+                perms = cmd.get("default_member_permissions")  # Discord answers with a string
                 data = dict(cmd, id=str(self.new_id()), application_id=str(self.app_id), version="1",
-                             default_member_permissions=cmd.get("default_member_permissions"))
+                            default_member_permissions=None if perms is None else str(perms))
                 if mm.group(2):
                     data["guild_id"] = mm.group(2)
                 self.commands[cmd["name"]] = data
@@ -373,6 +385,9 @@ class FakeDiscord:
             response["resource"] = {"type": kind, "message": msg}
         elif kind == 8:
             response["resource"] = {"type": 8}
+        elif kind == 9:  # a modal: the member now sees it and may submit it (submit_modal)
+            inter.modal = data
+            response["resource"] = {"type": 9}
         else:
             response["resource"] = {"type": kind}
         return 200, response
@@ -481,8 +496,12 @@ class FakeDiscord:
 
     async def slash(self, name: str, options: dict[str, Any] | None = None, *, user: dict,
                     channel_id: int | None = None, dm_channel: dict | None = None, roles: list[int] | None = None,
-                    permissions: int = 0x800 | 0x400, autocomplete: str | None = None) -> Interaction:
-        """A slash command (or, with autocomplete=<option>, an autocomplete request) from a member."""
+                    permissions: int = 0x800 | 0x400, autocomplete: str | None = None, force: bool = False
+                    ) -> Interaction:
+        """A slash command (or, with autocomplete=<option>, an autocomplete request) from a member. HiddenCommand
+        if Discord would not show the member that command; `force` invokes it anyway (a stale client)."""
+        if autocomplete is None and dm_channel is None and not force:
+            self._check_visible(name, permissions, roles or [])
         opts = []
         for key, value in (options or {}).items():
             kind = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
@@ -494,6 +513,42 @@ class FakeDiscord:
         data = {"id": cmd["id"], "name": name, "type": 1, "options": opts}
         return await self._interaction(2 if autocomplete is None else 4, data, user=user, channel_id=channel_id,
                                        dm_channel=dm_channel, roles=roles, permissions=permissions)
+
+    def allow_command(self, name: str, role_id: int) -> None:
+        """Server Settings > Integrations: let members with the role use the command despite its default
+        member permissions."""
+        self.command_roles.setdefault(name, set()).add(role_id)
+
+    def _check_visible(self, name: str, permissions: int, roles: list[int]) -> None:
+        cmd = self.commands.get(name)
+        needed = int((cmd or {}).get("default_member_permissions") or 0)
+        if not needed or permissions & 0x8 or permissions & needed == needed:
+            return
+        if self.command_roles.get(name, set()) & set(roles):
+            return
+        raise HiddenCommand(f"/{name} needs permissions {needed}; Discord does not show it to this member")
+
+    async def submit_modal(self, shown: Interaction, values: dict[str, str], *, user: dict,
+                           message: dict | None = None, dm_channel: dict | None = None) -> Interaction:
+        """The member fills in the modal the bot showed in answer to `shown` (values by text input custom id, or
+        by the label's text) and submits it: a MODAL_SUBMIT interaction, with `message` when the modal came
+        from a button on that message."""
+        assert shown.modal is not None, "the bot showed no modal"
+
+        def filled(component: dict, label: str | None = None) -> dict:
+            value = values.get(component["custom_id"], values.get(label or "", ""))
+            return {"type": 4, "id": component.get("id", 0), "custom_id": component["custom_id"], "value": value}
+
+        parts = []
+        for row in shown.modal.get("components") or []:
+            if row["type"] == 18:  # a label around its component
+                parts.append({"type": 18, "id": row.get("id", 0), "component": filled(row["component"], row["label"])})
+            else:
+                parts.append({"type": 1, "id": row.get("id", 0), "components": [filled(c) for c in row["components"]]})
+        data = {"custom_id": shown.modal["custom_id"], "components": parts}
+        channel_id = int(message["channel_id"]) if message else shown.channel_id
+        return await self._interaction(5, data, user=user, channel_id=channel_id, dm_channel=dm_channel,
+                                       message=message)
 
     async def click(self, message: dict, custom_id: str, *, user: dict, dm_channel: dict | None = None
                     ) -> Interaction:

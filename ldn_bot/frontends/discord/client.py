@@ -2,8 +2,9 @@
 
 One event loop serves everyone; engine calls and log writes run on a single worker thread (the engine is
 not shared between threads), index builds for /reload on their own thread, so the loop is never blocked.
-Every message is sent with no pings allowed; member text shown back is escaped. The slash commands are in
-commands.py, the 👍 / 👎 buttons in feedback.py, the embeds in ldn_bot/render/discord_embeds.py.
+Every message is sent with no pings allowed; member text shown back is escaped. Who sees an answer and where it
+goes is answering.py; the slash commands are in commands.py, the buttons in feedback.py and followup.py, the
+embeds in ldn_bot/render/discord_embeds.py.
 """
 
 from __future__ import annotations
@@ -26,11 +27,11 @@ from ldn_bot.engine.conversation import Conversation, ConversationStore
 from ldn_bot.engine.engine import Engine
 from ldn_bot.errors import ConfigError, LdnBotError
 from ldn_bot.frontends.asking import ask
-from ldn_bot.frontends.discord.feedback import Feedback, FeedbackButton, MoreButton, show_more
+from ldn_bot.frontends.discord import answering
+from ldn_bot.frontends.discord.feedback import DYNAMIC_ITEMS, Feedback, show_more
 from ldn_bot.frontends.discord.limits import Bounded, RateLimiter, cooldown_text
 from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands
 from ldn_bot.render import discord_embeds as rd
-from ldn_bot.render.discord_text import THREAD_NAME_LIMIT, plain_name
 
 log = logging.getLogger("ldn_bot.discord")
 
@@ -109,11 +110,14 @@ class LdnBot(discord.Client):
         self.sync = sync
         self.corpus_date = corpus_date if corpus_date is not None else corpus_updated(config.corpus_path)
         self.loaded_at = datetime.now(UTC)
-        self.limiter = RateLimiter(config.discord.rate_limit.questions, config.discord.rate_limit.per_seconds)
+        limits = config.discord.rate_limit
+        self.limiter = RateLimiter(limits.questions, limits.per_seconds)  # questions: the engine's work
+        self.browse_limiter = RateLimiter(limits.browsing, limits.per_seconds)  # reading the corpus: cheap
         self.conversations = ConversationStore(config.conversation.max_conversations,
                                                config.conversation.idle_minutes * 60)
         self.threads: Bounded = Bounded(MAX_THREADS_TRACKED)  # threads the bot opened: id -> parent id
         self.feedback = Feedback()
+        self.followups: Bounded = Bounded(MAX_THREADS_TRACKED)  # answer key -> its conversation, for Follow up
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldn-engine")
         self._reload_lock = asyncio.Lock()
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)
@@ -122,7 +126,7 @@ class LdnBot(discord.Client):
     # -- lifecycle --------------------------------------------------------------------------------------
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(FeedbackButton, MoreButton)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
         state = SyncState(self.config.resolve(self.config.logs.questions).parent / STATE_FILE)
         await sync_commands(self.tree, application_id=self.application_id, guild_id=self.config.discord.test_guild_id,
                             state=state, mode=self.sync)
@@ -184,36 +188,17 @@ class LdnBot(discord.Client):
                           self.context("feedback", interaction.guild_id, interaction.channel_id, interaction.user.id))
 
     async def show_more(self, interaction: discord.Interaction, key: str) -> None:
-        """A More click: the full answer, privately; a failure is logged, never raised."""
+        """A More click: the full answer, privately (within the browsing limit); a failure is logged, never raised."""
         try:
+            wait = self.browse_limiter.hit(interaction.user.id)
+            if wait:
+                await interaction.response.send_message(cooldown_text(wait), ephemeral=True,
+                                                        allowed_mentions=NO_PINGS)
+                return
             await show_more(interaction, self.feedback.full.get(key))
         except Exception:
             log.exception("failed to show more: %s",
                           self.context("more", interaction.guild_id, interaction.channel_id, interaction.user.id))
-
-    async def open_thread(self, channel: Any, message: discord.Message, question: str, user_id: int,
-                          conversation: Conversation) -> discord.Thread | None:
-        """A thread on the answer, where the member's next question continues `conversation`; None when the
-        bot may not open one there."""
-        try:
-            # Through the channel: a follow-up webhook message carries no guild of its own.
-            starter = channel.get_partial_message(message.id)
-            thread = await starter.create_thread(name=plain_name(question, THREAD_NAME_LIMIT),
-                                                 auto_archive_duration=1440)
-        except (discord.HTTPException, ValueError, AttributeError) as e:
-            log.info("no follow-up thread in channel %s: %s", getattr(channel, "id", "?"), e)
-            return None
-        self.threads[thread.id] = getattr(channel, "id", None)
-        self.conversations.put((user_id, thread.id), conversation.copy())
-        how = "use `/ask` here or mention me"
-        if self.config.discord.message_content:
-            how = "just type it here, use `/ask` here, or mention me"
-        try:
-            await thread.send(f"Follow-up questions in this thread continue the conversation: {how}.",
-                              allowed_mentions=NO_PINGS)
-        except discord.HTTPException as e:
-            log.info("could not post in thread %s: %s", thread.id, e)
-        return thread
 
     def context(self, where: str, guild_id: int | None, channel_id: int | None, user_id: int | None,
                 question: str | None = None) -> str:
@@ -266,25 +251,23 @@ class LdnBot(discord.Client):
             else:
                 return
         question = question_text(text)
-        if not question:
-            if not is_dm or message.content:
-                await message.reply(self.config.messages.capabilities, allowed_mentions=NO_PINGS,
-                                    mention_author=False)
+        if not question and is_dm and not message.content:
             return
-        wait = self.limiter.hit(message.author.id)
-        if wait:
-            if self.limiter.should_tell(message.author.id):
-                await message.reply(cooldown_text(wait), allowed_mentions=NO_PINGS, mention_author=False)
+        await answering.answer_message(self, message, question, is_dm=is_dm, in_thread=in_thread)
+
+    async def answer_followup(self, interaction: discord.Interaction, key: str, question: str) -> None:
+        """A Follow up modal's question (followup.py), answered in the conversation of the answer `key`."""
+        if interaction.guild_id is not None and not self.channel_allowed(interaction.channel, interaction.channel_id):
+            await interaction.response.send_message(f"I only answer in {self.allowed_channels_text()}.",
+                                                    ephemeral=True, allowed_mentions=NO_PINGS)
             return
-        # In a channel, a new topic: it moves into the answer's thread.
-        conversation = self.conversations.get((message.author.id, channel.id)) if is_dm or in_thread else Conversation()
-        answer = await self.answer_question(question, conversation, message.author.id)
-        view = self.feedback.view(answer)
-        extra: dict[str, Any] = {"view": view} if view is not None else {}
-        reply = await message.reply(embed=rd.answer_embed(answer, question), allowed_mentions=NO_PINGS,
-                                    mention_author=False, **extra)
-        if not is_dm and not in_thread:
-            await self.open_thread(channel, reply, question, message.author.id, conversation)
+        await answering.answer_followup(self, interaction, key, question)
+
+    async def on_followup_error(self, interaction: discord.Interaction, error: Exception) -> None:
+        """A Follow up that failed: logged with its context, the member gets the apology privately."""
+        log.error("follow-up failed: %s", self.context("follow-up", interaction.guild_id, interaction.channel_id,
+                                                       interaction.user.id), exc_info=error)
+        await self.apologise(interaction)
 
     # -- /reload's swap ---------------------------------------------------------------------------------
 
@@ -307,7 +290,9 @@ class LdnBot(discord.Client):
                         f"corpus ({old} studies).")
             self.config, self.engine, self.corpus_date = config, engine, date
             self.loaded_at = datetime.now(UTC)
-            self.limiter.reconfigure(config.discord.rate_limit.questions, config.discord.rate_limit.per_seconds)
+            limits = config.discord.rate_limit
+            self.limiter.reconfigure(limits.questions, limits.per_seconds)
+            self.browse_limiter.reconfigure(limits.browsing, limits.per_seconds)
             self.conversations.max_size = config.conversation.max_conversations
             self.conversations.idle_seconds = config.conversation.idle_minutes * 60
             log.info("reloaded: %d studies, %d documents", len(engine.studies), len(engine.corpus.documents))
@@ -332,6 +317,10 @@ class LdnBot(discord.Client):
                   exc_info=original)
         if interaction.type is discord.InteractionType.autocomplete:
             return
+        await self.apologise(interaction)
+
+    async def apologise(self, interaction: discord.Interaction) -> None:
+        """The apology for a failed command or Follow up, privately; a failure to send it is logged."""
         try:
             if interaction.response.is_done():
                 await interaction.followup.send(APOLOGY, ephemeral=True, allowed_mentions=NO_PINGS)

@@ -1,4 +1,4 @@
-"""The slash commands: /ask, /sources, /study, /about, /reload.
+"""The slash commands: /ask, /sources, /study, /about, /help, /reload (admins only).
 
 Written as discord.py's own examples write them: a coroutine per command, its docstring's first line the
 description Discord shows, typed parameters (ranges, optional values) for the options, `describe` for the
@@ -7,14 +7,15 @@ options' help, `autocomplete` beside the command it serves. The client in servic
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import discord
 from discord import app_commands
 
 from ldn_bot.corpus.stats import breakdown_lines, direction_summary
-from ldn_bot.engine.conversation import Conversation
+from ldn_bot.frontends.discord import answering
 from ldn_bot.frontends.discord.client import NO_PINGS, LdnBot, question_text
+from ldn_bot.frontends.discord.help import help_embed
 from ldn_bot.frontends.discord.limits import cooldown_text
 from ldn_bot.render import discord_embeds as rd
 from ldn_bot.render.discord_text import CHOICE_LIMIT, plain_name
@@ -23,19 +24,20 @@ Interaction = discord.Interaction[LdnBot]
 MAX_CHOICES = 25  # Discord's limit on autocomplete choices
 
 
-async def admit(interaction: Interaction, count: bool = True) -> bool:
-    """Whether the command may run here: an allowed channel and, if `count`, within the member's rate limit.
-    When it may not, the member has been told why (privately)."""
+async def admit(interaction: Interaction, kind: Literal["question", "browse"] = "question") -> bool:
+    """Whether the command may run here: an allowed channel and within the member's rate limit for its `kind`
+    (questions have theirs; browsing the corpus a separate, generous one). When it may not, the member has been
+    told why (privately)."""
     bot = interaction.client
     if interaction.guild_id is not None and not bot.channel_allowed(interaction.channel, interaction.channel_id):
         await interaction.response.send_message(f"I only answer in {bot.allowed_channels_text()}.",
                                                 ephemeral=True, allowed_mentions=NO_PINGS)
         return False
-    if count:
-        wait = bot.limiter.hit(interaction.user.id)
-        if wait:
-            await interaction.response.send_message(cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS)
-            return False
+    limiter = bot.limiter if kind == "question" else bot.browse_limiter
+    wait = limiter.hit(interaction.user.id)
+    if wait:
+        await interaction.response.send_message(cooldown_text(wait), ephemeral=True, allowed_mentions=NO_PINGS)
+        return False
     return True
 
 
@@ -44,27 +46,19 @@ async def admit(interaction: Interaction, count: bool = True) -> bool:
                        private="Only you see the answer")
 async def ask(interaction: Interaction, question: app_commands.Range[str, 1, 1000], private: bool = False) -> None:
     """Ask about the published evidence on low-dose naltrexone (LDN)"""
-    bot = interaction.client
     if not await admit(interaction):
         return
-    await interaction.response.defer(thinking=True, ephemeral=private)
-    text = question_text(question)
-    channel_id = interaction.channel_id
-    in_thread = bot.is_thread(interaction.channel, channel_id)
-    in_guild = interaction.guild_id is not None
-    if not in_guild or in_thread or private:
-        conversation = bot.conversations.get((interaction.user.id, channel_id))
-    else:
-        conversation = Conversation()  # a new topic; it moves into the answer's thread
-    answer = await bot.answer_question(text, conversation, interaction.user.id)
-    kwargs: dict[str, Any] = {}
-    view = bot.feedback.view(answer)
-    if view is not None:
-        kwargs["view"] = view
-    message = await interaction.followup.send(embed=rd.answer_embed(answer, text), ephemeral=private,
-                                              allowed_mentions=NO_PINGS, wait=True, **kwargs)
-    if in_guild and not private and not in_thread:
-        await bot.open_thread(interaction.channel, message, text, interaction.user.id, conversation)
+    await answering.answer_interaction(interaction.client, interaction, question_text(question), private=private)
+
+
+@app_commands.command(name="help")
+async def help_command(interaction: Interaction) -> None:
+    """What you can ask me, with examples, and how to follow up an answer"""
+    bot = interaction.client
+    if not await admit(interaction, "browse"):
+        return
+    embed = help_embed(bot.config, bot.engine.studies, bot.user.name if bot.user else "ldn-bot")
+    await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
 @app_commands.command()
@@ -72,7 +66,7 @@ async def ask(interaction: Interaction, question: app_commands.Range[str, 1, 100
 async def sources(interaction: Interaction, condition: app_commands.Range[str, 1, 100] | None = None) -> None:
     """The studies in the corpus, for one condition or all"""
     bot = interaction.client
-    if not await admit(interaction):
+    if not await admit(interaction, "browse"):
         return
     await interaction.response.defer(thinking=True)
     engine = bot.engine
@@ -92,7 +86,7 @@ async def condition_choices(interaction: Interaction, current: str) -> list[app_
 async def study(interaction: Interaction, label: app_commands.Range[str, 1, 100]) -> None:
     """One study's record: design, size, doses, findings"""
     bot = interaction.client
-    if not await admit(interaction):
+    if not await admit(interaction, "browse"):
         return
     found = bot.engine.queries.find_study(label)
     if found is None:
@@ -119,7 +113,7 @@ async def study_choices(interaction: Interaction, current: str) -> list[app_comm
 async def about(interaction: Interaction) -> None:
     """What ldn-bot is and what its corpus holds"""
     bot = interaction.client
-    if not await admit(interaction, count=False):
+    if not await admit(interaction, "browse"):
         return
     m, held = bot.config.messages, bot.engine.queries.summary()
     levels = "\n".join(f"{level}: {count}" for level, count in held.levels)
@@ -138,7 +132,7 @@ async def about(interaction: Interaction) -> None:
             rd.FIELD_VALUE_LIMIT) or "none"),
         ("Last updated", f"{updated} (corpus); loaded {discord.utils.format_dt(bot.loaded_at, 'R')}"),
         ("Commands", "`/ask` a question \u00b7 `/sources` the studies \u00b7 `/study` one study \u00b7 "
-                     "mention me or send me a direct message"),
+                     "`/help` how to ask and follow up \u00b7 mention me or send me a direct message"),
     ]
     spec = rd.EmbedSpec(title="About ldn-bot", description=rd.escape(f"{m.creator}\n\n{m.capabilities}"),
                         fields=fields, footer=bot.config.disclaimer, colour=rd.COLOURS["chitchat"])
@@ -160,6 +154,7 @@ def may_reload(interaction: Interaction) -> bool:
 
 @app_commands.command()
 @app_commands.guild_only()
+@app_commands.default_permissions(manage_guild=True)  # Discord shows it only to admins; may_reload checks anyway
 async def reload(interaction: Interaction) -> None:
     """Maintainers: re-read the corpus and settings"""
     if interaction.guild_id is None:
@@ -175,4 +170,5 @@ async def reload(interaction: Interaction) -> None:
     await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
-COMMANDS: tuple[app_commands.Command[Any, ..., Any], ...] = (ask, sources, study, about, reload)
+COMMANDS: tuple[app_commands.Command[Any, ..., Any], ...] = (ask, sources, study, about, help_command, reload)
+ADMIN_COMMANDS = ("reload",)  # registered with default member permissions Manage Server

@@ -1,5 +1,5 @@
-"""The buttons under an answer: More (the full answer, every source with its passage) and 👍 / 👎, whose votes
-are appended to the feedback log that curators read with `ldn-bot gaps`."""
+"""The buttons under an answer: More (the full answer, every source with its passage), Follow up (followup.py)
+and 👍 / 👎, whose votes are appended to the feedback log that curators read with `ldn-bot gaps`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 import discord
 
 from ldn_bot.engine.answer import Answer
+from ldn_bot.frontends.discord.followup import FollowUpButton
 from ldn_bot.frontends.discord.limits import Bounded
 from ldn_bot.logs import JsonlLog, answer_record
 from ldn_bot.render.discord_embeds import NO_PINGS, detail_embed, has_more
@@ -92,6 +93,26 @@ def record_from_message(message: discord.Message | None) -> dict[str, Any]:
     return record
 
 
+RATED = ("answered", "no_evidence")  # answers whose sources members rate with 👍 / 👎
+
+
+def new_key() -> str:
+    """A fresh key naming one answer in its buttons' custom ids."""
+    return secrets.token_hex(6)
+
+
+def answer_buttons(answer: Answer, key: str) -> list[discord.ui.Item[Any]]:
+    """The buttons under an answer, left to right (a new button is one more line here): More when the short
+    answer leaves sources out, Follow up, and 👍 / 👎 for an evidence answer."""
+    items: list[discord.ui.Item[Any]] = []
+    if has_more(answer):
+        items.append(MoreButton(key))
+    items.append(FollowUpButton(key))
+    if answer.status in RATED:
+        items += [FeedbackButton("up", key), FeedbackButton("down", key)]
+    return items
+
+
 class Feedback:
     """The answers shown with buttons (by key) and who has rated which; both bounded."""
 
@@ -100,19 +121,15 @@ class Feedback:
         self.rated: Bounded = Bounded(max_tracked)  # (key, user id) already rated
         self.full: Bounded = Bounded(max_tracked)  # key -> the Answer, for its More button
 
-    def view(self, answer: Answer) -> discord.ui.View | None:
-        """More (when the short answer leaves sources out) and 👍 / 👎 for an evidence answer ("answered" or
-        "no_evidence"); None for any other."""
-        if answer.status not in ("answered", "no_evidence"):
-            return None
-        key = secrets.token_hex(6)
-        self.answers[key] = answer_record(answer, "discord")
-        view = discord.ui.View(timeout=None)
+    def view(self, answer: Answer, key: str) -> discord.ui.View:
+        """The buttons of `answer_buttons` under `answer`, whose clicks find the answer by `key`."""
+        if answer.status in RATED:
+            self.answers[key] = answer_record(answer, "discord")
         if has_more(answer):
             self.full[key] = answer
-            view.add_item(MoreButton(key))
-        view.add_item(FeedbackButton("up", key))
-        view.add_item(FeedbackButton("down", key))
+        view = discord.ui.View(timeout=None)
+        for item in answer_buttons(answer, key):
+            view.add_item(item)
         return view
 
     async def record(self, interaction: discord.Interaction, vote: str, key: str, *, log_path: Path,
@@ -134,6 +151,9 @@ class Feedback:
         if user_id is not None:
             record["user_id"] = str(user_id)
         await run_blocking(JsonlLog(log_path).append, record)
+
+
+DYNAMIC_ITEMS = (MoreButton, FollowUpButton, FeedbackButton)  # registered with the client: they survive restarts
 
 
 async def show_more(interaction: discord.Interaction, answer: Answer | None) -> None:

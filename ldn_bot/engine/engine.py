@@ -19,6 +19,7 @@ from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
+from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply, thanks_first
 from ldn_bot.engine.understand import Intent, load_understanding
@@ -78,6 +79,7 @@ class Engine:
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
+        self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader)
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -88,6 +90,11 @@ class Engine:
         design first, as an answer (status "answered", or "no_evidence" naming the covered conditions when the
         condition is unknown). Backs `:sources` in the REPL and `/sources` in Discord."""
         return sources_answer(self.searcher.parser, self.studies, condition, self.config.disclaimer)
+
+    def request(self, question: str) -> Request:
+        """What a message asks, as the engine reads it (before the conversation fills anything): its subject,
+        aspects, outcome words, filters and aggregate. For tests and debugging; `answer()` reads it the same way."""
+        return self.requests.read(clean_question(question)).request
 
     def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
         """Answer one question as typed. Pass the asker's `conversation` to let follow-ups refer back to the
@@ -109,17 +116,24 @@ class Engine:
                 answer.safety = safety
                 return answer
 
+        # The question decides: its clauses set what is asked; the story only fills what they leave open.
+        asking = self.requests.read(text)
+        text = asking.text
+        asked = self.understanding.read(asking.asked)
+        if asking.request.full_dose:  # naltrexone at 50 mg for alcohol: not what the corpus is about
+            answer = self._reply(question, "no_evidence", plans.NOT_LOW_DOSE)
+            answer.notices, answer.safety = [r.text for r in fired], safety
+            return answer
         rest = self.safety.strip(text, fired) if fired else text
         query = self.searcher.parser.parse(rest)
         named = self.reader.named_labels(text, query.conditions)
-        asked = self.understanding.read(text)
         if not fired and not named and thanks_first(text) and not (
             query.synonyms or asked.aspects or sum(c.weight for c in query.asked if c.plain) >= GENERAL_WEIGHT
         ):
             # "thank u, its a lot to take in": thanks with nothing asked after it
             return self._reply(question, "chitchat", smalltalk_reply("thanks", self.config.messages))
         topic_query = query
-        if fired and self.understanding.read(rest).amount_only:
+        if fired and self.understanding.read(self.safety.strip(asking.asked, fired)).amount_only:
             topic_query = self.searcher.parser.parse(without_amounts(rest))
         dose_rule = any(r.action == "dose" for r in fired)
         if fired and not dose_rule and not self.reader.names_topic(rest, topic_query, named):
@@ -153,7 +167,9 @@ class Engine:
 
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         plan = choose(asked, topic, lambda c: self.studies_on(c))
-        trusted = self._trusted(text, query, asked, result, plan, named, own, followup)
+        # Whether to answer is judged on the question's own words: a drug or place named in the story is no subject.
+        said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired) if fired else asking.asked)
+        trusted = self._trusted(asking.asked, query, said, asked, result, plan, named, own, followup)
         if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
             # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
             # passage on addiction: the corpus's mechanism passages
@@ -220,12 +236,13 @@ class Engine:
             others=own[1:],
         )
 
-    def _trusted(self, text: str, query: Query, asked: Intent, result: SearchResult, plan: Plan | None,
-                 named: list[str], own: list[str], followup: bool) -> bool:
+    def _trusted(self, text: str, query: Query, said: Query, asked: Intent, result: SearchResult,
+                 plan: Plan | None, named: list[str], own: list[str], followup: bool) -> bool:
         """Whether to answer at all. A plan answers a question about LDN even when filler words dilute the
         passage match; a question about something else (another drug, say) still needs passages that match it,
-        and "does ldn help lupus? ... joint pain" is not answered with the corpus's joint-pain studies."""
-        if not named and self.reader.unstudied_subject(text, query, asked) is not None:
+        and "does ldn help lupus? ... joint pain" is not answered with the corpus's joint-pain studies. `text` and
+        `said` are the question clauses, as typed and parsed: words only in the story never decide this."""
+        if not named and self.reader.unstudied_subject(text, said, asked) is not None:
             return False
         return (
             result.relevant
@@ -236,8 +253,8 @@ class Engine:
                 and (
                     self.reader.names_subject(query)
                     or (
-                        not self.reader.foreign_words(query)
-                        and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(query, asked))
+                        not self.reader.foreign_words(said)
+                        and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(said, asked))
                     )
                 )
             )

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine import plans
-from ldn_bot.engine.plans import Plan
+from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.understand import Intent
 
 
@@ -53,8 +53,9 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             candidates = [s for s in base if plans.is_human(s)] if intent.species == "human" else base
             chosen = plans.pick(candidates or base, intent.superlative)
             return plans.record(chosen, intent) if chosen else None
-        if intent.population:
-            return plans.for_population(base, intent.population, topic.condition or "shown")
+        if intent.population:  # "is it safe for kids?": those shown, else the condition's, else other conditions'
+            return plans.for_population(plans.unique([*base, *pool]), intent.population, topic.condition or "shown",
+                                        elsewhere=studies_on(None))
         if intent.species and not intent.has("size"):  # "how many people were in it" asks a size
             return plans.by_species(base)
         if intent.has("comparator") and topic.last:
@@ -95,6 +96,10 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             narrowed = plans.for_population(pool, intent.population, topic.condition)
             if narrowed.points:
                 return narrowed
+            # "fibro in men?": say none was, then the condition's studies with who took part in each
+            first = plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
+            first.points.insert(0, KeyPoint(narrowed.headline or ""))
+            return first
         first = plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
         if not topic.others:
             return first

@@ -10,9 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
+from ldn_bot.engine.clauses import read_message
+from ldn_bot.engine.reading import QuestionReader
+from ldn_bot.engine.understand import Understanding
+from ldn_bot.retrieval.query import QueryParser
+
 SubjectKind = Literal["conditions", "group", "studies", "ldn"]
 Aggregate = Literal["list", "count", "largest", "newest", "first"]
 Filled = Literal["question", "story", "conversation"]
+SUPERLATIVE_AGGREGATE: dict[str, Aggregate] = {"largest": "largest", "newest": "newest", "oldest": "first"}
 
 
 @dataclass(frozen=True)
@@ -73,3 +79,71 @@ class Request:
 
     def with_subject(self, subject: Subject) -> Request:
         return replace(self, subject=subject)
+
+
+@dataclass(frozen=True)
+class Asked:
+    """What the engine reads a message with: the `request`; `asked`, the text its aspects are read from (the
+    question clauses, plus the story clause a bare "is that normal?" points at); `text`, the text it is searched
+    and parsed with (`asked` plus what the story fills: its conditions, the studies it names, the drug)."""
+
+    request: Request
+    asked: str
+    text: str
+
+
+class RequestReader:
+    """Builds a Request from a cleaned message: `parser` (words -> concepts and synonyms), `understanding` (aspects,
+    populations, superlatives) and `reader` (studies named, content words), all for one corpus."""
+
+    def __init__(self, parser: QueryParser, understanding: Understanding, reader: QuestionReader) -> None:
+        self.parser = parser
+        self.understanding = understanding
+        self.reader = reader
+
+    def read(self, text: str) -> Asked:
+        """The request a message makes. Its aspects come from the question clauses alone (plus the story clause a
+        bare "is that normal?" points at); the story's other words still help find passages, but a story clause
+        on another condition is left out when the question names its own."""
+        reading = read_message(text)
+        asked = reading.question
+        query = self.parser.parse(asked)
+        intent = self.understanding.read(asked)
+        own = bool(query.conditions or self.reader.named_labels(asked, query.conditions))
+        story = reading.story_clauses
+        pointed = reading.pointed()
+        if pointed and not own:
+            # "someone quoted 11 of 25 from the dose finding study.. was that even a placebo trial?"
+            asked = f"{pointed} {asked}"
+            story = [c for c in story if c != pointed]
+            query = self.parser.parse(asked)
+            intent = self.understanding.read(asked)
+            own = bool(query.conditions)
+        kept = []
+        for clause in story:
+            conditions = self.parser.parse(clause).conditions
+            if own and conditions and not set(conditions) <= set(query.conditions):
+                continue  # "had long covid myself, but asking for my husband - does ldn do anything for crohns?"
+            kept.append(clause)
+        full = " ".join([asked, *kept])
+        if kept:
+            query = self.parser.parse(full)
+        named = self.reader.named_labels(full, query.conditions)
+        content, _ = self.reader.content(self.parser.parse(asked), intent)
+        filled_by: Filled = "question" if own else "story"
+        subject = (
+            Subject("studies", tuple(query.conditions), studies=tuple(named), filled_by=filled_by) if named
+            else Subject("conditions", tuple(query.conditions), filled_by=filled_by) if query.conditions
+            else Subject()
+        )
+        request = Request(
+            question=reading.question,
+            story=reading.story,
+            subject=subject,
+            aspects=intent.aspects,
+            outcome_words=tuple(dict.fromkeys(c.text for c in content)),
+            filters=Filters(design=intent.design, population=intent.population, species=intent.species),
+            aggregate=SUPERLATIVE_AGGREGATE.get(intent.superlative or ""),
+            full_dose=intent.full_dose,
+        )
+        return Asked(request, asked, full)

@@ -15,6 +15,9 @@ from ldn_bot.errors import CorpusError
 INTENTS_FILE = "intents.yaml"
 SECTIONS = ("aspects", "designs", "populations", "species", "superlatives")
 # The drug's own name says nothing about the aspect: "low dose naltrexone" is not a dose question.
+# Naltrexone named with an amount far above any low dose ("naltrexone 50mg"): the full-dose drug, another use.
+FULL_DOSE_MG = 25
+_NALTREXONE_AMOUNT = re.compile(r"naltrexone\D{0,20}?(\d+(?:\.\d+)?)\s*mg|(\d+(?:\.\d+)?)\s*mg\D{0,20}?naltrexone")
 _DRUG_NAME = re.compile(r"\b(?:ultra[- ]?|very[- ]?)?low[- ]?dose[- ]naltrexone\b|\bl\.?d\.?n\b")
 
 
@@ -29,6 +32,7 @@ class Intent:
     superlative: str | None = None  # largest, newest, oldest, strongest
     matched: dict[str, tuple[str, ...]] = field(default_factory=dict)  # entry -> phrases found
     amount_only: bool = False  # the only aspect is a dose named in passing ("on 4.5mg"), not a dose question
+    full_dose: bool = False  # naltrexone at full dose or for its full-dose use ("50mg for alcohol cravings")
 
     @property
     def strength(self) -> int:
@@ -83,13 +87,18 @@ class Understanding:
 
         matched = {k: v for section in found.values() for k, v in section.items()}
         aspects = tuple(found.get("aspects", {}))
+        amounts = [float(a or b) for a, b in _NALTREXONE_AMOUNT.findall(text.lower())]
+        # "50 mg naltrexone vs ldn, whats the difference?" asks about LDN: only a question not naming it is another use
+        full_dose = ("full_dose" in aspects or any(x >= FULL_DOSE_MG for x in amounts)) and not _DRUG_NAME.search(
+            text.lower())
+        aspects = tuple(a for a in aspects if a != "full_dose")
         amount_only = aspects == ("dose_amount",)
         if "dose_amount" in aspects:  # "on 4.5 for 2 months, is insomnia normal?" is not a dose question
             aspects = tuple(a for a in aspects if a != "dose_amount") or ("dose",)
             if len({_amount(x) for x in matched["dose_amount"]}) >= 2 and "dose_finding" not in aspects:
                 aspects += ("dose_finding",)  # "1.5mg vs 4.5mg?": two amounts weighed against each other
         return Intent(aspects, first("designs"), first("populations"), first("species"), first("superlatives"),
-                      matched, amount_only)
+                      matched, amount_only, full_dose)
 
 
 def load_understanding(root: str | Path) -> Understanding:

@@ -49,8 +49,14 @@ NO_ACCESS = (
     "The studies in my corpus don't cover how to get LDN; a doctor or pharmacist can tell you what "
     "applies where you live."
 )
+NOT_LOW_DOSE = (
+    "The studies in my corpus are about low-dose naltrexone (LDN, usually 0.5 to 4.5 mg a day). Naltrexone at its "
+    "full dose (50 mg and up, as used for alcohol or opioid dependence) is a different use that my corpus doesn't "
+    "cover; a doctor or pharmacist can tell you about it."
+)
 MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in people:"
 NONE_IN_POPULATION = "None of the {scope}studies in the corpus was in {population}."
+IN_POPULATION_ELSEWHERE = "Studies on other conditions that included {population}:"
 NOT_REPORTED = "None of the study records in the corpus reports {effect} as an adverse event."
 SPECIES_SPLIT = "Of these {total} studies, {human} {human_verb} in people{human_list}{animal_part}."
 
@@ -120,16 +126,17 @@ def dose_key(dose: str) -> str:
     return f"{m.group(1)} {m.group(2)}" if m else short(dose, 30)
 
 
+# Who took part, as a record's population or title says it (whole words: "female" is no "male").
 POPULATION_WORDS = {
-    "children": ("child", "pediatric", "paediatric", "adolescent", "aged 6", "years old"),
-    "women": ("women", "woman", "female"),
-    "men": (" men", "male"),
+    "children": re.compile(r"child|pediatric|paediatric|adolescent|aged 6|years old", re.I),
+    "women": re.compile(r"\b(?:women|woman|females?)\b", re.I),
+    "men": re.compile(r"\b(?:men|man|males?)\b", re.I),
 }
 
 
 def in_population(study: Study, population: str) -> bool:
-    text = f" {(study.population or '')} {study.title or ''} ".lower()
-    return any(w in text for w in POPULATION_WORDS.get(population, (population,)))
+    pattern = POPULATION_WORDS.get(population) or re.compile(re.escape(population), re.I)
+    return bool(pattern.search(f" {(study.population or '')} {study.title or ''} "))
 
 
 def unique(studies: Iterable[Study]) -> list[Study]:

@@ -9,6 +9,7 @@ from ldn_bot.corpus.models import Study
 from ldn_bot.engine.plans.base import (
     CONTROLLED,
     DIRECTION_WORDS,
+    IN_POPULATION_ELSEWHERE,
     NONE_IN_POPULATION,
     NULLISH,
     PLURALS,
@@ -106,7 +107,7 @@ def efficacy(
         if s not in chosen and (not chosen or _line_cost(s) <= budget):
             chosen.append(s)
             budget -= _line_cost(s)
-    points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
+    points = [KeyPoint(finding(s), s.label, head(s, population=population is not None)) for s in chosen]
     return Plan("efficacy", headline, points, chosen, topic)
 
 
@@ -136,11 +137,20 @@ def by_species(studies: list[Study]) -> Plan:
     return Plan("species", text, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
 
 
-def for_population(studies: list[Study], population: str, scope: str) -> Plan:
+def for_population(studies: list[Study], population: str, scope: str, elsewhere: list[Study] | None = None) -> Plan:
+    """The studies among `studies` that included `population` (children, women, men), showing who took part. None
+    there: a fixed line saying so (`scope` names what was searched), then those among `elsewhere` (studies on other
+    conditions) under a heading that says they are."""
     match = strength_order(s for s in studies if in_population(s, population))
     if not match:
         scope = f"{scope} " if scope else ""
-        return Plan("population", NONE_IN_POPULATION.format(scope=scope, population=population), [], [])
+        none = NONE_IN_POPULATION.format(scope=scope, population=population)
+        others = strength_order(s for s in elsewhere or () if s not in studies and in_population(s, population))
+        if not others:
+            return Plan("population", none, [], [])
+        points = [KeyPoint(IN_POPULATION_ELSEWHERE.format(population=population), subhead=True)]
+        points += [KeyPoint(finding(s), s.label, head(s, population=True)) for s in others[:3]]
+        return Plan("population", none, points, others[:3])
     chosen = match[:3]
     points = [KeyPoint(finding(s), s.label, head(s, population=True)) for s in chosen]
     return Plan("population", None, points, chosen)

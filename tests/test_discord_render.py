@@ -128,3 +128,32 @@ def test_the_short_answer_fits_one_embed_without_cutting_a_result(engine, questi
     for line in answer.key_lines:
         assert line.text in description  # every study's result whole
     assert answer.headline is None or answer.headline in description
+
+
+MARKDOWN = "Pain *and* __sleep__ ~~x~~ ||spoiler|| `code` [link](https://example.org) <t:1:R> # not a heading"
+
+
+def unescaped_markdown(text: str) -> list[str]:
+    """Markdown characters in `text` that no backslash escapes (an escaped pair `\\X` is dropped first)."""
+    bare = re.sub(r"\\.", "", text)
+    return [c for c in "*_~|`[]<" if c in bare]
+
+
+def test_corpus_text_in_embeds_is_escaped_like_discord_utils_escape_markdown(engine):
+    import dataclasses
+
+    import discord
+
+    study = engine.queries.find_study("Younger 2013")
+    odd = dataclasses.replace(study, title=MARKDOWN, summary=MARKDOWN, key_findings=[MARKDOWN])
+    embed = rd.study_embed(odd, "Not medical advice.").to_dict()
+    assert unescaped_markdown(embed["title"]) == [] and unescaped_markdown(embed["description"]) == []
+    findings = next(f["value"] for f in embed["fields"] if f["name"] == "Key findings")
+    assert unescaped_markdown(findings) == []
+    # At least what discord.py's own escaping does: every character it escapes is escaped here too.
+    ours, theirs = rd.escape(MARKDOWN), discord.utils.escape_markdown(MARKDOWN, ignore_links=False)
+    assert all(f"\\{c}" in ours for c in set(re.findall(r"\\(.)", theirs)))
+    citation = Citation(number=1, label="Smith_2020 *", title=MARKDOWN, design="case report", n=1, url=None,
+                        passage=MARKDOWN, score=1.0)
+    name, value = rd.citation_field(citation)
+    assert unescaped_markdown(name) == [] and unescaped_markdown(value.replace("> \u201c", "")) == []

@@ -295,8 +295,9 @@ def sources_embed(answer: Answer) -> discord.Embed:
         fields = []
         for design, items in groups.items():
             lines = [f"{h}: {cut(f, finding_room)}" if finding_room and f else h for h, f in items]
-            fields.append((f"{design[:1].upper()}{design[1:]} ({len(items)})", join_lines(lines, FIELD_VALUE_LIMIT)))
-        spec = EmbedSpec(title=f"Sources: {topic} ({count} {'study' if count == 1 else 'studies'})",
+            fields.append((escape(f"{design[:1].upper()}{design[1:]} ({len(items)})"),
+                           join_lines(lines, FIELD_VALUE_LIMIT)))
+        spec = EmbedSpec(title=f"Sources: {escape(topic)} ({count} {'study' if count == 1 else 'studies'})",
                          description=description, fields=fields, footer=answer.disclaimer,
                          colour=COLOURS["answered"], overflow_note="*{n} more designs not shown.*")
         total = ulen(spec.title) + ulen(description) + ulen(answer.disclaimer) + sum(
@@ -350,7 +351,7 @@ def study_embed(study: Study, disclaimer: str) -> discord.Embed:
                    + (f"\n{safe_url(study.url)}" if safe_url(study.url) else "")))
     if not study.verified:
         fields.append(("Details not verified", "The details of this record have not been checked against the paper."))
-    spec = EmbedSpec(title=study.title or study.label, url=study.url, description=escape(study.summary),
+    spec = EmbedSpec(title=escape(study.title or study.label), url=study.url, description=escape(study.summary),
                      fields=fields, footer=disclaimer, colour=COLOURS["answered"])
     return build_embed(spec)
 

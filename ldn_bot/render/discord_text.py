@@ -1,11 +1,13 @@
 """Discord's text rules: its length limits, counted in UTF-16 code units (never fewer than the code points, so
 text that fits here fits Discord however it counts), cutting at a sentence or word end with "…", and escaping
-markdown and mentions so text shown back never formats or pings. No discord.py needed.
+markdown (discord.utils.escape_markdown and more) and mentions so text shown back never formats or pings.
 """
 
 from __future__ import annotations
 
 import re
+
+from discord.utils import escape_markdown
 
 MESSAGE_LIMIT = 2000
 TITLE_LIMIT = 256
@@ -71,16 +73,20 @@ def cut(text: str, limit: int) -> str:
     return head + ELLIPSIS
 
 
-_MARKDOWN = re.compile(r"([\\*_~|`>#\[\]<])")
-_LIST_START = re.compile(r"(?m)^(\s*)([-+])(?=\s)")
+# Beyond discord.utils.escape_markdown: masked-link brackets, "<" (timestamps, channel mentions), "#" and ">"
+# anywhere, and "1." / "+" list starts, each unless an odd run of backslashes already escapes it.
+_EXTRA = re.compile(r"(?<!\\)((?:\\\\)*)([\[\]<>#])")
+_LIST_START = re.compile(r"(?m)^(\s*)([+])(?=\s)")
 _NUMBERED = re.compile(r"(?m)^(\s*)(\d+)\.(?=\s)")
 _MENTION = re.compile(r"@(everyone|here|[!&]?[0-9]{15,21})")
 
 
 def escape(text: str) -> str:
-    """Text shown as-is: markdown characters and mentions neutralised (a zero-width space after '@')."""
+    """Text shown as-is: Discord markdown escaped (discord.utils.escape_markdown, links included, and the
+    characters it leaves) and mentions neutralised (a zero-width space after '@')."""
     text = _MENTION.sub("@\u200b\\1", text)
-    text = _MARKDOWN.sub(r"\\\1", text)
+    text = escape_markdown(text, ignore_links=False)
+    text = _EXTRA.sub(r"\1\\\2", text)
     text = _LIST_START.sub(r"\1\\\2", text)
     return _NUMBERED.sub(r"\1\2\\.", text)
 

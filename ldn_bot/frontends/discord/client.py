@@ -30,6 +30,7 @@ from ldn_bot.frontends.asking import ask
 from ldn_bot.frontends.discord import answering
 from ldn_bot.frontends.discord.feedback import DYNAMIC_ITEMS, Feedback, show_more
 from ldn_bot.frontends.discord.limits import Bounded, RateLimiter, cooldown_text
+from ldn_bot.frontends.discord.permissions import invite_url
 from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands
 from ldn_bot.render import discord_embeds as rd
 
@@ -132,8 +133,8 @@ class LdnBot(discord.Client):
                             state=state, mode=self.sync)
 
     async def on_ready(self) -> None:
-        log.info("connected as %s to %d servers; %d studies loaded", self.user, len(self.guilds),
-                 len(self.engine.studies))
+        log.info("connected as %s to %d servers; %d studies loaded; invite link: %s", self.user, len(self.guilds),
+                 len(self.engine.studies), invite_url(self.application_id or "APPLICATION_ID"))
 
     async def close(self) -> None:
         await super().close()

@@ -5,6 +5,10 @@ call for nothing. So the bot hashes the payload it would send (every command's n
 checks) and keeps the hash, per application and per target (global or a test server), in a small JSON file beside
 the logs. A start whose hash matches the stored one skips registering; `ldn-bot discord --sync` registers anyway
 (say, after the commands were removed in the Developer Portal), `--no-sync` never does.
+
+`ldn-bot discord sync [--guild ID] [--clear]` registers (or removes) the commands without running the bot: to
+a test server, where they appear at once, or globally; `--clear` removes them, say from a test server once
+`discord.test_guild_id` is unset, where they would otherwise show twice beside the global ones.
 """
 
 from __future__ import annotations
@@ -93,3 +97,17 @@ async def sync_commands(tree: app_commands.CommandTree, *, application_id: int |
         log.info("registered %d global commands (new commands can take up to an hour to appear)", len(synced))
     state.set(key, digest)
     return True
+
+
+async def register(tree: app_commands.CommandTree, *, guild_id: int | None, clear: bool, state: SyncState) -> int:
+    """Register the tree's commands (or, with `clear`, none) to the server `guild_id` or globally, with the client
+    of `tree` logged in; record what was registered in `state`. Returns how many commands Discord now has there."""
+    guild = discord.Object(guild_id) if guild_id else None
+    if guild is not None:
+        tree.copy_global_to(guild=guild)
+    if clear:
+        tree.clear_commands(guild=guild)
+    synced: list[Any] = await tree.sync(guild=guild)
+    # After a clear the stored hash no longer matches, so the bot's next start registers again if it serves there.
+    state.set(f"{tree.client.application_id}/{guild_id or 'global'}", "" if clear else command_hash(tree, guild))
+    return len(synced)

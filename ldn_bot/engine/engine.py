@@ -14,6 +14,7 @@ from ldn_bot.corpus.queries import CorpusQueries
 from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.conversation import Conversation
+from ldn_bot.engine.followup import leaves_topic
 from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
@@ -39,6 +40,9 @@ _DEICTIC_ONE = re.compile(
     r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+){0,2}"
     r"(?:study|trial|paper|one|review|report|case|pilot)|it)\b"
 )
+
+# "on it", "taking it": the drug, not the study just shown ("can i drink on it?")
+_ON_IT = re.compile(r"\b(?:on|taking|take|took|takes|start|started|starting|stop|stopped|stopping) it\b")
 
 MAX_SAFETY_CHARS = 20000  # safety rules read this much of a message, however long
 MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
@@ -142,7 +146,13 @@ class Engine:
             answer.notices, answer.safety = [r.text for r in fired], safety
             return answer
         own = [c for c in query.conditions if self.studies_on(c)]
+        said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired) if fired else asking.asked)
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
+        if followup and conversation is not None and leaves_topic(
+            said, asked, self.reader, self._terms_of(conversation),
+            points=bool(conversation.labels and _DEICTIC.search(_ON_IT.sub(" ", normalize(asking.asked)))),
+        ):
+            followup = False  # "can i drink on it?" after a fibromyalgia answer: answered as it would be alone
         if followup:
             assert conversation is not None
             query = self._with_topic(query, text, conversation)
@@ -167,8 +177,7 @@ class Engine:
 
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         plan = choose(asked, topic, lambda c: self.studies_on(c))
-        # Whether to answer is judged on the question's own words: a drug or place named in the story is no subject.
-        said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired) if fired else asking.asked)
+        # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
         trusted = self._trusted(asking.asked, query, said, asked, result, plan, named, own, followup)
         if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
             # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
@@ -381,6 +390,11 @@ class Engine:
 
     def _reply(self, question: str, status: Status, message: str | None) -> Answer:
         return Answer(question=question, status=status, disclaimer=self.config.disclaimer, message=message)
+
+    def _terms_of(self, conversation: Conversation) -> list[frozenset[str]]:
+        """The index terms of the records a conversation is about: its condition's studies and those last shown."""
+        labels = [s.label for c in conversation.conditions for s in self.studies_on(c)] + conversation.labels
+        return [self.passages.chunk_terms(chunk) for x in dict.fromkeys(labels) if (chunk := self._study_chunks.get(x))]
 
     def _with_topic(self, query: Query, text: str, conversation: Conversation) -> Query:
         parser = self.searcher.parser

@@ -263,3 +263,24 @@ def test_admin_commands_are_registered_for_admins_only(cfg, engine):
     assert "reload" in ADMIN_COMMANDS
     for name, perms in registered.items():
         assert (perms == "32") == (name in ADMIN_COMMANDS), name  # Manage Server, so Discord hides them
+
+
+def test_a_crisis_found_only_in_the_answer_takes_back_the_public_thinking_message(cfg, engine, monkeypatch):
+    from ldn_bot.frontends.discord import answering
+
+    monkeypatch.setattr(answering, "sounds_personal", lambda engine, text: False)  # rules changed in between
+
+    async def scenario():
+        async with running_bot(cfg, engine) as bot:
+            fake = bot.fake
+            mark = fake.mark()
+            inter = await fake.slash("ask", {"question": CRISIS}, user=fake.user("fin"))
+            prefix = inter.webhook_prefix(fake.app_id)
+            deleted = await fake.wait_for(lambda r: r.method == "DELETE" and r.path.startswith(prefix), mark)
+            reply = await fake.wait_for(lambda r: r.method == "POST" and r.path == prefix, mark)
+            assert deleted.index < reply.index and reply.body["flags"] & EPHEMERAL
+            assert not reply.embeds[0].get("title")
+            await settle(bot)
+            assert not threads(fake)
+
+    run(scenario())

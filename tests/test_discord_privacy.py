@@ -284,3 +284,25 @@ def test_a_crisis_found_only_in_the_answer_takes_back_the_public_thinking_messag
             assert not threads(fake)
 
     run(scenario())
+
+
+def test_a_plain_message_in_the_bots_thread_is_told_once_how_to_follow_up(cfg, engine):
+    async def scenario():
+        async with running_bot(cfg, engine) as bot:
+            fake = bot.fake
+            kim = fake.user("kim")
+            mark = fake.mark()
+            await bot.ask("Does LDN help Crohn's disease?", user=kim)
+            thread_id = int((await fake.wait_for(lambda r: r.path.endswith("/threads"), mark)).response["id"])
+            await fake.wait_for(lambda r: r.path == f"/channels/{thread_id}/messages", mark)  # the thread's note
+            # Without the Message Content intent Discord delivers a plain message with its text left out.
+            mark = fake.mark()
+            first = await fake.message("", user=kim, channel_id=thread_id)
+            hint = await bot.reply_to(first, mark)
+            assert "Follow up" in hint.json["content"] and "mention me" in hint.json["content"]
+            mark = fake.mark()
+            await fake.message("", user=kim, channel_id=thread_id)
+            await settle(bot)
+            assert not fake.find(lambda r: r.method == "POST" and r.path == f"/channels/{thread_id}/messages", mark)
+
+    run(scenario())

@@ -119,6 +119,7 @@ class LdnBot(discord.Client):
         self.threads: Bounded = Bounded(MAX_THREADS_TRACKED)  # threads the bot opened: id -> parent id
         self.feedback = Feedback()
         self.followups: Bounded = Bounded(MAX_THREADS_TRACKED)  # answer key -> its conversation, for Follow up
+        self.hinted: Bounded = Bounded(MAX_THREADS_TRACKED)  # (member, thread) told how to follow up there
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ldn-engine")
         self._reload_lock = asyncio.Lock()
         self.tree: app_commands.CommandTree = app_commands.CommandTree(self)
@@ -250,11 +251,25 @@ class LdnBot(discord.Client):
             if (mentioned and d.answer_mentions) or (own_thread and d.message_content and message.content):
                 text = message.content
             else:
+                if own_thread and not d.message_content and not mentioned:
+                    await self.tell_how_to_follow_up(message)
                 return
         question = question_text(text)
         if not question and is_dm and not message.content:
             return
         await answering.answer_message(self, message, question, is_dm=is_dm, in_thread=in_thread)
+
+    async def tell_how_to_follow_up(self, message: discord.Message) -> None:
+        """A plain message in the bot's thread, which it cannot read without the Message Content intent: say
+        once per member and thread how to follow up instead."""
+        key = (message.author.id, message.channel.id)
+        if key in self.hinted:
+            return
+        self.hinted[key] = True
+        name = self.user.name if self.user else "ldn-bot"
+        await message.reply(f"I can only read messages here that mention me. To follow up, press **Follow up** "
+                            f"under my answer, or write `@{name}` before your question.",
+                            allowed_mentions=NO_PINGS, mention_author=False)
 
     async def answer_followup(self, interaction: discord.Interaction, key: str, question: str) -> None:
         """A Follow up modal's question (followup.py), answered in the conversation of the answer `key`."""

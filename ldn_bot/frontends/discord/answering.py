@@ -9,6 +9,7 @@ topic the engine found ("LDN and fibromyalgia"), never after the member's words.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from typing import TYPE_CHECKING, Any
 
@@ -39,7 +40,7 @@ def is_personal(engine: Engine, answer: Answer) -> bool:
 
 def sounds_personal(engine: Engine, text: str) -> bool:
     """Whether a crisis or distress rule fires on `text`: checked before a slash command is acknowledged, as an
-    acknowledgement cannot be made private afterwards (a few milliseconds; the rules are pure)."""
+    acknowledgement cannot be made private afterwards (the rules keep only a word cache, safe across threads)."""
     return any(r.action in PRIVATE_ACTIONS for r in engine.safety.check(text[:MAX_SAFETY_CHARS]))
 
 
@@ -119,7 +120,8 @@ async def answer_interaction(bot: LdnBot, interaction: discord.Interaction, ques
         embed = help_embed(bot.config, bot.engine.studies, bot.user.name if bot.user else "ldn-bot")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
         return
-    hidden = private or sounds_personal(bot.engine, question)
+    # Off the event loop (a long message takes tens of milliseconds), but not behind the engine's queue.
+    hidden = private or await asyncio.to_thread(sounds_personal, bot.engine, question)
     into_thread = thread is not None and not hidden
     await interaction.response.defer(thinking=True, ephemeral=hidden or into_thread)
     channel_id = thread.id if into_thread else interaction.channel_id

@@ -1,9 +1,10 @@
 """Reading a message as clauses (design/answer-pipeline.md, stage 1): each clause is a question, a story, a
 greeting or thanks. The question clauses say what is asked; the story only fills what they leave open.
 
-Clause boundaries are sentence punctuation, commas and semicolons, line breaks and emoji (members end a thought with
-one). A clause is a question when it ends with "?" or opens the way questions open in English (an interrogative or
-an auxiliary verb: "what ...", "does ...", "any ..."), or asks in so many words ("i wonder if", "tell me"). Any
+Clause boundaries are sentence punctuation, commas, colons and semicolons, dashes, line breaks and emoji (members
+end a thought with one). A clause is a question when it ends with "?" or opens the way questions open in English
+(an interrogative or an auxiliary verb: "what ...", "does ...", "any ..."), or asks in so many words ("i wonder if",
+"tell me"). Any
 other clause is story when it speaks of the member or someone they speak for ("my mom has RA"), else it names
 what the question is about ("the fibro crossover study with 31 women, how much did pain drop?") and joins it.
 """
@@ -44,9 +45,10 @@ _PERSONAL = re.compile(
     r"doc|doctor|dr|gp|neuro|neurologist|rheumy|rheumatologist|someone|somebody|ppl|people keep|heard|saw|"
     r"diagnosed|dx|dx'd)\b"
 )
-# Where clauses end: punctuation before a space (not the "." in "4.5mg"), and "but"/"so"/"and" opening a question.
+# Where clauses end: punctuation before a space (not the "." in "4.5mg"), a dash between spaces, and "but", "so" or
+# "and" opening a question.
 _POINTER = re.compile(r"\b(?:that|this|these|those)\b")
-_BREAK = re.compile(r"(?<=[.!?;,\n])(?:\s+|$)|(?<=[!?;\n])|"
+_BREAK = re.compile(r"(?<=[.!?;:,\n])(?:\s+|$)|(?<=[!?;\n])|\s+[-\u2013\u2014]+\s+|"
                     r"\s+(?=\b(?:but|so|and)\s+(?:what|how|does|do|is|are|can|could|would|"
                     r"will|should|did|which|any|has|have)\b)")
 

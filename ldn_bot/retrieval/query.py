@@ -61,6 +61,9 @@ def lexicon(surface: Iterable[str], analyzer: Analyzer) -> dict[str, tuple[str, 
 
 MIN_OWN_WEIGHT = 1.0  # below this a follow-up's own words are judged together with the conversation's topic
 COMMON_ZIPF = 3.0  # a word at least this frequent in English is a real word, not a typo to correct
+# A corpus word rarer than this in English ("rheum", "gastroenterol") is a name or an abbreviation, not a word people
+# type: no correction goes toward it ("cytokines" 2.8, "titration" 2.4 stay targets).
+PEOPLE_ZIPF = 2.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,7 +116,10 @@ class QueryParser:
         synonyms: Sequence[SynonymGroup],
         fuzzy_cutoff: float,
         lexicon: dict[str, tuple[str, float]] | None = None,
+        citation_words: Iterable[str] = (),
     ) -> None:
+        """`vocabulary`: the index's words; `lexicon`: their stems and English frequencies (see `lexicon()`);
+        `citation_words`: author names and journal titles, never a spelling correction's target."""
         self.analyzer = analyzer
         self._lexicon = lexicon or {}  # corpus word -> (stem, English Zipf), see lexicon()
         self.stats = stats
@@ -145,9 +151,21 @@ class QueryParser:
         }
         self._words = dict(self._corpus_words)
         self._phrase_concepts: dict[tuple[tuple[str, ...], int], Concept | None] = {}
-        self._vocab = [w for w, _ in vocab.most_common() if len(w) >= MIN_CORRECTABLE and not w.isdigit()]
+        # Spelling is corrected only toward the words people use: the synonyms' (conditions, drugs, terms) and the
+        # corpus's words that are English words, never an identifier, a journal abbreviation or an author's name.
+        people = {w for ws, _ in self._phrases for w in ws}
+        citations = set(citation_words) - people
+        self._vocab = [
+            w for w, _ in vocab.most_common()
+            if len(w) >= MIN_CORRECTABLE and w.isalpha()
+            and (w in people or (w not in citations and self._zipf(w) >= PEOPLE_ZIPF))
+        ]
         self._fuzzy = FuzzyVocab(self._vocab)  # same answers as extractOne over _vocab, scoring only plausible words
         self._known = set(vocab)
+
+    def _zipf(self, word: str) -> float:
+        known = self._lexicon.get(word)
+        return known[1] if known is not None else english_zipf(word)
 
     def _stems(self, ws: Iterable[str]) -> tuple[str, ...]:
         return tuple(self.analyzer.stem(w) for w in ws if not self.analyzer.is_stopword(w))

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.corpus.models import Corpus
-from ldn_bot.retrieval.analyzer import Analyzer
+from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
 from ldn_bot.retrieval.cache import load_or_build
 from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.chunker import build_chunks
@@ -38,8 +38,11 @@ class Searcher:
         index = load_or_build(corpus, self.chunks, settings, self.analyzer)
         assert index.stats is not None and index.scorer is not None and index.term_sets is not None
         self.stats, self.scorer, self._term_sets = index.stats, index.scorer, index.term_sets
+        # Names a question is never corrected toward: authors and journal titles ("rheumy" is no "Rheum").
+        citation_words = {w for s in corpus.studies.values() for text in (*s.authors, s.journal or "")
+                          for w in words(normalize(text))}
         self.parser = QueryParser(self.analyzer, self.stats, index.surface, corpus.synonyms, settings.fuzzy_cutoff,
-                                  index.lexicon)
+                                  index.lexicon, citation_words)
 
     def coverage(self, query: Query, index: int) -> float:
         terms = self._term_sets[index]

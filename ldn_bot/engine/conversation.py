@@ -15,6 +15,7 @@ class Conversation:
     labels: list[str] = field(default_factory=list)  # studies cited by the last evidence answer
     aspects: list[str] = field(default_factory=list)  # what the last question asked about (dose, side_effects, ...)
     turns: int = 0
+    safety_memory: set[str] = field(default_factory=set)  # safety rules that keep firing (an opioid named once)
     updated: float = field(default_factory=time.monotonic)
 
     def reset(self) -> None:
@@ -22,6 +23,7 @@ class Conversation:
         self.labels = []
         self.aspects = []
         self.turns = 0
+        self.safety_memory = set()
         self.updated = time.monotonic()
 
     def expire_if_idle(self, idle_seconds: float, now: float | None = None) -> None:

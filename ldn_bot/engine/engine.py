@@ -109,16 +109,17 @@ class Engine:
         text = clean_question(question)
         if not is_readable(text):
             return self._reply(question, "no_evidence", self.config.messages.refusal)
-        intent = smalltalk_intent(text)
-        if intent:
-            return self._reply(question, "chitchat", smalltalk_reply(intent, self.config.messages))
-        fired = self.safety.check(question[:MAX_SAFETY_CHARS])  # all of a long message: a crisis may come last
+        # all of a long message (a crisis may come last), before small talk ("bye everyone, thanks for everything")
+        fired = self.safety.check(question[:MAX_SAFETY_CHARS], conversation.safety_memory if conversation else None)
         safety = [r.id for r in fired]
         for rule in fired:
             if rule.action == "reply":  # a crisis gets care, not a study dump
                 answer = self._reply(question, "safety", rule.text)
                 answer.safety = safety
                 return answer
+        intent = smalltalk_intent(text)
+        if intent and not fired:
+            return self._reply(question, "chitchat", smalltalk_reply(intent, self.config.messages))
 
         # The question decides: its clauses set what is asked; the story only fills what they leave open.
         asking = self.requests.read(text)

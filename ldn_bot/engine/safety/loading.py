@@ -1,0 +1,210 @@
+"""Loading the safety rules (corpus/safety.yaml) and their concept lexicons (corpus/safety/*.yaml), as a contract.
+
+The rules the bot cannot run without (REQUIRED: crisis, distress, opioid_interaction, pregnancy, dosing) must each
+be present, enabled and non-empty, with their action, and a fixed text that says what it must (the crisis text
+names an emergency number and a helpline, ...). Anything else is a CorpusError naming the file, the line and the
+rule, so `ask` and the bot refuse to start, `corpus validate` reports it and `/reload` keeps the rules in service.
+
+A lexicon file maps concept names to phrases, either as one list or grouped (by language, by country):
+
+    concepts:
+      wish_dead: [want to die, wish i was dead]
+      opioid:
+        US: [oxycontin, norco]
+        UK: [co-codamol]
+
+Every file adds to the same concepts: one file per language (en.yaml, es.yaml, ...) and one per class of drugs.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from ldn_bot.corpus.problems import Problem
+from ldn_bot.corpus.rawyaml import RawYaml, listing, read_required_yaml
+from ldn_bot.engine.safety.phrases import Phrase, parse_phrase
+from ldn_bot.engine.safety.rules import Combo, Rule, SafetyRules
+from ldn_bot.errors import CorpusError
+
+SAFETY_FILE = "safety.yaml"
+LEXICON_DIR = "safety"  # corpus/safety/*.yaml: the concept lexicons
+ACTIONS = ("reply", "warn", "dose", "care")
+FIELDS = {"id", "action", "patterns", "also_needs", "unless", "yields_to", "keep", "text", "concepts",
+          "unless_concepts", "negated_by", "remember_for", "enabled"}
+_NAME = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class Contract:
+    """What a required rule must be: its action, and words its fixed text must contain (any case)."""
+
+    action: str
+    text_must_say: tuple[str, ...]
+
+
+REQUIRED = {
+    "crisis": Contract("reply", ("988", "112", "findahelpline.com", "emergency")),
+    "distress": Contract("care", ("findahelpline.com",)),
+    "opioid_interaction": Contract("warn", ("opioid", "withdrawal")),
+    "pregnancy": Contract("warn", ("pregnan", "breastfeed")),
+    "dosing": Contract("dose", ("clinician",)),
+}
+
+
+def _phrases(path: Path, rid: str, entry: dict, key: str) -> tuple[Phrase, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(p, str) and p.strip() for p in value):
+        raise CorpusError(str(path), f"rule '{rid}': '{key}' must be a list of text")
+    phrases = []
+    for p in value:
+        phrase = parse_phrase(p)
+        if not phrase.segments:
+            raise CorpusError(str(path), f"rule '{rid}': '{key}' phrase {p!r} has no words")
+        phrases.append(phrase)
+    return tuple(phrases)
+
+
+def _names(path: Path, rid: str, entry: dict, key: str) -> tuple[str, ...]:
+    value = entry.get(key, [])
+    if not isinstance(value, list) or not all(isinstance(x, str) and x.strip() for x in value):
+        raise CorpusError(str(path), f"rule '{rid}': '{key}' must be a list of text")
+    return tuple(x.strip() for x in value)
+
+
+def _rule(path: Path, entry: Any, where: str, seen: set[str]) -> Rule:
+    if not isinstance(entry, dict):
+        raise CorpusError(str(path), f"{where} must be a mapping")
+    rid = entry.get("id")
+    if not isinstance(rid, str) or not rid:
+        raise CorpusError(str(path), f"{where} needs an 'id'")
+    if rid in seen:
+        raise CorpusError(str(path), f"duplicate rule id '{rid}'")
+    seen.add(rid)
+    if entry.get("action") not in ACTIONS:
+        raise CorpusError(str(path), f"rule '{rid}': action must be one of {', '.join(ACTIONS)}")
+    unknown = set(entry) - FIELDS
+    if unknown:
+        raise CorpusError(str(path), f"rule '{rid}': unknown field(s) {', '.join(sorted(unknown))}")
+    text = entry.get("text")
+    if not isinstance(text, str) or not text.strip():
+        raise CorpusError(str(path), f"rule '{rid}': 'text' must be non-empty text")
+    enabled = entry.get("enabled", True)
+    if not isinstance(enabled, bool):
+        raise CorpusError(str(path), f"rule '{rid}': 'enabled' must be true or false")
+    patterns = _phrases(path, rid, entry, "patterns")
+    combos = tuple(Combo.parse(c) for c in _names(path, rid, entry, "concepts"))
+    if not patterns and not combos:
+        raise CorpusError(str(path), f"rule '{rid}': 'patterns' or 'concepts' must be a non-empty list of text")
+    return Rule(rid, entry["action"], patterns, _phrases(path, rid, entry, "also_needs"), " ".join(text.split()),
+                _phrases(path, rid, entry, "unless"), _names(path, rid, entry, "yields_to"),
+                _phrases(path, rid, entry, "keep"), combos, _names(path, rid, entry, "unless_concepts"),
+                tuple(Combo.parse(c) for c in _names(path, rid, entry, "negated_by")),
+                _names(path, rid, entry, "remember_for"), enabled)
+
+
+def _check_contract(path: Path, raw: RawYaml, rules: list[Rule]) -> None:
+    """The required rules are there, enabled, not empty, with their action and what their text must say."""
+    by_id = {r.id: (i, r) for i, r in enumerate(rules)}
+    for rid, contract in REQUIRED.items():
+        if rid not in by_id:
+            raise CorpusError(str(path), f"required safety rule '{rid}' is missing: ldn-bot does not answer "
+                                         f"without it", raw.line("rules"))
+        i, rule = by_id[rid]
+        line = raw.item_line("rules", i)
+        if not rule.enabled:
+            raise CorpusError(str(path), f"required safety rule '{rid}' is disabled: it must stay enabled", line)
+        if rule.action != contract.action:
+            raise CorpusError(str(path), f"required safety rule '{rid}' must have action '{contract.action}'", line)
+        said = rule.text.casefold()
+        missing = [w for w in contract.text_must_say if w.casefold() not in said]
+        if missing:
+            raise CorpusError(str(path), f"required safety rule '{rid}': its text must mention "
+                                         f"{', '.join(repr(w) for w in missing)}", line)
+
+
+def load_lexicon(folder: Path) -> dict[str, tuple[Phrase, ...]]:
+    """Concept name -> phrases, from every *.yaml file in `folder` (editor and hidden files ignored)."""
+    problems: list[Problem] = []
+    files = listing(folder, "*.yaml", problems) if folder.is_dir() else []
+    if problems:
+        raise CorpusError(problems[0].path, problems[0].message, problems[0].line)
+    if not files:
+        raise CorpusError(str(folder), "the safety concept lexicons are missing; ldn-bot does not answer "
+                                       "without them")
+    out: dict[str, list[Phrase]] = {}
+    for path in files:
+        raw = read_required_yaml(path, "the lexicon file is missing")
+        data = raw.data
+        if not isinstance(data, dict) or not isinstance(data.get("concepts"), dict):
+            raise CorpusError(str(path), "expected a mapping with a 'concepts' mapping", raw.line("concepts"))
+        unknown = set(data) - {"concepts", "language", "countries"}
+        if unknown:
+            raise CorpusError(str(path), f"unknown top-level field(s) {', '.join(sorted(unknown))}")
+        for name, value in data["concepts"].items():
+            groups = value if isinstance(value, dict) else {"": value}
+            for group, phrases in groups.items():
+                where = f"concept '{name}'" + (f" ({group})" if group else "")
+                if not isinstance(name, str) or not _NAME.match(name):
+                    raise CorpusError(str(path), f"{where}: a concept name is lower-case letters, digits and _",
+                                      raw.line("concepts"))
+                if not isinstance(phrases, list) or not all(isinstance(p, str) and p.strip() for p in phrases):
+                    raise CorpusError(str(path), f"{where} must be a list of text", raw.line("concepts"))
+                for p in phrases:
+                    phrase = parse_phrase(p)
+                    if not phrase.segments:
+                        raise CorpusError(str(path), f"{where}: phrase {p!r} has no words", raw.line("concepts"))
+                    out.setdefault(name, []).append(phrase)
+    return {k: tuple(v) for k, v in out.items()}
+
+
+def load_rules(corpus_root: str | Path) -> SafetyRules:
+    """The safety rules of a corpus folder, with their concept lexicons. They are required: a missing, unreadable
+    or empty rules file, a rule without its text, a required rule missing, disabled or emptied, or a concept no
+    lexicon defines, is a CorpusError naming the file (and the rule's line), so no bot ever answers without them."""
+    path = Path(corpus_root) / SAFETY_FILE
+    raw = read_required_yaml(path, "the safety rules file is missing; ldn-bot does not answer without it")
+    data = raw.data
+    if not isinstance(data, dict) or not isinstance(data.get("rules"), list):
+        raise CorpusError(str(path), "expected a mapping with a 'rules' list", raw.key_line("rules") or 1)
+    if not data["rules"]:
+        raise CorpusError(str(path), "no safety rules: the 'rules' list is empty", raw.line("rules"))
+    rules: list[Rule] = []
+    seen: set[str] = set()
+    for i, entry in enumerate(data["rules"]):
+        try:
+            rules.append(_rule(path, entry, f"rules[{i}]", seen))
+        except CorpusError as e:  # at the rule's line
+            raise CorpusError(e.path, e.detail, raw.item_line("rules", i)) from None
+    ids = {r.id for r in rules}
+    for i, r in enumerate(rules):
+        missing = [x for x in r.yields_to if x not in ids]
+        if missing:
+            raise CorpusError(str(path), f"rule '{r.id}': 'yields_to' names unknown rule(s) {', '.join(missing)}",
+                              raw.item_line("rules", i))
+    fillers = data.get("fillers", [])
+    if not isinstance(fillers, list) or not all(isinstance(f, str) for f in fillers):
+        raise CorpusError(str(path), "'fillers' must be a list of words", raw.key_line("fillers"))
+    known_from = data.get("known_words", [])
+    if not isinstance(known_from, list) or not all(isinstance(f, str) for f in known_from):
+        raise CorpusError(str(path), "'known_words' must be a list of concept names", raw.key_line("known_words"))
+    unknown = set(data) - {"rules", "fillers", "known_words"}
+    if unknown:
+        raise CorpusError(str(path), f"unknown top-level field(s) {', '.join(sorted(unknown))}")
+    _check_contract(path, raw, rules)
+    concepts = load_lexicon(Path(corpus_root) / LEXICON_DIR)
+    for i, r in enumerate(rules):
+        named = [c for combo in (*r.concepts, *r.negated_by) for c in combo.names]
+        undefined = [c for c in (*named, *r.unless_concepts, *r.remember_for) if c not in concepts]
+        if undefined:
+            raise CorpusError(str(path), f"rule '{r.id}': no lexicon in {LEXICON_DIR}/ defines concept(s) "
+                                         f"{', '.join(sorted(set(undefined)))}", raw.item_line("rules", i))
+    undefined = [c for c in known_from if c not in concepts]
+    if undefined:
+        raise CorpusError(str(path), f"'known_words': no lexicon defines {', '.join(undefined)}",
+                          raw.key_line("known_words"))
+    known = frozenset(w.options[0] for c in known_from for p in concepts[c] for seg in p.segments for w in seg
+                      if len(p.segments) == 1 and len(seg) == 1 and w.plain())
+    return SafetyRules(rules, concepts, tuple(fillers), known)

@@ -1,0 +1,259 @@
+"""Phrases and how they match a message (the matcher under every safety rule and concept).
+
+A phrase is a run of words matched on whole words of the message, in order:
+
+    kill myself            the words, next to each other ("kil myself", "killmyself", "kill my self" too)
+    suicid*                a word starting with "suicid" (suicide, suicidal, suicidio, suicidaires)
+    # kms                  "#": any number ("5 kms")
+    back|leg|foot          any one of these words
+    pray ... wake up       up to GAP words between the two parts
+
+Words are compared as `text.tokens` reads them. Misspellings match fuzzily, whole word against whole word (never a
+part of a word): see `text.fuzzy_ok`. A word of three letters or fewer must match exactly, and a phrase of several
+words needs one of its words of three letters or more to match exactly, so "want to diet" is not "want to die" and
+"end in" is not "end it". A word of a `known` vocabulary (a medicine that is not an opioid, say) is never read as
+a misspelling of another word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from ldn_bot.engine.safety.text import clauses, common, fuzzy_ok, tokens, unleet
+
+GAP = 3  # words "..." may skip
+NUMBER = "#"
+
+Span = tuple[int, int, tuple[int, ...]]  # (start, end, positions of the phrase's own words) in the message
+
+@dataclass(frozen=True)
+class Word:
+    """One word of a phrase: alternatives, each a plain word, a prefix ("suicid*") or a number ("#")."""
+
+    options: tuple[str, ...]
+
+    def plain(self) -> str | None:
+        o = self.options[0]
+        return o if len(self.options) == 1 and not o.endswith("*") and o != NUMBER else None
+
+
+@dataclass(frozen=True)
+class Phrase:
+    text: str
+    segments: tuple[tuple[Word, ...], ...]
+
+
+def parse_phrase(text: str) -> Phrase:
+    segments: list[tuple[Word, ...]] = []
+    for part in str(text).split("..."):
+        seg: list[Word] = []
+        for raw in part.split():
+            options = []
+            for alt in raw.split("|"):
+                star = alt.endswith("*") and len(alt) > 1
+                if alt == NUMBER:
+                    options.append(NUMBER)
+                    continue
+                folded, _ = tokens(alt.rstrip("*"))
+                if not folded:
+                    continue
+                if len(folded) > 1 and not star and len(raw.split("|")) == 1:  # "self-harm": two words
+                    seg.extend(Word((w,)) for w in folded)
+                    options = []
+                    break
+                options.append("".join(folded) + ("*" if star else ""))
+            if options:
+                seg.append(Word(tuple(options)))
+        if seg:
+            segments.append(tuple(seg))
+    return Phrase(str(text), tuple(segments))
+
+
+class Matcher:
+    """Finds phrases in messages. Built once from every phrase group the rules and concepts use (so the fuzzy
+    word list is shared), the filler words a phrase may skip, and the `known` words never read as misspellings."""
+
+    def __init__(self, groups: list[tuple[Phrase, ...]], fillers: tuple[str, ...] = (),
+                 known: frozenset[str] = frozenset()) -> None:
+        self.fillers = frozenset(w for f in fillers for w in tokens(f)[0])
+        self.known = known
+        words_: set[str] = set()
+        prefixes: set[str] = set()
+        for phrases in groups:
+            for phrase in phrases:
+                for seg in phrase.segments:
+                    for w in seg:
+                        for o in w.options:
+                            if o.endswith("*"):
+                                prefixes.add(o[:-1])
+                            elif o != NUMBER:
+                                words_.add(o)
+        self._words = words_
+        self._fuzzy_words = sorted(w for w in words_ if len(w) >= 4 and w.isalpha())
+        self._prefixes = sorted(prefixes)
+        self._cache: dict[str, dict[str, bool]] = {}
+        self._index: dict[int, _PhraseIndex] = {id(p): _PhraseIndex(p) for p in groups}
+
+    def _lookup(self, word: str) -> dict[str, bool]:
+        """The pattern words (and prefixes, and '#') a message word matches, as typed or un-leeted ("su1c1de",
+        while "t3s" stays "t3s"): True when exactly."""
+        hit = self._cache.get(word)
+        if hit is not None:
+            return hit
+        hit = self._lookup_one(word)
+        plain = unleet(word)
+        if plain != word:
+            hit = {**self._lookup_one(plain), **{k: v for k, v in hit.items() if v}}
+        if len(self._cache) > 50000:
+            self._cache.clear()
+        self._cache[word] = hit
+        return hit
+
+    def _lookup_one(self, word: str) -> dict[str, bool]:
+        hit: dict[str, bool] = {}
+        if word in self._words:
+            hit[word] = True
+        if word[:1].isdigit():
+            hit[NUMBER] = True
+        for p in self._prefixes:
+            if word.startswith(p):
+                hit[p + "*"] = True
+        if word.isalpha() and len(word) >= 3 and word not in self.known and not common(word):
+            near = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=2, limit=None)
+            for p, _, _ in near:
+                if p != word and fuzzy_ok(word, p):
+                    hit.setdefault(p, False)
+        return hit
+
+    @staticmethod
+    def _segment_at(seg: tuple[Word, ...], found: list[dict[str, bool]], words: list[str], i: int) -> int | None:
+        """End of a match of the segment starting at word i, or None."""
+        n = len(seg)
+        if i + n <= len(found):
+            exact_anchor, fuzzy = False, False
+            for j, w in enumerate(seg):
+                best = None
+                for o in w.options:
+                    v = found[i + j].get(o)
+                    if v is True:
+                        best = True
+                        break
+                    if v is False and (n > 1 or len(o) >= 5):  # a lone word is fuzzy from 5 letters
+                        best = False
+                if best is None:
+                    break
+                if best:
+                    plain = w.plain()
+                    exact_anchor |= plain is None or len(plain) >= 3
+                else:
+                    fuzzy = True
+            else:
+                if not fuzzy or n == 1 or exact_anchor:
+                    return i + n
+        # written together or apart: "selfharm", "kill my self", "pain killers"
+        plains = [w.plain() for w in seg]
+        if all(p and len(p) >= 3 for p in plains):  # not "a bout" for "about", "am ende" for "amende"
+            joined = "".join(plains)  # type: ignore[arg-type]
+            acc = ""
+            for k in range(i, min(len(words), i + n + 2)):
+                acc += words[k]
+                if not joined.startswith(acc):
+                    break
+                if acc == joined and k + 1 - i != n:
+                    return k + 1
+        return None
+
+    def _spans(self, phrase: Phrase, found: list[dict[str, bool]], words: list[str], i: int) -> list[Span]:
+        """The matches of the phrase starting at word i: (start, end, positions of the phrase's own words)."""
+        out: list[Span] = []
+        end = self._segment_at(phrase.segments[0], found, words, i)
+        if end is not None:
+            partial = [(i, end, tuple(range(i, end)))]
+            for seg in phrase.segments[1:]:
+                nxt = []
+                for start, stop, own in partial:
+                    for k in range(stop, min(len(words), stop + GAP + 1)):
+                        e = self._segment_at(seg, found, words, k)
+                        if e is not None:
+                            nxt.append((start, e, own + tuple(range(k, e))))
+                            break
+                partial = nxt
+                if not partial:
+                    break
+            out.extend(partial)
+        return out
+
+    def matches(self, phrases: tuple[Phrase, ...], reading: Reading) -> list[Span]:
+        """Every match of the phrases in the message, read in full and with its filler words skipped."""
+        if not phrases:
+            return []
+        index = self._index.get(id(phrases)) or _PhraseIndex(phrases)
+        out = []
+        for stream in reading.streams:
+            found, words, m = stream.found, stream.words, stream.positions
+            for i in range(len(words)):
+                for p in index.candidates(found, words, i):
+                    for a, b, own in self._spans(phrases[p], found, words, i):
+                        out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
+        return out
+
+    def read(self, question: str) -> Reading:
+        """The message as the phrases see it: its words, each word's clause, and the streams to match on."""
+        words, surface = tokens(question)
+        found = [self._lookup(w) for w in words]
+        streams = [_Stream(words, found, list(range(len(words))))]
+        kept = [i for i, w in enumerate(words) if w not in self.fillers]
+        if len(kept) < len(words):  # "i just really want to die", "ich will einfach nicht mehr leben"
+            streams.append(_Stream([words[i] for i in kept], [found[i] for i in kept], kept))
+        return Reading(words, surface, clauses(question), streams)
+
+
+class _PhraseIndex:
+    """Which phrases can start at a word: by the options of their first word, or by their first part written
+    together ("selfharm" for "self harm")."""
+
+    def __init__(self, phrases: tuple[Phrase, ...]) -> None:
+        self.by_first: dict[str, list[int]] = {}
+        self.by_joined: dict[str, list[int]] = {}
+        self.longest = 1
+        for n, phrase in enumerate(phrases):
+            first = phrase.segments[0]
+            for o in first[0].options:
+                self.by_first.setdefault(o, []).append(n)
+            plains = [w.plain() for w in first]
+            if all(p and len(p) >= 3 for p in plains):
+                self.by_joined.setdefault("".join(plains), []).append(n)  # type: ignore[arg-type]
+                self.longest = max(self.longest, len(first) + 1)
+
+    def candidates(self, found: list[dict[str, bool]], words: list[str], i: int) -> set[int]:
+        out: set[int] = set()
+        for key in found[i]:
+            out.update(self.by_first.get(key, ()))
+        if self.by_joined:
+            acc = ""
+            for k in range(i, min(len(words), i + self.longest)):
+                acc += words[k]
+                out.update(self.by_joined.get(acc, ()))
+        return out
+
+
+@dataclass
+class _Stream:
+    words: list[str]
+    found: list[dict[str, bool]]
+    positions: list[int]  # index in the message of each word
+
+
+@dataclass
+class Reading:
+    """A message read once for every rule: folded words, words as typed, each word's clause, the streams."""
+
+    words: list[str]
+    surface: list[str]
+    clause: list[int]
+    streams: list[_Stream]
+
+

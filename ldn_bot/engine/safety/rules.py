@@ -1,0 +1,197 @@
+"""The safety rules at work: which rules a message fires, by phrase and by concept, with negation and memory.
+
+A rule fires on one of its `patterns` (phrases), or on one of its `concepts`: a combination of lexicon concepts
+("quantity + lethal": a phrase of each in one clause; "goodbye & finality": anywhere in the message; see Combo).
+A match is dropped when one of the rule's `unless` phrases or `unless_concepts` overlaps it (a figure of speech, a research
+term), or when a `negated_by` combination stands just before it ("not on any opioids"). A rule with `remember_for`
+that fired in a conversation fires again on every later message matching one of those concepts (an opioid named
+once keeps its warning on later questions about starting, dosing or combining).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ldn_bot.engine.safety.phrases import Matcher, Phrase, Reading, Span
+from ldn_bot.engine.safety.text import UNITS
+
+NEGATION_WINDOW = 2  # words between a negation and what it negates ("not on any opioids": "on any")
+SEQUENCE_WINDOW = 4  # words between the concepts of "a > b" ("want to ... die", "wish i could ... not wake up")
+
+
+@dataclass(frozen=True)
+class Combo:
+    """Concepts that must all be present: "a + b" in one clause, "a & b" anywhere in the message, "a > b" in that
+    order in one clause, at most SEQUENCE_WINDOW words apart; "... - c": and c is absent (from that clause, or
+    from the message for "&"). A concept may be "a|b": either."""
+
+    concepts: tuple[str, ...]
+    mode: str = "+"
+    absent: tuple[str, ...] = ()
+
+    @classmethod
+    def parse(cls, text: str) -> Combo:
+        parts = [x.strip() for x in text.split(" - ")]
+        mode = next((m for m in (">", "&", "+") if m in parts[0]), "+")
+        return cls(tuple(c.strip() for c in parts[0].split(mode) if c.strip()), mode,
+                   tuple(x for x in parts[1:] if x))
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Every concept named, alternatives ("a|b") apart."""
+        return tuple(n for c in self.concepts + self.absent for n in c.split("|"))
+
+    def __str__(self) -> str:
+        return f" {self.mode} ".join(self.concepts) + "".join(f" - {a}" for a in self.absent)
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One rule of corpus/safety.yaml: what fires it and the fixed text it shows (see the module docstring)."""
+
+    id: str
+    action: str
+    patterns: tuple[Phrase, ...]
+    also_needs: tuple[Phrase, ...]
+    text: str
+    unless: tuple[Phrase, ...] = ()
+    yields_to: tuple[str, ...] = ()
+    keep: tuple[Phrase, ...] = ()
+    concepts: tuple[Combo, ...] = ()
+    unless_concepts: tuple[str, ...] = ()
+    negated_by: tuple[Combo, ...] = ()
+    remember_for: tuple[str, ...] = ()
+    enabled: bool = True
+
+
+@dataclass
+class _Pass:
+    """One message under check: its reading, and the concept matches found so far (each looked up once)."""
+
+    reading: Reading
+    concept_spans: dict[str, list[Span]] = field(default_factory=dict)
+
+
+class SafetyRules:
+    """The rules of a corpus, with the concept lexicon (concept -> phrases) they refer to. `check` says which
+    rules a message fires; `strip` takes the words that fired them out of the question."""
+
+    def __init__(self, rules: list[Rule], concepts: dict[str, tuple[Phrase, ...]] | None = None,
+                 fillers: tuple[str, ...] = (), known: frozenset[str] = frozenset()) -> None:
+        self.rules = [r for r in rules if r.enabled]
+        self.all_rules = rules
+        self.concepts = concepts or {}
+        groups = [g for r in rules for g in (r.patterns, r.also_needs, r.unless, r.keep)]
+        self.matcher = Matcher(groups + list(self.concepts.values()), fillers, known)
+
+    # -- matching ------------------------------------------------------------------------------
+
+    def _concept(self, p: _Pass, name: str) -> list[Span]:
+        spans = p.concept_spans.get(name)
+        if spans is None:
+            if "|" in name:  # "opioid|non_opioid": either
+                spans = [s for n in name.split("|") for s in self._concept(p, n)]
+            else:
+                spans = self.matcher.matches(self.concepts.get(name, ()), p.reading)
+            p.concept_spans[name] = spans
+        return spans
+
+    def _combo_spans(self, p: _Pass, combo: Combo, vetoes: list[Span]) -> list[Span]:
+        """The spans of a combination's concepts where all of them are present (in one clause, if it asks)."""
+        found = [[s for s in self._concept(p, c) if not _overlaps(s, vetoes)] for c in combo.concepts]
+        if not all(found):
+            return []
+        absent = [s for c in combo.absent for s in self._concept(p, c)]
+        if combo.mode == "&":
+            return [] if absent else [s for spans in found for s in spans]
+        clause = p.reading.clause
+        out: list[Span] = []
+        for k in set.intersection(*({clause[s[0]] for s in spans} for spans in found)):
+            if any(clause[s[0]] == k for s in absent):
+                continue
+            here = [[s for s in spans if clause[s[0]] == k] for spans in found]
+            if combo.mode == ">":
+                here = _in_order(here)
+            out.extend(s for spans in here for s in spans)
+        return out
+
+    def _negated(self, p: _Pass, rule: Rule, span: Span) -> bool:
+        clause = p.reading.clause
+        for combo in rule.negated_by:
+            first, rest = combo.concepts[0], combo.concepts[1:]
+            if any(clause[n[0]] == clause[span[0]] and n[1] <= span[0] and span[0] - n[1] <= NEGATION_WINDOW
+                   for n in self._concept(p, first)) and all(
+                    any(clause[s[0]] == clause[span[0]] for s in self._concept(p, c)) for c in rest):
+                return True
+        return False
+
+    def _rule_spans(self, rule: Rule, p: _Pass) -> list[Span]:
+        spans = self.matcher.matches(rule.patterns, p.reading)
+        vetoes = [v for c in rule.unless_concepts for v in self._concept(p, c)]
+        if rule.unless:
+            vetoes += self.matcher.matches(rule.unless, p.reading)
+        spans = [s for s in spans if not _overlaps(s, vetoes)]
+        for combo in rule.concepts:
+            spans += self._combo_spans(p, combo, vetoes)
+        if spans and rule.negated_by:
+            spans = [s for s in spans if not self._negated(p, rule, s)]
+        if spans and rule.also_needs and not self.matcher.matches(rule.also_needs, p.reading):
+            return []
+        return spans
+
+    def _fired(self, p: _Pass, memory: set[str] | None) -> list[tuple[Rule, list[Span]]]:
+        out = []
+        for rule in self.rules:
+            spans = self._rule_spans(rule, p)
+            if spans:
+                out.append((rule, spans))
+                if memory is not None and rule.remember_for:
+                    memory.add(rule.id)
+            elif memory and rule.id in memory and any(self._concept(p, c) for c in rule.remember_for):
+                out.append((rule, []))  # named earlier in the conversation: the warning stays
+        return out
+
+    def matches(self, question: str) -> dict[str, list[Span]]:
+        """Rule id -> the spans that fired it (before `yields_to`): (start, end, positions of its own words)."""
+        return {rule.id: spans for rule, spans in self._fired(_Pass(self.matcher.read(question)), None)}
+
+    def check(self, question: str, memory: set[str] | None = None) -> list[Rule]:
+        """The rules the message fires, in the file's order. Pass a conversation's `memory` (a set, updated in
+        place) to let a rule named earlier in it keep firing (see `remember_for`)."""
+        p = _Pass(self.matcher.read(question))
+        fired = self._fired(p, memory)
+        ids = {r.id for r, _ in fired}
+        return [r for r, _ in fired
+                if not (set(r.yields_to) & ids) or self.matcher.matches(r.keep, p.reading)]
+
+    def strip(self, question: str, rules: list[Rule]) -> str:
+        """The question without the words that fired these rules: "tramadol" is the rule's business,
+        and as an unknown drug name it must not make the rest of the question look off-topic."""
+        p = _Pass(self.matcher.read(question))
+        surface = p.reading.surface
+        drop: set[int] = set()
+        for rule in rules:
+            if rule.action == "dose":  # a dose is the question's topic, not a word to hide
+                continue
+            for _, _, own in self._rule_spans(rule, p):
+                drop.update(own)
+                k = max(own) + 1  # the drug's own strength goes with it: "oxycontin 20mg", "norco 10/325"
+                while k < len(surface) and (surface[k][:1].isdigit() or surface[k] in UNITS):
+                    drop.add(k)
+                    k += 1
+        return " ".join(w for i, w in enumerate(surface) if i not in drop)
+
+
+def _in_order(found: list[list[Span]]) -> list[list[Span]]:
+    """One span of each concept, each starting after the one before it ends, at most SEQUENCE_WINDOW words later;
+    [] when there is no such chain."""
+    chains: list[list[Span]] = [[s] for s in found[0]]
+    for spans in found[1:]:
+        chains = [[*c, s] for c in chains for s in spans if 0 <= s[0] - c[-1][1] <= SEQUENCE_WINDOW]
+        if not chains:
+            return []
+    return [[s] for s in chains[0]]
+
+
+def _overlaps(span: Span, others: list[Span]) -> bool:
+    return any(span[0] < v[1] and v[0] < span[1] for v in others)

@@ -2,10 +2,10 @@
 
 A rule fires on one of its `patterns` (phrases), or on one of its `concepts`: a combination of lexicon concepts
 ("quantity + lethal": a phrase of each in one clause; "goodbye & finality": anywhere in the message; see Combo).
-A match is dropped when one of the rule's `unless` phrases or `unless_concepts` overlaps it (a figure of speech, a research
-term), or when a `negated_by` combination stands just before it ("not on any opioids"). A rule with `remember_for`
-that fired in a conversation fires again on every later message matching one of those concepts (an opioid named
-once keeps its warning on later questions about starting, dosing or combining).
+A match is dropped when one of the rule's `unless` phrases or `unless_concepts` overlaps it (a figure of speech,
+a research term), or when a `negated_by` combination stands just before it ("not on any opioids"). A rule with
+`remember_for` that fired in a conversation fires again on every later message matching one of those concepts
+(an opioid named once keeps its warning on later questions about starting, dosing or combining).
 """
 
 from __future__ import annotations

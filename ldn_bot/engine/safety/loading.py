@@ -181,6 +181,8 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
     ids = {r.id for r in rules}
     for i, r in enumerate(rules):
         missing = [x for x in r.yields_to if x not in ids]
+        if any(x in REQUIRED for x in missing):
+            _check_contract(path, raw, rules)  # names the required rule that is gone
         if missing:
             raise CorpusError(str(path), f"rule '{r.id}': 'yields_to' names unknown rule(s) {', '.join(missing)}",
                               raw.item_line("rules", i))

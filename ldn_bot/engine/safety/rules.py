@@ -92,7 +92,7 @@ class SafetyRules:
             if "|" in name:  # "opioid|non_opioid": either
                 spans = [s for n in name.split("|") for s in self._concept(p, n)]
             else:
-                spans = self.matcher.matches(self.concepts.get(name, ()), p.reading)
+                spans = list(dict.fromkeys(self.matcher.matches(self.concepts.get(name, ()), p.reading)))
             p.concept_spans[name] = spans
         return spans
 

@@ -1,6 +1,6 @@
 """How the safety rules read a message: normalised words, their clauses, and what counts as a misspelling.
 
-Words are compared after case folding, accent folding ("aquí" = "aqui"), apostrophe and quote folding (’ ‘ ʼ ` ´
+Words are compared after case folding, accent folding ("aquí" = "aqui", "yaşamıyorum" = "yasamiyorum"), apostrophe and quote folding (’ ‘ ʼ ` ´
 ′ all read "'"; "what's" and "whats" are one word), elision splitting ("j'ai" = "j ai"), and un-leeting of
 disguised words ("su1c1de", "s*icide", "k!ll"). A clause ends at . ! ? ; or a line break (not the point in "4.5").
 """
@@ -19,6 +19,8 @@ LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "nl")
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'",
                               "\uff07": "'", "\u02b9": "'", "\u201b": "'"})
+# Letters NFKD does not take apart: Turkish dotless i, Polish l with stroke, ...: "yaşamıyorum" = "yasamiyorum".
+_LETTERS = str.maketrans({"ı": "i", "ł": "l", "ø": "o", "đ": "d", "ħ": "h", "æ": "ae", "œ": "oe"})
 # French and Italian elision: "j'ai", "d'en", "m'en", "qu'il", "l'ho" -> "j ai", "d en", ... (English contractions
 # such as "can't" and "i'm" are left whole: no single-letter word before their apostrophe).
 _ELISION = re.compile(r"(?<![\w])([cdjlmnst]|qu)'(?=\w)")
@@ -36,7 +38,8 @@ _CONTRACTED_S = frozenset({"what", "that", "it", "he", "she", "there", "here", "
 def fold(word: str) -> str:
     """Accents off, apostrophes out: "aquí" -> "aqui", "can't" -> "cant"."""
     if not word.isascii():
-        word = "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
+        word = "".join(ch for ch in unicodedata.normalize("NFKD", word.translate(_LETTERS))
+                       if not unicodedata.combining(ch))
     return word.replace("'", "")
 
 

@@ -133,7 +133,7 @@ class Matcher:
         """End of a match of the segment starting at word i, or None."""
         n = len(seg)
         if i + n <= len(found):
-            exact_anchor, fuzzy = False, False
+            exact_anchor, fuzzy, long_fuzzy = False, False, 0
             for j, w in enumerate(seg):
                 best = None
                 for o in w.options:
@@ -150,8 +150,10 @@ class Matcher:
                     exact_anchor |= plain is None or len(plain) >= 3
                 else:
                     fuzzy = True
+                    long_fuzzy += 1  # fuzzy words have 4 letters or more
             else:
-                if not fuzzy or n == 1 or exact_anchor:
+                # every word exact, or one exact anchor, or two long words both misspelt ("kil myslef")
+                if not fuzzy or n == 1 or exact_anchor or long_fuzzy >= 2:
                     return i + n
         # written together or apart: "selfharm", "kill my self", "pain killers"
         plains = [w.plain() for w in seg]

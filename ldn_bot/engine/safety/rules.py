@@ -22,8 +22,8 @@ SEQUENCE_WINDOW = 4  # words between the concepts of "a > b" ("want to ... die",
 @dataclass(frozen=True)
 class Combo:
     """Concepts that must all be present: "a + b" in one clause, "a & b" anywhere in the message, "a > b" in that
-    order in one clause, at most SEQUENCE_WINDOW words apart; "... - c": and c is absent (from that clause, or
-    from the message for "&"). A concept may be "a|b": either."""
+    order in one clause, at most SEQUENCE_WINDOW words apart; "... - c": and c is nowhere in the message.
+    A concept may be "a|b": either; "a*2": two matches of it in the message."""
 
     concepts: tuple[str, ...]
     mode: str = "+"
@@ -39,7 +39,7 @@ class Combo:
     @property
     def names(self) -> tuple[str, ...]:
         """Every concept named, alternatives ("a|b") apart."""
-        return tuple(n for c in self.concepts + self.absent for n in c.split("|"))
+        return tuple(n.removesuffix("*2") for c in self.concepts + self.absent for n in c.split("|"))
 
     def __str__(self) -> str:
         return f" {self.mode} ".join(self.concepts) + "".join(f" - {a}" for a in self.absent)
@@ -91,28 +91,31 @@ class SafetyRules:
         if spans is None:
             if "|" in name:  # "opioid|non_opioid": either
                 spans = [s for n in name.split("|") for s in self._concept(p, n)]
+            elif name.endswith("*2"):  # "preparatory*2": two of them, apart, anywhere in the message
+                spans = self._concept(p, name[:-2])
+                if not any(not _overlaps(a, [b]) for a in spans for b in spans):
+                    spans = []
             else:
                 spans = list(dict.fromkeys(self.matcher.matches(self.concepts.get(name, ()), p.reading)))
             p.concept_spans[name] = spans
         return spans
 
     def _combo_spans(self, p: _Pass, combo: Combo, vetoes: list[Span]) -> list[Span]:
-        """The spans of a combination's concepts where all of them are present (in one clause, if it asks)."""
+        """The spans of a combination's concepts where all of them are present (in one clause, if it asks), each
+        by words of its own (one word never counts for two concepts), and none of its absent concepts is."""
         found = [[s for s in self._concept(p, c) if not _overlaps(s, vetoes)] for c in combo.concepts]
-        if not all(found):
+        if not all(found) or any(self._concept(p, c) for c in combo.absent):
             return []
-        absent = [s for c in combo.absent for s in self._concept(p, c)]
         if combo.mode == "&":
-            return [] if absent else [s for spans in found for s in spans]
+            return [s for spans in found for s in spans] if _apart(found) else []
         clause = p.reading.clause
         out: list[Span] = []
         for k in set.intersection(*({clause[s[0]] for s in spans} for spans in found)):
-            if any(clause[s[0]] == k for s in absent):
-                continue
             here = [[s for s in spans if clause[s[0]] == k] for spans in found]
             if combo.mode == ">":
                 here = _in_order(here)
-            out.extend(s for spans in here for s in spans)
+            if here and _apart(here):
+                out.extend(s for spans in here for s in spans)
         return out
 
     def _negated(self, p: _Pass, rule: Rule, span: Span) -> bool:
@@ -191,6 +194,13 @@ def _in_order(found: list[list[Span]]) -> list[list[Span]]:
         if not chains:
             return []
     return [[s] for s in chains[0]]
+
+
+def _apart(found: list[list[Span]]) -> bool:
+    """Whether one span of each list can be chosen with no two overlapping."""
+    def pick(i: int, chosen: list[Span]) -> bool:
+        return i == len(found) or any(not _overlaps(s, chosen) and pick(i + 1, [*chosen, s]) for s in found[i][:8])
+    return pick(0, [])
 
 
 def _overlaps(span: Span, others: list[Span]) -> bool:

@@ -1,8 +1,9 @@
 """How the safety rules read a message: normalised words, their clauses, and what counts as a misspelling.
 
-Words are compared after case folding, accent folding ("aquí" = "aqui", "yaşamıyorum" = "yasamiyorum"), apostrophe and quote folding (’ ‘ ʼ ` ´
-′ all read "'"; "what's" and "whats" are one word), elision splitting ("j'ai" = "j ai"), and un-leeting of
-disguised words ("su1c1de", "s*icide", "k!ll"). A clause ends at . ! ? ; or a line break (not the point in "4.5").
+Words are compared after case folding, accent folding ("aquí" = "aqui", "yaşamıyorum" = "yasamiyorum"),
+apostrophe and quote folding (’ ‘ ʼ ` ´ ′ all read "'"; "what's" and "whats" are one word), elision splitting
+("j'ai" = "j ai"), and un-leeting of disguised words ("su1c1de", "s*icide", "k!ll"). A clause ends at . ! ? ; or a
+line break (not the point in "4.5").
 """
 
 from __future__ import annotations
@@ -44,9 +45,10 @@ def fold(word: str) -> str:
 
 
 def unleet(word: str) -> str:
-    """'su1c1de' -> 'suicide', 'd1e' -> 'die': a word with digits between its letters (not '4.5mg', '10kms')."""
-    if len(word) >= 3 and word[0].isalpha() and word[-1].isalpha() and any(c.isdigit() for c in word) \
-            and "." not in word:
+    """'su1c1de' -> 'suicide', 'd1e' -> 'die', 'su1c1d3' -> 'suicide': a word that starts with a letter and has
+    digits among at least two letters (not '4.5mg', '10kms')."""
+    if len(word) >= 3 and word[0].isalpha() and any(c.isdigit() for c in word) and "." not in word \
+            and sum(c.isalpha() for c in word) >= 2 and (word[-1].isalpha() or len(word) >= 5):
         return word.translate(_LEET)
     return word
 

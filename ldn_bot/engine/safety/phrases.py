@@ -17,7 +17,9 @@ a misspelling of another word.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from functools import cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -46,6 +48,15 @@ class Phrase:
     segments: tuple[tuple[Word, ...], ...]
 
 
+_PLAIN = re.compile(r"[a-z0-9]+")
+
+
+@cache
+def _alt_words(alt: str) -> tuple[str, ...]:
+    """One alternative of a phrase word, as the message's words would read it (most are plain already)."""
+    return (alt,) if _PLAIN.fullmatch(alt) else tuple(tokens(alt)[0])
+
+
 def parse_phrase(text: str) -> Phrase:
     segments: list[tuple[Word, ...]] = []
     for part in str(text).split("..."):
@@ -57,7 +68,7 @@ def parse_phrase(text: str) -> Phrase:
                 if alt == NUMBER:
                     options.append(NUMBER)
                     continue
-                folded, _ = tokens(alt.rstrip("*"))
+                folded = _alt_words(alt.rstrip("*"))
                 if not folded:
                     continue
                 if len(folded) > 1 and not star and len(raw.split("|")) == 1:  # "self-harm": two words

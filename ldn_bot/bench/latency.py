@@ -79,6 +79,8 @@ def synthetic_corpus(n: int, root: Path, data: str | Path, like):
         src = Path(like.root) / name
         if src.exists():
             shutil.copy(src, root / name)
+    if (Path(like.root) / "safety").is_dir():  # the safety rules' concept lexicons
+        shutil.copytree(Path(like.root) / "safety", root / "safety", dirs_exist_ok=True)
     rng = random.Random(42)
     sentences = [split_sentences(text) for _, text in abstracts]
     studies = {}

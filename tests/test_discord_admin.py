@@ -102,3 +102,30 @@ def test_readme_admin_guide_deploys_without_guessing():
     for step in ("ldn-bot discord sync --guild", "--clear", "git pull", "corpus validate", "/reload",
                  "useradd", "message_content: true", "privileged"):
         assert step in text, step
+
+
+def test_commands_left_on_a_former_test_server_are_pointed_out_until_cleared(tmp_path, engine, monkeypatch,
+                                                                            caplog):
+    import logging
+
+    from discord_fake import running_bot
+
+    async def start(config: Path) -> None:
+        async with running_bot(config, engine):
+            pass
+
+    def warnings() -> list[str]:
+        return [r.getMessage() for r in caplog.records if r.levelno == logging.WARNING and "former test" in
+                r.getMessage()]
+
+    caplog.set_level(logging.WARNING, logger="ldn_bot.discord")
+    asyncio.run(start(bot_config(tmp_path, test_guild_id=1234)))  # trying the bot on a test server
+    assert warnings() == []
+    production = bot_config(tmp_path)  # then test_guild_id: null
+    asyncio.run(start(production))
+    assert len(warnings()) == 1 and "ldn-bot discord sync --guild 1234 --clear" in warnings()[0]
+    caplog.clear()
+    code, _ = sync_cli(monkeypatch, production, "--guild", "1234", "--clear")
+    assert code == 0
+    asyncio.run(start(production))
+    assert warnings() == []

@@ -31,7 +31,7 @@ from ldn_bot.frontends.discord import answering
 from ldn_bot.frontends.discord.feedback import DYNAMIC_ITEMS, Feedback, show_more
 from ldn_bot.frontends.discord.limits import Bounded, RateLimiter, cooldown_text
 from ldn_bot.frontends.discord.permissions import invite_url
-from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands
+from ldn_bot.frontends.discord.sync import STATE_FILE, SyncMode, SyncState, sync_commands, warn_about_leftovers
 from ldn_bot.render import discord_embeds as rd
 
 log = logging.getLogger("ldn_bot.discord")
@@ -132,6 +132,7 @@ class LdnBot(discord.Client):
         state = SyncState(self.config.resolve(self.config.logs.questions).parent / STATE_FILE)
         await sync_commands(self.tree, application_id=self.application_id, guild_id=self.config.discord.test_guild_id,
                             state=state, mode=self.sync)
+        warn_about_leftovers(state, self.application_id, self.config.discord.test_guild_id)
 
     async def on_ready(self) -> None:
         log.info("connected as %s to %d servers; %d studies loaded; invite link: %s", self.user, len(self.guilds),

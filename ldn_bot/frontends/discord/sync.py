@@ -111,3 +111,19 @@ async def register(tree: app_commands.CommandTree, *, guild_id: int | None, clea
     # After a clear the stored hash no longer matches, so the bot's next start registers again if it serves there.
     state.set(f"{tree.client.application_id}/{guild_id or 'global'}", "" if clear else command_hash(tree, guild))
     return len(synced)
+
+
+def leftover_servers(state: SyncState, application_id: int | None, guild_id: int | None) -> list[str]:
+    """Test servers this application's commands were registered to and not cleared, other than `guild_id` (the
+    one in service): each shows every command twice once the global ones appear there."""
+    prefix = f"{application_id}/"
+    return sorted(k.removeprefix(prefix) for k, v in state.read().items()
+                  if k.startswith(prefix) and v and k.removeprefix(prefix) not in ("global", str(guild_id)))
+
+
+def warn_about_leftovers(state: SyncState, application_id: int | None, guild_id: int | None) -> None:
+    """Log, once per start, how to remove the commands left on former test servers."""
+    for server in leftover_servers(state, application_id, guild_id):
+        log.warning("the slash commands are still registered to former test server %s, where they show twice "
+                    "beside the global ones: remove them with `ldn-bot discord sync --guild %s --clear`",
+                    server, server)

@@ -36,13 +36,13 @@ def examples(studies: dict[str, Study]) -> tuple[str, str]:
 def help_embed(config: Config, studies: dict[str, Study], bot_name: str) -> discord.Embed:
     """The help: each thing a member can do with one example, then how to follow up."""
     condition, label = examples(studies)
-    c, lab = rd.escape(condition), rd.escape(label)
+    c, lab = _in_code(condition), _in_code(label)
     d = config.discord
     ways = [
         ("Ask a question", f"`/ask question: Does LDN help {c}?`\nAdd `private: True` and only you see the answer."),
     ]
     if d.answer_mentions:
-        ways.append(("Mention me in a channel", f"`@{rd.escape(bot_name)} what doses were used for {c}?`"))
+        ways.append(("Mention me in a channel", f"`@{_in_code(bot_name)} what doses were used for {c}?`"))
     if d.answer_dms:
         ways.append(("Send me a direct message", "`What are the side effects of LDN?`"))
     ways += [
@@ -59,6 +59,11 @@ def help_embed(config: Config, studies: dict[str, Study], bot_name: str) -> disc
                      "studies and citing each one. I give no medical advice."),
         fields=ways, footer=config.disclaimer, colour=rd.COLOURS["chitchat"])
     return rd.build_embed(spec)
+
+
+def _in_code(text: str) -> str:
+    """Text for inside a `code span`, where markdown is shown as typed (so never escaped): no backticks."""
+    return " ".join(text.replace("`", "'").split())
 
 
 def _follow_up_text(config: Config) -> str:

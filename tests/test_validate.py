@@ -80,21 +80,27 @@ def test_duplicate_label(site, capsys):
     shutil.copy(original, copy)
     code, lines, _ = validate(site, capsys)
     assert code == 1
-    assert f"{copy}:{field_line(copy, 'label')}: error: duplicate label 'Cree 2010' (also in {original})" in lines
+    assert f"{copy}:{field_line(copy, 'label')}: error: duplicate label 'Cree 2010' (also in {original}): labels " \
+        "must differ by more than case, spacing or punctuation" in lines
     # ... and the copy is also reported as the same study twice, naming both files.
     assert any(l.startswith(f"{copy}:") and "same DOI" in l and str(original) in l for l in warnings(lines))
 
 
-def test_labels_differing_only_in_case(site, capsys):
+@pytest.mark.parametrize("label", ["YOUNGER 2013", "Younger  2013 "])
+def test_labels_differing_only_in_case_or_spacing_stop_validate_and_loading(site, capsys, label):
     path = site / "corpus/studies/younger-2013.yaml"
     shutil.copy(path, site / "corpus/studies/younger-2013x.yaml")
     copy = site / "corpus/studies/younger-2013x.yaml"
-    set_field(copy, "label", "YOUNGER 2013")
+    set_field(copy, "label", label)
     code, lines, _ = validate(site, capsys)
     assert code == 1
-    assert f"{copy}:{field_line(copy, 'label')}: error: label 'YOUNGER 2013' is too close to 'Younger 2013' in " \
-        f"{path}: " \
-        "labels must differ by more than case or punctuation" in lines, lines
+    assert any(line.startswith(f"{copy}:{field_line(copy, 'label')}: error: duplicate label ") and
+               line.endswith(f"(also in {path} as 'Younger 2013'): labels must differ by more than case, spacing "
+                             "or punctuation") for line in lines), lines
+    # `ask` refuses the corpus just as `validate` does, instead of citing the study twice.
+    assert main(["--config", str(site / "bot_config.yaml"), "ask", "does ldn help fibromyalgia"]) == 2
+    err = capsys.readouterr().err
+    assert f"{copy}:" in err and "duplicate label" in err
 
 
 def test_malformed_yaml(site, capsys):

@@ -10,13 +10,14 @@ from collections.abc import Collection
 from pathlib import Path
 
 from ldn_bot.corpus.loader import DOCUMENTS_DIR
+from ldn_bot.corpus.rawyaml import listing
 from ldn_bot.retrieval.chunker import CITATION, CitationResolver
 
 
 def document_texts(root: Path) -> list[str]:
     """The text of every readable document in `<root>/documents`, in file-name order."""
     texts = []
-    for path in sorted((root / DOCUMENTS_DIR).glob("*.md")):
+    for path in listing(root / DOCUMENTS_DIR, "*.md", []):
         try:
             texts.append(path.read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError):

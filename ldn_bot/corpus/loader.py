@@ -44,6 +44,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         return None, [unreadable]
     digest = hashlib.sha256()
     studies: dict[str, Study] = {}
+    by_slug: dict[str, Study] = {}  # labels alike but for case, spacing or punctuation are the same label
     for path in listing(root / STUDIES_DIR, "*.yaml", problems):
         text = read_text(path, problems)
         if text is None:
@@ -53,10 +54,14 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         study = parse_study(raw, problems) if raw is not None else None
         if study is None or raw is None:
             continue
-        if study.label in studies:
+        other = by_slug.get(slugify(study.label))
+        if other is not None:
+            same = "" if other.label == study.label else f" as '{other.label}'"
             problems.append(Problem(str(path), raw.key_line("label"),
-                                    f"duplicate label '{study.label}' (also in {studies[study.label].path})"))
+                                    f"duplicate label '{study.label}' (also in {other.path}{same}): labels must "
+                                    "differ by more than case, spacing or punctuation"))
             continue
+        by_slug[slugify(study.label)] = study
         studies[study.label] = study
     documents: list[Document] = []
     for path in listing(root / DOCUMENTS_DIR, "*.md", problems):

@@ -121,6 +121,11 @@ def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int 
     loader = yaml.SafeLoader(text) if exact else _Loader(text)
     try:
         node = loader.get_single_node()
+        strict = _strict_problem(node, line_offset) if node is not None else None
+        if strict is not None:
+            where, message = strict
+            problems.append(Problem(str(path), where + 1 + line_offset, message))
+            return None
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark = getattr(e, "problem_mark", None)
@@ -135,9 +140,56 @@ def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int 
     return RawYaml(path, text, data, node, line_offset)
 
 
+def _strict_problem(root: yaml.Node, line_offset: int = 0) -> tuple[int, str] | None:
+    """Why a composed YAML tree is not strict corpus YAML, as (0-based line, message), or None.
+
+    A key given twice in one mapping is an error (PyYAML would silently keep the last one, so an appended
+    `result:` would replace the reviewed one). An alias (`*name`) is refused: corpus files never need one, and
+    an alias of an alias ... ("billion laughs") makes every reader of the value walk an exponential tree. The
+    walk visits each node once, so it is linear in the file's size."""
+    seen: set[int] = set()
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # a node reached twice is an alias's target
+            return (node.start_mark.line, "a YAML anchor reused by an alias ('&name' ... '*name'): aliases are not "
+                    "allowed in a corpus file, write the value out")
+        seen.add(id(node))
+        if isinstance(node, yaml.MappingNode):
+            keys: dict[str, yaml.Node] = {}
+            for key_node, value_node in node.value:
+                if isinstance(key_node, yaml.ScalarNode):
+                    first = keys.setdefault(key_node.value, key_node)
+                    if first is not key_node:
+                        return (key_node.start_mark.line,
+                                f"duplicate key '{_short(key_node.value)}' (first given on line "
+                                f"{first.start_mark.line + 1 + line_offset}): a key may be given once only")
+                stack.append(value_node)
+                stack.append(key_node)
+        elif isinstance(node, yaml.SequenceNode):
+            stack.extend(reversed(node.value))
+    return None
+
+
+def _short(text: str, limit: int = 60) -> str:
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+# Files an editor or a tool leaves beside the one being edited: never corpus files, whatever they end in.
+_EDITOR_SUFFIXES = ("~", ".bak", ".orig", ".rej", ".swp", ".swo", ".swx", ".tmp", ".part")
+
+
+def is_editor_file(name: str) -> bool:
+    """Whether a file name is an editor's or a tool's by-product, not a curator's file: a dotfile (Emacs's lock
+    link `.#x.yaml`, Vim's `.x.yaml.swp`, an atomic write's temporary file), Emacs's autosave `#x.yaml#`, a
+    backup (`x.yaml~`, `.bak`, `.orig`) or a swap file."""
+    return name.startswith((".", "#")) or name.endswith(_EDITOR_SUFFIXES)
+
+
 def listing(folder: Path, pattern: str, problems: list[Problem]) -> list[Path]:
-    """The files in `folder` matching `pattern`, sorted; a folder that exists but cannot be listed, or a
-    matching entry that is not a file, is a problem naming it (never silently no files)."""
+    """The files in `folder` matching `pattern`, sorted, editor files (`is_editor_file`) left out; a folder that
+    exists but cannot be listed, or a matching entry that is not a file, is a problem naming it (never silently
+    no files)."""
     try:
         os.stat(folder)  # Path.exists() raises on a folder above it that cannot be read (Python 3.11)
     except FileNotFoundError:
@@ -146,7 +198,7 @@ def listing(folder: Path, pattern: str, problems: list[Problem]) -> list[Path]:
         problems.append(Problem(str(folder), None, f"cannot read the folder: {e.strerror or e}"))
         return []
     try:
-        entries = sorted(folder.glob(pattern)) if folder.is_dir() else None
+        entries = sorted(p for p in folder.glob(pattern) if not is_editor_file(p.name)) if folder.is_dir() else None
         if entries is None:
             problems.append(Problem(str(folder), None, "not a folder"))
             return []

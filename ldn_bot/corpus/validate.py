@@ -73,8 +73,8 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
         report.problems.extend(loader_problems)
         return report
     raws, all_read = _read_studies(root)
-    report.studies = len(list((root / STUDIES_DIR).glob("*.yaml")))
-    report.documents = len(list((root / DOCUMENTS_DIR).glob("*.md")))
+    report.studies = len(listing(root / STUDIES_DIR, "*.yaml", []))
+    report.documents = len(listing(root / DOCUMENTS_DIR, "*.md", []))
     mine: list[Problem] = []
     replaced: set[tuple[str, int]] = set()
     synonyms = read_synonyms(root)
@@ -89,7 +89,6 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
             mine.extend(check_conditions(raw, conditions, synonyms.condition_aliases()))
         if strict:
             mine.extend(Problem(str(raw.path), line, message, "warning") for line, message in check_style(raw))
-    mine.extend(_check_label_collisions(raws))
     mine.extend(_check_aliases(raws))
     mine.extend(_check_near_duplicates(raws))
     mine.extend(_check_documents(root, raws, all_read))
@@ -118,24 +117,6 @@ def _read_studies(root: Path) -> tuple[list[RawYaml], bool]:
 
 
 # -- whole-corpus checks ---------------------------------------------------------------------
-
-
-def _check_label_collisions(raws: list[RawYaml]) -> list[Problem]:
-    """Exact duplicates are the loader's; labels differing only in case or punctuation share a file name."""
-    out = []
-    seen: dict[str, RawYaml] = {}
-    for raw in raws:
-        label = raw.str_field("label")
-        if not label:
-            continue
-        slug = slugify(label)
-        other = seen.get(slug)
-        if other is not None and other.str_field("label") != label:
-            out.append(Problem(str(raw.path), raw.line("label"),
-                               f"label '{label}' is too close to '{other.str_field('label')}' in {other.path}: "
-                               "labels must differ by more than case or punctuation"))
-        seen.setdefault(slug, raw)
-    return out
 
 
 def _check_aliases(raws: list[RawYaml]) -> list[Problem]:
@@ -216,7 +197,7 @@ def _check_documents(root: Path, raws: list[RawYaml], all_read: bool = True) -> 
     out = []
     labels = {label for raw in raws if (label := raw.str_field("label"))}
     unreviewed = {raw.str_field("label") for raw in raws if raw.data.get("reviewed") is False}
-    for path in sorted((root / DOCUMENTS_DIR).glob("*.md")):
+    for path in listing(root / DOCUMENTS_DIR, "*.md", []):
         try:
             text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError):

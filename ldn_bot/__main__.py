@@ -1,3 +1,3 @@
-from ldn_bot.frontends.cli import main
+from ldn_bot.frontends.entry import run
 
-raise SystemExit(main())
+run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import math
 import os
+import stat
 import types
 import typing
 from dataclasses import dataclass, field
@@ -200,10 +201,28 @@ def load_yaml(text: str, path: str | Path, max_depth: int = MAX_YAML_DEPTH) -> A
         raise yaml.YAMLError(f"{path}: nested too deeply") from None
 
 
+MAX_CONFIG_BYTES = 1 << 20  # the shipped settings are ~4 KB
+
+
+def _read_settings_bytes(path: Path) -> bytes:
+    """The settings file's bytes. A device (`--config /dev/zero`), socket or a file over MAX_CONFIG_BYTES is a
+    ConfigError, never read forever; a pipe (`--config <(...)`) is read up to the limit."""
+    with open(path, "rb") as f:
+        mode = os.fstat(f.fileno()).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+            raise ConfigError(f"{path}: not a regular file (a device or socket); name a settings file")
+        raw = f.read(MAX_CONFIG_BYTES + 1)
+    if len(raw) > MAX_CONFIG_BYTES:
+        raise ConfigError(f"{path}: larger than {MAX_CONFIG_BYTES:,} bytes: not a settings file")
+    return raw
+
+
 def load_config(path: str | Path | None = None) -> Config:
     cfg_path = find_config(str(path) if path else None)
     try:
-        raw = cfg_path.read_bytes()
+        raw = _read_settings_bytes(cfg_path)
     except FileNotFoundError:
         raise ConfigError(f"{cfg_path}: config file not found") from None
     except IsADirectoryError:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -85,20 +87,55 @@ class Report:
         return {"set": self.path, **self.metrics, "failures": [asdict(f) for f in self.failures]}
 
 
+MAX_SET_BYTES = 16 << 20  # the largest shipped set is ~200 KB
+
+
 def _read_set(path: str | Path) -> Any:
+    """An evaluation set's YAML; UsageError (one line naming the file) if it is missing, a folder or a device,
+    unreadable, too large, not UTF-8, malformed or nested too deeply."""
+    from ldn_bot.config import load_yaml
+
     try:
-        return yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+        with open(path, "rb") as f:
+            mode = os.fstat(f.fileno()).st_mode
+            if stat.S_ISDIR(mode):
+                raise UsageError(f"{path}: is a folder, not an evaluation set")
+            if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+                raise UsageError(f"{path}: not a regular file, not an evaluation set")
+            raw = f.read(MAX_SET_BYTES + 1)
+        if len(raw) > MAX_SET_BYTES:
+            raise UsageError(f"{path}: larger than {MAX_SET_BYTES:,} bytes, not an evaluation set")
+        return load_yaml(raw.decode("utf-8"), path)
     except FileNotFoundError:
         raise UsageError(f"{path}: evaluation set not found") from None
-    except (yaml.YAMLError, UnicodeDecodeError) as e:
-        raise UsageError(f"{path}: malformed YAML: {e}") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: is a folder, not an evaluation set") from None
+    except OSError as e:
+        raise UsageError(f"{path}: cannot read the evaluation set ({e.strerror or e})") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: not UTF-8 text") from None
+    except yaml.YAMLError as e:
+        mark = getattr(e, "problem_mark", None)
+        where = f"{path}:{mark.line + 1}" if mark else str(path)
+        raise UsageError(f"{where}: malformed YAML: {' '.join(str(getattr(e, 'problem', None) or e).split())}") \
+            from None
 
 
 def load_cases(path: str | Path) -> list[dict[str, Any]]:
-    """An evaluation set's cases (see eval/dev.yaml's header); UsageError if the file is missing or not a list."""
+    """An evaluation set's cases (see eval/dev.yaml's header); UsageError (one line naming the file and the case)
+    if the file is missing or malformed, not a list, or a case is not a mapping with a `question` (text) or
+    `turns` (a list of such mappings)."""
     data = _read_set(path)
     if not isinstance(data, list):
         raise UsageError(f"{path}: an evaluation set is a YAML list of cases")
+    for number, case in enumerate(data, 1):
+        name = f"case {number}" + (f" ('{case.get('id')}')" if isinstance(case, dict) and case.get("id") else "")
+        if not isinstance(case, dict):
+            raise UsageError(f"{path}: {name}: a case is a mapping with a 'question' (or 'turns')")
+        turns = case.get("turns") or [case]
+        if not isinstance(turns, list) or not all(
+                isinstance(t, dict) and isinstance(t.get("question"), str) and t["question"].strip() for t in turns):
+            raise UsageError(f"{path}: {name}: each turn needs a 'question' (text)")
     return data
 
 
@@ -113,7 +150,10 @@ def run_eval(engine, path: str | Path) -> Report | SafetyReport:
         turns = case.get("turns") or [case]
         for i, turn in enumerate(turns):
             answer = engine.answer(turn["question"], conversation)
-            _score(report, case.get("id", "?"), turn, answer, followup=i > 0)
+            try:
+                _score(report, case.get("id", "?"), turn, answer, followup=i > 0)
+            except (TypeError, AttributeError, KeyError, ValueError) as e:  # an expectation of the wrong shape
+                raise UsageError(f"{path}: case '{case.get('id', '?')}': malformed expectation ({e})") from None
     return report
 
 
@@ -252,8 +292,8 @@ class SafetyReport:
 def is_safety_set(path: str | Path) -> bool:
     """A safety set is a mapping of rule ids to positive/negative cases; the other sets are lists."""
     try:
-        data = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError):
+        data = _read_set(path)
+    except UsageError:
         return False  # load_cases reports it
     return isinstance(data, dict) and all(isinstance(v, dict) and ("positive" in v or "negative" in v)
                                           for v in data.values())
@@ -269,10 +309,15 @@ def load_safety_cases(path: str | Path) -> dict[str, dict[str, list[dict[str, An
         out[rule] = {}
         for label in ("positive", "negative"):
             cases = []
-            for case in (sections or {}).get(label) or []:
+            listed = (sections or {}).get(label) or [] if isinstance(sections, dict) else None
+            if not isinstance(listed, list):
+                raise UsageError(f"{path}: {rule}: 'positive' and 'negative' are lists of cases")
+            for case in listed:
+                if not isinstance(case, dict):
+                    raise UsageError(f"{path}: {rule}/{label}: a case needs `text` or `turns`: {case!r:.80}")
                 turns = case.get("turns") or [case.get("text")]
-                if not all(isinstance(t, str) and t for t in turns):
-                    raise UsageError(f"{path}: {rule}/{label}: a case needs `text` or `turns`: {case!r}")
+                if not isinstance(turns, list) or not all(isinstance(t, str) and t for t in turns):
+                    raise UsageError(f"{path}: {rule}/{label}: a case needs `text` or `turns`: {case!r:.80}")
                 cases.append({**case, "turns": list(turns)})
             out[rule][label] = cases
     return out

@@ -5,6 +5,7 @@ No user ids are written unless the config asks for them.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 from collections.abc import Callable, Iterator
@@ -31,9 +32,15 @@ class JsonlLog:
         self.damaged: list[int] = []  # line numbers skipped by the last read
 
     def append(self, record: dict[str, Any]) -> bool:
-        """One line per record; a log that cannot be written is a warning, never fatal to answering."""
+        """One line per record; a log that cannot be written is a warning, never fatal to answering. Text that is
+        not valid Unicode (a lone surrogate: invalid UTF-8 typed at a terminal, or sent by a Discord client) is
+        written \\u-escaped, so the line is still written and `ldn-bot gaps` still reads it."""
         try:
             line = json.dumps(record, ensure_ascii=False)
+            try:
+                line.encode("utf-8")
+            except UnicodeEncodeError:
+                line = json.dumps(record, ensure_ascii=True)
         except (TypeError, ValueError) as e:
             log.warning("could not write %s: %s", self.path, e)
             return False
@@ -74,10 +81,28 @@ class JsonlLog:
         return f"{self.path}: skipped {n} damaged line{'' if n == 1 else 's'} (line{'' if n == 1 else 's'} {shown})"
 
 
+MAX_LOGGED_QUESTION = 1000
+"""Characters of a question a log keeps (Discord's /ask takes at most 1,000; a message may hold 4,000): a longer
+one is cut here, and the record keeps its full length and SHA-256, so one long message never makes a log, or
+`ldn-bot gaps`, do work or print text in proportion to it."""
+
+
+def bounded_question(question: str) -> dict[str, Any]:
+    """The log fields for `question`: "question" itself, or, if it is longer than MAX_LOGGED_QUESTION characters,
+    its start with an ellipsis, "question_length" and "question_sha256" (of the whole question's UTF-8)."""
+    if len(question) <= MAX_LOGGED_QUESTION:
+        return {"question": question}
+    whole = question.encode("utf-8", "surrogatepass")
+    return {"question": question[:MAX_LOGGED_QUESTION].rstrip() + "\u2026", "question_length": len(question),
+            "question_sha256": hashlib.sha256(whole).hexdigest()}
+
+
 def answer_record(answer: Answer, source: str, user_id: int | str | None = None, **extra: Any) -> dict[str, Any]:
+    """The log record of an answer: time, the question (bounded, `bounded_question`), status, cited labels,
+    `source` ("ask", "repl", "discord"), `user_id` when given, and `extra` fields."""
     rec: dict[str, Any] = {
         "time": _now(),
-        "question": answer.question,
+        **bounded_question(answer.question),
         "status": answer.status,
         "labels": [c.label for c in answer.citations],
         "source": source,

@@ -175,3 +175,38 @@ def test_grouping_agrees_with_scoring_every_group(tmp_path):
     indexed = {w: g.question for g in group_gaps(records) for w in g.variants}
     same = sum(reference[w] == indexed[w] for w in counts) / len(counts)
     assert len(counts) > 2000 and same >= 0.99
+
+
+def test_a_huge_question_from_two_members_is_one_gap_counted_twice_and_printed_cut(tmp_path, capsys):
+    from ldn_bot.logs import MAX_LOGGED_QUESTION
+
+    huge = "Does LDN help tinnitus? " + "my story " * 1_200_000  # ~10 MB, as a log written before the limit
+    log = tmp_path / "questions.jsonl"
+    log.write_text("".join(json.dumps(rec(huge, "2025-03-01", user_id=uid)) + "\n" for uid in ("1", "2")),
+                   encoding="utf-8")
+    assert main(["gaps", "--log", str(log)]) == 0
+    out = capsys.readouterr().out
+    assert len(out) < 3 * MAX_LOGGED_QUESTION
+    assert out.splitlines()[2].startswith("2  Does LDN help tinnitus? my story")
+    assert "(2 no evidence" in out
+
+
+def test_a_folder_or_device_given_as_a_log_is_one_line_and_status_2(tmp_path, capsys):
+    for path in (str(tmp_path), "/dev/zero"):
+        assert main(["gaps", "--log", path]) == 2
+        err = capsys.readouterr().err
+        assert path in err and len(err.strip().splitlines()) == 1, err
+
+
+def test_thumbs_down_from_two_members_on_one_unanswered_question_is_one_question(tmp_path, capsys):
+    """As the Discord bot logs them: the no-evidence record, then each member's 👎, whose answer time was read a
+    second later, or is unknown after a restart (read back from the message)."""
+    questions, feedback = tmp_path / "questions.jsonl", tmp_path / "feedback.jsonl"
+    asked = rec("Does LDN help tinnitus?", "2025-03-01")
+    questions.write_text(json.dumps(asked) + "\n", encoding="utf-8")
+    later = {**asked, "answered": "2025-03-01T12:00:01+00:00", "time": "2025-03-01T12:05:00+00:00", "vote": "down"}
+    restarted = {**asked, "status": "unknown", "answered": None, "time": "2025-03-01T13:00:00+00:00", "vote": "down"}
+    feedback.write_text(json.dumps(later) + "\n" + json.dumps(restarted) + "\n", encoding="utf-8")
+    assert main(["gaps", "--json", "--log", str(questions), "--log", str(feedback)]) == 0
+    groups = json.loads(capsys.readouterr().out)
+    assert [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups] == [(1, 1, 2)]

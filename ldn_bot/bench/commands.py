@@ -20,7 +20,7 @@ from ldn_bot.bench.scifact import PEERS, SCIFACT_KEYS, run_ours, run_peer, tune
 from ldn_bot.config import load_config
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.errors import UsageError
-from ldn_bot.frontends.cli import needs_subcommand
+from ldn_bot.frontends.cli import at_least, needs_subcommand
 from ldn_bot.retrieval.beir import load_beir
 from ldn_bot.retrieval.index import SCORERS
 
@@ -40,7 +40,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     s.add_argument("--split", choices=("test", "train"), default="test", help="qrels split (default: test)")
     s.add_argument("--backend", metavar="NAME", help="scoring backend (default: the config's retrieval.backend)")
     s.add_argument("--peers", action="store_true", help="also run the peers in the same process")
-    s.add_argument("--limit", type=int, metavar="N", help="score only the first N queries (smoke runs)")
+    s.add_argument("--limit", type=at_least(1), metavar="N", help="score only the first N queries (smoke runs)")
     s.add_argument("--tune", action="store_true",
                    help="grid-search title_weight, k1, b and the query side on this split (use train only)")
     s.add_argument("--json", action="store_true", help="print one JSON object (a list of them with --peers)")
@@ -49,12 +49,12 @@ def configure(p: argparse.ArgumentParser) -> None:
     lat = bsub.add_parser("latency", help="answer latency p50/p99, index build and load time, peak memory",
                           description="Time the whole answer path (analyze, correct, score, select sentences, render) "
                                       "on the bundled corpus and on N chunks made from SciFact abstracts.")
-    lat.add_argument("--chunks", type=int, nargs="*", metavar="N", default=[100_000],
+    lat.add_argument("--chunks", type=at_least(1), nargs="*", metavar="N", default=[100_000],
                      help="sizes of the large corpus, one run each (default: 100000; none: bundled corpus only)")
     lat.add_argument("--backend", metavar="NAME", default="bm25s",
                      help="backend for the large corpus (default: bm25s); the bundled corpus uses the config's")
     lat.add_argument("--data", metavar="DIR", default=str(DEFAULT_DATA), help="SciFact folder for the large corpus")
-    lat.add_argument("--queries", type=int, default=300, metavar="N", help="questions per run (default: 300)")
+    lat.add_argument("--queries", type=at_least(1), default=300, metavar="N", help="questions per run (default: 300)")
     lat.add_argument("--no-cold-start", dest="cold_start", action="store_false",
                      help="skip timing `ldn-bot ask` in a new process")
     lat.add_argument("--json", action="store_true", help="print the results as one JSON object")

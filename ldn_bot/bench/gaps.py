@@ -293,6 +293,41 @@ def make_logs(
     return questions, feedback
 
 
+_STORY_TEXT = ("i have been on it for weeks and my doctor is not sure so i wanted to ask here before the next "
+          "appointment because the pain in my back and legs is worse at night and sleep is bad and work is hard "
+          "some days i feel better then it comes back my sister tried it too for her joints")
+_STORY = _STORY_TEXT.split()
+
+
+def make_long_log(folder: Path, questions: int, chars: int, seed: int = 0) -> Path:
+    """long.jsonl in `folder`: `questions` no-evidence questions of `chars` characters each, as a member writes
+    a long message (their story, with the conditions and words of the main log), a quarter of them sent again by
+    another member. Logs written before questions were cut (or by another tool) hold such lines."""
+    rng = random.Random(seed)
+    vocabulary = _STORY + _CONDITIONS + [w for a in _ASPECTS + _MODIFIERS for w in a.split()]
+    path = folder / "long.jsonl"
+    folder.mkdir(parents=True, exist_ok=True)
+    start = datetime(2026, 1, 1, tzinfo=UTC)
+    sent: list[str] = []
+    with path.open("w", encoding="utf-8") as f:
+        for i in range(questions):
+            if sent and rng.random() < 0.25:
+                text = rng.choice(sent)
+            else:
+                words: list[str] = []
+                size = 0
+                while size < chars:
+                    word = rng.choice(vocabulary)
+                    words.append(word)
+                    size += len(word) + 1
+                text = (" ".join(words))[: chars - 1] + "?"
+                sent.append(text)
+            when = (start + timedelta(seconds=i * 30)).isoformat(timespec="seconds")
+            f.write(json.dumps({"time": when, "question": text, "status": "no_evidence", "labels": [],
+                                "source": "discord"}) + "\n")
+    return path
+
+
 def run_gaps(logs: list[Path], extra: list[str] | None = None) -> dict:
     """`ldn-bot gaps --log ...` in a new process: wall seconds, peak RSS in MB, and what it printed first."""
     cmd = [sys.executable, "-m", "ldn_bot", "gaps", *[a for p in logs for a in ("--log", str(p))], *(extra or [])]
@@ -331,6 +366,10 @@ def register(bsub: argparse._SubParsersAction) -> None:
     g.add_argument("--topics", type=int, default=20_000, metavar="N", help="distinct topics asked (default 20000)")
     g.add_argument("--seed", type=int, default=0, help="random seed of the generated log (default 0)")
     g.add_argument("--keep", metavar="DIR", help="write the logs to DIR and keep them (default: a temporary folder)")
+    g.add_argument("--long", type=int, default=1000, metavar="N",
+                   help="also time gaps on a log of N long questions (default 1000; 0: skip)")
+    g.add_argument("--long-chars", type=int, default=4000, metavar="N",
+                   help="characters in each long question (default 4000)")
     g.add_argument("--json", action="store_true", help="print the result as one JSON object")
     g.set_defaults(func=cmd_bench_gaps)
 
@@ -340,6 +379,9 @@ def cmd_bench_gaps(args: argparse.Namespace) -> int:
 
     if args.lines < 1 or args.topics < 1:
         raise UsageError("--lines and --topics must be at least 1")
+    if args.long < 0 or args.long_chars < 1:
+        raise UsageError("--long must be 0 or more and --long-chars at least 1")
+    long: dict | None = None
     with tempfile.TemporaryDirectory(prefix="ldn-bench-gaps-") as tmp:
         folder = Path(args.keep) if args.keep else Path(tmp)
         t0 = time.perf_counter()
@@ -347,6 +389,11 @@ def cmd_bench_gaps(args: argparse.Namespace) -> int:
         made = time.perf_counter() - t0
         result = run_gaps(logs, ["--limit", "30"])
         stats = _log_stats(logs)
+        if args.long:
+            long_log = make_long_log(folder, args.long, args.long_chars, args.seed)
+            long = run_gaps([long_log], ["--limit", "30"])
+            long.update(questions=args.long, chars=args.long_chars, log_mb=round(os.path.getsize(long_log) / 2**20, 1),
+                        met=long["peak_rss_mb"] < TARGET_MB)
     result.update(
         lines=args.lines,
         topics=args.topics,
@@ -355,6 +402,8 @@ def cmd_bench_gaps(args: argparse.Namespace) -> int:
         **stats,
         met=result["seconds"] < TARGET_SECONDS and result["peak_rss_mb"] < TARGET_MB,
     )
+    if long is not None:
+        result["long_questions"] = long
     if args.json:
         print(json.dumps(result))
         return 0
@@ -367,6 +416,12 @@ def cmd_bench_gaps(args: argparse.Namespace) -> int:
         f"  time {result['seconds']:.1f} s (target < {TARGET_SECONDS:.0f}), peak RSS {result['peak_rss_mb']:.0f} MB "
         f"(target < {TARGET_MB:.0f}): {'met' if result['met'] else 'NOT met'}"
     )
+    if long is not None:
+        print(f"ldn-bot gaps over {long['questions']:,} questions of {long['chars']:,} characters "
+              f"({long['log_mb']:.1f} MB)")
+        print(f"  {long['first_line']}")
+        print(f"  time {long['seconds']:.1f} s, peak RSS {long['peak_rss_mb']:.0f} MB "
+              f"(target < {TARGET_MB:.0f}): {'met' if long['met'] else 'NOT met'}")
     return 0
 
 

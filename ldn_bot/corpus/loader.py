@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import Any
 
 from ldn_bot.corpus.models import Corpus, Document, Paragraph, Section, Study
 from ldn_bot.corpus.problems import Problem
@@ -108,7 +109,21 @@ def parse_study(raw: RawYaml, problems: list[Problem]) -> Study | None:
         problems.append(Problem(path, (raw.key_line(key) if key else None) or 1, message))
     if found:
         return None
-    return Study(**study_values(raw.data), path=path)
+    return Study(**study_values(_visible(raw.data)), path=path)
+
+
+def _visible(value: Any) -> Any:
+    """A record's values with invisible format characters (zero-width space, soft hyphen, direction marks)
+    removed from every text, so none reaches a terminal or Discord (where they hide text or reorder it)."""
+    from ldn_bot.retrieval.analyzer import visible
+
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, list):
+        return [_visible(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _visible(v) for k, v in value.items()}
+    return value
 
 
 def parse_document(path: Path, text: str, problems: list[Problem]) -> Document | None:
@@ -131,14 +146,14 @@ def parse_document(path: Path, text: str, problems: list[Problem]) -> Document |
             return None
     body_start = front.body_line
     sections: list[Section] = []
-    heading = meta["title"]
+    heading = _visible(meta["title"])
     paragraphs: list[Paragraph] = []
     buf: list[str] = []
     buf_line = 0
 
     def flush_paragraph() -> None:
         if buf:
-            paragraphs.append(Paragraph(" ".join(buf), buf_line))
+            paragraphs.append(Paragraph(_visible(" ".join(buf)), buf_line))
             buf.clear()
 
     for offset, source in enumerate(text[front.body_start:].splitlines()):
@@ -149,7 +164,7 @@ def parse_document(path: Path, text: str, problems: list[Problem]) -> Document |
             if paragraphs:
                 sections.append(Section(heading, tuple(paragraphs)))
                 paragraphs = []
-            heading = line.lstrip("#").strip()
+            heading = _visible(line.lstrip("#").strip())
         elif not line:
             flush_paragraph()
         else:
@@ -162,7 +177,7 @@ def parse_document(path: Path, text: str, problems: list[Problem]) -> Document |
     return Document(
         doc_id=path.stem,
         label=meta["label"].strip(),
-        title=meta["title"].strip(),
+        title=_visible(meta["title"].strip()),
         kind=meta["kind"].strip(),
         source=meta.get("source"),
         url=meta.get("url"),

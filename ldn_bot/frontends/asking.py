@@ -16,6 +16,7 @@ def ask(engine: Engine, question: str, conversation: Conversation | None = None,
     """`engine.answer(question, conversation)`; a "no_evidence" answer is also appended to `log_path` (default:
     the engine's settings' `logs.questions`), marked with `source` ("ask", "repl", "discord") and `user_id`
     (pass one only when the settings allow logging it). A log that cannot be written never stops the answer."""
+    question = question.replace("\r\n", "\n").replace("\r", "\n")  # a lone CR would rewrite the terminal's line
     answer = engine.answer(question, conversation)
     config = engine.config
     log_unanswered(log_path or config.resolve(config.logs.questions), answer, source, user_id)

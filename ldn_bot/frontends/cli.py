@@ -8,8 +8,13 @@ command modules import what they need at the top. `ldn-bot --help` lists every c
 from __future__ import annotations
 
 import argparse
+import errno
 import importlib
+import io
+import os
+import signal
 import sys
+import threading
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -84,6 +89,23 @@ def needs_subcommand(parser: argparse.ArgumentParser) -> Callable[[argparse.Name
     return handler
 
 
+def at_least(minimum: int) -> Callable[[str], int]:
+    """An argparse `type` for a whole number >= `minimum`: anything else is a one-line usage error naming it
+    (`bench latency --chunks 0`)."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"'{text}' is not a whole number") from None
+        if value < minimum:
+            raise argparse.ArgumentTypeError(f"{value} is too small: it must be at least {minimum}")
+        return value
+
+    parse.__name__ = f"number >= {minimum}"
+    return parse
+
+
 class LazyParser(Parser):
     """A command's parser, filled in by its module's configure function the first time it parses or shows help."""
 
@@ -130,7 +152,33 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run `ldn-bot` with `argv` (default: the process's arguments); returns the exit status: 0 ok, 1 a failed
-    check (a command says which), 2 a usage, settings or corpus error (one line on stderr), 130 interrupted."""
+    check (a command says which) or output that could not be written (a full disk), 2 a usage, settings or corpus
+    error (one line on stderr), 130 interrupted (Ctrl-C, also while starting up). Text the terminal's encoding
+    cannot show is replaced ('?'), never fatal; a closed pipe ends quietly."""
+    tolerant_output()
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGINT, signal.default_int_handler)  # Ctrl-C: KeyboardInterrupt, caught below
+    try:
+        code = _run(argv)
+        _flush_stdout()
+        return code
+    except SystemExit:  # argparse's --help, --version and usage errors: their text still has to get out
+        try:
+            _flush_stdout()
+        except OSError as e:
+            return _output_failed(e)
+        raise
+    except KeyboardInterrupt:
+        _quiet_stdout()
+        print(file=sys.stderr)  # the shell's prompt then starts on a line of its own, after '^C'
+        return 130
+    except OSError as e:
+        if not _stdout_failed(e):
+            raise
+        return _output_failed(e)
+
+
+def _run(argv: Sequence[str] | None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
@@ -143,7 +191,53 @@ def main(argv: Sequence[str] | None = None) -> int:
         else:
             print(f"ldn-bot: error: {e}", file=sys.stderr)
         return e.exit_code
-    except KeyboardInterrupt:
-        return 130
-    except BrokenPipeError:
+
+
+def tolerant_output() -> None:
+    """stdout and stderr replace what their encoding cannot show (PYTHONIOENCODING=ascii, a latin-1 terminal)
+    instead of raising UnicodeEncodeError; a lone surrogate from a log is replaced the same way."""
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper) and stream.errors == "strict":
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # closed, or already written to in a way that forbids it
+                pass
+
+
+def _flush_stdout() -> None:
+    if sys.stdout is not None:
+        sys.stdout.flush()
+
+
+_OUTPUT_ERRNOS = frozenset({errno.EPIPE, errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO})
+
+
+def _stdout_failed(error: OSError) -> bool:
+    """Whether `error` is one a write to stdout gives when it cannot take more (a closed pipe, a full disk). The
+    commands catch their own file writes' errors (logs, records), so one of these reaching here is the output's."""
+    return isinstance(error, BrokenPipeError) or error.errno in _OUTPUT_ERRNOS
+
+
+def _output_failed(error: OSError) -> int:
+    """End quietly when stdout cannot be written: 0 for a reader that stopped reading (`| head`), else 1 with
+    one line on stderr (`> /dev/full`)."""
+    _quiet_stdout()
+    if isinstance(error, BrokenPipeError):
         return 0
+    try:
+        print(f"ldn-bot: error: cannot write the output: {error.strerror or error}", file=sys.stderr, flush=True)
+    except (OSError, ValueError):
+        pass
+    return 1
+
+
+def _quiet_stdout() -> None:
+    """Point stdout at /dev/null, so what is left in its buffer is not written (and fails again) at exit."""
+    if sys.stdout is None:
+        return
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, io.UnsupportedOperation):
+        pass

@@ -7,6 +7,7 @@ import io
 import json
 import os
 import shutil
+import stat
 import sys
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -162,6 +163,17 @@ def open_history(path: Path, warn: Callable[[str], None] | None = None) -> Histo
             (warn or _stderr)(f"ldn-bot: history file {path} cannot be written ({reason}); "
                               "this session's questions are not saved")
 
+    if str(path) == os.devnull:  # LDN_BOT_HISTORY=/dev/null: no history, as asked
+        return InMemoryHistory()
+    try:
+        if not stat.S_ISREG(os.stat(path).st_mode):  # a device (/dev/full, /dev/zero) would be read forever
+            once("not a regular file")
+            return InMemoryHistory()
+    except FileNotFoundError:
+        pass
+    except OSError as e:
+        once(e.strerror or str(e))
+        return InMemoryHistory()
     try:
         with open(path, "ab"):
             pass

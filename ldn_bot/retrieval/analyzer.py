@@ -135,6 +135,12 @@ _INVISIBLE: dict[int, None] = dict.fromkeys(c for lo, hi in _CF_RANGES for c in 
 _INVISIBLE_RE = re.compile("[" + "".join(f"{re.escape(chr(lo))}-{re.escape(chr(hi))}" for lo, hi in _CF_RANGES) + "]")
 
 
+def visible(text: str) -> str:
+    """`text` without its invisible format characters (zero-width spaces and joiners, soft hyphens, direction
+    marks, BOMs): what a reader sees, and all a terminal or Discord is ever sent of corpus text."""
+    return _INVISIBLE_RE.sub("", text)
+
+
 def normalize(text: str) -> str:
     """NFKC + case folding; curly apostrophes become straight ones; invisible format characters are removed."""
     if text.isascii():  # the same result: ASCII is NFKC-stable, and casefold() is lower() on it

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
+import os
 import re
+import stat
 import sys
 from array import array
 from collections.abc import Callable, Iterable, Iterator
@@ -17,7 +20,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from ldn_bot.errors import UsageError
+from ldn_bot.errors import LdnBotError, UsageError
 from ldn_bot.frontends.curator.grouping import Counted, group_gaps, record_time
 
 
@@ -69,20 +72,43 @@ def _is_feedback(record: dict[str, Any]) -> bool:
     return "feedback" in record or "vote" in record
 
 
-def gap_records(
-    records: Iterable[dict[str, Any]], since: datetime | None = None, down_answers: set[int] | None = None
-) -> Iterator[dict[str, Any]]:
-    """The records that show a gap, streamed: no-evidence answers and 👎 feedback, from `since` on.
+MATCH_SECONDS = 120.0
+"""A 👎 rates the no-evidence answer logged for the same question within this many seconds of the time the 👎's
+record says it was answered (the two records' clocks are read separately, so they may differ by a second or
+more); a 👎 whose record has no answer time (the bot restarted in between) rates the one logged within the day
+before the vote."""
 
-    A 👎 on an answer that was itself logged as no-evidence (before it) is the same question asked once: it is
-    counted once, as a 👎 (matched by question and the time it was answered; the 👎 then comes out as a record
-    with `_mark` set: add the 👎 to the question already counted). `down_answers`, when known (`scan_logs`),
-    holds hash((question, answered)) of every 👎, so only no-evidence records that some 👎 rates are remembered."""
-    asked: set[int] = set()  # hash((question, time)) of no-evidence records a 👎 may point at
-    marked: set[int] = set()
+
+def _question(rec: dict[str, Any]) -> str | None:
+    """A record's question, cut as the logs cut it (`ldn_bot.logs.bounded_question`): logs written before the
+    limit, or by hand, cost no more to group or print than the bot's own."""
+    from ldn_bot.logs import MAX_LOGGED_QUESTION, bounded_question
+
+    question = rec.get("question")
+    if not isinstance(question, str) or not question.strip():
+        return None
+    return question if len(question) <= MAX_LOGGED_QUESTION else bounded_question(question)["question"]
+
+
+def _seconds(value: Any) -> float | None:
+    when = record_time({"time": value})
+    return when.timestamp() if when is not None else None
+
+
+def gap_records(
+    records: Iterable[dict[str, Any]], since: datetime | None = None, down_questions: set[int] | None = None
+) -> Iterator[dict[str, Any]]:
+    """The records that show a gap, streamed: no-evidence answers and 👎 feedback, from `since` on, each question
+    cut to the logs' limit.
+
+    A 👎 on an answer that was itself logged as no-evidence is the same question asked once: it is counted once
+    (matched by question and time, see MATCH_SECONDS), and each member's 👎 on it comes out as a record with
+    `_mark` set: add the 👎 to the question already counted. `down_questions`, when known (`scan_logs`), holds
+    hash(question) of every 👎, so only the no-evidence records some 👎 may rate are remembered."""
+    asked: dict[int, list[float]] = {}  # hash(question) -> times of no-evidence records a 👎 may point at
     for rec in records:
-        question = rec.get("question")
-        if not isinstance(question, str) or not question.strip():
+        question = _question(rec)
+        if question is None:
             continue
         is_feedback = _is_feedback(rec)
         down = is_feedback and vote(rec) == "down"
@@ -93,18 +119,23 @@ def gap_records(
             when = record_time(rec)
             if when is None or when < since:
                 continue
-        time = rec.get("time")
-        if unanswered and isinstance(time, str):
-            pair = hash((question, time))
-            if down_answers is None or pair in down_answers:
-                asked.add(pair)
-        answered = rec.get("answered")
-        if down and isinstance(answered, str):
-            pair = hash((question, answered))
-            if pair in asked:
-                if pair not in marked:
-                    marked.add(pair)
-                    yield dict(rec, _down=True, _mark=True)
+        rec = dict(rec, question=question)
+        key = hash(question)
+        if unanswered:
+            t = _seconds(rec.get("time"))
+            if t is not None and (down_questions is None or key in down_questions):
+                asked.setdefault(key, []).append(t)
+        if down and key in asked:
+            answered = _seconds(rec.get("answered"))
+            voted = _seconds(rec.get("time"))
+            if answered is not None:
+                lo, hi = answered - MATCH_SECONDS, answered + MATCH_SECONDS
+            elif voted is not None:
+                lo, hi = voted - 86_400.0, voted + MATCH_SECONDS
+            else:
+                lo = hi = math.nan
+            if any(lo <= t <= hi for t in asked[key]):
+                yield dict(rec, _down=True, _mark=True)
                 continue
         yield dict(rec, _down=down)
 
@@ -115,7 +146,7 @@ def _warn(message: str) -> None:
 
 def scan_logs(paths: list[Path]) -> tuple[set[int], set[int]]:
     """A first, light pass over the logs (only 👎 lines are parsed): the hashes of lines that occur more than
-    once (the same record in two logs, or the same log given twice), and hash((question, answered)) of every 👎.
+    once (the same record in two logs, or the same log given twice), and hash(question) of every 👎.
     Memory: 8 bytes per line."""
     hashes = array("q")
     downs: set[int] = set()
@@ -128,15 +159,15 @@ def scan_logs(paths: list[Path]) -> tuple[set[int], set[int]]:
             for raw in f:
                 line = raw.rstrip(b"\r\n")
                 hashes.append(hash(line))
-                if b'"answered"' in line and b'"down"' in line:
+                if b'"down"' in line:
                     try:
                         rec = json.loads(line.decode("utf-8"))
                     except (UnicodeDecodeError, ValueError, RecursionError):
                         continue
                     if isinstance(rec, dict) and _is_feedback(rec) and vote(rec) == "down":
-                        q, answered = rec.get("question"), rec.get("answered")
-                        if isinstance(q, str) and isinstance(answered, str):
-                            downs.add(hash((q, answered)))
+                        q = _question(rec)
+                        if q is not None:
+                            downs.add(hash(q))
     import numpy as np
 
     values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
@@ -173,6 +204,21 @@ def read_logs(
             warn(report)
 
 
+def _check_log_path(path: Path) -> None:
+    """A log that is there must be a file (or a pipe): a folder or a device (`--log /dev/zero`, read forever) is a
+    one-line error (exit status 2). A missing settings log is no questions yet."""
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise LdnBotError(f"{path}: cannot read the log ({e.strerror or e})") from None
+    if stat.S_ISDIR(mode):
+        raise LdnBotError(f"{path}: is a folder, not a log file (name the .jsonl file)")
+    if not (stat.S_ISREG(mode) or stat.S_ISFIFO(mode)):
+        raise LdnBotError(f"{path}: not a regular file (a device or socket), not a log file")
+
+
 def cmd_gaps(args: argparse.Namespace) -> int:
     if args.limit < 0:
         raise UsageError("--limit must be 0 (all) or more")
@@ -187,6 +233,8 @@ def cmd_gaps(args: argparse.Namespace) -> int:
 
         config = load_config(args.config)
         paths = list(dict.fromkeys([config.resolve(config.logs.questions), config.resolve(config.logs.feedback)]))
+    for path in paths:
+        _check_log_path(path)
     repeated, downs = scan_logs(paths)
     counted = Counted(gap_records(read_logs(paths, warn=_warn, repeated=repeated), since, downs))
     gaps = group_gaps(counted)

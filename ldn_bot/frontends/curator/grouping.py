@@ -114,6 +114,17 @@ def content_words(question: str) -> str:
     return " ".join(_stemmer().stemWords(kept))
 
 
+MAX_KEY_WORDS = 24
+"""Content words of a question that decide its group: the first ones (a member's story before the question
+still counts). The lookup's cost grows with the square of a key's words (keys less any two of them), so a long
+question costs no more than a 24-word one."""
+
+
+def group_key(wording: str) -> str:
+    """The key questions are grouped by: the wording's first MAX_KEY_WORDS content words, sorted."""
+    return " ".join(sorted(content_words(wording).split()[:MAX_KEY_WORDS]))
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer  # PyStemmer, as the retrieval analyzer; imported here, not on `ask`'s start-up path
@@ -228,7 +239,7 @@ def group_gaps(records: Iterable[dict[str, Any]], similarity: float = SIMILARITY
     index = _Groups(similarity)
     group = array("l", bytes(8 * len(wordings)))  # wording id -> group
     for i in order:
-        group[i] = index.group_of(" ".join(sorted(content_words(wordings[i]).split())))
+        group[i] = index.group_of(group_key(wordings[i]))
     n_groups = len(index.keys)
     del index  # the groups are known; their index is not needed while the results are put together
     gaps: list[Gap] = [None] * n_groups  # type: ignore[list-item]

@@ -569,9 +569,9 @@ def test_reload_swaps_the_corpus_and_keeps_the_old_one_when_broken(corpus_copy):
             shutil.move(victim, corpus_copy / victim.name)
             fake.allow_command("reload", fake.maintainer_role_id)  # the admins' override in Integrations
             mark = fake.mark()
-            inter = await fake.slash("reload", {}, user=fake.user("yin"), roles=[fake.maintainer_role_id],
-                                     permissions=0x400 | 0x800)
-            done = await fake.wait_for_reply(inter, mark)
+            inter = await fake.slash("reload", {"confirm": True}, user=fake.user("yin"),
+                                     roles=[fake.maintainer_role_id], permissions=0x400 | 0x800)
+            done = await fake.wait_for_reply(inter, mark)  # confirm: one study fewer is meant
             assert done.body["content"].startswith(f"Reloaded: {before - 1} studies")
             assert "Added: none." in done.body["content"]
             assert f"Removed: {victim_label}." in done.body["content"]

@@ -393,10 +393,10 @@ def test_reload_says_which_studies_came_and_went_and_keeps_serving_without_safet
     studies = corpus_copy / "corpus" / "studies"
     cfg = bot_config(corpus_copy, corpus=corpus_copy / "corpus")
 
-    async def reload(bot) -> str:
+    async def reload(bot, **options) -> str:
         fake = bot.fake
         mark = fake.mark()
-        inter = await fake.slash("reload", {}, user=fake.user("zed"), permissions=0x20)
+        inter = await fake.slash("reload", options, user=fake.user("zed"), permissions=0x20)
         return (await fake.wait_for_reply(inter, mark)).body["content"]
 
     async def scenario():
@@ -406,7 +406,11 @@ def test_reload_says_which_studies_came_and_went_and_keeps_serving_without_safet
             (studies / "younger-2013.yaml").unlink()
             new = text.replace("label: Younger 2013\n", "label: Newman 2026\n").replace("year: 2013", "year: 2026")
             (studies / "newman-2026.yaml").write_text(new, encoding="utf-8")
-            reply = await reload(bot)
+            serving = bot.bot.engine
+            reply = await reload(bot)  # Younger 2013 would go: asked first, the corpus in service kept
+            assert reply.startswith("Not reloaded: the new corpus would drop 1 study: Younger 2013."), reply
+            assert bot.bot.engine is serving
+            reply = await reload(bot)  # a second /reload confirms
             assert reply.startswith(f"Reloaded: {before} studies") and f"(was {before} studies)" in reply, reply
             assert "Added: Newman 2026. Removed: Younger 2013." in reply
             engine = bot.bot.engine

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
@@ -40,6 +41,7 @@ T = TypeVar("T")
 NO_PINGS = rd.NO_PINGS
 APOLOGY = "Sorry, something went wrong while answering that. It has been logged; please try again later."
 MAX_THREADS_TRACKED = 10_000
+RELOAD_CONFIRM_SECONDS = 120.0  # a second /reload within this confirms dropping studies
 _MENTION_TOKEN = re.compile(r"<(?:@[!&]?|#)\d+>")
 
 
@@ -288,8 +290,12 @@ class LdnBot(discord.Client):
 
     # -- /reload's swap ---------------------------------------------------------------------------------
 
-    async def reload(self) -> str:
+    _drop_asked_at: float | None = None  # when a /reload last stopped short of dropping studies
+
+    async def reload(self, confirm: bool = False) -> str:
         """Re-read config and corpus, build the index off the event loop, swap it in; keep the old on failure.
+        A corpus with fewer studies (a record deleted, or caught mid-rename by an editor) is served only when
+        `confirm`, or on a second /reload within RELOAD_CONFIRM_SECONDS; the first says which studies would go.
         Returns the message for the maintainer."""
         async with self._reload_lock:
             before = dict(self.engine.studies)
@@ -305,6 +311,17 @@ class LdnBot(discord.Client):
                 log.exception("reload failed unexpectedly; still serving the previous corpus")
                 return ("Reload failed with an unexpected error (see the bot's log); still serving the previous "
                         f"corpus ({old} studies).")
+            removed = sorted(set(before) - set(engine.studies))
+            asked, now = self._drop_asked_at, time.monotonic()
+            if removed and not confirm and (asked is None or now - asked > RELOAD_CONFIRM_SECONDS):
+                self._drop_asked_at = now
+                n = len(removed)
+                return rd.content(
+                    f"Not reloaded: the new corpus would drop {n} stud{'y' if n == 1 else 'ies'}: {_some(removed)}. "
+                    f"Still serving the previous corpus ({old} studies). If that is meant, /reload again within "
+                    f"{RELOAD_CONFIRM_SECONDS / 60:.0f} minutes (or /reload confirm:True); if a curator is "
+                    "editing, wait until the file is saved.")
+            self._drop_asked_at = None
             self.config, self.engine, self.corpus_date = config, engine, date
             self.loaded_at = datetime.now(UTC)
             limits = config.discord.rate_limit
@@ -314,7 +331,6 @@ class LdnBot(discord.Client):
             self.conversations.idle_seconds = config.conversation.idle_minutes * 60
             log.info("reloaded: %d studies, %d documents", len(engine.studies), len(engine.corpus.documents))
             added = sorted(set(engine.studies) - set(before))
-            removed = sorted(set(before) - set(engine.studies))
             return rd.content(
                 f"Reloaded: {len(engine.studies)} studies and {len(engine.corpus.documents)} source document(s) "
                 f"(was {old} studies). Added: {_some(added)}. Removed: {_some(removed)}.")

@@ -155,7 +155,8 @@ def may_reload(interaction: Interaction) -> bool:
 @app_commands.command()
 @app_commands.guild_only()
 @app_commands.default_permissions(manage_guild=True)  # Discord shows it only to admins; may_reload checks anyway
-async def reload(interaction: Interaction) -> None:
+@app_commands.describe(confirm="serve the new corpus even if it has fewer studies (default: ask first)")
+async def reload(interaction: Interaction, confirm: bool = False) -> None:
     """Maintainers: re-read the corpus and settings"""
     if interaction.guild_id is None:
         await interaction.response.send_message("Use /reload in a server.", ephemeral=True, allowed_mentions=NO_PINGS)
@@ -166,7 +167,7 @@ async def reload(interaction: Interaction) -> None:
             ephemeral=True, allowed_mentions=NO_PINGS)
         return
     await interaction.response.defer(thinking=True, ephemeral=True)
-    message = await interaction.client.reload()
+    message = await interaction.client.reload(confirm=confirm)
     await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
 
 

@@ -13,6 +13,7 @@ from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.queries import CorpusQueries
 from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
+from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
 from ldn_bot.engine.overview import StudiesOn, sources_answer
@@ -221,6 +222,7 @@ class Engine:
             specific = bool(named) or self.reader.matched_content(query, asked, hits)
             self._summarize(answer, plan, query, specific=specific)
         answer.notices, answer.safety = notices, safety
+        fit(answer)  # within the short answer's budget, no line twice
         answer.corrections = query.corrections
         answer.topic = topic.condition
         if conversation is not None:

@@ -18,7 +18,9 @@ SECTIONS = ("aspects", "designs", "populations", "species", "superlatives")
 # Naltrexone named with an amount far above any low dose ("naltrexone 50mg"): the full-dose drug, another use.
 FULL_DOSE_MG = 25
 _NALTREXONE_AMOUNT = re.compile(r"naltrexone\D{0,20}?(\d+(?:\.\d+)?)\s*mg|(\d+(?:\.\d+)?)\s*mg\D{0,20}?naltrexone")
-_DRUG_NAME = re.compile(r"\b(?:ultra[- ]?|very[- ]?)?low[- ]?dose[- ]naltrexone\b|\bl\.?d\.?n\b")
+# "naltrexone at low dose", "at a low dose" name the drug as well.
+_DRUG_NAME = re.compile(r"\b(?:ultra[- ]?|very[- ]?)?low[- ]?dose[- ]naltrexone\b|\bl\.?d\.?n\b|"
+                        r"(?:\bnaltrexon\w*\s+)?\bat\s+(?:a\s+)?(?:ultra[- ]?|very[- ]?)?low[- ]?doses?\b")
 
 
 @dataclass(frozen=True)

@@ -58,7 +58,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     groups: dict[str, list[Study]] = {}
     for s in with_dose:
         groups.setdefault(dose_key(s.dose or ""), []).append(s)
-    for key, members in sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]:
+    shown = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]  # the four most used doses
+    for key, members in shown:
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
         example = members[0]
         points.append(
@@ -73,7 +74,9 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     points = found + points if intent.has("dose_finding") else points + found
     scope = f"the {topic} studies" if topic else "the studies in people"
     headline = f"Doses used in {scope}:" if with_dose else None
-    cited = unique([*finding_dose, *timed, *titrated, *(g[0] for g in groups.values())])
+    # Cited: the studies whose lines are shown, not one per dose ever used (a dose answer cites a handful)
+    cited = unique([*finding_dose, *(timed if intent.has("timing") else ()),
+                    *(titrated if intent.has("titration") else ()), *(members[0] for _, members in shown)])
     return Plan("dose", headline, points, cited)
 
 

@@ -58,7 +58,7 @@ MECHANISM_PROPOSED = "These mechanisms are proposed; none has been proven in peo
 NONE_IN_POPULATION = "None of the {scope}studies in the corpus was in {population}."
 IN_POPULATION_ELSEWHERE = "Studies on other conditions that included {population}:"
 NOT_REPORTED = "None of the study records in the corpus reports {effect} as an adverse event."
-SPECIES_SPLIT = "Of these {total} studies, {human} {human_verb} in people{human_list}{animal_part}."
+SPECIES_SPLIT = "Of {studies}, {human} {human_verb} in people{human_list}{animal_part}."
 
 
 @dataclass(frozen=True)

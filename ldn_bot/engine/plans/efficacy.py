@@ -125,7 +125,7 @@ def by_species(studies: list[Study]) -> Plan:
     human = [s for s in studies if is_human(s)]
     animal = [s for s in studies if not is_human(s)]
     text = SPECIES_SPLIT.format(
-        total=len(studies),
+        studies="this study" if len(studies) == 1 else f"these {len(studies)} studies",
         human=len(human),
         human_verb="was" if len(human) == 1 else "were",
         human_list=f" ({', '.join(s.label for s in human[:6])})" if human else "",

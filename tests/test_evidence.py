@@ -25,7 +25,7 @@ def test_two_papers_on_the_final_trial_count_as_one_trial(studies):
     assert {"Bruun 2024", "Bruun 2025"} <= {s.label for s in fibro}
     assert len(by_trial(fibro)) == len(fibro) - 1
     assert sum(directions_by_trial(fibro).values()) == len(fibro) - 1
-    assert shared_trials_note(fibro) == "1 trial reported in 2 papers (Bruun 2024, Bruun 2025)"
+    assert shared_trials_note(fibro) == "1 trial, reported in 2 papers (FINAL)"
 
 
 def test_a_record_not_checked_says_so_and_an_unconfirmed_publication_too(studies):
@@ -53,7 +53,11 @@ def test_other_uses_are_named_on_one_line_and_never_counted_as_ldn(studies):
         "Also 1 trial of ultra-low-dose naltrexone combined with oxycodone, a different use: Opioid 2006.")
     assert other_uses_line([younger]) is None
     preprint = replace(younger, publication_type="preprint")
-    assert publication_note([younger, preprint, preprint]) == "Not full journal articles: 2 preprints."
+    abstract = replace(younger, publication_type="conference_abstract")
+    assert publication_note([younger, preprint, preprint]) == "Of these studies, 2 are preprints."
+    assert publication_note([preprint, abstract, younger]) == (
+        "Of these studies, 1 is a conference abstract and 1 is a preprint.")
+    assert publication_note([younger]) is None
 
 
 @pytest.mark.parametrize(("question", "use"), [

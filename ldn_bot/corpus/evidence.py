@@ -22,7 +22,7 @@ USE_WORDS: dict[str, str] = {
     "very_low": "very-low-dose naltrexone in opioid detoxification",
     "ultra_low": "ultra-low-dose naltrexone combined with an opioid",
     "not_low": "naltrexone at doses above the LDN range",
-    "several": "naltrexone across several dose ranges",
+    "several": "naltrexone across several dose ranges, not LDN alone",
 }
 """How each use other than LDN reads in answers (fixed text)."""
 
@@ -81,31 +81,36 @@ def directions_by_trial(studies: Iterable[Study]) -> Counter[str]:
 
 
 def shared_trials_note(studies: Iterable[Study]) -> str | None:
-    """ "1 trial reported in 2 papers (Bruun 2024, Bruun 2025)" for the trials among `studies` that more than one
-    paper reports; None when there are none."""
+    """ "1 trial, reported in 2 papers (FINAL)" for the trials among `studies` that more than one paper reports (each
+    named by its `trial` up to the registry number); None when there are none."""
     shared = [g for g in by_trial(studies) if len(g) > 1]
     if not shared:
         return None
     papers = sum(len(g) for g in shared)
-    labels = "; ".join(", ".join(s.label for s in g) for g in shared)
+    names = ", ".join((g[0].trial or "").split(" (")[0] for g in shared)
     trials = "1 trial" if len(shared) == 1 else f"{len(shared)} trials"
-    return f"{trials} reported in {papers} papers ({labels})"
+    return f"{trials}, reported in {papers} papers ({names})"
 
 
-def publication_words(study: Study) -> str | None:
-    """"conference abstract", "preprint", ... for a study not reported as a journal article; None if it is."""
-    return PUBLICATION_WORDS.get(study.publication_type)
+NOTED_IN_TALLIES = ("conference_abstract", "repository_abstract", "preprint")
+"""The kinds of publication a tally counts aloud: abstracts and preprints, short of a full paper. (Every kind other
+than a journal article says what it is in its study's design line.)"""
 
 
 def publication_note(studies: Iterable[Study]) -> str | None:
-    """ "Not full journal articles: 1 conference abstract, 2 preprints." for the studies that are not journal
-    articles (each kind counted, in PUBLICATION_WORDS order); None when all are."""
-    counts = Counter(w for w in (publication_words(s) for s in studies) if w)
-    if not counts:
+    """ "Of these studies, 1 is a conference abstract and 2 are preprints." for the abstracts and preprints among
+    `studies` (NOTED_IN_TALLIES, in that order); None when there are none."""
+    counts = Counter(s.publication_type for s in studies if s.publication_type in NOTED_IN_TALLIES)
+    parts = []
+    for kind in NOTED_IN_TALLIES:
+        if counts[kind]:
+            words = PUBLICATION_WORDS[kind]
+            n = counts[kind]
+            parts.append(f"{n} {'is a' if n == 1 else 'are'} {words if n == 1 else _PLURAL_PUBLICATIONS[words]}")
+    if not parts:
         return None
-    parts = [f"{counts[w]} {w if counts[w] == 1 else _PLURAL_PUBLICATIONS[w]}"
-             for w in PUBLICATION_WORDS.values() if counts[w]]
-    return f"Not full journal articles: {', '.join(parts)}."
+    joined = parts[0] if len(parts) == 1 else f"{', '.join(parts[:-1])} and {parts[-1]}"
+    return f"Of these studies, {joined}."
 
 
 def _opioid(studies: list[Study]) -> str | None:
@@ -134,10 +139,11 @@ def _count(studies: list[Study]) -> str:
 
 
 def other_uses_line(studies: Iterable[Study]) -> str | None:
-    """The one fixed line an answer about LDN for a condition gives the condition's studies of other uses:
-    "Also 1 trial of ultra-low-dose naltrexone combined with oxycodone, a different use: Webster 2006."
-    None when every study counts as LDN."""
-    _, other = split_uses(studies)
+    """The one fixed line an answer about LDN for a condition gives the condition's studies of other uses
+    (narrative reviews aside): "Also 1 trial of ultra-low-dose naltrexone combined with oxycodone, a different
+    use: Webster 2006." None when there are none."""
+    # narrative reviews: tallies never count them, so there is nothing to set apart
+    other = [s for s in split_uses(studies)[1] if s.evidence_level != "narrative review"]
     if not other:
         return None
     classes = list(dict.fromkeys(s.dose_class for s in other))
@@ -145,7 +151,9 @@ def other_uses_line(studies: Iterable[Study]) -> str | None:
     for dose_class in classes:
         members = [s for s in other if s.dose_class == dose_class]
         labels = ", ".join(s.label for s in members)
-        parts.append(f"{_count(members)} of {use_phrase(dose_class, members)}, a different use: {labels}")
+        what = "a different use" if dose_class != "several" else "not LDN alone"
+        words = use_phrase(dose_class, members).removesuffix(", not LDN alone")
+        parts.append(f"{_count(members)} of {words}, {what}: {labels}")
     return "Also " + "; ".join(parts) + "."
 
 
@@ -179,18 +187,23 @@ _VERY = re.compile(r"\bvery[- ]?low|\bvldn\b|\bdetox|methadone (?:taper|detox)|(
 _NALTREXONE = re.compile(r"naltrex|\bldn\b|\bnal\b", re.I)
 _COMBINED = re.compile(r"\b(?:with|plus|and|combined|combination|together|alongside|added to|in one pill|"
                        r"in the same pill)\b|\+", re.I)
+_WORKS = re.compile(r"\b(?:work|works|worked|working|help|helps|helped|effective|effects?|evidence|stud(?:y|ies)|"
+                    r"trials?|research|data|results?|findings?|benefits?)\b", re.I)
 _OPIOID_WORDS = re.compile(_OPIOIDS.pattern[:-3] + r"|opioids?|opiates?|percocet|oxycontin|vicodin|norco)\b",
                            re.I)
 
 
-def asked_use(text: str) -> str | None:
-    """The use other than LDN a question asks about, as a dose class: "ultra_low" (micrograms; naltrexone
-    combined with an opioid: "does naltrexone with oxycodone work?"), "very_low" (detox, withdrawal); else None.
-    The caller decides whether the question asks what the studies found (not whether to combine drugs)."""
+def asked_use(text: str, asks_what_works: bool = False) -> str | None:
+    """The use other than LDN a question asks about, as a dose class: "ultra_low" (ultra-low dose, micrograms,
+    Oxytrex; or naltrexone combined with an opioid when the question asks what that does: "does naltrexone with
+    oxycodone work?"), "very_low" (very low dose, detox); else None. "Can I take LDN with my oxycodone?" asks
+    whether to combine drugs, not what the studies found. `asks_what_works`: the caller already knows the question
+    asks about effects (its intent); else words such as "work", "help", "studies" say so."""
     if _ULTRA.search(text):
         return "ultra_low"
     if _VERY.search(text):
         return "very_low"
-    if _NALTREXONE.search(text) and _OPIOID_WORDS.search(text) and _COMBINED.search(text):
+    if ((asks_what_works or _WORKS.search(text)) and _NALTREXONE.search(text) and _OPIOID_WORDS.search(text)
+            and _COMBINED.search(text)):
         return "ultra_low"
     return None

@@ -8,9 +8,11 @@ from dataclasses import replace
 from functools import cached_property
 
 from ldn_bot.config import Config
+from ldn_bot.corpus.evidence import LDN_CLASSES, USE_WORDS, asked_use
 from ldn_bot.corpus.loader import load_corpus
 from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.queries import CorpusQueries
+from ldn_bot.corpus.stats import condition_groups
 from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
@@ -81,6 +83,7 @@ class Engine:
         self.safety = load_rules(self.corpus.root)
         self.queries = CorpusQueries(self.corpus)  # study lookup, conditions, counts: for the front ends
         self.understanding = load_understanding(self.corpus.root)
+        self.condition_groups = condition_groups(self.corpus)
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
@@ -142,7 +145,8 @@ class Engine:
         if fired and self.understanding.read(self.safety.strip(asking.asked, fired)).amount_only:
             topic_query = self.searcher.parser.parse(without_amounts(rest))
         dose_rule = any(r.action == "dose" for r in fired)
-        if fired and not dose_rule and not self.reader.names_topic(rest, topic_query, named):
+        use = asked_use(asking.asked, asked.has("efficacy", "evidence"))  # with an opioid, detox: another use
+        if fired and not dose_rule and not use and not self.reader.names_topic(rest, topic_query, named):
             # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
             answer = self._reply(question, "safety", None)
             answer.notices, answer.safety = [r.text for r in fired], safety
@@ -174,13 +178,17 @@ class Engine:
             query = query.with_context(self.searcher.parser.parse(GENERAL_TOPIC).concepts)
         if any(r.action == "dose" for r in fired):
             query = query.with_context(self.searcher.parser.parse("dose").concepts)
+        if use:  # "does naltrexone with oxycodone work?": passages on that use, whatever the safety rule took
+            query = query.with_context(self.searcher.parser.parse(USE_WORDS[use]).concepts)
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
         notices = [r.text for r in fired]
 
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
+        topic.use, topic.groups = use, self.condition_groups
         plan = choose(asked, topic, lambda c: self.studies_on(c))
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
-        trusted = self._trusted(asking.asked, query, said, asked, result, plan, named, own, followup)
+        trusted = bool(use and plan) or self._trusted(asking.asked, query, said, asked, result, plan, named, own,
+                                                      followup)
         if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
             # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
             # passage on addiction: the corpus's mechanism passages
@@ -200,6 +208,8 @@ class Engine:
             return self._unanswered(question, fired, result, query)
 
         hits = result.hits if result.relevant else []
+        if use and plan is not None:  # a use other than LDN answers from its own studies only
+            hits = [h for h in hits if getattr(self.studies.get(h.chunk.source), "dose_class", None) == use]
         overview_on = None
         seed: list[Study] = []
         if (
@@ -215,8 +225,9 @@ class Engine:
             seed = plan.studies  # the studies the short answer speaks for come first
         answer = self.passages.evidence(question, hits, query, self.config.disclaimer, overview_on, seed=seed)
         by_number = {c.number: c for c in answer.citations}
-        if asked.species != "animal":  # a mouse or cell study never leads an answer about people
-            answer.lead.sort(key=lambda s: by_number[s.citation].species not in ("human", ""))
+        if asked.species != "animal":  # a mouse or cell study never leads an answer about people, nor another use
+            answer.lead.sort(key=lambda s: (by_number[s.citation].species not in ("human", ""),
+                                            not use and by_number[s.citation].dose_class not in LDN_CLASSES))
         if plan is not None:
             self.passages.cite(answer, plan.studies)
             specific = bool(named) or self.reader.matched_content(query, asked, hits)

@@ -9,6 +9,7 @@ import re
 
 from rapidfuzz import fuzz, process
 
+from ldn_bot.corpus.evidence import by_trial, split_uses
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.answer import Answer, Citation, OverviewLine
 from ldn_bot.retrieval.analyzer import normalize
@@ -68,6 +69,9 @@ def key_finding(study: Study) -> str:
 
 
 def verdict(studies: list[Study]) -> str | None:
+    """The fixed verdict for the LDN studies among `studies` (all of them when none counts as LDN), a trial
+    reported in two papers counted once."""
+    studies = split_uses(studies)[0] or studies
     if not studies:
         return None
     best = min(studies, key=lambda s: s.rank).evidence_level
@@ -75,7 +79,8 @@ def verdict(studies: list[Study]) -> str | None:
     if "{trials}" in text:
         trials = [s for s in studies if s.evidence_level in ("randomized trial", "crossover trial")]
         size = "small " if max((s.n or 0) for s in trials) < 100 else ""
-        text = (f"several {size}randomized trials" if len(trials) > 1 else f"a single {size}randomized trial")
+        text = (f"several {size}randomized trials" if len(by_trial(trials)) > 1
+                else f"a single {size}randomized trial")
         text += "; no systematic review yet"
     return text
 
@@ -92,8 +97,11 @@ def resolve_condition(parser: QueryParser, studies: dict[str, Study], text: str)
 
 
 def overview_citations(studies: list[Study], start: int = 1) -> tuple[list[OverviewLine], list[Citation]]:
+    """Overview lines and citations for `studies`, numbered from `start`; studies of uses other than LDN
+    (ultra-low doses with an opioid, detox) after the LDN ones, each group in the order given."""
     lines, citations = [], []
-    for i, study in enumerate(studies, start=start):
+    ldn, other = split_uses(studies)
+    for i, study in enumerate([*ldn, *other], start=start):
         finding = key_finding(study)
         lines.append(OverviewLine(study.label, study.design_line, finding, i))
         citations.append(study_citation(study, i, finding, score=0.0))

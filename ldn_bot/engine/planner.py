@@ -23,6 +23,8 @@ class Topic:
     specific: Study | None = None  # the study the question's own content words point at
     spellings: tuple[str, ...] = ()  # other names of the question's words (synonyms.yaml: "sleepy" -> "somnolence")
     others: list[str] = field(default_factory=list)  # further conditions the question names ("fibro or ms?")
+    use: str | None = None  # a use other than LDN the question asks about, as a dose class ("ultra_low")
+    groups: dict[str, str] = field(default_factory=dict)  # condition -> its group, for reviews of the whole field
 
 
 def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list[Study]]) -> Plan | None:
@@ -69,6 +71,11 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return plans.record(topic.specific, intent)
     if intent.has("definition") and not topic.condition:
         return None  # "what counts as low dose?": the corpus's definitions, as passages
+    if topic.use:  # "does naltrexone with oxycodone work?": that use's studies, on the condition if any are
+        on_it = [s for s in every if s.dose_class == topic.use]
+        scope = on_it or [s for s in studies_on(None) if s.dose_class == topic.use]
+        if scope:
+            return plans.efficacy(scope, (topic.condition or "") if on_it else "", use=topic.use)
     if intent.has("mechanism") and not topic.condition and not intent.has("side_effects", "onset", "duration"):
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
     if intent.has("access") and not topic.condition:
@@ -109,7 +116,7 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         # each condition gets its own tally and lead line: the budget grows with them, within Discord's limits
         return plans.join([replace(p, points=p.points[:1]) for p in each], plans.SHORT_BUDGET * len(each) // 2 + 300)
     if intent.has("evidence"):
-        return plans.strongest(studies_on(None))
+        return plans.strongest(studies_on(None), topic.groups)
     if intent.population:  # "has LDN been studied in kids at all?"
         return plans.for_population(studies_on(None), intent.population, "")
     return None

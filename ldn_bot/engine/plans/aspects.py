@@ -61,7 +61,7 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     shown = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]  # the four most used doses
     for key, members in shown:
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
-        example = members[0]
+        example = next((m for m in members if m.publication_type == "journal_article"), members[0])
         points.append(
             KeyPoint(
                 f"{key} in {plural(len(members), 'study', 'studies')} ({labels}); e.g. "

@@ -5,6 +5,17 @@ from __future__ import annotations
 
 from collections import Counter
 
+from ldn_bot.corpus.evidence import (
+    by_trial,
+    directions_by_trial,
+    field_reviews,
+    only_other_use,
+    other_uses_line,
+    publication_note,
+    shared_trials_note,
+    split_uses,
+    use_phrase,
+)
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.plans.base import (
     CONTROLLED,
@@ -30,7 +41,7 @@ from ldn_bot.engine.plans.base import (
 
 
 def _tally_part(studies: list[Study]) -> str:
-    counts = Counter(s.direction or "unclear" for s in studies)
+    counts = directions_by_trial(studies)  # two papers on one trial count once
     return ", ".join(f"{counts[d]} {w}" for d, w in DIRECTION_WORDS.items() if counts[d])
 
 
@@ -45,14 +56,17 @@ def _kinds(studies: list[Study]) -> str:
 
 
 def tally(studies: list[Study], topic: str) -> str:
-    """ "Fibromyalgia: 4 controlled trials (1 benefit, 3 no difference); 2 systematic reviews (…); also …"."""
+    """ "Fibromyalgia: 5 controlled trials in people (1 benefit, …; 1 trial, reported in 2 papers: …); 2 systematic
+    reviews (…); also …." of `studies` as given (the caller picks which count)."""
     human = [s for s in studies if is_human(s)]
     trials = [s for s in human if s.evidence_level in CONTROLLED]
     reviews = [s for s in human if s.evidence_level == REVIEW]
     other = [s for s in human if s not in trials and s not in reviews and s.evidence_level != "narrative review"]
     animal = [s for s in studies if not is_human(s)]
+    shared = shared_trials_note(trials)
     parts = [
-        f"{plural(len(trials), 'controlled trial')} in people ({_tally_part(trials)})"
+        f"{plural(len(by_trial(trials)), 'controlled trial')} in people ({_tally_part(trials)}"
+        f"{f'; {shared}' if shared else ''})"
         if trials
         else "no controlled trial in people"
     ]
@@ -77,19 +91,45 @@ def efficacy(
     population: str | None = None,
     species: str | None = None,
     design: str | None = None,
+    use: str | None = None,
 ) -> Plan:
     """ "Does LDN work for X?": the tally, then up to 3 key studies: the strongest null or negative controlled
-    study first (never dropped for space), then the strongest positive one, then the next strongest."""
+    study first (never dropped for space), then the strongest positive one, then the next strongest.
+    Only LDN studies count and lead (`evidence.counts_as_ldn`); the others are named on one fixed line after the
+    tally. `use` (a dose class such as "ultra_low"), or a condition studied only in another use (detox), answers
+    about that use's studies instead, saying it is a different use from LDN."""
+    use = use or only_other_use(studies)
+    heading = None
+    if use:
+        studies = [s for s in studies if s.dose_class == use]
+        heading = f"{topic + ', ' if topic else ''}{use_phrase(use, studies)} (a different use from LDN)"
+        also = None
+    else:
+        also = other_uses_line(studies)
+        studies = split_uses(studies)[0]
+    # Fixed lines after the key studies: how many of the counted studies are abstracts or preprints, and the
+    # condition's studies of other uses.
+    notes = [KeyPoint(n) for n in (publication_note(s for s in studies if s.evidence_level != "narrative review"),
+                                   also) if n]
+    plan = _efficacy(studies, topic, population, species, design, heading)
+    if use:  # few studies: every one of them cited, beyond those given a line
+        plan.studies = unique([*plan.studies, *strength_order(studies)])[:4]
+    plan.points += notes
+    return plan
+
+
+def _efficacy(studies: list[Study], topic: str, population: str | None, species: str | None,
+              design: str | None, heading: str | None = None) -> Plan:
     ranked = strength_order(s for s in studies if s.evidence_level != "narrative review")
     if population:
         ranked = [s for s in ranked if in_population(s, population)] or ranked
     if species == "animal":  # "any animal studies on LDN and cancer?"
         animal = [s for s in ranked if not is_human(s)]
         if animal:
-            return Plan("efficacy", tally(studies, topic),
+            return Plan("efficacy", tally(studies, heading or topic),
                         [KeyPoint(finding(s), s.label, head(s)) for s in animal[:3]], animal[:3], topic)
         # None in animals: say so, then what the studies in people found (never a tally with nothing under it)
-        plan = efficacy(studies, topic, population, None, design)
+        plan = _efficacy(studies, topic, population, None, design, heading)
         plan.points.insert(0, KeyPoint(NONE_IN_POPULATION.format(scope=f"{topic} ", population="animals")))
         return plan
     human = [s for s in ranked if is_human(s)]
@@ -97,7 +137,7 @@ def efficacy(
     trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank, -(s.n or 0)))
     nulls = [s for s in trials_first if s.direction in NULLISH]
     positive = [s for s in strong if s.direction == "benefit"] or [s for s in human if s.direction == "benefit"]
-    headline = tally(studies, topic)
+    headline = tally(studies, heading or topic)
     budget = SHORT_BUDGET - len(headline)
     asked = [s for s in strong if design and (s.evidence_level == REVIEW) == (design == "review")]
     chosen: list[Study] = []
@@ -108,14 +148,17 @@ def efficacy(
             chosen.append(s)
             budget -= _line_cost(s)
     points = [KeyPoint(finding(s), s.label, head(s, population=population is not None)) for s in chosen]
-    return Plan("efficacy", headline, points, chosen, topic)
+    return Plan("efficacy", headline, points, chosen, topic or None)
 
 
-def strongest(studies: list[Study]) -> Plan:
-    """Randomized trials and systematic reviews in people, across conditions, with their results."""
+def strongest(studies: list[Study], groups: dict[str, str] | None = None) -> Plan:
+    """Randomized trials and systematic reviews of LDN in people, across conditions, with their results; first,
+    with `groups` (condition -> group), the newest review judging the field as a whole ("is any of this real?")."""
+    studies = split_uses(studies)[0]
     strong = strength_order(s for s in studies if is_human(s) and s.evidence_level in (*CONTROLLED, REVIEW))
     nulls = [s for s in strong if s.direction in NULLISH][:2]
-    chosen = strength_order(unique([*strong[:2], *nulls, *strong[2:]])[:4])
+    field = field_reviews(studies, groups)[:1] if groups else []
+    chosen = field + strength_order(unique([*strong[:2], *nulls, *strong[2:]])[:4 - len(field)])
     headline = f"The strongest evidence in the corpus: {tally(strong, 'randomized trials and systematic reviews')}"
     points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
     return Plan("evidence", headline, points, chosen)

@@ -67,6 +67,7 @@ def test_other_uses_are_named_on_one_line_and_never_counted_as_ldn(studies):
     ("can naltrexone help with opioid detox", "very_low"),
     ("does ldn help fibro", None),
     ("I had withdrawal when I stopped LDN", None),
+    ("whats the diff between LDN, VLDN and ULDN?", None),
 ])
 def test_the_use_a_question_asks_about(question, use):
     from ldn_bot.corpus.evidence import asked_use

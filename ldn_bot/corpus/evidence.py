@@ -198,10 +198,14 @@ def asked_use(text: str, asks_what_works: bool = False) -> str | None:
     Oxytrex; or naltrexone combined with an opioid when the question asks what that does: "does naltrexone with
     oxycodone work?"), "very_low" (very low dose, detox); else None. "Can I take LDN with my oxycodone?" asks
     whether to combine drugs, not what the studies found. `asks_what_works`: the caller already knows the question
-    asks about effects (its intent); else words such as "work", "help", "studies" say so."""
-    if _ULTRA.search(text):
+    asks about effects (its intent); else words such as "work", "help", "studies" say so. A question naming both
+    other dose levels compares the levels: None."""
+    ultra, very = _ULTRA.search(text), _VERY.search(text)
+    if ultra and very:  # "LDN vs VLDN vs ULDN?": what the dose levels are, not one use's studies
+        return None
+    if ultra:
         return "ultra_low"
-    if _VERY.search(text):
+    if very:
         return "very_low"
     if ((asks_what_works or _WORKS.search(text)) and _NALTREXONE.search(text) and _OPIOID_WORDS.search(text)
             and _COMBINED.search(text)):

@@ -145,7 +145,8 @@ class Engine:
         if fired and self.understanding.read(self.safety.strip(asking.asked, fired)).amount_only:
             topic_query = self.searcher.parser.parse(without_amounts(rest))
         dose_rule = any(r.action == "dose" for r in fired)
-        use = asked_use(asking.asked, asked.has("efficacy", "evidence"))  # with an opioid, detox: another use
+        # naltrexone with an opioid, detox: another use's studies ("what is ultra low dose?" asks a definition)
+        use = None if asked.has("definition") else asked_use(asking.asked, asked.has("efficacy", "evidence"))
         if fired and not dose_rule and not use and not self.reader.names_topic(rest, topic_query, named):
             # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
             answer = self._reply(question, "safety", None)

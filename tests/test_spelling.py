@@ -29,3 +29,11 @@ def test_slang_is_never_corrected_toward_a_journal_or_an_author(engine):
         assert not set(answer.corrections.values()) & citation_words
         # the condition's tally, not one trial a journal word happened to match
         assert answer.plan == "efficacy" and (answer.headline or "").startswith("Fibromyalgia")
+
+
+def test_the_plural_of_a_synonym_word_reads_as_the_synonym(engine):
+    # "scopes" -> the endoscopy alias "scope", although "scoping review" puts the stem "scope" in the index
+    assert any("scoping" in s.summary for s in engine.studies.values())
+    answer = engine.answer("did ldn heal the gut lining on scopes in crohns")
+    assert answer.corrections.get("scopes") == "scope"
+    assert answer.citations[0].label == "Smith 2011"

@@ -179,6 +179,10 @@ class QueryParser:
         return fixed
 
     def _correct(self, word: str) -> str:
+        # The plural of a synonym's word reads as the synonym ("scopes" -> the alias "scope"), even when a corpus
+        # word shares its stem ("scoping review"), which would otherwise keep it from being corrected.
+        if word not in self._known and word.endswith("s") and word[:-1] in self._phrases_at:
+            return word[:-1]
         if (
             word in self._known
             or len(word) < MIN_CORRECTABLE

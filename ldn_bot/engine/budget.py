@@ -28,9 +28,10 @@ def short_chars(answer: Answer) -> int:
 
 
 def fit(answer: Answer, limit: int = SHORT_LIMIT) -> None:
-    """Drop repeated key lines (same text), then the last key lines while the short text is over `limit`. The first
-    line, and the first under each heading (each condition of "does it help fibro or ms?"), always stay: what was
-    asked is never cut for space; and no heading is left with nothing under it."""
+    """Drop repeated key lines (same text), then the last key lines while the short text is over `limit`, a study's
+    line before a fixed line without a citation. The first line, and the first under each heading (each condition
+    of "does it help fibro or ms?"), always stay: what was asked is never cut for space; and no heading is left with
+    nothing under it."""
     seen: set[str] = set()
     kept: list[KeyLine] = []
     for line in answer.key_lines:
@@ -43,6 +44,8 @@ def fit(answer: Answer, limit: int = SHORT_LIMIT) -> None:
         lines = answer.key_lines
         firsts = {i for i, k in enumerate(lines) if not k.subhead and (i == 0 or lines[i - 1].subhead)}
         droppable = [i for i, k in enumerate(lines) if not k.subhead and i not in firsts]
+        # a study's line goes before a fixed line about the whole set ("Also 1 trial of ... a different use: ...")
+        droppable = [i for i in droppable if lines[i].citation is not None] or droppable
         if not droppable:
             break
         del lines[droppable[-1]]

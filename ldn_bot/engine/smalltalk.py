@@ -11,6 +11,7 @@ import unicodedata
 from ldn_bot.config import Messages
 
 _FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|today|"\
+          r"lol|lmao|haha+|hehe|omg|ok(?:ay)?|k|kk|cool|nice|"\
           r"tonight|super|"\
           r"really|so|(?:super |really |very |so )?(?:helpful|useful)|"\
           r"(?:thanks|thank you|cheers|thx)|(?:hi|hello|hey)|"\

@@ -85,3 +85,27 @@ def test_every_condition_belongs_to_a_group_members_use():
     assert set(groups) == {name.lower() for name, _ in syn.conditions()}
     assert set(groups.values()) <= set(CONDITION_GROUPS)
     assert groups["psoriasis"] == "skin" and groups["crohn's disease"] == "gut"
+
+
+@pytest.mark.parametrize(("question", "group"), [
+    ("is there ANY placebo controlled trial for a skin condition", "skin"),
+    ("does ldn do anything for gut stuff", "gut"),
+    ("what about autoimmune diseases in general", "autoimmune"),
+    ("my skin is itchy, does ldn help fibro", None),
+])
+def test_a_question_across_a_condition_group_names_the_group(question, group):
+    from ldn_bot.corpus.queries import group_named
+
+    assert group_named(question) == group
+
+
+def test_studies_in_a_group_span_its_conditions():
+    from ldn_bot.corpus.loader import load_corpus
+    from ldn_bot.corpus.queries import CorpusQueries
+
+    queries = CorpusQueries(load_corpus(ROOT / "corpus"))
+    skin = queries.studies_in_group("skin")
+    assert {"psoriasis", "lichen planopilaris"} <= set(queries.conditions_in_group("skin"))
+    assert {c for s in skin for c in s.conditions} >= {"psoriasis", "lichen planopilaris"}
+    assert all(any(queries.group_of(c) == "skin" for c in s.conditions) for s in skin)
+    assert skin == sorted(skin, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))

@@ -3,9 +3,10 @@
 A rule fires on one of its `patterns` (phrases), or on one of its `concepts`: a combination of lexicon concepts
 ("quantity + lethal": a phrase of each in one clause; "goodbye & finality": anywhere in the message; see Combo).
 A match is dropped when one of the rule's `unless` phrases or `unless_concepts` overlaps it (a figure of speech,
-a research term), or when a `negated_by` combination stands just before it ("not on any opioids"). A rule with
-`remember_for` that fired in a conversation fires again on every later message matching one of those concepts
-(an opioid named once keeps its warning on later questions about starting, dosing or combining).
+a research term), or when a `negated_by` combination stands just before it ("not on any opioids"; a concept
+named `..._after` just after it: "tramadol kullanmıyorum"). A rule with `remember_for` that fired in a
+conversation fires again on every later message matching one of those concepts (an opioid named once keeps its
+warning on later questions about starting, dosing or combining).
 """
 
 from __future__ import annotations
@@ -122,7 +123,9 @@ class SafetyRules:
         clause = p.reading.clause
         for combo in rule.negated_by:
             first, rest = combo.concepts[0], combo.concepts[1:]
-            if any(clause[n[0]] == clause[span[0]] and n[1] <= span[0] and span[0] - n[1] <= NEGATION_WINDOW
+            after = first.endswith("_after")  # a negation that follows ("tramadol kullanmıyorum")
+            if any(clause[n[0]] == clause[span[0]] and (
+                    0 <= n[0] - span[1] <= NEGATION_WINDOW if after else 0 <= span[0] - n[1] <= NEGATION_WINDOW)
                    for n in self._concept(p, first)) and all(
                     any(clause[s[0]] == clause[span[0]] for s in self._concept(p, c)) for c in rest):
                 return True

@@ -72,22 +72,23 @@ def _is_feedback(record: dict[str, Any]) -> bool:
     return "feedback" in record or "vote" in record
 
 
-MATCH_SECONDS = 120.0
+MATCH_SECONDS = 5.0
 """A 👎 rates the no-evidence answer logged for the same question within this many seconds of the time the 👎's
-record says it was answered (the two records' clocks are read separately, so they may differ by a second or
-more); a 👎 whose record has no answer time (the bot restarted in between) rates the one logged within the day
-before the vote."""
+record says it was answered (the two records' clocks are read separately, a moment apart); a 👎 whose record
+has no answer time (the bot restarted in between) rates the one logged within the day before the vote."""
 
 
 def _question(rec: dict[str, Any]) -> str | None:
     """A record's question, cut as the logs cut it (`ldn_bot.logs.bounded_question`): logs written before the
     limit, or by hand, cost no more to group or print than the bot's own."""
-    from ldn_bot.logs import MAX_LOGGED_QUESTION, bounded_question
-
     question = rec.get("question")
     if not isinstance(question, str) or not question.strip():
         return None
-    return question if len(question) <= MAX_LOGGED_QUESTION else bounded_question(question)["question"]
+    if len(question) <= 1000:  # the limit as it is today, checked without an import per record
+        return question
+    from ldn_bot.logs import bounded_question
+
+    return bounded_question(question)["question"]
 
 
 def _seconds(value: Any) -> float | None:
@@ -119,7 +120,6 @@ def gap_records(
             when = record_time(rec)
             if when is None or when < since:
                 continue
-        rec = dict(rec, question=question)
         key = hash(question)
         if unanswered:
             t = _seconds(rec.get("time"))
@@ -135,9 +135,9 @@ def gap_records(
             else:
                 lo = hi = math.nan
             if any(lo <= t <= hi for t in asked[key]):
-                yield dict(rec, _down=True, _mark=True)
+                yield dict(rec, question=question, _down=True, _mark=True)
                 continue
-        yield dict(rec, _down=down)
+        yield dict(rec, question=question, _down=down)
 
 
 def _warn(message: str) -> None:

@@ -332,6 +332,9 @@ def test_alias_must_name_one_study_only(site, capsys):
         "an alias must name one study only" in lines, lines
     assert any(l.startswith(f"{path}:{line + 1}: error: alias 'the fibromyalgia crossover' is also an alias of "
                             f"'Cree 2010' in {other}") for l in lines), lines
+    # Loading refuses it too: `ask` would otherwise name one study for another.
+    assert main(["--config", str(site / "bot_config.yaml"), "ask", "does ldn help fibromyalgia"]) == 2
+    assert "an alias must name one study only" in capsys.readouterr().err
 
 
 # -- the one YAML style -----------------------------------------------------------------------

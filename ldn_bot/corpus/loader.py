@@ -45,6 +45,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         return None, [unreadable]
     digest = hashlib.sha256()
     studies: dict[str, Study] = {}
+    read: list[RawYaml] = []
     by_slug: dict[str, Study] = {}  # labels alike but for case, spacing or punctuation are the same label
     for path in listing(root / STUDIES_DIR, "*.yaml", problems):
         text = read_text(path, problems)
@@ -64,6 +65,8 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
             continue
         by_slug[slugify(study.label)] = study
         studies[study.label] = study
+        read.append(raw)
+    problems.extend(alias_problems(read))
     documents: list[Document] = []
     for path in listing(root / DOCUMENTS_DIR, "*.md", problems):
         text = read_text(path, problems)
@@ -82,6 +85,40 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Corpus(str(root), tuple(documents), studies, synonyms.groups, digest.hexdigest()[:16]), problems
+
+
+def alias_problems(raws: list[RawYaml]) -> list[Problem]:
+    """An alias names one study only: not another study's label or alias (ignoring case, spacing and
+    punctuation); each collision is an error at the alias's line."""
+    owners: dict[str, RawYaml] = {}
+    for raw in raws:
+        label = raw.str_field("label")
+        if label:
+            owners.setdefault(slugify(label), raw)
+    out = []
+    claimed: dict[str, RawYaml] = {}
+    for raw in raws:
+        aliases = raw.data.get("aliases")
+        if not isinstance(aliases, list):
+            continue
+        for i, alias in enumerate(aliases):
+            if not isinstance(alias, str) or not slugify(alias):
+                continue
+            key = slugify(alias)
+            other = owners.get(key)
+            if other is None:
+                other = claimed.setdefault(key, raw)
+                if other is raw:
+                    continue
+                what = "an alias of"
+            elif other is raw:
+                continue
+            else:
+                what = "the label of"
+            out.append(Problem(str(raw.path), raw.item_line("aliases", i),
+                               f"alias '{alias}' is also {what} '{other.str_field('label')}' in {other.path}: "
+                               "an alias must name one study only"))
+    return out
 
 
 def folder_problem(root: Path) -> Problem | None:

@@ -32,7 +32,6 @@ from ldn_bot.corpus.record_checks import (
     title_key,
     url_problem,
 )
-from ldn_bot.corpus.schema import slugify
 from ldn_bot.corpus.style import check_style
 from ldn_bot.corpus.synonyms import Synonyms, read_synonyms
 
@@ -89,7 +88,6 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
             mine.extend(check_conditions(raw, conditions, synonyms.condition_aliases()))
         if strict:
             mine.extend(Problem(str(raw.path), line, message, "warning") for line, message in check_style(raw))
-    mine.extend(_check_aliases(raws))
     mine.extend(_check_near_duplicates(raws))
     mine.extend(_check_documents(root, raws, all_read))
     if conditions is not None:
@@ -117,39 +115,6 @@ def _read_studies(root: Path) -> tuple[list[RawYaml], bool]:
 
 
 # -- whole-corpus checks ---------------------------------------------------------------------
-
-
-def _check_aliases(raws: list[RawYaml]) -> list[Problem]:
-    """An alias names one study only: not another study's label or alias (ignoring case and punctuation)."""
-    owners: dict[str, RawYaml] = {}
-    for raw in raws:
-        label = raw.str_field("label")
-        if label:
-            owners.setdefault(slugify(label), raw)
-    out = []
-    claimed: dict[str, RawYaml] = {}
-    for raw in raws:
-        aliases = raw.data.get("aliases")
-        if not isinstance(aliases, list):
-            continue
-        for i, alias in enumerate(aliases):
-            if not isinstance(alias, str) or not slugify(alias):
-                continue
-            key = slugify(alias)
-            other = owners.get(key)
-            if other is None:
-                other = claimed.setdefault(key, raw)
-                if other is raw:
-                    continue
-                what = "an alias of"
-            elif other is raw:
-                continue
-            else:
-                what = "the label of"
-            out.append(Problem(str(raw.path), raw.item_line("aliases", i),
-                               f"alias '{alias}' is also {what} '{other.str_field('label')}' in {other.path}: "
-                               "an alias must name one study only"))
-    return out
 
 
 def _check_near_duplicates(raws: list[RawYaml]) -> list[Problem]:

@@ -128,7 +128,7 @@ class Engine:
         # The question decides: its clauses set what is asked; the story only fills what they leave open.
         asking = self.requests.read(text)
         text = asking.text
-        asked = self.understanding.read(asking.asked)
+        asked = asking.intent
         if asking.request.full_dose:  # naltrexone at 50 mg for alcohol: not what the corpus is about
             answer = self._reply(question, "no_evidence", plans.NOT_LOW_DOSE)
             answer.notices, answer.safety = [r.text for r in fired], safety
@@ -153,7 +153,7 @@ class Engine:
             answer.notices, answer.safety = [r.text for r in fired], safety
             return answer
         own = [c for c in query.conditions if self.studies_on(c)]
-        said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired) if fired else asking.asked)
+        said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired)) if fired else asking.said
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup and conversation is not None and leaves_topic(
             said, asked, self.reader, self._terms_of(conversation),

@@ -12,8 +12,8 @@ from typing import Literal
 
 from ldn_bot.engine.clauses import read_message
 from ldn_bot.engine.reading import QuestionReader
-from ldn_bot.engine.understand import Understanding
-from ldn_bot.retrieval.query import QueryParser
+from ldn_bot.engine.understand import Intent, Understanding
+from ldn_bot.retrieval.query import Query, QueryParser
 
 SubjectKind = Literal["conditions", "group", "studies", "ldn"]
 Aggregate = Literal["list", "count", "largest", "newest", "first"]
@@ -90,6 +90,8 @@ class Asked:
     request: Request
     asked: str
     text: str
+    intent: Intent  # what `asked` asks (aspects, population, ...)
+    said: Query  # `asked` parsed
 
 
 class RequestReader:
@@ -107,7 +109,7 @@ class RequestReader:
         on another condition is left out when the question names its own."""
         reading = read_message(text)
         asked = reading.question
-        query = self.parser.parse(asked)
+        said = query = self.parser.parse(asked)
         intent = self.understanding.read(asked)
         own = bool(query.conditions or self.reader.named_labels(asked, query.conditions))
         story = reading.story_clauses
@@ -116,20 +118,16 @@ class RequestReader:
             # "someone quoted 11 of 25 from the dose finding study.. was that even a placebo trial?"
             asked = f"{pointed} {asked}"
             story = [c for c in story if c != pointed]
-            query = self.parser.parse(asked)
+            said = query = self.parser.parse(asked)
             intent = self.understanding.read(asked)
             own = bool(query.conditions)
-        kept = []
-        for clause in story:
-            conditions = self.parser.parse(clause).conditions
-            if own and conditions and not set(conditions) <= set(query.conditions):
-                continue  # "had long covid myself, but asking for my husband - does ldn do anything for crohns?"
-            kept.append(clause)
+        # "had long covid myself, but asking for my husband - does ldn do anything for crohns?"
+        kept = [c for c in story if not own or set(self.parser.parse(c).conditions) <= set(query.conditions)]
         full = " ".join([asked, *kept])
         if kept:
             query = self.parser.parse(full)
         named = self.reader.named_labels(full, query.conditions)
-        content, _ = self.reader.content(self.parser.parse(asked), intent)
+        content, _ = self.reader.content(said, intent)
         filled_by: Filled = "question" if own else "story"
         subject = (
             Subject("studies", tuple(query.conditions), studies=tuple(named), filled_by=filled_by) if named
@@ -146,4 +144,4 @@ class RequestReader:
             aggregate=SUPERLATIVE_AGGREGATE.get(intent.superlative or ""),
             full_dose=intent.full_dose,
         )
-        return Asked(request, asked, full)
+        return Asked(request, asked, full, intent, said)

@@ -147,7 +147,7 @@ def test_every_command_module_loads_and_shows_its_help(capsys, name):
 
 
 @pytest.mark.parametrize("args, command, says", [
-    ((), "ldn-bot", "no command given: choose one of ask, repl, eval, discord, bench, corpus, gaps"),
+    ((), "ldn-bot", "no command given: choose one of ask, repl, chart, eval, discord, bench, corpus, gaps"),
     (("frob",), "ldn-bot", "invalid choice: 'frob'"),
     (("--config",), "ldn-bot", "argument --config: expected one argument"),
     (("ask",), "ldn-bot ask", "ask needs a question"),

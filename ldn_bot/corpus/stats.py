@@ -8,6 +8,8 @@ reviews — 2 benefit". Only reviewed studies count (the ones members can be sho
 from __future__ import annotations
 
 from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
 
 from ldn_bot.corpus.evidence import by_trial, counts_as_ldn, trial_direction
 from ldn_bot.corpus.models import PUBLICATION_WORDS, Corpus
@@ -132,3 +134,15 @@ def breakdown_lines(corpus: Corpus) -> dict[str, str]:
     words = {"by_dose_class": DOSE_CLASS_WORDS, "by_publication_type": PUBLICATION_TYPE_WORDS}
     return {key: " · ".join(f"{words.get(key, {}).get(k, k)} {v}" for k, v in found.items())
             for key, found in counts.items()}
+
+
+def corpus_updated(root: Path) -> datetime | None:
+    """When the newest corpus file under `root` was changed (the corpus's "last updated"); None if none."""
+    newest = 0.0
+    for pattern in ("studies/*.yaml", "documents/*.md", "*.yaml"):
+        for p in root.glob(pattern):
+            try:
+                newest = max(newest, p.stat().st_mtime)
+            except OSError:
+                continue
+    return datetime.fromtimestamp(newest, UTC) if newest else None

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from ldn_bot.corpus.models import design_line
+
+if TYPE_CHECKING:
+    from ldn_bot.engine.plans.tally import Tally
 
 Status = Literal["answered", "no_evidence", "safety", "chitchat"]
 
@@ -95,3 +98,5 @@ class Answer:
     key_lines: list[KeyLine] = field(default_factory=list)
     # What the answer is about, in the corpus's own words (a condition name), never the asker's: for titles.
     topic: str | None = None
+    # What the headline counts, as data, when it is a condition's tally (`plans.tally`; `ldn-bot chart` draws it).
+    tally: Tally | None = None

@@ -337,7 +337,7 @@ class Engine:
         """The plan's headline and key lines, each study line pointing at its citation. A does-it-work question
         about one outcome ("brain fog", "mood") keeps its first (null) line, then the passages on that outcome."""
         numbers = {c.label: c.number for c in answer.citations}
-        answer.plan, answer.headline = plan.kind, plan.headline
+        answer.plan, answer.headline, answer.tally = plan.kind, plan.headline, plan.tally
         answer.key_lines = [
             KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head, p.subhead) for p in plan.points
         ]

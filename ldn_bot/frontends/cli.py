@@ -36,6 +36,8 @@ COMMANDS: dict[str, Command] = {
     "ask": Command("answer one question and exit", "ldn_bot.frontends.commands:configure_ask"),
     "repl": Command("ask questions interactively (one per line when stdin is not a terminal)",
                     "ldn_bot.frontends.repl:configure"),
+    "chart": Command("draw the harvest plot of a condition's studies (PNG, or its data with --json)",
+                     "ldn_bot.frontends.chart:configure"),
     "eval": Command("measure answer quality on evaluation sets", "ldn_bot.frontends.commands:configure_eval"),
     "discord": Command("run the Discord bot (token from the DISCORD_TOKEN environment variable)",
                        "ldn_bot.frontends.discord.startup:configure"),

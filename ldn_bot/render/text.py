@@ -110,6 +110,7 @@ def answer_dict(answer: Answer) -> dict[str, Any]:
         ],
         "safety": list(answer.safety),
         "disclaimer": answer.disclaimer,
+        "tally": answer.tally.as_dict() if answer.tally is not None else None,
     }
 
 

@@ -10,8 +10,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ldn_bot.corpus.models import Study
+
+if TYPE_CHECKING:
+    from ldn_bot.engine.plans.tally import Tally
 
 CONTROLLED = ("randomized trial", "crossover trial")
 REVIEW = "systematic review"
@@ -80,6 +84,7 @@ class Plan:
     points: list[KeyPoint]
     studies: list[Study]
     topic: str | None = None  # the condition a does-it-work plan is about
+    tally: Tally | None = None  # what its headline counts, as data (a does-it-work plan's; `plans.tally`)
 
 
 def strength_order(studies: Iterable[Study]) -> list[Study]:
@@ -168,7 +173,8 @@ def join(asked: list[Plan], budget: int = SHORT_BUDGET) -> Plan:
     budget -= len(first.headline or "") + sum(line_cost_of(p) for p in points)
     for plan in asked[1:]:
         budget = add_lines(points, plan, budget)
-    return Plan(first.kind, first.headline, points, unique([s for plan in asked for s in plan.studies]), first.topic)
+    return Plan(first.kind, first.headline, points, unique([s for plan in asked for s in plan.studies]), first.topic,
+                first.tally)
 
 
 def combine(first: Plan, second: Plan) -> Plan:
@@ -177,4 +183,5 @@ def combine(first: Plan, second: Plan) -> Plan:
     points = first.points[:1]
     add_lines(points, second, SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "")
                                                                               for p in points))
-    return Plan(second.kind, first.headline, points, unique([*first.studies[:1], *second.studies]), first.topic)
+    return Plan(second.kind, first.headline, points, unique([*first.studies[:1], *second.studies]), first.topic,
+                first.tally)

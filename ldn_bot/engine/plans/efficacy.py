@@ -3,30 +3,19 @@ population splits, superlatives."""
 
 from __future__ import annotations
 
-from collections import Counter
-
 from ldn_bot.corpus.evidence import (
-    by_trial,
-    directions_by_trial,
     field_reviews,
-    only_other_use,
-    other_uses_line,
     publication_note,
-    shared_trials_note,
     split_uses,
-    use_phrase,
 )
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.plans.base import (
     CONTROLLED,
-    DIRECTION_WORDS,
     IN_POPULATION_ELSEWHERE,
     NONE_IN_POPULATION,
     NULLISH,
-    PLURALS,
     REVIEW,
     SHORT_BUDGET,
-    SINGULARS,
     SPECIES_SPLIT,
     KeyPoint,
     Plan,
@@ -34,51 +23,17 @@ from ldn_bot.engine.plans.base import (
     head,
     in_population,
     is_human,
-    plural,
     strength_order,
     unique,
 )
-
-
-def _tally_part(studies: list[Study]) -> str:
-    counts = directions_by_trial(studies)  # two papers on one trial count once
-    return ", ".join(f"{counts[d]} {w}" for d, w in DIRECTION_WORDS.items() if counts[d])
-
-
-def _kinds(studies: list[Study]) -> str:
-    """ "2 observational studies (2 no difference), 1 pilot study (1 benefit)"."""
-    kinds = Counter(s.evidence_level for s in studies)
-    parts = []
-    for kind, n in kinds.most_common():
-        name = SINGULARS.get(kind, kind) if n == 1 else PLURALS.get(kind, kind + "s")
-        parts.append(f"{n} {name} ({_tally_part([s for s in studies if s.evidence_level == kind])})")
-    return ", ".join(parts)
+from ldn_bot.engine.plans.tally import counted, tally_groups, tally_of
+from ldn_bot.engine.plans.tally import headline as tally_headline
 
 
 def tally(studies: list[Study], topic: str) -> str:
     """ "Fibromyalgia: 5 controlled trials in people (1 benefit, …; 1 trial, reported in 2 papers: …); 2 systematic
-    reviews (…); also …." of `studies` as given (the caller picks which count)."""
-    human = [s for s in studies if is_human(s)]
-    trials = [s for s in human if s.evidence_level in CONTROLLED]
-    reviews = [s for s in human if s.evidence_level == REVIEW]
-    other = [s for s in human if s not in trials and s not in reviews and s.evidence_level != "narrative review"]
-    animal = [s for s in studies if not is_human(s)]
-    shared = shared_trials_note(trials)
-    parts = [
-        f"{plural(len(by_trial(trials)), 'controlled trial')} in people ({_tally_part(trials)}"
-        f"{f'; {shared}' if shared else ''})"
-        if trials
-        else "no controlled trial in people"
-    ]
-    if reviews:
-        parts.append(f"{plural(len(reviews), 'systematic review')} ({_tally_part(reviews)})")
-    extra = [_kinds(other)] if other else []
-    if animal:
-        extra.append(plural(len(animal), "animal or lab study", "animal or lab studies"))
-    text = f"{topic[:1].upper()}{topic[1:]}: " + "; ".join(parts)
-    if extra:
-        text += "; also " + " and ".join(extra)
-    return text + "."
+    reviews (…); also …." of `studies` as given (the caller picks which count); `plans.tally` has the data."""
+    return tally_headline(tally_groups(studies), topic, studies)
 
 
 def _line_cost(study: Study) -> int:
@@ -98,15 +53,8 @@ def efficacy(
     Only LDN studies count and lead (`evidence.counts_as_ldn`); the others are named on one fixed line after the
     tally. `use` (a dose class such as "ultra_low"), or a condition studied only in another use (detox), answers
     about that use's studies instead, saying it is a different use from LDN."""
-    use = use or only_other_use(studies)
-    heading = None
-    if use:
-        studies = [s for s in studies if s.dose_class == use]
-        heading = f"{topic + ', ' if topic else ''}{use_phrase(use, studies)} (a different use from LDN)"
-        also = None
-    else:
-        also = other_uses_line(studies)
-        studies = split_uses(studies)[0]
+    counts = tally_of(studies, topic, use)
+    studies, heading, also = counted(studies, topic, use)
     # Fixed lines after the key studies: how many of the counted studies are abstracts or preprints, and the
     # condition's studies of other uses.
     notes = [KeyPoint(n) for n in (publication_note(s for s in studies if s.evidence_level != "narrative review"),
@@ -115,6 +63,7 @@ def efficacy(
     if use:  # few studies: every one of them cited, beyond those given a line
         plan.studies = unique([*plan.studies, *strength_order(studies)])[:4]
     plan.points += notes
+    plan.tally = counts
     return plan
 
 

@@ -23,6 +23,7 @@ import discord
 from discord import app_commands
 
 from ldn_bot.config import Config, find_config, load_config
+from ldn_bot.corpus.stats import corpus_updated
 from ldn_bot.engine.answer import Answer
 from ldn_bot.engine.conversation import Conversation, ConversationStore
 from ldn_bot.engine.engine import Engine
@@ -63,18 +64,6 @@ def check_discord_config(config: Config, path: Path | str) -> None:
         raise ConfigError(f"{path}: 'discord.test_guild_id' must be a server id (or null)")
     if any(c <= 0 for c in d.allowed_channels):
         raise ConfigError(f"{path}: 'discord.allowed_channels' must list channel ids")
-
-
-def corpus_updated(root: Path) -> datetime | None:
-    """When the newest corpus file under `root` was changed (the corpus's "last updated"); None if none."""
-    newest = 0.0
-    for pattern in ("studies/*.yaml", "documents/*.md", "*.yaml"):
-        for p in root.glob(pattern):
-            try:
-                newest = max(newest, p.stat().st_mtime)
-            except OSError:
-                continue
-    return datetime.fromtimestamp(newest, UTC) if newest else None
 
 
 def load_engine(path: Path | str) -> tuple[Config, Engine, datetime | None]:

@@ -109,3 +109,22 @@ def test_studies_in_a_group_span_its_conditions():
     assert {c for s in skin for c in s.conditions} >= {"psoriasis", "lichen planopilaris"}
     assert all(any(queries.group_of(c) == "skin" for c in s.conditions) for s in skin)
     assert skin == sorted(skin, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))
+
+
+def test_corpus_stats_counts_studies_by_group_dose_class_and_publication_type(capsys):
+    import json
+
+    from ldn_bot.corpus.loader import load_corpus
+    from ldn_bot.corpus.schema import CONDITION_GROUPS, DOSE_CLASSES, PUBLICATION_TYPES
+    from ldn_bot.frontends.cli import main
+
+    assert main(["corpus", "stats", "--json", str(ROOT / "corpus")]) == 0
+    stats = json.loads(capsys.readouterr().out)
+    reviewed = [s for s in load_corpus(ROOT / "corpus").studies.values() if s.reviewed]
+    assert sum(stats["by_dose_class"].values()) == len(reviewed) == sum(stats["by_publication_type"].values())
+    assert set(stats["by_dose_class"]) <= set(DOSE_CLASSES)
+    assert set(stats["by_publication_type"]) <= set(PUBLICATION_TYPES)
+    assert set(stats["by_condition_group"]) <= set(CONDITION_GROUPS) and stats["by_condition_group"]["pain"] > 0
+    assert main(["corpus", "stats", str(ROOT / "corpus")]) == 0
+    text = capsys.readouterr().out
+    assert "by condition group" in text and "by dose class" in text and "by publication type" in text

@@ -279,7 +279,8 @@ def sources_embed(answer: Answer) -> discord.Embed:
     groups: dict[str, list[tuple[str, str]]] = {}
     for o in answer.overview:
         c = by_number.get(o.citation)
-        size = f"n={c.n}" if c is not None and c.n is not None else o.design_line.split(", ")[-1]
+        # the design line after its design: the size, and a conference abstract, preprint or other dose saying so
+        size = o.design_line.split(", ", 1)[-1]
         head = f"[{o.citation}] **{escape(o.label)}** ({escape(size)})"
         groups.setdefault(_design_group(c, o.design_line), []).append((head, escape(one_line(o.finding))))
     topic = answer.overview_topic or "all conditions"

@@ -351,7 +351,8 @@ def study_embed(study: Study, disclaimer: str) -> discord.Embed:
     fields.append(("Reference", escape(ref) + (f"\n{escape(ids)}" if ids else "")
                    + (f"\n{safe_url(study.url)}" if safe_url(study.url) else "")))
     if not study.verified:
-        fields.append(("Details not verified", "The details of this record have not been checked against the paper."))
+        fields.append(("Details not verified", "This record was not checked against a bibliographic record of the "
+                                               "paper."))
     spec = EmbedSpec(title=escape(study.title or study.label), url=study.url, description=escape(study.summary),
                      fields=fields, footer=disclaimer, colour=COLOURS["answered"])
     return build_embed(spec)

@@ -8,6 +8,7 @@ import io
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_cli
@@ -142,3 +143,28 @@ def test_asking_and_chart_json_never_import_matplotlib():
             "print('matplotlib' in sys.modules, 'PIL' in sys.modules)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.stdout.strip().splitlines()[-1] == "False False"
+
+
+def test_repl_chart_writes_the_current_or_named_condition_to_a_temporary_png(tmp_path):
+    result = run_cli("repl", stdin=":chart\ndoes ldn help fibro?\n:chart\n:chart gut\n:chart xyzzy\n",
+                     env={"TMPDIR": str(tmp_path)})
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert any(line.startswith("No condition yet") for line in lines)
+    written = {}
+    for line in lines:
+        if line.startswith("Chart of "):
+            subject, path = line.removeprefix("Chart of ").split(" (")[0], line.rsplit(": ", 1)[1]
+            written[subject] = path
+    assert set(written) == {"fibromyalgia", "gut conditions"}
+    for path in written.values():
+        assert path.startswith(str(tmp_path)) and Path(path).read_bytes().startswith(PNG)
+    assert any("no condition 'xyzzy'" in line for line in lines)
+
+
+def test_bench_chart_times_every_chart(tmp_path):
+    result = run_cli("bench", "chart", "--json")
+    assert result.returncode in (0, 1), result.stderr  # 1: over a target, which the JSON then shows
+    data = json.loads(result.stdout)
+    assert data["charts"] == data["renders"] > 40 and data["width"] == 1080
+    assert data["max_kb"] < 300

@@ -11,6 +11,7 @@ import json
 import tempfile
 from pathlib import Path
 
+from ldn_bot.bench import chart as chart_bench
 from ldn_bot.bench import gaps as gaps_bench
 from ldn_bot.bench import importing as import_bench
 from ldn_bot.bench.latency import BUNDLED_QUESTIONS, cold_start, latency_run, questions_for_bundled, synthetic_corpus
@@ -28,7 +29,7 @@ DEFAULT_DATA = Path(__file__).resolve().parents[3] / "shared" / "datasets" / "sc
 
 
 def configure(p: argparse.ArgumentParser) -> None:
-    """Options and handlers of `ldn-bot bench scifact|latency|gaps|import`."""
+    """Options and handlers of `ldn-bot bench scifact|latency|gaps|import|chart`."""
     p.description = "Benchmarks of the retrieval layer; see BENCHMARKS.md for results and commands."
     bsub = p.add_subparsers(dest="bench_command", metavar="BENCHMARK")
 
@@ -63,6 +64,7 @@ def configure(p: argparse.ArgumentParser) -> None:
     lat.set_defaults(func=cmd_latency)
     gaps_bench.register(bsub)
     import_bench.register(bsub)
+    chart_bench.register(bsub)
     p.set_defaults(func=needs_subcommand(p))
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import tempfile
 from pathlib import Path
 
 from ldn_bot.engine.charting import ChartData, chart_data, resolve
@@ -79,3 +80,21 @@ def cmd_chart(args: argparse.Namespace) -> int:
     write_png(rendered.png, path)
     print(f"{path} ({rendered.width}x{rendered.height} px, {len(rendered.png) // 1024} KB): {data.tally.text}")
     return 0
+
+
+def repl_chart(engine: Engine, text: str | None) -> str:
+    """`:chart [condition]` in the REPL: draw the chart of `text` (the condition named, else the current one) to
+    a new temporary PNG file and say where it is; a one-line reason when there is nothing to draw."""
+    if not text:
+        return "No condition yet: ask about one first, or name it (:chart fibromyalgia)."
+    try:
+        data = data_for(engine, text)
+    except UsageError as e:
+        return str(e)
+    from ldn_bot.render.chart import render
+
+    rendered = render(data)
+    fd, name = tempfile.mkstemp(prefix=f"ldn-chart-{slug(data.subject.name)}-", suffix=".png")
+    with open(fd, "wb") as f:
+        f.write(rendered.png)
+    return f"Chart of {data.subject.topic} ({rendered.width}x{rendered.height} px): {name}"

@@ -31,6 +31,7 @@ Commands:
   :help                 this help
   :more                 the last answer in full: every source with its quoted passage
   :sources [condition]  the studies in the corpus (for a condition), strongest design first
+  :chart [condition]    the harvest plot of the current (or a named) condition, written to a PNG file
   :debug                chunk ids and scores behind the last answer
   :reset                forget the conversation so far
   :quit                 leave (Ctrl-D works too)"""
@@ -81,6 +82,10 @@ class ReplSession:
             if cmd == "sources":
                 answer = self.engine.sources(arg.strip() or None)
                 return render_json(answer) if self.json_mode else self._text(answer, render_text(answer))
+            if cmd == "chart":  # self-contained in frontends/chart.py
+                from ldn_bot.frontends.chart import repl_chart
+
+                return self._meta(repl_chart(self.engine, arg.strip() or (self.last.topic if self.last else None)))
             if cmd == "more":
                 if self.last is None:
                     return self._meta("No answer yet.")

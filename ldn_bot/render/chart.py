@@ -53,6 +53,13 @@ class Rendered:
     texts: list[str]
 
 
+def _imports() -> None:
+    """Import what drawing needs (matplotlib's Agg canvas, PIL): for timing that cost apart."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: F401
+    from matplotlib.figure import Figure  # noqa: F401
+    from PIL import Image  # noqa: F401
+
+
 def _wrap(text: str, points: float, width_in: float) -> list[str]:
     chars = max(20, int(width_in * 72 / (points * 0.56)))  # DejaVu Sans: about 0.56 em a character
     return textwrap.wrap(text, chars) or [""]

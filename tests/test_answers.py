@@ -11,6 +11,7 @@ import re
 
 import pytest
 
+from ldn_bot.corpus.evidence import counts_as_ldn
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.plans import (
     CONTROLLED,
@@ -33,10 +34,12 @@ def short(answer) -> str:
 
 
 def null_trial_conditions(engine) -> dict[str, list]:
-    """Conditions with at least one null or negative controlled trial in people, and those trials."""
+    """Conditions with at least one null or negative controlled trial of LDN in people, and those trials (a trial
+    of another use, such as very-low-dose naltrexone in opioid detox, never leads an answer about LDN: issue 19)."""
     found: dict[str, list] = {}
     for study in engine.studies.values():
-        if study.reviewed and is_human(study) and study.evidence_level in CONTROLLED and study.direction in NULLISH:
+        if (study.reviewed and is_human(study) and counts_as_ldn(study) and study.evidence_level in CONTROLLED
+                and study.direction in NULLISH):
             for condition in study.conditions:
                 found.setdefault(condition, []).append(study)
     return found
@@ -408,12 +411,22 @@ def test_a_year_of_diagnosis_names_no_study_and_never_one_on_another_condition(e
 
 
 def test_a_side_effect_answer_quotes_adverse_events_or_a_finding_naming_the_effect(engine):
-    answer = engine.answer("does ldn cause drowsiness or nightmares?")
-    assert answer.key_lines[0].text == NOT_REPORTED.format(effect="nightmares")
+    answer = engine.answer("does ldn cause drowsiness or upset stomach?")
+    assert answer.key_lines[0].text == NOT_REPORTED.format(effect="upset stomach")
     by_number = {c.number: c for c in answer.citations}
     for line in answer.key_lines[1:]:
         study = engine.studies[by_number[line.citation].label]
         assert line.text == study.adverse_events or re.search(r"\b(sleep\w*|somnolence|drows\w*)\b", line.text), line
+        assert counts_as_ldn(study), line  # not oxycodone with ultra-low-dose naltrexone, nor detox
+
+
+def test_each_side_effect_asked_that_an_ldn_study_reports_is_shown(engine):
+    reporting = {s.label for s in engine.studies.values()
+                 if s.reviewed and counts_as_ldn(s) and "nightmare" in (s.adverse_events or "")}
+    assert reporting
+    answer = engine.answer("does ldn cause drowsiness or nightmares?")
+    shown = {c.label for c in answer.citations if c.number in {line.citation for line in answer.key_lines}}
+    assert shown & reporting and all(NOT_REPORTED.format(effect="nightmares") != x.text for x in answer.key_lines)
 
 
 @pytest.mark.parametrize("comparator", ["none (baseline)", "none"])

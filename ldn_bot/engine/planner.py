@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 
+from ldn_bot.corpus.evidence import counts_as_ldn
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine import plans
 from ldn_bot.engine.plans import KeyPoint, Plan
@@ -35,6 +36,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     # The condition's studies: the tally always counts them all ("is it mostly in mice?" must still say there
     # were trials in people); the other plans use only the animal ones when asked about animals.
     every = pool = studies_on(topic.condition) if topic.condition else []
+    if not topic.use:  # a question about LDN: LDN's own studies (issue 19), other uses only where none are
+        pool, studies_on = _on_ldn(pool), _ldn_first(studies_on)
     if intent.species == "animal" and topic.own_condition:  # "... in mice?": the animal studies answer it
         pool = [s for s in pool if not plans.is_human(s)] or pool
     if topic.named:
@@ -120,3 +123,15 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     if intent.population:  # "has LDN been studied in kids at all?"
         return plans.for_population(studies_on(None), intent.population, "")
     return None
+
+
+def _on_ldn(studies: list[Study]) -> list[Study]:
+    """The studies of LDN (corpus.evidence) and reviews spanning several dose ranges, or all where none are: a
+    dose, side-effect or "largest study" answer about LDN never leads with ultra-low doses combined with an
+    opioid or very low doses in detox."""
+    return [s for s in studies if counts_as_ldn(s) or s.dose_class == "several"] or studies
+
+
+def _ldn_first(studies_on: Callable[[str | None], list[Study]]) -> Callable[[str | None], list[Study]]:
+    """`studies_on` narrowed by `_on_ldn`."""
+    return lambda condition: _on_ldn(studies_on(condition))

@@ -23,6 +23,7 @@ from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
+from ldn_bot.engine.records_query import RecordSearch, load_record_lexicon
 from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply, thanks_first
@@ -86,6 +87,9 @@ class Engine:
         self.condition_groups = condition_groups(self.corpus)
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
+        groups = {g.name: g.condition_group for g in self.corpus.synonyms if g.condition_group}
+        spellings = {g.name: (g.name, *g.aliases) for g in self.corpus.synonyms if g.kind == "condition"}
+        self.records = RecordSearch(self.studies.values(), groups, load_record_lexicon(self.corpus.root), spellings)
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader)
 
@@ -187,9 +191,18 @@ class Engine:
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         topic.use, topic.groups = use, self.condition_groups
         plan = choose(asked, topic, lambda c: self.studies_on(c))
+        across_plan, understood = None, frozenset[str]()
+        if not named and not (topic.deictic == "one" and topic.last):  # across studies: a record query answers it
+            across = self.records.read(asking.asked, asked)
+            understood = across.matched_words
+            about_one = len(topic.last) == 1 and not own  # after an answer on one study
+            across_plan = self.records.plan(across, asked, [topic.condition] if topic.condition else [], about_one)
+            plan = across_plan or plan
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
         trusted = bool(use and plan) or self._trusted(asking.asked, query, said, asked, result, plan, named, own,
-                                                      followup)
+                                                      followup) or (
+            across_plan is not None and not set(self.reader.foreign_words(said)) - understood
+        )  # a question across studies is answered from the records' fields
         if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
             # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
             # passage on addiction: the corpus's mechanism passages

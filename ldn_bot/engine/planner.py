@@ -55,8 +55,11 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     base = topic.last or pool
     if base and not topic.own_condition:
         if intent.superlative:
-            candidates = [s for s in base if plans.is_human(s)] if intent.species == "human" else base
-            chosen = plans.pick(candidates or base, intent.superlative)
+            # "which one was biggest?": among the current condition's studies, never a study of another one that
+            # the previous answer happened to cite
+            scope = pool if topic.condition and pool else base
+            candidates = [s for s in scope if plans.is_human(s)] if intent.species == "human" else scope
+            chosen = plans.pick(candidates or scope, intent.superlative)
             return plans.record(chosen, intent) if chosen else None
         if intent.population:  # "is it safe for kids?": those shown, else the condition's, else other conditions'
             return plans.for_population(plans.unique([*base, *pool]), intent.population, topic.condition or "shown",

@@ -1,0 +1,331 @@
+"""Questions across studies as record queries: filters on the study records' own fields (condition or condition
+group, design, direction, population, species, dose class, publication type) and an aggregate (list, count,
+largest, newest, first), answered from those fields by fixed templates.
+
+"Which trials found nothing?", "any placebo-controlled trial for gut conditions?", "how many people did the MS
+trials enrol?" are one plan each, whatever the wording: the ways people say a filter or an aggregate are data
+(corpus/record_queries.yaml, plus intents.yaml's populations, species, designs and superlatives).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+from typing import get_args
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.corpus.problems import Problem
+from ldn_bot.corpus.rawyaml import read_yaml
+from ldn_bot.engine import plans
+from ldn_bot.engine.plans import KeyPoint, Plan
+from ldn_bot.engine.request import Aggregate, Filters
+from ldn_bot.engine.understand import Intent, _pattern
+from ldn_bot.errors import CorpusError
+
+RECORD_QUERIES_FILE = "record_queries.yaml"
+FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types")
+AGGREGATES: tuple[str, ...] = get_args(Aggregate)
+# A filter value -> the record field values it keeps.
+DESIGN_LEVELS = {"trial": plans.CONTROLLED, "review": (plans.REVIEW,)}
+DIRECTION_VALUES = {"null": ("no_difference", "harm"), "benefit": ("benefit",), "mixed": ("mixed",)}
+# Doses that are LDN as members take it: a list never mixes in detox or opioid-combination doses unless asked.
+LDN_DOSE_CLASSES = ("low", "several", "animal")
+SUPERLATIVE_AGGREGATE = {"largest": "largest", "newest": "newest", "oldest": "first"}
+
+# Fixed templates (reviewed text), filled with record fields.
+DIRECTION_PHRASES = {"null": "that found no benefit over the comparator", "benefit": "that found a benefit",
+                     "mixed": "with mixed results"}
+DOSE_PHRASES = {"low": "at low doses", "very_low": "at very low doses (0.1-0.5 mg a day, as in opioid detox)",
+                "ultra_low": "at ultra-low doses (micrograms a day, with an opioid)",
+                "not_low": "at doses above the low-dose range"}
+PUBLICATION_PHRASES = {"conference_abstract": "reported only as a conference abstract", "preprint": "reported as a "
+                       "preprint", "journal_article": "published as journal articles", "report": "reported as a report",
+                       "letter": "published as a letter", "repository_abstract": "reported as a repository abstract",
+                       "unconfirmed": "with no bibliographic record seen"}
+FOUND = "{what}: {count}."
+NONE_FOUND = "The corpus has no {what}."
+COUNTED = ("{what}: {count}{papers}; {people} took part in all (each trial counted once, reviews' pooled numbers "
+           "left out{missing}).")
+THE_OTHERS = "Also: {studies}."
+SHOWN_WITH_FINDING = 3  # studies a list shows with their finding; the rest by name, design and size
+
+
+@dataclass(frozen=True)
+class RecordQuery:
+    """What a question asks across studies: `filters`, an `aggregate`, whether it asks the people in them all
+    together (`total`), whether it speaks of studies at all (`studies`: "a trial", "the studies"), and the words
+    that named a condition group (`group_words`: "skin conditions"), so that a condition named by those same words
+    gives way to its group."""
+
+    filters: Filters = field(default_factory=Filters)
+    aggregate: Aggregate | None = None
+    total: bool = False
+    studies: bool = False
+    group_words: str = ""
+    nouns: tuple[str, ...] = ()  # the words for studies it uses, as typed ("trials", "review")
+    matched_words: frozenset[str] = frozenset()  # every word of the lexicon's phrases it matched ("preprints")
+
+    @property
+    def selective(self) -> bool:
+        """Whether it filters on what only a record query answers: direction, group, dose class, publication."""
+        f = self.filters
+        return any(v is not None for v in (f.direction, f.group, f.dose_class, f.publication_type))
+
+    @property
+    def across(self) -> bool:
+        """Whether it is a question across studies: a count or a total; a filter only records answer, on studies
+        ("which trials failed?", "any trial for gut stuff?"); a superlative among studies in a population
+        ("the biggest trial in kids")."""
+        if self.aggregate == "count" or self.total:
+            # "how many trials did that review include?": what one review holds, not a count of records
+            return not (self.filters.design == "review" and not any(n.endswith("s") for n in self.nouns
+                                                                      if "review" in n or "analys" in n))
+        if self.aggregate in ("largest", "newest", "first") and self.filters.population:
+            return True
+        return self.selective and (self.aggregate is not None or self.studies)
+
+
+class RecordLexicon:
+    """The ways people say filters and aggregates (record_queries.yaml), compiled once."""
+
+    def __init__(self, data: Mapping[str, object]) -> None:
+        def table(section: object) -> dict[str, re.Pattern[str]]:
+            items = section.items() if isinstance(section, dict) else ()
+            return {str(name): _pattern([str(p) for p in phrases or []]) for name, phrases in items}
+
+        filters = data.get("filters") or {}
+        self.aggregates = table(data.get("aggregates"))
+        self.filters = {s: table(filters.get(s) if isinstance(filters, dict) else None) for s in FILTER_SECTIONS}
+        nouns = data.get("studies")
+        self.nouns = _pattern([str(p) for p in nouns] if isinstance(nouns, list) else [])
+
+    def read(self, text: str, intent: Intent) -> RecordQuery:
+        """The record query in a question's text (as typed), with the intent read from it (design, population,
+        species, superlative). The first matching entry of each filter section wins, in file order."""
+        lowered = " ".join(text.lower().replace("\u2019", "'").split())
+
+        said: list[str] = []
+
+        def first(section: Mapping[str, re.Pattern[str]]) -> tuple[str | None, str]:
+            for name, p in section.items():
+                m = p.search(lowered)
+                if m:
+                    said.append(m.group(0))
+                    return name, m.group(0)
+            return None, ""
+
+        found = {s: first(self.filters[s]) for s in FILTER_SECTIONS}
+        filters = Filters(design=intent.design, direction=found["directions"][0], population=intent.population,
+                          species=intent.species, dose_class=found["dose_classes"][0],
+                          publication_type=found["publication_types"][0], group=found["groups"][0])
+        asked = set()
+        for name, p in self.aggregates.items():
+            hits = [m.group(0) for m in p.finditer(lowered)]
+            if hits:
+                asked.add(name)
+                said.extend(hits)
+        nouns = [m.group(0) for m in self.nouns.finditer(lowered)]
+        plural = any(n.endswith("s") for n in nouns)  # "trials", "studies": several ("how many people in them")
+        total = intent.has("size") and ("total" in asked or plural) and "count" not in asked
+        aggregate: str | None = None
+        if "count" in asked:
+            aggregate = "count"
+        elif intent.superlative in SUPERLATIVE_AGGREGATE:
+            aggregate = SUPERLATIVE_AGGREGATE[intent.superlative]
+        elif "list" in asked:
+            aggregate = "list"
+        return RecordQuery(filters, aggregate if aggregate in AGGREGATES else None,  # type: ignore[arg-type]
+                           total, bool(nouns), found["groups"][1], tuple(nouns),
+                           frozenset(w for phrase in [*said, *nouns] for w in phrase.split()))
+
+
+def load_record_lexicon(root: str | Path) -> RecordLexicon:
+    """The record-query lexicon of a corpus folder (root/record_queries.yaml); empty when the file is absent. A file
+    that cannot be read or parsed is a CorpusError naming it, with the line where YAML stopped."""
+    path = Path(root) / RECORD_QUERIES_FILE
+    try:
+        if not path.exists():
+            return RecordLexicon({})
+    except OSError as e:
+        raise CorpusError(str(path), f"cannot read: {e.strerror}") from None
+    problems: list[Problem] = []
+    raw = read_yaml(path, problems)
+    if raw is None:
+        raise CorpusError(str(path), problems[0].message, problems[0].line)
+    data = raw.data or {}
+    if not isinstance(data, dict):
+        raise CorpusError(str(path), "must be a mapping with sections aggregates, studies, filters")
+    return RecordLexicon(data)
+
+
+def _plural(n: int, one: str, many: str) -> str:
+    return f"{n} {one if n == 1 else many}"
+
+
+def compact(study: Study) -> str:
+    """ "Smith 2013 (randomized controlled trial, n=14)": a study named with its design and size."""
+    return f"{study.label} ({study.design_line})"
+
+
+class RecordSearch:
+    """Record queries over one corpus's reviewed studies. `groups` maps a canonical condition (lower case) to its
+    condition group (synonyms.yaml), `spellings` to its name and aliases; `lexicon` reads the questions."""
+
+    def __init__(self, studies: Iterable[Study], groups: Mapping[str, str], lexicon: RecordLexicon,
+                 spellings: Mapping[str, tuple[str, ...]] | None = None) -> None:
+        self.studies = plans.strength_order(s for s in studies if s.reviewed)
+        self.groups = dict(groups)
+        self.spellings = {k: tuple(a.lower() for a in v) for k, v in (spellings or {}).items()}
+        self.lexicon = lexicon
+
+    def select(self, filters: Filters, conditions: Iterable[str] = ()) -> list[Study]:
+        """The reviewed studies on any of `conditions` (or in `filters.group`, or all) that every filter keeps,
+        strongest design first. Doses other than LDN's are kept only when the dose class is asked."""
+        wanted = {c.lower() for c in conditions}
+        out = []
+        for s in self.studies:
+            on = {c.lower() for c in s.conditions}
+            if wanted and not on & wanted:
+                continue
+            if not wanted and filters.group and not any(self.groups.get(c) == filters.group for c in on):
+                continue
+            if filters.design in DESIGN_LEVELS and s.evidence_level not in DESIGN_LEVELS[filters.design]:
+                continue
+            if filters.direction in DIRECTION_VALUES and s.direction not in DIRECTION_VALUES[filters.direction]:
+                continue
+            if filters.species == "animal" and plans.is_human(s):
+                continue
+            if (filters.species == "human" or filters.design) and not plans.is_human(s):
+                continue
+            if filters.population and not plans.in_population(s, filters.population):
+                continue
+            dose = s.dose_class
+            if (dose != filters.dose_class) if filters.dose_class else dose not in LDN_DOSE_CLASSES:
+                continue
+            if filters.publication_type and s.publication_type != filters.publication_type:
+                continue
+            if s.evidence_level == "narrative review":  # an expert's overview, not a study of its own
+                continue
+            out.append(s)
+        return out
+
+    def describe(self, filters: Filters, conditions: list[str], many: bool = True) -> str:
+        """ "Controlled trials on gut conditions that found no benefit over the comparator": the studies a query
+        keeps, in the templates' words."""
+        noun = {"trial": ("controlled trial", "controlled trials"),
+                "review": ("systematic review", "systematic reviews")}.get(filters.design or "", ("study", "studies"))
+        parts = [noun[1] if many else noun[0]]
+        if conditions:
+            parts.append(f"on {' or '.join(conditions)}")
+        elif filters.group:
+            parts.append(f"on {filters.group} conditions")
+        if filters.population:
+            parts.append(f"in {filters.population}")
+        if filters.species == "animal":
+            parts.append("in animals or the lab")
+        elif filters.species == "human" and not filters.design:
+            parts.append("in people")
+        if filters.dose_class in DOSE_PHRASES:
+            parts.append(DOSE_PHRASES[filters.dose_class])
+        if filters.publication_type in PUBLICATION_PHRASES:
+            parts.append(PUBLICATION_PHRASES[filters.publication_type])
+        if filters.direction in DIRECTION_PHRASES:
+            parts.append(DIRECTION_PHRASES[filters.direction])
+        text = " ".join(parts)
+        return text[:1].upper() + text[1:]
+
+    def read(self, text: str, intent: Intent) -> RecordQuery:
+        return self.lexicon.read(text, intent)
+
+    def plan(self, query: RecordQuery, intent: Intent, conditions: list[str], about_one: bool = False) -> Plan | None:
+        """The answer to a question across studies, or None when `query` is not one (see `RecordQuery.across`).
+        A group counts only when the question names no condition (a condition named by the group's own words,
+        "skin conditions", gives way to it). None found: a fixed line saying so, then what the nearest query
+        finds (the filters dropped one by one, the direction first), so an answer never implies that the scope
+        has no studies at all. `about_one`: the conversation is about one study ("how many trials was that?" after
+        a review is what the review holds), so a count is not a record query."""
+        filters = query.filters
+        conditions = [c for c in conditions if not (filters.group and self.groups.get(c) == filters.group
+                                                    and self._says(c, query.group_words))]
+        if conditions and filters.group:  # "did the patches cause skin problems" in a long covid question
+            query = replace(query, filters=replace(filters, group=None))
+            filters = query.filters
+        if not query.across:
+            return None
+        counting = query.aggregate == "count" or query.total
+        if counting and about_one:
+            return None
+        found = self.select(filters, conditions)
+        if found and query.aggregate in ("largest", "newest", "first") and not counting:
+            chosen = plans.pick(found, {"first": "oldest"}.get(query.aggregate, query.aggregate))
+            return plans.record(chosen, intent) if chosen else None
+        if found:
+            return self.counted(found, filters, conditions) if counting else self.listed(found, filters, conditions)
+        what = self.describe(filters, conditions)
+        none = Plan("records", NONE_FOUND.format(what=what[:1].lower() + what[1:]), [], [])
+        for relax in ("direction", "publication_type", "dose_class", "population", "species", "design"):
+            if getattr(filters, relax) is None:
+                continue
+            filters = replace(filters, **{relax: None})
+            nearest = self.select(filters, conditions)
+            if nearest:
+                budget = plans.SHORT_BUDGET - 120
+                return plans.join([none, self.counted(nearest, filters, conditions) if counting
+                                   else self.listed(nearest, filters, conditions, budget)])
+        return none
+
+    def _says(self, condition: str, phrase: str) -> bool:
+        """Whether `phrase` (lower case) holds one of the condition's spellings."""
+        return any(f" {a} " in f" {phrase} " for a in self.spellings.get(condition, (condition,)))
+
+    def listed(self, found: list[Study], filters: Filters, conditions: list[str],
+               budget: int = plans.SHORT_BUDGET) -> Plan:
+        """The studies found, strongest first: the first few with their finding, the rest by name, design and size,
+        within `budget` characters."""
+        headline = FOUND.format(what=self.describe(filters, conditions), count=len(found))
+        budget -= len(headline)
+        points: list[KeyPoint] = []
+        shown: list[Study] = []
+        for s in found[:SHOWN_WITH_FINDING]:
+            point = KeyPoint(plans.finding(s), s.label, plans.head(s))
+            cost = len(point.text) + len(point.head or "") + 10
+            if cost > budget - (120 if len(found) > len(shown) + 1 else 0):
+                break
+            points.append(point)
+            shown.append(s)
+            budget -= cost
+        rest = []
+        for s in found[len(shown):]:
+            if len(compact(s)) + 2 > budget - 40:
+                break
+            rest.append(s)
+            budget -= len(compact(s)) + 2
+        if rest:
+            more = len(found) - len(shown) - len(rest)
+            names = "; ".join(compact(s) for s in rest) + (f"; and {more} more" if more else "")
+            points.append(KeyPoint(THE_OTHERS.format(studies=names), rest[0].label))
+        return Plan("records", headline, points, [*shown, *rest])
+
+    def counted(self, found: list[Study], filters: Filters, conditions: list[str]) -> Plan:
+        """How many studies, and how many people took part in all: a trial reported in several papers once (its
+        largest n), reviews' pooled numbers left out."""
+        what = self.describe(filters, conditions)
+        if not found:
+            return Plan("records", NONE_FOUND.format(what=what[:1].lower() + what[1:]), [], [])
+        primary = [s for s in found if s.evidence_level not in (plans.REVIEW, "narrative review")]
+        trials: dict[str, list[Study]] = {}
+        for s in primary:
+            trials.setdefault(s.trial or s.label, []).append(s)
+        sizes = [max((s.n for s in group if s.n is not None), default=None) for group in trials.values()]
+        people = sum(n for n in sizes if n is not None)
+        unknown = sum(n is None for n in sizes)
+        papers = len(found) - len(trials) - (len(found) - len(primary))
+        headline = COUNTED.format(
+            what=what, count=len(found),
+            papers=f" ({_plural(len(trials), 'trial', 'trials')} reported in {len(primary)} papers)" if papers else "",
+            people=_plural(people, "person", "people") if filters.species != "animal" else f"{people} animals",
+            missing=f"; {_plural(unknown, 'study gives', 'studies give')} no size" if unknown else "")
+        names = "; ".join(compact(s) for s in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
+        return Plan("records", headline, [KeyPoint(names + ".", found[0].label)], found[:8])

@@ -1,0 +1,157 @@
+"""Questions across studies as record queries: filters and an aggregate read from many wordings, answered from the
+record fields of a small fixture corpus; then through the engine on the bundled corpus."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine.records_query import RecordSearch, load_record_lexicon
+from ldn_bot.engine.understand import load_understanding
+from ldn_bot.render.text import SUMMARY_CHARS, render_summary
+
+CORPUS = Path(__file__).resolve().parent.parent / "corpus"
+BASE = Study(label="X", title=None, authors=(), year=2020, journal=None, pmid=None, doi=None, url=None,
+             design="randomized controlled trial", evidence_level="randomized trial", species="human",
+             conditions=(), n=None, dose="4.5 mg", duration=None, comparator="placebo", summary="A study.",
+             key_findings=(), adverse_events=None, article_note=None, cited_in_article=False, verified=True,
+             reviewed=True, result="It found what it found.", direction="benefit")
+
+
+def study(label: str, conditions: tuple[str, ...], **fields: object) -> Study:
+    return replace(BASE, label=label, conditions=conditions, year=int(label.split()[-1]), **fields)  # type: ignore
+
+
+FIXTURE = [
+    study("Fib 2024", ("fibromyalgia",), n=99, direction="no_difference", trial="BIG (NCT1)"),
+    study("Fib 2025", ("fibromyalgia",), n=92, direction="no_difference", trial="BIG (NCT1)"),
+    study("Fib 2013", ("fibromyalgia",), n=31, design="randomized crossover trial", evidence_level="crossover trial"),
+    study("Fib 2009", ("fibromyalgia",), n=10, design="open-label pilot", evidence_level="pilot study"),
+    study("Crohn 2011", ("crohn's disease",), n=40),
+    study("Kids 2013", ("crohn's disease",), n=14, population="children aged 8-17"),
+    study("Skin 2017", ("psoriasis",), n=15, design="case series", evidence_level="case series"),
+    study("Ms 2010", ("multiple sclerosis",), n=500, direction="harm"),
+    study("Detox 2009", ("opioid dependence",), n=200, direction="no_difference", dose_class="very_low"),
+    study("Abstract 2015", ("multiple sclerosis",), n=20, design="case series", evidence_level="case series",
+          publication_type="conference_abstract"),
+]
+GROUPS = {"fibromyalgia": "pain", "crohn's disease": "gut", "psoriasis": "skin", "multiple sclerosis": "neurological",
+          "opioid dependence": "other"}
+
+
+@pytest.fixture(scope="module")
+def records() -> RecordSearch:
+    return RecordSearch(FIXTURE, GROUPS, load_record_lexicon(CORPUS), {"psoriasis": ("psoriasis", "plaque psoriasis")})
+
+
+@pytest.fixture(scope="module")
+def understanding():
+    return load_understanding(CORPUS)
+
+
+def ask(records: RecordSearch, understanding, question: str, conditions: list[str] | None = None):
+    intent = understanding.read(question)
+    return records.plan(records.read(question, intent), intent, conditions or [])
+
+
+@pytest.mark.parametrize("question", [
+    "which trials found nothing?", "which rcts didn't pan out", "any trials that flopped?",
+    "list the placebo-controlled trials that failed", "were there any trials with no benefit?",
+])
+def test_the_null_trials_are_one_query_however_asked(records, understanding, question):
+    plan = ask(records, understanding, question)
+    assert plan is not None and plan.kind == "records"
+    # the null and harmful controlled trials of LDN; never a positive one, never a detox dose nobody asked about
+    assert [s.label for s in plan.studies] == ["Ms 2010", "Fib 2024", "Fib 2025"]
+    assert plan.headline == "Controlled trials that found no benefit over the comparator: 3."
+
+
+def test_a_dose_class_is_listed_only_when_asked(records, understanding):
+    plan = ask(records, understanding, "any very low dose studies that found nothing?")
+    assert plan is not None and [s.label for s in plan.studies] == ["Detox 2009"]
+
+
+def test_a_group_of_conditions_lists_its_trials(records, understanding):
+    plan = ask(records, understanding, "any placebo controlled trial for gut stuff?")
+    assert plan is not None and [s.label for s in plan.studies] == ["Crohn 2011", "Kids 2013"]
+    assert plan.headline and "gut conditions" in plan.headline
+
+
+def test_no_match_in_a_group_says_so_and_shows_what_there_is(records, understanding):
+    plan = ask(records, understanding, "is there any placebo-controlled trial for skin conditions?")
+    assert plan is not None and plan.headline == "The corpus has no controlled trials on skin conditions."
+    # ... and never stops there as if the group had no studies at all
+    assert [s.label for s in plan.studies] == ["Skin 2017"]
+    assert any("Studies on skin conditions: 1." in p.text for p in plan.points)
+
+
+def test_a_condition_named_by_the_group_words_gives_way_to_the_group(records, understanding):
+    plan = ask(records, understanding, "which trials on plaque psoriasis failed?", ["psoriasis"])
+    assert plan is not None and "psoriasis" in (plan.headline or "")  # a real condition stays the subject
+
+
+def test_the_largest_is_picked_within_the_subject(records, understanding):
+    plan = ask(records, understanding, "which placebo-controlled trial on fibro that failed was the biggest?",
+               ["fibromyalgia"])
+    assert plan is not None and plan.kind == "study" and plan.studies[0].label == "Fib 2024"  # not Ms 2010 (n=500)
+
+
+def test_the_largest_in_a_population(records, understanding):
+    plan = ask(records, understanding, "biggest trial in kids?")
+    assert plan is not None and plan.studies[0].label == "Kids 2013"
+
+
+def test_people_in_all_count_a_trial_reported_twice_once(records, understanding):
+    plan = ask(records, understanding, "how many people did the fibro trials enrol in total?", ["fibromyalgia"])
+    assert plan is not None and plan.headline is not None
+    # BIG is reported in two papers (99 and 92): counted once, at its largest; 99 + 31 = 130
+    assert "130 people took part in all" in plan.headline
+    assert "2 trials reported in 3 papers" in plan.headline
+    assert all(re.search(rf"{s.label} \([^)]*n=\d+", plan.points[0].text) for s in plan.studies)
+
+
+def test_how_many_studies_counts_records(records, understanding):
+    plan = ask(records, understanding, "how many studies are there on MS?", ["multiple sclerosis"])
+    assert plan is not None and (plan.headline or "").startswith("Studies on multiple sclerosis: 2")
+
+
+def test_publication_type_filter(records, understanding):
+    plan = ask(records, understanding, "are any of the studies only conference abstracts?")
+    assert plan is not None and [s.label for s in plan.studies] == ["Abstract 2015"]
+
+
+@pytest.mark.parametrize("question, conditions", [
+    ("does ldn help fibro?", ["fibromyalgia"]),  # a condition's question is the efficacy plan's
+    ("what dose did the trials use?", []),
+    ("how many trials did that review include?", []),  # what one review holds
+    ("did the patches cause skin problems in the long covid study?", ["long covid"]),  # an outcome, not a group
+])
+def test_questions_that_are_not_record_queries(records, understanding, question, conditions):
+    assert ask(records, understanding, question, conditions) is None
+
+
+def test_engine_answers_the_null_trials_from_the_records(engine):
+    answer = engine.answer("which trials found nothing?")
+    assert answer.status == "answered" and answer.plan == "records"
+    summary = render_summary(answer).rsplit("\n\n", 1)[0]
+    assert len(summary) <= SUMMARY_CHARS
+    shown = [c for c in answer.citations if c.label in summary]
+    assert shown, summary
+    for c in shown:  # every study listed is a null controlled trial, and shows its design and size
+        s = engine.studies[c.label]
+        assert s.direction in ("no_difference", "harm") and s.evidence_level in ("randomized trial", "crossover trial")
+        assert re.search(re.escape(c.label) + r" \((randomized|crossover)[^)]*n=\d+", summary)
+
+
+def test_engine_lists_a_group_trial_it_has(engine):
+    answer = engine.answer("any placebo controlled trial for a skin condition or is it all case reports?")
+    assert answer.status == "answered"
+    summary = render_summary(answer)
+    trials = [s for s in engine.studies.values() if s.evidence_level in ("randomized trial", "crossover trial")
+              and any(engine.records.groups.get(c) == "skin" for c in s.conditions)]
+    assert trials and all(s.label in summary[:SUMMARY_CHARS] for s in trials[:1])
+    assert "no controlled trial" not in summary.lower()

@@ -18,6 +18,7 @@ from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
+from ldn_bot.engine.outcomes import OutcomeRanker, lead, outcome_words, question_part
 from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
@@ -68,6 +69,7 @@ DETAIL_LINES = 2  # a specific study's answer adds at most this many of its sent
 MECHANISM_CANDIDATES = 50  # records searched for the mechanisms they name; a few reviews propose them
 
 
+OUTCOME_PLANS = ("efficacy", "population", "study")  # their short answer leads with the asked outcome if reported
 def is_readable(text: str) -> bool:
     letters = sum(ch.isalpha() for ch in text)
     return letters >= 2 and letters >= 0.3 * len(text.replace(" ", ""))
@@ -90,6 +92,8 @@ class Engine:
         groups = {g.name: g.condition_group for g in self.corpus.synonyms if g.condition_group}
         spellings = {g.name: (g.name, *g.aliases) for g in self.corpus.synonyms if g.kind == "condition"}
         self.records = RecordSearch(self.studies.values(), groups, load_record_lexicon(self.corpus.root), spellings)
+        self.outcomes = OutcomeRanker(self.searcher.analyzer, (a for g in self.corpus.synonyms
+                                                               if g.kind == "condition" for a in (g.name, *g.aliases)))
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader)
 
@@ -198,6 +202,10 @@ class Engine:
             about_one = len(topic.last) == 1 and not own  # after an answer on one study
             across_plan = self.records.plan(across, asked, [topic.condition] if topic.condition else [], about_one)
             plan = across_plan or plan
+        led = False  # the short answer leads with the asked outcome: no more sentences on it are added
+        if plan is not None and across_plan is None and plan.kind in OUTCOME_PLANS:
+            unled, plan = plan, self._asked_outcome(plan, asking.asked, query, asked)
+            led = plan is not unled
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
         trusted = bool(use and plan) or self._trusted(asking.asked, query, said, asked, result, plan, named, own,
                                                       followup) or (
@@ -244,7 +252,7 @@ class Engine:
                                             not use and by_number[s.citation].dose_class not in LDN_CLASSES))
         if plan is not None:
             self.passages.cite(answer, plan.studies)
-            specific = bool(named) or self.reader.matched_content(query, asked, hits)
+            specific = not led and (bool(named) or self.reader.matched_content(query, asked, hits))
             self._summarize(answer, plan, query, specific=specific)
         answer.notices, answer.safety = notices, safety
         fit(answer)  # within the short answer's budget, no line twice
@@ -347,22 +355,13 @@ class Engine:
         return {c.source: c for c in self.searcher.chunks if c.kind == "study"}
 
     def _summarize(self, answer: Answer, plan: Plan, query: Query, specific: bool = False) -> None:
-        """The plan's headline and key lines, each study line pointing at its citation. A does-it-work question
-        about one outcome ("brain fog", "mood") keeps its first (null) line, then the passages on that outcome."""
+        """The plan's headline and key lines, each study line pointing at its citation; a question about one study
+        ("did it heal the gut lining on scopes?") adds that study's sentences on what was asked."""
         numbers = {c.label: c.number for c in answer.citations}
         answer.plan, answer.headline, answer.tally = plan.kind, plan.headline, plan.tally
         answer.key_lines = [
             KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head, p.subhead) for p in plan.points
         ]
-        if plan.kind == "efficacy" and specific and answer.lead:
-            by_number = {c.number: c for c in answer.citations}
-            shown = {line.citation for line in answer.key_lines[:1]}
-            on_topic = {s.label for s in self.studies_on(plan.topic) if s.evidence_level != "narrative review"}
-            lead = [s for s in answer.lead if s.citation not in shown and by_number[s.citation].label in on_topic]
-            answer.key_lines = answer.key_lines[:1] + [
-                KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")
-                for s in lead[:2]
-            ]
         if plan.kind == "study" and specific and (chunk := self._study_chunks.get(plan.studies[0].label)):
             # "did it heal the gut lining on scopes?": after the study's result, its sentences on what was asked
             cited = numbers.get(plan.studies[0].label)
@@ -405,6 +404,13 @@ class Engine:
             if count:
                 mentions.append((study, sentence, count))
         return plans.mechanism(mentions) if mentions else None
+
+    def _asked_outcome(self, plan: Plan, text: str, query: Query, asked: Intent) -> Plan:
+        """`plan` led by the sentences reporting the outcome the question asks about (see outcomes.lead)."""
+        content, _ = self.reader.content(query, asked)
+        chosen = outcome_words(content, question_part(text), self.searcher.stats.df, self.records.lexicon.change_words)
+        scope = self.studies_on(plan.topic) if plan.topic else []
+        return lead(plan, self.outcomes, chosen, [s for s in scope if s.evidence_level != "narrative review"])
 
     def _on_mechanism(self, result: SearchResult, query: Query) -> bool:
         """Whether a relevant result's best passages speak of a mechanism (in intents.yaml's words)."""

@@ -100,6 +100,14 @@ class RecordLexicon:
         self.filters = {s: table(filters.get(s) if isinstance(filters, dict) else None) for s in FILTER_SECTIONS}
         nouns = data.get("studies")
         self.nouns = _pattern([str(p) for p in nouns] if isinstance(nouns, list) else [])
+        asking = data.get("list_words")
+        nouns_alt = "|".join(re.escape(str(n)) for n in sorted(nouns or [], key=len, reverse=True)) if isinstance(
+            nouns, list) else ""
+        words_alt = "|".join(re.escape(str(w)) for w in asking) if isinstance(asking, list) else ""
+        self.asking = re.compile(rf"\b(?:{words_alt})\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns_alt})\b"
+                                 if nouns_alt and words_alt else r"(?!x)x")
+        change = data.get("change_words")
+        self.change_words = frozenset(str(w).lower() for w in change) if isinstance(change, list) else frozenset()
 
     def read(self, text: str, intent: Intent) -> RecordQuery:
         """The record query in a question's text (as typed), with the intent read from it (design, population,
@@ -117,15 +125,21 @@ class RecordLexicon:
             return None, ""
 
         found = {s: first(self.filters[s]) for s in FILTER_SECTIONS}
-        filters = Filters(design=intent.design, direction=found["directions"][0], population=intent.population,
-                          species=intent.species, dose_class=found["dose_classes"][0],
-                          publication_type=found["publication_types"][0], group=found["groups"][0])
         asked = set()
         for name, p in self.aggregates.items():
             hits = [m.group(0) for m in p.finditer(lowered)]
             if hits:
                 asked.add(name)
                 said.extend(hits)
+        if self.asking.search(lowered):
+            asked.add("list")
+        # A result is a filter only on a list or a count ("which trials failed?"); in a claim or a yes-no question
+        # ("a trial found it no better than placebo, true?", "did it beat placebo in the trials?") it is what is
+        # asked about, and the condition's own plan answers it.
+        direction = found["directions"][0] if asked & {"list", "count"} else None
+        filters = Filters(design=intent.design, direction=direction, population=intent.population,
+                          species=intent.species, dose_class=found["dose_classes"][0],
+                          publication_type=found["publication_types"][0], group=found["groups"][0])
         nouns = [m.group(0) for m in self.nouns.finditer(lowered)]
         plural = any(n.endswith("s") for n in nouns)  # "trials", "studies": several ("how many people in them")
         total = intent.has("size") and ("total" in asked or plural) and "count" not in asked
@@ -156,7 +170,7 @@ def load_record_lexicon(root: str | Path) -> RecordLexicon:
         raise CorpusError(str(path), problems[0].message, problems[0].line)
     data = raw.data or {}
     if not isinstance(data, dict):
-        raise CorpusError(str(path), "must be a mapping with sections aggregates, studies, filters")
+        raise CorpusError(str(path), "must be a mapping with sections aggregates, studies, filters, change_words")
     return RecordLexicon(data)
 
 

@@ -1,0 +1,209 @@
+"""The asked outcome: within the studies a plan has chosen, each record's sentences (its result, key findings,
+adverse events and summary) ranked by the question's own words, so that a question about one outcome ("did the
+itch get better?", "what about relapses?") leads with the sentence that reports it, not with the tally.
+
+The words come from the query parser (stemmed with PyStemmer, synonyms as alternatives, each weighted by its
+index IDF and rarity in English); a sentence scores as BM25 scores a document, with sentence length normalised.
+No phrase lists: any outcome a record reports can be found by the words a member uses for it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from ldn_bot.corpus.models import Study
+from ldn_bot.engine import plans
+from ldn_bot.engine.passages import restates
+from ldn_bot.engine.plans import KeyPoint, Plan
+from ldn_bot.engine.plans.base import add_lines, line_cost_of
+from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
+from ldn_bot.retrieval.chunker import split_sentences
+from ldn_bot.retrieval.query import Concept
+
+K1, B = 1.2, 0.75  # BM25's term saturation and length normalisation, over sentences
+# Which field a sentence comes from breaks near ties: the curated result first, a summary sentence last.
+FIELD_PRIOR = {"result": 1.0, "key_findings": 0.97, "adverse_events": 0.95, "direction_note": 0.9, "summary": 0.9}
+REPORTS_SHARE = 0.6  # a sentence holding this share of the outcome words' weight reports the asked outcome
+CACHE_STUDIES = 4096  # records whose sentence tokens are kept
+OUTCOME_WEIGHT = 0.8  # the outcome words weigh at least this to ask about one outcome (as reading.SPECIFIC_WEIGHT)
+OUTCOME_LINES = 2  # studies whose sentence on the asked outcome leads the short answer
+# Fixed template (reviewed text): the asked outcome, in the member's own words, measured by none of the studies.
+NOT_MEASURED = "None of the {scope}studies in the corpus reports on {outcome}; what they found:"
+
+
+@dataclass(frozen=True)
+class OutcomeSentence:
+    """A record's sentence on the asked outcome: `field` it comes from, its BM25-like `score`, and the `share` of
+    the outcome words' weight it holds (1.0: every word asked)."""
+
+    study: Study
+    text: str
+    field: str
+    score: float
+    share: float
+
+    @property
+    def reports(self) -> bool:
+        """Whether the sentence reports the asked outcome (holds most of what was asked)."""
+        return self.share >= REPORTS_SHARE
+
+
+def record_sentences(study: Study) -> list[tuple[str, str]]:
+    """(field, sentence) for every sentence of a record that could report an outcome, each once."""
+    out: list[tuple[str, str]] = []
+    if study.result:
+        out.append(("result", study.result))
+    out += [("key_findings", k) for k in study.key_findings]
+    if study.adverse_events:
+        out += [("adverse_events", s) for s in split_sentences(study.adverse_events)]
+    if study.direction_note:
+        out.append(("direction_note", study.direction_note))
+    out += [("summary", s) for s in split_sentences(study.summary)]
+    seen: set[str] = set()
+    return [(f, s) for f, s in out if not (s in seen or seen.add(s))]  # type: ignore[func-returns-value]
+
+
+class OutcomeRanker:
+    """Ranks records' sentences by a question's outcome words. Build it with the index's analyzer (the same
+    stemming as the query parser's concepts) and the spellings of the corpus's conditions, whose words in a
+    sentence name what was studied, not what was measured ("relapses" is not found in "relapsing-remitting");
+    `rank()` per question."""
+
+    def __init__(self, analyzer: Analyzer, conditions: Iterable[str] = ()) -> None:
+        self.analyzer = analyzer
+        self._tokens: dict[str, list[tuple[str, str, Counter[str], int]]] = {}
+        self._names: dict[str, list[tuple[str, ...]]] = {}  # first stem -> condition spellings as stems
+        for spelling in conditions:
+            stems = tuple(analyzer.tokens(spelling))
+            if stems:
+                self._names.setdefault(stems[0], []).append(stems)
+        for found in self._names.values():
+            found.sort(key=len, reverse=True)
+
+    def _measured(self, tokens: list[str]) -> list[str]:
+        """`tokens` without the words of condition names."""
+        out: list[str] = []
+        i = 0
+        while i < len(tokens):
+            name = next((n for n in self._names.get(tokens[i], ()) if tuple(tokens[i:i + len(n)]) == n), None)
+            if name:
+                i += len(name)
+            else:
+                out.append(tokens[i])
+                i += 1
+        return out
+
+    def _sentences(self, study: Study) -> list[tuple[str, str, Counter[str], int]]:
+        cached = self._tokens.get(study.label)
+        if cached is None:
+            if len(self._tokens) > CACHE_STUDIES:
+                self._tokens.clear()
+            cached = []
+            for field, text in record_sentences(study):
+                tokens = self._measured(self.analyzer.tokens(text))
+                cached.append((field, text, Counter(tokens), len(tokens)))
+            self._tokens[study.label] = cached
+        return cached
+
+    def rank(self, studies: Iterable[Study], words: Sequence[Concept]) -> list[OutcomeSentence]:
+        """Every sentence of `studies` holding any of `words`, best first (score, then share, then the order the
+        studies were given in). Empty when `words` weigh nothing."""
+        total = sum(c.weight for c in words)
+        if total <= 0:
+            return []
+        rows = [(i, s, row) for i, s in enumerate(studies) for row in self._sentences(s)]
+        if not rows:
+            return []
+        avg = sum(row[3] for _, _, row in rows) / len(rows) or 1.0
+        found: list[tuple[float, float, int, OutcomeSentence]] = []
+        for order, study, (field, text, counts, length) in rows:
+            norm = K1 * (1 - B + B * length / avg)
+            score = held = 0.0
+            for c in words:
+                tf = max((min(counts[t] for t in alt) for alt in c.alternatives if alt), default=0)
+                if tf:
+                    score += c.weight * tf * (K1 + 1) / (tf + norm)
+                    held += c.weight
+            if held:
+                score *= FIELD_PRIOR.get(field, 0.9)
+                share = held / total
+                found.append((-score, -share, order, OutcomeSentence(study, text, field, round(score, 4), share)))
+        found.sort(key=lambda x: x[:3])
+        return [x[3] for x in found]
+
+    def best_per_study(self, studies: Iterable[Study], words: Sequence[Concept]) -> list[OutcomeSentence]:
+        """Each study's best sentence that reports the asked outcome: those holding more of what was asked first,
+        then in the order `studies` are given (pass them strongest first, or as the plan chose them)."""
+        best: dict[str, OutcomeSentence] = {}
+        ordered = list(studies)
+        for hit in self.rank(ordered, words):
+            if hit.reports and hit.study.label not in best:
+                best[hit.study.label] = hit
+        kept = [best[s.label] for s in ordered if s.label in best]
+        return sorted(kept, key=lambda h: -round(h.share, 2))  # stable: the given order within one share
+
+
+_QUESTION = re.compile(r"[^.!?]*\?")
+
+
+def question_part(text: str) -> str:
+    """The interrogative sentences of a message (those ending in "?"), or all of it when none does."""
+    asked = " ".join(m.group(0) for m in _QUESTION.finditer(text))
+    return asked if asked.strip() else text
+
+
+def outcome_words(content: Sequence[Concept], question: str, df: Mapping[str, int],
+                  change: Collection[str] = ()) -> list[Concept]:
+    """The outcome a question asks about: its own content words (`content`: not its condition, plan or method
+    words) that are in its interrogative part (`question`), known to the corpus (`df`), and neither a number nor a
+    word that only says a change (`change`: "reduce", "help")."""
+    own = set(words(normalize(question)))
+    return [c for c in content if not c.text[:1].isdigit() and set(c.text.split()) <= own and c.text not in change
+            and any(alt and all(t in df for t in alt) for alt in c.alternatives)]
+
+
+def lead(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Sequence[Study] = ()) -> Plan:
+    """`plan` led by the sentences of its studies, then of `scope` (its condition's studies), that report the asked
+    outcome (`asked`, see `outcome_words`); when none does, the fixed line saying so before the plan (not for a
+    single study's plan, whose own sentences on what was asked follow its result). `plan` itself when nothing
+    weighty is asked."""
+    if sum(c.weight for c in asked) < OUTCOME_WEIGHT:
+        return plan
+    if plan.kind == "study":  # one study: its sentences on the asked outcome, each saying something new
+        found: list[OutcomeSentence] = []
+        for hit in ranker.rank(plan.studies[:1], asked):
+            if hit.reports and not restates(hit.text, " ".join(f.text for f in found)):
+                found.append(hit)
+    else:
+        found = ranker.best_per_study(plans.unique([*plan.studies, *scope]), asked)
+    if found:
+        return led_by_outcome(plan, found)
+    if plan.kind == "study":
+        return plan
+    return not_measured(plan, " ".join(c.text for c in asked), plan.topic)
+
+
+def led_by_outcome(plan: Plan, found: list[OutcomeSentence], budget: int = plans.SHORT_BUDGET) -> Plan:
+    """`plan` with the sentences on the asked outcome first (each with its study's design and size), then its
+    headline (as a subheading) and its own lines while they fit `budget` characters. Its kind is kept."""
+    points = [KeyPoint(f.text, f.study.label, plans.head(f.study) if i == 0 or f.study != found[i - 1].study else None)
+              for i, f in enumerate(found[:OUTCOME_LINES])]
+    budget -= sum(line_cost_of(p) for p in points)
+    said, named = {p.text for p in points}, {p.label for p in points}
+    # a study already named above keeps its lines without its head again
+    rest = Plan(plan.kind, plan.headline, [replace(p, head=None) if p.label in named else p
+                                           for p in plan.points if p.text not in said], plan.studies, plan.topic)
+    add_lines(points, rest, budget)
+    cited = plans.unique([*(f.study for f in found[:OUTCOME_LINES]), *plan.studies])
+    return Plan(plan.kind, None, points, cited, plan.topic)
+
+
+def not_measured(plan: Plan, outcome: str, scope: str | None, budget: int = plans.SHORT_BUDGET) -> Plan:
+    """`plan` after the fixed line that none of its studies (on `scope`, a condition, if given) reports `outcome`."""
+    first = KeyPoint(NOT_MEASURED.format(scope=f"{scope} " if scope else "", outcome=outcome), subhead=True)
+    points = [first]
+    add_lines(points, plan, budget - line_cost_of(first))
+    return Plan(plan.kind, None, points, plan.studies, plan.topic)

@@ -362,6 +362,17 @@ class Engine:
         answer.key_lines = [
             KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head, p.subhead) for p in plan.points
         ]
+        if plan.kind == "efficacy" and specific and answer.lead:
+            # no record sentence on what was asked led it (see outcomes.lead): the best passages on it follow
+            # the first (null) line
+            by_number = {c.number: c for c in answer.citations}
+            shown = {line.citation for line in answer.key_lines[:1]}
+            on_topic = {s.label for s in self.studies_on(plan.topic) if s.evidence_level != "narrative review"}
+            lead = [s for s in answer.lead if s.citation not in shown and by_number[s.citation].label in on_topic]
+            answer.key_lines = answer.key_lines[:1] + [
+                KeyLine(s.text, s.citation, f"{by_number[s.citation].label} ({by_number[s.citation].design_line})")
+                for s in lead[:2]
+            ]
         if plan.kind == "study" and specific and (chunk := self._study_chunks.get(plan.studies[0].label)):
             # "did it heal the gut lining on scopes?": after the study's result, its sentences on what was asked
             cited = numbers.get(plan.studies[0].label)
@@ -408,6 +419,9 @@ class Engine:
     def _asked_outcome(self, plan: Plan, text: str, query: Query, asked: Intent) -> Plan:
         """`plan` led by the sentences reporting the outcome the question asks about (see outcomes.lead)."""
         content, _ = self.reader.content(query, asked)
+        # the words that name a study ("cree", "2010") are in most of its sentences; they are not what is asked
+        names = {t for s in plan.studies for a in (s.label, *s.aliases) for t in self.searcher.analyzer.tokens(a)}
+        content = [c for c in content if not any(set(alt) <= names for alt in c.alternatives)]
         chosen = outcome_words(content, question_part(text), self.searcher.stats.df, self.records.lexicon.change_words)
         scope = self.studies_on(plan.topic) if plan.topic else []
         return lead(plan, self.outcomes, chosen, [s for s in scope if s.evidence_level != "narrative review"])

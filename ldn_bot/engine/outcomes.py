@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ldn_bot.corpus.models import Study
+from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS, Study
 from ldn_bot.engine import plans
 from ldn_bot.engine.passages import restates
 from ldn_bot.engine.plans import KeyPoint, Plan
@@ -25,8 +25,9 @@ from ldn_bot.retrieval.query import Concept
 
 K1, B = 1.2, 0.75  # BM25's term saturation and length normalisation, over sentences
 # Which field a sentence comes from breaks near ties: the curated result first, a summary sentence last.
-FIELD_PRIOR = {"result": 1.0, "key_findings": 0.97, "adverse_events": 0.95, "direction_note": 0.9, "summary": 0.9}
+FIELD_PRIOR = {"result": 1.0, "key_findings": 0.97, "adverse_events": 0.95, "summary": 0.9}
 REPORTS_SHARE = 0.6  # a sentence holding this share of the outcome words' weight reports the asked outcome
+MIN_VARIANT = 7  # letters a stem has before its forms differing in the last letter count as one word
 CACHE_STUDIES = 4096  # records whose sentence tokens are kept
 OUTCOME_WEIGHT = 0.8  # the outcome words weigh at least this to ask about one outcome (as reading.SPECIFIC_WEIGHT)
 OUTCOME_LINES = 2  # studies whose sentence on the asked outcome leads the short answer
@@ -59,11 +60,20 @@ def record_sentences(study: Study) -> list[tuple[str, str]]:
     out += [("key_findings", k) for k in study.key_findings]
     if study.adverse_events:
         out += [("adverse_events", s) for s in split_sentences(study.adverse_events)]
-    if study.direction_note:
-        out.append(("direction_note", study.direction_note))
     out += [("summary", s) for s in split_sentences(study.summary)]
     seen: set[str] = set()
     return [(f, s) for f, s in out if not (s in seen or seen.add(s))]  # type: ignore[func-returns-value]
+
+
+def variants(stem: str, vocabulary: Iterable[str]) -> set[str]:
+    """The stems in `vocabulary` that are `stem` in another form: itself, and for a stem of MIN_VARIANT letters or
+    more, those sharing all but its last letter with it ("respond" and "respons", which the Snowball stemmer keeps
+    apart for "responded" and "response")."""
+    out = {stem}
+    if len(stem) >= MIN_VARIANT:
+        root = stem[:-1]
+        out |= {v for v in vocabulary if v.startswith(root) and abs(len(v) - len(stem)) <= 1}
+    return out
 
 
 class OutcomeRanker:
@@ -118,12 +128,15 @@ class OutcomeRanker:
         if not rows:
             return []
         avg = sum(row[3] for _, _, row in rows) / len(rows) or 1.0
+        vocabulary = {t for _, _, row in rows for t in row[2]}
+        forms = {t: variants(t, vocabulary) for c in words for alt in c.alternatives for t in alt}
         found: list[tuple[float, float, int, OutcomeSentence]] = []
         for order, study, (field, text, counts, length) in rows:
             norm = K1 * (1 - B + B * length / avg)
             score = held = 0.0
             for c in words:
-                tf = max((min(counts[t] for t in alt) for alt in c.alternatives if alt), default=0)
+                tf = max((min(sum(counts[v] for v in forms[t]) for t in alt) for alt in c.alternatives if alt),
+                         default=0)
                 if tf:
                     score += c.weight * tf * (K1 + 1) / (tf + norm)
                     held += c.weight
@@ -146,7 +159,18 @@ class OutcomeRanker:
         return sorted(kept, key=lambda h: -round(h.share, 2))  # stable: the given order within one share
 
 
+# How a study was done ("crossover", "randomized", "pilot"), from the schema's designs: never an outcome.
+DESIGN_WORDS = frozenset(w for d in (*DESIGNS, *EVIDENCE_LEVELS) for w in words(d))
 _QUESTION = re.compile(r"[^.!?]*\?")
+# A result's figures: shares, decimals, p values (not a dose: "4.5 mg" says how, not what was found).
+_FIGURE = re.compile(r"\d+(?:\.\d+)?\s*%|\b\d*\.\d+\b(?!\s*(?:mg|µg|mcg|g\b))")
+
+
+def says_again(sentence: str, shown: str) -> bool:
+    """Whether `sentence` adds nothing to `shown`: nearly the same words, or every figure it reports (89%, 0.27)
+    already shown."""
+    figures = set(_FIGURE.findall(sentence))
+    return restates(sentence, shown) or (bool(figures) and figures <= set(_FIGURE.findall(shown)))
 
 
 def question_part(text: str) -> str:
@@ -161,7 +185,8 @@ def outcome_words(content: Sequence[Concept], question: str, df: Mapping[str, in
     words) that are in its interrogative part (`question`), known to the corpus (`df`), and neither a number nor a
     word that only says a change (`change`: "reduce", "help")."""
     own = set(words(normalize(question)))
-    return [c for c in content if not c.text[:1].isdigit() and set(c.text.split()) <= own and c.text not in change
+    return [c for c in content if not c.text[:1].isdigit() and set(c.text.split()) <= own
+            and c.text not in change and not set(c.text.split()) <= DESIGN_WORDS
             and any(alt and all(t in df for t in alt) for alt in c.alternatives)]
 
 
@@ -175,10 +200,10 @@ def lead(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Seq
     if plan.kind == "study":  # one study: its sentences on the asked outcome, each saying something new
         found: list[OutcomeSentence] = []
         for hit in ranker.rank(plan.studies[:1], asked):
-            if hit.reports and not restates(hit.text, " ".join(f.text for f in found)):
+            if hit.reports and not (found and says_again(hit.text, " ".join(f.text for f in found))):
                 found.append(hit)
-    else:
-        found = ranker.best_per_study(plans.unique([*plan.studies, *scope]), asked)
+    else:  # the plan's own studies first; its condition's others when none of them reports it
+        found = ranker.best_per_study(plan.studies, asked) or ranker.best_per_study(scope, asked)
     if found:
         return led_by_outcome(plan, found)
     if plan.kind == "study":
@@ -192,10 +217,11 @@ def led_by_outcome(plan: Plan, found: list[OutcomeSentence], budget: int = plans
     points = [KeyPoint(f.text, f.study.label, plans.head(f.study) if i == 0 or f.study != found[i - 1].study else None)
               for i, f in enumerate(found[:OUTCOME_LINES])]
     budget -= sum(line_cost_of(p) for p in points)
-    said, named = {p.text for p in points}, {p.label for p in points}
-    # a study already named above keeps its lines without its head again
+    said, named = " ".join(p.text for p in points), {p.label for p in points}
+    # a study already named above keeps its lines without its head again; a line saying it again is left out
     rest = Plan(plan.kind, plan.headline, [replace(p, head=None) if p.label in named else p
-                                           for p in plan.points if p.text not in said], plan.studies, plan.topic)
+                                           for p in plan.points if not says_again(p.text, said)],
+                plan.studies, plan.topic)
     add_lines(points, rest, budget)
     cited = plans.unique([*(f.study for f in found[:OUTCOME_LINES]), *plan.studies])
     return Plan(plan.kind, None, points, cited, plan.topic)

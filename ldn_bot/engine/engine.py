@@ -18,13 +18,13 @@ from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
-from ldn_bot.engine.outcomes import OutcomeRanker, lead, outcome_words, question_part
+from ldn_bot.engine.outcomes import OutcomeRanker, lead
 from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
 from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
-from ldn_bot.engine.records_query import RecordSearch, load_record_lexicon
+from ldn_bot.engine.records_query import RecordSearch
 from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply, thanks_first
@@ -89,11 +89,8 @@ class Engine:
         self.condition_groups = condition_groups(self.corpus)
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
-        groups = {g.name: g.condition_group for g in self.corpus.synonyms if g.condition_group}
-        spellings = {g.name: (g.name, *g.aliases) for g in self.corpus.synonyms if g.kind == "condition"}
-        self.records = RecordSearch(self.studies.values(), groups, load_record_lexicon(self.corpus.root), spellings)
-        self.outcomes = OutcomeRanker(self.searcher.analyzer, (a for g in self.corpus.synonyms
-                                                               if g.kind == "condition" for a in (g.name, *g.aliases)))
+        self.records = RecordSearch.for_corpus(self.corpus)  # questions across studies
+        self.outcomes = OutcomeRanker.for_corpus(self.corpus, self.searcher.analyzer)  # the asked outcome's sentences
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader)
 
@@ -195,13 +192,10 @@ class Engine:
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         topic.use, topic.groups = use, self.condition_groups
         plan = choose(asked, topic, lambda c: self.studies_on(c))
-        across_plan, understood = None, frozenset[str]()
-        if not named and not (topic.deictic == "one" and topic.last):  # across studies: a record query answers it
-            across = self.records.read(asking.asked, asked)
-            understood = across.matched_words
-            about_one = len(topic.last) == 1 and not own  # after an answer on one study
-            across_plan = self.records.plan(across, asked, [topic.condition] if topic.condition else [], about_one)
-            plan = across_plan or plan
+        across = self.records.read(asking.asked, asked)  # a question across studies: a record query answers it
+        across_plan = None if named or (topic.deictic == "one" and topic.last) else self.records.plan(
+            across, asked, [topic.condition] if topic.condition else [], about_one=len(topic.last) == 1 and not own)
+        plan = across_plan or plan
         led = False  # the short answer leads with the asked outcome: no more sentences on it are added
         if plan is not None and across_plan is None and plan.kind in OUTCOME_PLANS:
             unled, plan = plan, self._asked_outcome(plan, asking.asked, query, asked)
@@ -209,7 +203,7 @@ class Engine:
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
         trusted = bool(use and plan) or self._trusted(asking.asked, query, said, asked, result, plan, named, own,
                                                       followup) or (
-            across_plan is not None and not set(self.reader.foreign_words(said)) - understood
+            across_plan is not None and not set(self.reader.foreign_words(said)) - across.matched_words
         )  # a question across studies is answered from the records' fields
         if plan is not None and plan.kind == "mechanism" and trusted and not self._on_mechanism(result, query):
             # "how does it even work?" with filler around it, or "isn't naltrexone for addiction?" matching a
@@ -419,12 +413,9 @@ class Engine:
     def _asked_outcome(self, plan: Plan, text: str, query: Query, asked: Intent) -> Plan:
         """`plan` led by the sentences reporting the outcome the question asks about (see outcomes.lead)."""
         content, _ = self.reader.content(query, asked)
-        # the words that name a study ("cree", "2010") are in most of its sentences; they are not what is asked
-        names = {t for s in plan.studies for a in (s.label, *s.aliases) for t in self.searcher.analyzer.tokens(a)}
-        content = [c for c in content if not any(set(alt) <= names for alt in c.alternatives)]
-        chosen = outcome_words(content, question_part(text), self.searcher.stats.df, self.records.lexicon.change_words)
-        scope = self.studies_on(plan.topic) if plan.topic else []
-        return lead(plan, self.outcomes, chosen, [s for s in scope if s.evidence_level != "narrative review"])
+        chosen = self.outcomes.asked(plan, content, text, self.searcher.stats.df, self.records.lexicon.change_words)
+        scope = [s for s in self.studies_on(plan.topic) if s.evidence_level != "narrative review"] if plan.topic else []
+        return lead(plan, self.outcomes, chosen, scope)
 
     def _on_mechanism(self, result: SearchResult, query: Query) -> bool:
         """Whether a relevant result's best passages speak of a mechanism (in intents.yaml's words)."""

@@ -14,7 +14,7 @@ from collections import Counter
 from collections.abc import Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
-from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS, Study
+from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS, Corpus, Study
 from ldn_bot.engine import plans
 from ldn_bot.engine.passages import restates
 from ldn_bot.engine.plans import KeyPoint, Plan
@@ -92,6 +92,19 @@ class OutcomeRanker:
                 self._names.setdefault(stems[0], []).append(stems)
         for found in self._names.values():
             found.sort(key=len, reverse=True)
+
+    @classmethod
+    def for_corpus(cls, corpus: Corpus, analyzer: Analyzer) -> OutcomeRanker:
+        """A ranker for a loaded corpus: its conditions' names and aliases are never an outcome."""
+        return cls(analyzer, (a for g in corpus.synonyms if g.kind == "condition" for a in (g.name, *g.aliases)))
+
+    def asked(self, plan: Plan, content: Sequence[Concept], question: str, df: Mapping[str, int],
+              change: Collection[str] = ()) -> list[Concept]:
+        """The outcome words of a question for `plan` (see `outcome_words`), without the words naming its studies
+        ("cree", "2010": they are in most of a study's sentences, and not what is asked)."""
+        names = {t for s in plan.studies for a in (s.label, *s.aliases) for t in self.analyzer.tokens(a)}
+        own = [c for c in content if not any(set(alt) <= names for alt in c.alternatives)]
+        return outcome_words(own, question_part(question), df, change)
 
     def _measured(self, tokens: list[str]) -> list[str]:
         """`tokens` without the words of condition names."""

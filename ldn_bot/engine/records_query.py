@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import get_args
 
-from ldn_bot.corpus.models import Study
+from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import read_yaml
 from ldn_bot.engine import plans
@@ -193,6 +193,13 @@ class RecordSearch:
         self.groups = dict(groups)
         self.spellings = {k: tuple(a.lower() for a in v) for k, v in (spellings or {}).items()}
         self.lexicon = lexicon
+
+    @classmethod
+    def for_corpus(cls, corpus: Corpus) -> RecordSearch:
+        """Record queries over a loaded corpus: its studies, its conditions' groups and spellings, its lexicon."""
+        conditions = [g for g in corpus.synonyms if g.kind == "condition"]
+        return cls(corpus.studies.values(), {g.name: g.condition_group for g in conditions if g.condition_group},
+                   load_record_lexicon(corpus.root), {g.name: (g.name, *g.aliases) for g in conditions})
 
     def select(self, filters: Filters, conditions: Iterable[str] = ()) -> list[Study]:
         """The reviewed studies on any of `conditions` (or in `filters.group`, or all) that every filter keeps,

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -28,6 +28,7 @@ from ldn_bot.engine.safety.text import clauses, common, fuzzy_ok, tokens, unleet
 
 GAP = 3  # words "..." may skip
 NUMBER = "#"
+MAX_JOINED = 8  # words a phrase's first part may span when written together ("kill my self" as "killmyself")
 
 Span = tuple[int, int, tuple[int, ...]]  # (start, end, positions of the phrase's own words) in the message
 
@@ -208,7 +209,7 @@ class Matcher:
         for stream in reading.streams:
             found, words, m = stream.found, stream.words, stream.positions
             for i in range(len(words)):
-                for p in index.candidates(found, words, i):
+                for p in index.candidates(found, stream.joins, i):
                     for a, b, own in self._spans(phrases[p], found, words, i):
                         out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
         return out
@@ -241,15 +242,16 @@ class _PhraseIndex:
                 self.by_joined.setdefault("".join(plains), []).append(n)  # type: ignore[arg-type]
                 self.longest = max(self.longest, len(first) + 1)
 
-    def candidates(self, found: list[dict[str, bool]], words: list[str], i: int) -> set[int]:
+    def candidates(self, found: list[dict[str, bool]], joins: list[list[str]], i: int) -> set[int]:
+        """The phrases that may start at word i (`joins[i]`: the words from i on, written together)."""
         out: set[int] = set()
         for key in found[i]:
             out.update(self.by_first.get(key, ()))
         if self.by_joined:
-            acc = ""
-            for k in range(i, min(len(words), i + self.longest)):
-                acc += words[k]
-                out.update(self.by_joined.get(acc, ()))
+            for acc in joins[i][: self.longest]:
+                hit = self.by_joined.get(acc)
+                if hit:
+                    out.update(hit)
         return out
 
 
@@ -258,6 +260,18 @@ class _Stream:
     words: list[str]
     found: list[dict[str, bool]]
     positions: list[int]  # index in the message of each word
+
+    @cached_property
+    def joins(self) -> list[list[str]]:
+        """For each word, it and the next words written together: "self", "selfharm", ... (built once)."""
+        out = []
+        for i in range(len(self.words)):
+            acc, row = "", []
+            for w in self.words[i: i + MAX_JOINED]:
+                acc += w
+                row.append(acc)
+            out.append(row)
+        return out
 
 
 @dataclass

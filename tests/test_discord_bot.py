@@ -97,8 +97,8 @@ def test_ask_answers_with_an_embed_buttons_and_a_thread(cfg, engine):
             assert cited_labels(embed) == shown_labels(answer)
             assert answer.headline and answer.headline in embed["description"].replace("\\", "")
             buttons = reply.body["components"][0]["components"]
-            assert [b.get("label") for b in buttons[:2]] == ["More", "Follow up"]
-            assert [b["emoji"]["name"] for b in buttons[2:]] == ["\N{THUMBS UP SIGN}", "\N{THUMBS DOWN SIGN}"]
+            assert [b.get("label") for b in buttons[:3]] == ["More", "Follow up", "Chart"]
+            assert [b["emoji"]["name"] for b in buttons[3:]] == ["\N{THUMBS UP SIGN}", "\N{THUMBS DOWN SIGN}"]
             assert not reply.body.get("flags", 0) & EPHEMERAL
             thread = await fake.wait_for(lambda r: r.path.endswith("/threads"), mark)
             assert thread.json["name"] == "LDN and fibromyalgia"  # the topic the engine found, not her words
@@ -418,7 +418,7 @@ def test_feedback_buttons_and_the_unanswered_log(tmp_path, engine):
             _, reply = await bot.ask("Does LDN help fibromyalgia?", user=ola)
             await thread_hint(fake, mark)
             message = fake.messages[int(reply.response["id"])]
-            more, _, up, down = (b["custom_id"] for b in message["components"][0]["components"])
+            more, _, _, up, down = (b["custom_id"] for b in message["components"][0]["components"])
             # More: the full answer, privately, every source listed.
             mark = fake.mark()
             full = await fake.wait_for_reply(await fake.click(message, more, user=ola), mark)

@@ -132,6 +132,8 @@ class MemberEvents:
         if message is not None:
             payload["message"] = message
         inter = Interaction(iid, token, int(channel["id"]), guild_id)
+        if kind == 3 and message is not None:  # a button's "original response" is the message it is under
+            inter.original = int(message["id"])  # type: ignore[attr-defined]
         self.interactions[token] = inter
         await self.dispatch("INTERACTION_CREATE", payload)
         return inter

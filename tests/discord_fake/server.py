@@ -22,13 +22,14 @@ import itertools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import WSMsgType, web
 
 from .members import Interaction, MemberEvents, now_iso
 from .ratelimits import RateLimit, RateLimits
+from .uploads import attachments, parse_multipart
 
 EPHEMERAL = 1 << 6
 LOADING = 1 << 7
@@ -46,6 +47,7 @@ class Request:
     index: int = 0
     response: Any = None
     status: int = 200
+    files: list[dict] = field(default_factory=list)  # a multipart upload's files: name, filename, content_type, data
 
     @property
     def embeds(self) -> list[dict]:
@@ -79,6 +81,7 @@ class FakeDiscord(MemberEvents, RateLimits):
         self.maintainer_role_id = self.new_id()
         self.channels: dict[int, dict] = {}
         self.messages: dict[int, dict] = {}
+        self.uploads: dict[int, bytes] = {}  # attachment id -> the bytes uploaded
         self.interactions: dict[str, Interaction] = {}
         self.commands: dict[str, dict] = {}  # by name, as last registered anywhere
         self.registered: dict[str, list[dict]] = {}  # "global" or a guild id -> the commands registered there
@@ -207,16 +210,18 @@ class FakeDiscord(MemberEvents, RateLimits):
     async def _http(self, request: web.Request) -> web.Response:
         path = "/" + request.match_info["tail"]
         body: Any = None
+        files: list[dict] = []
         if request.can_read_body:
             raw = await request.read()
             ctype = request.headers.get("Content-Type", "")
             if "json" in ctype:
                 body = json.loads(raw or b"null")
             elif "multipart" in ctype:
-                body = {"_multipart": raw.decode("utf-8", "replace")}
+                body, files = parse_multipart(ctype, raw)
             else:
                 body = raw.decode("utf-8", "replace") or None
-        rec = Request(request.method, path, dict(request.query), body, dict(request.headers), len(self.requests))
+        rec = Request(request.method, path, dict(request.query), body, dict(request.headers), len(self.requests),
+                      files=files)
         limited = self._rate_limited(rec)
         if limited is not None:
             async with self._cond:
@@ -269,13 +274,14 @@ class FakeDiscord(MemberEvents, RateLimits):
                 out.append(data)
             return 200, out
         if m == "POST" and (mm := re.fullmatch(r"/interactions/(\d+)/([\w-]+)/callback", p)):
-            return self._callback(mm.group(2), rec.json)
+            return self._callback(mm.group(2), rec.json, rec.files)
         if mm := re.fullmatch(r"/webhooks/(\d+)/([\w-]+)(?:/messages/(@original|\d+))?", p):
             inter = self.interactions.get(mm.group(2))
             if inter is None:
                 return 404, {"message": "Unknown Webhook", "code": 10015}
             if m == "POST" and mm.group(3) is None:
-                return 200, self._bot_message(inter.channel_id, rec.json or {}, inter.guild_id, webhook=True)
+                return 200, self._bot_message(inter.channel_id, rec.json or {}, inter.guild_id, webhook=True,
+                                              files=rec.files)
             if m in ("PATCH", "GET") and mm.group(3):
                 key = mm.group(3)
                 mid = getattr(inter, "original", None) if key == "@original" else int(key)
@@ -287,6 +293,10 @@ class FakeDiscord(MemberEvents, RateLimits):
                     for k in ("content", "embeds", "components"):
                         if k in (rec.json or {}):
                             msg[k] = rec.json[k]
+                    if "attachments" in (rec.json or {}):  # those kept (by id), then the new uploads
+                        kept = {str(a.get("id")) for a in rec.json["attachments"]}
+                        msg["attachments"] = [a for a in msg["attachments"] if a["id"] in kept] + \
+                            self._attachments(rec.json, rec.files)
                     msg["flags"] = msg.get("flags", 0) & ~LOADING
                 return 200, msg
             if m == "DELETE":
@@ -297,14 +307,14 @@ class FakeDiscord(MemberEvents, RateLimits):
             cid = int(mm.group(1))
             channel = self.channels.get(cid)
             guild_id = int(channel["guild_id"]) if channel and channel.get("guild_id") else None
-            return 200, self._bot_message(cid, rec.json or {}, guild_id)
+            return 200, self._bot_message(cid, rec.json or {}, guild_id, files=rec.files)
         if m == "POST" and re.fullmatch(r"/channels/(\d+)/typing", p):
             return 204, None
         if m == "POST" and p == "/users/@me/channels":
             return 200, self.dm_channel(self.user("someone", id=int(rec.json["recipient_id"])))
         return 404, {"message": f"fake Discord has no route for {m} {p}", "code": 0}
 
-    def _callback(self, token: str, body: dict) -> tuple[int, Any]:
+    def _callback(self, token: str, body: dict, files: list[dict] | None = None) -> tuple[int, Any]:
         inter = self.interactions.get(token)
         if inter is None:
             return 404, {"message": "Unknown interaction", "code": 10062}
@@ -318,7 +328,7 @@ class FakeDiscord(MemberEvents, RateLimits):
             flags = int(data.get("flags") or 0)
             payload = dict(data, flags=flags | (LOADING if kind == 5 else 0))
             msg = self._bot_message(inter.channel_id, payload, inter.guild_id, webhook=True,
-                                    echo=kind == 4 and not flags & EPHEMERAL)
+                                    echo=kind == 4 and not flags & EPHEMERAL, files=files)
             inter.original = int(msg["id"])  # type: ignore[attr-defined]
             response["interaction"].update(response_message_id=msg["id"], response_message_loading=kind == 5,
                                            response_message_ephemeral=bool(flags & EPHEMERAL))
@@ -332,14 +342,18 @@ class FakeDiscord(MemberEvents, RateLimits):
             response["resource"] = {"type": kind}
         return 200, response
 
+    def _attachments(self, payload: dict, files: list[dict] | None) -> list[dict]:
+        return attachments(payload, files, self.new_id, self.uploads)
+
     def _bot_message(self, channel_id: int, payload: dict, guild_id: int | None, webhook: bool = False,
-                     echo: bool = True) -> dict:
+                     echo: bool = True, files: list[dict] | None = None) -> dict:
         mid = self.new_id()
         flags = int(payload.get("flags") or 0)
         msg = {
             "id": str(mid), "channel_id": str(channel_id), "author": self.bot_user,
             "content": payload.get("content") or "", "timestamp": now_iso(), "edited_timestamp": None,
-            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [], "attachments": [],
+            "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
+            "attachments": self._attachments(payload, files),
             "embeds": payload.get("embeds") or [], "pinned": False,
             "type": 19 if payload.get("message_reference") else 0, "flags": flags,
             "components": payload.get("components") or [],

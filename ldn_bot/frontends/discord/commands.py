@@ -1,4 +1,4 @@
-"""The slash commands: /ask, /sources, /study, /about, /help, /reload (admins only).
+"""The slash commands: /ask, /sources, /study, /chart, /about, /help, /reload (admins only).
 
 Written as discord.py's own examples write them: a coroutine per command, its docstring's first line the
 description Discord shows, typed parameters (ranges, optional values) for the options, `describe` for the
@@ -13,7 +13,9 @@ import discord
 from discord import app_commands
 
 from ldn_bot.corpus.stats import breakdown_lines, direction_summary
-from ldn_bot.frontends.discord import answering
+from ldn_bot.engine.charting import resolve
+from ldn_bot.errors import UsageError
+from ldn_bot.frontends.discord import answering, charts
 from ldn_bot.frontends.discord.client import NO_PINGS, LdnBot, question_text
 from ldn_bot.frontends.discord.help import help_embed
 from ldn_bot.frontends.discord.limits import cooldown_text
@@ -132,6 +134,7 @@ async def about(interaction: Interaction) -> None:
             rd.FIELD_VALUE_LIMIT) or "none"),
         ("Last updated", f"{updated} (corpus); loaded {discord.utils.format_dt(bot.loaded_at, 'R')}"),
         ("Commands", "`/ask` a question \u00b7 `/sources` the studies \u00b7 `/study` one study \u00b7 "
+                     "`/chart` a condition at a glance \u00b7 "
                      "`/help` how to ask and follow up \u00b7 mention me or send me a direct message"),
     ]
     spec = rd.EmbedSpec(title="About ldn-bot", description=rd.escape(f"{m.creator}\n\n{m.capabilities}"),
@@ -171,5 +174,29 @@ async def reload(interaction: Interaction, confirm: bool = False) -> None:
     await interaction.followup.send(message, ephemeral=True, allowed_mentions=NO_PINGS)
 
 
-COMMANDS: tuple[app_commands.Command[Any, ..., Any], ...] = (ask, sources, study, about, help_command, reload)
+@app_commands.command()
+@app_commands.describe(condition="A condition (fibromyalgia), a group (skin, gut) or all")
+async def chart(interaction: Interaction, condition: app_commands.Range[str, 1, 100]) -> None:
+    """The harvest plot of a condition: which studies found what, at a glance"""
+    bot = interaction.client
+    if not await admit(interaction, "browse"):
+        return
+    try:
+        resolve(bot.engine, condition)
+    except UsageError as e:  # the member's own words stay between them and the bot
+        await interaction.response.send_message(str(e), ephemeral=True, allowed_mentions=NO_PINGS)
+        return
+    await interaction.response.defer(thinking=True)
+    data, file = await bot.run_blocking(charts.draw, bot.engine, condition)
+    await interaction.followup.send(charts.chart_message(data), file=file, allowed_mentions=NO_PINGS)
+
+
+@chart.autocomplete("condition")
+async def chart_choices(interaction: Interaction, current: str) -> list[app_commands.Choice[str]]:
+    """Up to 25 conditions, groups and "all", closest to what the member has typed first."""
+    return [app_commands.Choice(name=plain_name(n, CHOICE_LIMIT), value=v[:CHOICE_LIMIT])
+            for n, v in charts.choices(interaction.client.engine, current, MAX_CHOICES)]
+
+
+COMMANDS: tuple[app_commands.Command[Any, ..., Any], ...] = (ask, sources, study, chart, about, help_command, reload)
 ADMIN_COMMANDS = ("reload",)  # registered with default member permissions Manage Server

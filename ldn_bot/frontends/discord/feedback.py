@@ -1,5 +1,5 @@
-"""The buttons under an answer: More (the full answer, every source with its passage), Follow up (followup.py)
-and 👍 / 👎, whose votes are appended to the feedback log that curators read with `ldn-bot gaps`."""
+"""The buttons under an answer: More (the full answer, every source with its passage), Follow up (followup.py),
+Chart (charts.py) and 👍 / 👎, whose votes are appended to the feedback log that curators read with `ldn-bot gaps`."""
 
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 import discord
 
 from ldn_bot.engine.answer import Answer
+from ldn_bot.frontends.discord.charts import ChartButton, chart_subject
 from ldn_bot.frontends.discord.followup import FollowUpButton
 from ldn_bot.frontends.discord.limits import Bounded
 from ldn_bot.logs import JsonlLog, answer_record
@@ -103,11 +104,14 @@ def new_key() -> str:
 
 def answer_buttons(answer: Answer, key: str) -> list[discord.ui.Item[Any]]:
     """The buttons under an answer, left to right (a new button is one more line here): More when the short
-    answer leaves sources out, Follow up, and 👍 / 👎 for an evidence answer."""
+    answer leaves sources out, Follow up, Chart for an answer about a condition, and 👍 / 👎 for an evidence
+    answer."""
     items: list[discord.ui.Item[Any]] = []
     if has_more(answer):
         items.append(MoreButton(key))
     items.append(FollowUpButton(key))
+    if (condition := chart_subject(answer)) is not None:
+        items.append(ChartButton(condition))
     if answer.status in RATED:
         items += [FeedbackButton("up", key), FeedbackButton("down", key)]
     return items
@@ -153,7 +157,8 @@ class Feedback:
         await run_blocking(JsonlLog(log_path).append, record)
 
 
-DYNAMIC_ITEMS = (MoreButton, FollowUpButton, FeedbackButton)  # registered with the client: they survive restarts
+# registered with the client: they survive restarts
+DYNAMIC_ITEMS = (MoreButton, FollowUpButton, ChartButton, FeedbackButton)
 
 
 async def show_more(interaction: discord.Interaction, answer: Answer | None) -> None:

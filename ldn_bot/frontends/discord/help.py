@@ -48,10 +48,13 @@ def help_embed(config: Config, studies: dict[str, Study], bot_name: str) -> disc
     ways += [
         ("Browse the studies", f"`/sources condition: {c}`: the studies on a condition, strongest design first"),
         ("Read one study", f"`/study label: {lab}`: its design, size, doses and findings"),
+        ("See it at a glance", f"`/chart condition: {c}`: which studies found what, as one picture (also a "
+                               "condition group such as `skin`, or `all`)"),
         ("About the corpus", "`/about`: what the corpus holds and when it was last updated"),
         ("Follow up", _follow_up_text(config)),
-        ("Under each answer", "**More** shows every source with its quoted passage; \U0001f44d / \U0001f44e tell the "
-                              "curators whether the answer helped."),
+        ("Under each answer", "**More** shows every source with its quoted passage; **Chart** (an answer about a "
+                              "condition) adds its picture; \U0001f44d / \U0001f44e tell the curators whether the "
+                              "answer helped."),
     ]
     spec = rd.EmbedSpec(
         title="What I can do",

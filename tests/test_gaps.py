@@ -210,3 +210,12 @@ def test_thumbs_down_from_two_members_on_one_unanswered_question_is_one_question
     assert main(["gaps", "--json", "--log", str(questions), "--log", str(feedback)]) == 0
     groups = json.loads(capsys.readouterr().out)
     assert [(g["count"], g["no_evidence"], g["thumbs_down"]) for g in groups] == [(1, 1, 2)]
+
+
+def test_two_members_asking_at_the_same_second_count_twice_but_a_log_and_its_copy_once(tmp_path, capsys):
+    line = json.dumps(rec("Does LDN help tinnitus?", "2025-03-01")) + "\n"  # no user ids logged: identical lines
+    log, copy = tmp_path / "questions.jsonl", tmp_path / "questions.jsonl.1"
+    log.write_text(line * 2, encoding="utf-8")
+    copy.write_text(line * 2, encoding="utf-8")
+    assert main(["gaps", "--json", "--log", str(log), "--log", str(copy), "--log", str(log)]) == 0
+    assert [(g["count"], g["no_evidence"]) for g in json.loads(capsys.readouterr().out)] == [(2, 2)]

@@ -145,12 +145,16 @@ def _warn(message: str) -> None:
 
 
 def scan_logs(paths: list[Path]) -> tuple[set[int], set[int]]:
-    """A first, light pass over the logs (only 👎 lines are parsed): the hashes of lines that occur more than
-    once (the same record in two logs, or the same log given twice), and hash(question) of every 👎.
+    """A first, light pass over the logs (only 👎 lines are parsed): the hashes of lines found in more than one
+    log (the same record in a log and a copy of it), and hash(question) of every 👎. The same line twice in one
+    log is two events (two members asking at the same second, user ids not logged) and counts twice.
     Memory: 8 bytes per line."""
-    hashes = array("q")
+    import numpy as np
+
+    per_file: list[Any] = []
     downs: set[int] = set()
     for path in paths:
+        hashes = array("q")
         try:
             f = path.open("rb")
         except OSError:
@@ -168,9 +172,10 @@ def scan_logs(paths: list[Path]) -> tuple[set[int], set[int]]:
                         q = _question(rec)
                         if q is not None:
                             downs.add(hash(q))
-    import numpy as np
-
-    values, counts = np.unique(np.frombuffer(hashes, dtype=np.int64), return_counts=True)
+        per_file.append(np.unique(np.frombuffer(hashes, dtype=np.int64)))
+    if len(per_file) < 2:
+        return set(), downs
+    values, counts = np.unique(np.concatenate(per_file), return_counts=True)
     return set(values[counts > 1].tolist()), downs
 
 
@@ -178,20 +183,20 @@ def read_logs(
     paths: list[Path], warn: Callable[[str], None] | None = None, repeated: set[int] | None = None
 ) -> Iterator[dict[str, Any]]:
     """The records of each log in turn, streamed; a damaged line (torn, not UTF-8, not JSON) is skipped, and
-    `warn` gets one line per log that had any. A line whose hash is in `repeated` is read once only."""
+    `warn` gets one line per log that had any. A line whose hash is in `repeated` is read from the first log that
+    has it only."""
     from ldn_bot.logs import JsonlLog
 
-    seen: set[bytes] = set()
+    seen: dict[bytes, int] = {}  # a line found in several logs -> the log it is counted from
+    current = [0]  # the log being read
 
     def again(line: bytes) -> bool:
         if not repeated or hash(line) not in repeated:
             return False
-        if line in seen:
-            return True
-        seen.add(line)
-        return False
+        return seen.setdefault(line, current[0]) != current[0]
 
-    for path in paths:
+    for number, path in enumerate(paths):
+        current[0] = number
         log = JsonlLog(path)
         try:
             yield from log.records(skip=again)
@@ -235,6 +240,10 @@ def cmd_gaps(args: argparse.Namespace) -> int:
         paths = list(dict.fromkeys([config.resolve(config.logs.questions), config.resolve(config.logs.feedback)]))
     for path in paths:
         _check_log_path(path)
+    named: dict[Path, Path] = {}
+    for path in paths:  # the same log named twice is read once
+        named.setdefault(path.resolve(), path)
+    paths = list(named.values())
     repeated, downs = scan_logs(paths)
     counted = Counted(gap_records(read_logs(paths, warn=_warn, repeated=repeated), since, downs))
     gaps = group_gaps(counted)

@@ -194,3 +194,51 @@ def test_zero_width_characters_in_a_record_never_reach_the_terminal(corpus_copy,
 def test_run_cli_helper_still_runs_the_installed_entry_point():
     result = run_cli("--version")
     assert result.returncode == 0 and result.stdout.startswith("ldn-bot ")
+
+
+@pytest.mark.skipif(not hasattr(os, "openpty") or not os.path.exists("/dev/full"), reason="needs a pty and /dev/full")
+def test_the_interactive_repl_takes_invalid_utf8_and_a_device_as_history(quiet_config):
+    """At a real terminal (a pty): LDN_BOT_HISTORY=/dev/full is refused in one line and the REPL goes on; bytes
+    that are not UTF-8 typed into a question are answered and logged (escaped), never a crash at the log write."""
+    import pty
+    import select
+
+    master, slave = pty.openpty()
+    env = {**os.environ, "LDN_BOT_HISTORY": "/dev/full", "LDN_BOT_CONFIG": str(quiet_config), "TERM": "xterm"}
+    proc = subprocess.Popen([sys.executable, "-m", "ldn_bot", "repl"], stdin=slave, stdout=slave, stderr=slave,
+                            env=env, cwd=ROOT, close_fds=True)
+    os.close(slave)
+    seen = b""
+
+    def read_until(needle: bytes) -> bool:
+        nonlocal seen
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if select.select([master], [], [], 0.1)[0]:
+                try:
+                    data = os.read(master, 65536)
+                except OSError:
+                    return False
+                seen += data
+                if b"\x1b[6n" in data:  # prompt_toolkit asks where the cursor is
+                    os.write(master, b"\x1b[1;1R")
+                if needle in seen:
+                    return True
+        return False
+
+    try:
+        before = len(read_log(quiet_config))
+        assert read_until(b"ldn>"), seen
+        os.write(master, NO_EVIDENCE.encode() + b" \xff\xfe\r")
+        assert read_until(b"not medical advice"), seen
+        os.write(master, b":quit\r")
+        assert proc.wait(timeout=30) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        os.close(master)
+    text = seen.decode("utf-8", "replace")
+    assert "Traceback" not in text
+    assert text.count("history file /dev/full cannot be written (not a regular file)") == 1
+    logged = read_log(quiet_config)[before:]
+    assert [r["question"] for r in logged] == [NO_EVIDENCE + " \udcff\udcfe"]

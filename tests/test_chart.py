@@ -179,3 +179,15 @@ def test_bench_chart_times_every_chart(tmp_path):
     data = json.loads(result.stdout)
     assert data["charts"] == data["renders"] > 40 and data["width"] == 1080
     assert data["max_kb"] < 300
+
+
+def test_the_readme_shows_the_fibromyalgia_chart_and_the_command_that_made_it():
+    from PIL import Image
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/chart-fibromyalgia.png)" in readme
+    assert "ldn-bot chart fibromyalgia -o docs/chart-fibromyalgia.png" in readme
+    raw = (ROOT / "docs" / "chart-fibromyalgia.png").read_bytes()
+    assert raw.startswith(PNG) and len(raw) < 300 * 1024
+    with Image.open(io.BytesIO(raw)) as image:
+        assert image.size[0] == 1080

@@ -127,7 +127,7 @@ def render(data: ChartData) -> Rendered:
 
 def _fit(text: str) -> float:
     """The label's font size: FONT["label"], smaller for a long label so it stays within the card."""
-    room = int((WIDTH_IN - LABEL_X - 0.15) * 72 / (FONT["label"] * 0.56))
+    room = int((WIDTH_IN - LABEL_X - 0.12) * 72 / (FONT["label"] * 0.6))  # a label is wider than body text
     return FONT["label"] if len(text) <= room else max(8.0, FONT["label"] * room / len(text))
 
 

@@ -140,6 +140,8 @@ class Engine:
             return answer
         rest = self.safety.strip(text, fired) if fired else text
         query = self.searcher.parser.parse(rest)
+        if fired and (whole := self.searcher.parser.parse(text)).conditions != query.conditions:
+            rest, query = text, whole  # the safety rule took part of a condition's name ("opioid dependence")
         named = self.reader.named_labels(text, query.conditions)
         if not fired and not named and thanks_first(text) and not (
             query.synonyms or asked.aspects or sum(c.weight for c in query.asked if c.plain) >= GENERAL_WEIGHT

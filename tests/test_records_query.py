@@ -155,3 +155,10 @@ def test_engine_lists_a_group_trial_it_has(engine):
               and any(engine.records.groups.get(c) == "skin" for c in s.conditions)]
     assert trials and all(s.label in summary[:SUMMARY_CHARS] for s in trials[:1])
     assert "no controlled trial" not in summary.lower()
+
+
+def test_the_request_carries_the_record_filters_and_aggregate(engine):
+    request = engine.request("honestly which ldn trials for gut stuff didn't pan out?")
+    assert (request.filters.design, request.filters.direction, request.filters.group) == ("trial", "null", "gut")
+    assert request.aggregate == "list"
+    assert engine.request("how many studies on MS?").aggregate == "count"

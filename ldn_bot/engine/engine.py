@@ -92,7 +92,7 @@ class Engine:
         self.records = RecordSearch.for_corpus(self.corpus)  # questions across studies
         self.outcomes = OutcomeRanker.for_corpus(self.corpus, self.searcher.analyzer)  # the asked outcome's sentences
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
-        self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader)
+        self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters)
 
     @property
     def studies(self) -> dict[str, Study]:

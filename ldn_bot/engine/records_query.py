@@ -260,6 +260,11 @@ class RecordSearch:
     def read(self, text: str, intent: Intent) -> RecordQuery:
         return self.lexicon.read(text, intent)
 
+    def filters(self, text: str, intent: Intent) -> tuple[Filters, Aggregate | None]:
+        """The record filters and aggregate a question sets (for the Request)."""
+        query = self.lexicon.read(text, intent)
+        return query.filters, query.aggregate
+
     def plan(self, query: RecordQuery, intent: Intent, conditions: list[str], about_one: bool = False) -> Plan | None:
         """The answer to a question across studies, or None when `query` is not one (see `RecordQuery.across`).
         A group counts only when the question names no condition (a condition named by the group's own words,

@@ -7,6 +7,7 @@ what the request still lacks. A wrong answer shows first as a wrong Request, whi
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
@@ -98,10 +99,12 @@ class RequestReader:
     """Builds a Request from a cleaned message: `parser` (words -> concepts and synonyms), `understanding` (aspects,
     populations, superlatives) and `reader` (studies named, content words), all for one corpus."""
 
-    def __init__(self, parser: QueryParser, understanding: Understanding, reader: QuestionReader) -> None:
+    def __init__(self, parser: QueryParser, understanding: Understanding, reader: QuestionReader,
+                 across: Callable[[str, Intent], tuple[Filters, Aggregate | None]] | None = None) -> None:
         self.parser = parser
         self.understanding = understanding
         self.reader = reader
+        self.across = across  # a question's record filters and aggregate (records_query.RecordSearch.filters)
 
     def read(self, text: str) -> Asked:
         """The request a message makes. Its aspects come from the question clauses alone (plus the story clause a
@@ -134,14 +137,17 @@ class RequestReader:
             else Subject("conditions", tuple(query.conditions), filled_by=filled_by) if query.conditions
             else Subject()
         )
+        filters, aggregate = self.across(asked, intent) if self.across else (
+            Filters(design=intent.design, population=intent.population, species=intent.species),
+            SUPERLATIVE_AGGREGATE.get(intent.superlative or ""))
         request = Request(
             question=reading.question,
             story=reading.story,
             subject=subject,
             aspects=intent.aspects,
             outcome_words=tuple(dict.fromkeys(c.text for c in content)),
-            filters=Filters(design=intent.design, population=intent.population, species=intent.species),
-            aggregate=SUPERLATIVE_AGGREGATE.get(intent.superlative or ""),
+            filters=filters,
+            aggregate=aggregate,
             full_dose=intent.full_dose,
         )
         return Asked(request, asked, full, intent, said)

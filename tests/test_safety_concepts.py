@@ -269,3 +269,10 @@ def test_every_phrase_with_a_number_sign_is_quoted_in_the_lexicons():
             m = re.match(r"\s*- (.*)", line)
             if m and not m.group(1).startswith(("'", '"', "#")):
                 assert " #" not in m.group(1) and not m.group(1).startswith("#"), f"{path.name}:{n}"
+
+
+def test_an_editor_lock_file_among_the_lexicons_is_ignored(corpus_copy, capsys):
+    (corpus_copy / "corpus" / "safety" / ".#en.yaml").symlink_to("nobody@host.1234")
+    (corpus_copy / "corpus" / "safety" / "en.yaml~").write_text("concepts: [broken\n", encoding="utf-8")
+    assert main(["--config", str(corpus_copy / "bot_config.yaml"), "ask", "i want to kill myself"]) == 0
+    assert HELPLINE in capsys.readouterr().out

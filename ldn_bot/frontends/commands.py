@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 
 from ldn_bot.config import load_config
 from ldn_bot.engine.engine import Engine
 from ldn_bot.errors import UsageError
 from ldn_bot.evaluation import format_report, run_eval
 from ldn_bot.frontends.asking import ask
-from ldn_bot.render.text import render_json, render_text
+from ldn_bot.frontends.pager import show
+from ldn_bot.render.terminal import color_allowed, for_terminal, terminal_size
+from ldn_bot.render.text import render_json, render_text, short_text
+
+FULL_HINT = "(ldn-bot ask --full shows {sources})"
 
 DEFAULT_SETS = ("eval/dev.yaml", "eval/holdout.yaml", "eval/community.yaml", "eval/fresh.yaml",
                 "tests/data/safety_cases.yaml")
@@ -25,6 +30,10 @@ def configure_ask(parser: argparse.ArgumentParser) -> None:
     """Options and handler of `ldn-bot ask`."""
     parser.add_argument("question", nargs="*", help="the question (quote it)")
     parser.add_argument("--json", action="store_true", help="print the answer as one JSON object")
+    parser.add_argument("--full", action="store_true", help="on a terminal too, the complete answer: every source "
+                        "with its quoted passage (what piped output always gets)")
+    parser.add_argument("--no-pager", action="store_true", help="never page long output (default: on a terminal, "
+                        "through $LDN_BOT_PAGER, $PAGER or 'less -FRX')")
     parser.set_defaults(func=cmd_ask)
 
 
@@ -34,7 +43,13 @@ def cmd_ask(args: argparse.Namespace) -> int:
     if not question:
         raise UsageError('ask needs a question, for example: ldn-bot ask "Does LDN help fibromyalgia?"')
     answer = ask(engine_from(args), question, source="ask")
-    print(render_json(answer) if args.json else render_text(answer))
+    out = sys.stdout
+    if args.json or not out.isatty():  # scripts and pipes get the complete text, unchanged
+        print(render_json(answer) if args.json else render_text(answer))
+        return 0
+    text = (None if args.full else short_text(answer, FULL_HINT)) or render_text(answer)
+    shown = for_terminal(text, terminal_size(out).columns, answer.headline, color_allowed(out))
+    show(shown, out, paged=not args.no_pager)
     return 0
 
 

@@ -6,7 +6,6 @@ import argparse
 import io
 import json
 import os
-import shutil
 import stat
 import sys
 from collections.abc import Callable, Iterable
@@ -21,10 +20,12 @@ from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.engine import Engine
 from ldn_bot.frontends.asking import ask
 from ldn_bot.frontends.commands import engine_from
-from ldn_bot.render.terminal import for_terminal
-from ldn_bot.render.text import render_json, render_text, summary_blocks
+from ldn_bot.frontends.pager import show
+from ldn_bot.render.terminal import color_allowed, for_terminal, terminal_size
+from ldn_bot.render.text import render_json, render_text, short_text
 
-MORE_HINT = "(:more for all {n} sources with their quoted passages)"
+MORE_HINT = "(:more shows {sources})"
+QUIT_WORDS = frozenset({"exit", "quit", "q", "bye"})  # typed bare, they end the REPL and are never asked
 
 HELP = """Ask a question in plain words, for example: Does LDN help fibromyalgia?
 Commands:
@@ -32,9 +33,9 @@ Commands:
   :more                 the last answer in full: every source with its quoted passage
   :sources [condition]  the studies in the corpus (for a condition), strongest design first
   :chart [condition]    the harvest plot of the current (or a named) condition, written to a PNG file
-  :debug                chunk ids and scores behind the last answer
+  :debug                the plan, status, chunk ids and scores behind the last answer
   :reset                forget the conversation so far
-  :quit                 leave (Ctrl-D works too)"""
+  :quit                 leave (exit, quit, :q and Ctrl-D work too)"""
 
 
 def configure(parser: argparse.ArgumentParser) -> None:
@@ -62,6 +63,8 @@ class ReplSession:
     def handle(self, line: str) -> str | None:
         """The output for one input line (text, or JSON with json_mode; "" for a blank line); None means quit."""
         text = line.strip()
+        if text.lower().rstrip(".!") in QUIT_WORDS:
+            return None
         if not text:  # with --json, still one line out for each line in
             return self._meta("Empty line: ask a question, or :help.") if self.json_mode else ""
         if text.startswith(":"):
@@ -77,8 +80,7 @@ class ReplSession:
             if cmd == "debug":
                 if self.last is None:
                     return self._meta("No answer yet.")
-                rows = [f"{cid}\t{score:.3f}" for cid, score in self.last.debug] or ["(no passages scored)"]
-                return self._meta("\n".join(rows))
+                return self._meta(debug_table(self.last))
             if cmd == "sources":
                 answer = self.engine.sources(arg.strip() or None)
                 return render_json(answer) if self.json_mode else self._text(answer, render_text(answer))
@@ -95,10 +97,8 @@ class ReplSession:
         self.last = answer
         if self.json_mode:
             return render_json(answer)
-        if self.short and (answer.key_lines or answer.headline) and answer.citations:
-            blocks = [*summary_blocks(answer), MORE_HINT.format(n=len(answer.citations)), answer.disclaimer]
-            return self._text(answer, "\n\n".join(blocks))
-        return self._text(answer, render_text(answer))
+        short = short_text(answer, MORE_HINT) if self.short else None
+        return self._text(answer, short or render_text(answer))
 
     def _text(self, answer: Answer, text: str) -> str:
         return for_terminal(text, self.width, answer.headline, self.color) if self.width else text
@@ -115,8 +115,9 @@ def run_repl(engine: Engine, json_mode: bool = False, stdin: TextIO | None = Non
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     if stdin.isatty() and stdout.isatty():
-        width = shutil.get_terminal_size().columns
-        return _interactive(ReplSession(engine, json_mode, short=True, width=width, color=True), stdout)
+        session = ReplSession(engine, json_mode, short=True, width=terminal_size(stdout).columns,
+                              color=color_allowed(stdout))
+        return _interactive(session, stdout)
     session = ReplSession(engine, json_mode)
     if isinstance(stdin, io.TextIOWrapper):  # bytes that are not UTF-8 become U+FFFD, never a crash
         stdin.reconfigure(encoding="utf-8", errors="replace")
@@ -133,8 +134,7 @@ def run_repl(engine: Engine, json_mode: bool = False, stdin: TextIO | None = Non
 
 def _interactive(session: ReplSession, stdout: TextIO) -> int:
     read = _line_reader()
-    greeting = "ldn-bot: ask about the published evidence on low-dose naltrexone. :help for commands, :quit to leave."
-    print(for_terminal(greeting, session.width or 80, color=False), file=stdout)
+    print(for_terminal(greeting(session.engine), terminal_size(stdout).columns, color=False), file=stdout)
     while True:
         try:
             line = read("ldn> ")
@@ -143,11 +143,36 @@ def _interactive(session: ReplSession, stdout: TextIO) -> int:
             return 0
         except KeyboardInterrupt:
             continue
+        session.width = terminal_size(stdout).columns  # re-read for every answer: the window may have changed
         out = session.handle(line)
         if out is None:
             return 0
         if out:
-            print(out + "\n", file=stdout)
+            show(out + "\n", stdout)
+
+
+def greeting(engine: Engine) -> str:
+    """The REPL's first lines: what it is, how to leave, and (once) where unanswered questions are logged."""
+    log = engine.config.resolve(engine.config.logs.questions)
+    return ("ldn-bot: ask about the published evidence on low-dose naltrexone. :help for commands, exit to leave.\n"
+            f"Questions the corpus cannot answer are logged for the curators in {log} (see: ldn-bot gaps).")
+
+
+def debug_table(answer: Answer) -> str:
+    """`:debug`: the answer's plan, status and topic, then each scored chunk id and its score, in aligned
+    columns."""
+    facts = [("plan", answer.plan or "(none)"), ("status", answer.status), ("topic", answer.topic or "(none)"),
+             ("safety rules", ", ".join(answer.safety) or "(none)")]
+    left = max(len(k) for k, _ in facts)
+    lines = [f"{k.ljust(left)}  {v}" for k, v in facts]
+    if not answer.debug:
+        return "\n".join([*lines, "", "(no passages scored)"])
+    ids = max(len("chunk"), *(len(cid) for cid, _ in answer.debug))
+    scores = [f"{score:.3f}" for _, score in answer.debug]
+    right = max(len("score"), *(len(v) for v in scores))
+    lines += ["", f"{'chunk'.ljust(ids)}  {'score'.rjust(right)}"]
+    lines += [f"{cid.ljust(ids)}  {v.rjust(right)}" for (cid, _), v in zip(answer.debug, scores)]
+    return "\n".join(lines)
 
 
 def _line_reader() -> Callable[[str], str]:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import textwrap
 
@@ -53,3 +54,27 @@ def for_terminal(text: str, width: int, headline: str | None = None, color: bool
     head_lines = wrap(headline, width).splitlines() if headline else []
     bold = len(head_lines) if head_lines and wrapped.splitlines()[:len(head_lines)] == head_lines else 0
     return emphasize(wrapped, bold)
+
+
+def color_allowed(stream: object) -> bool:
+    """Emphasis only on a terminal, and never when NO_COLOR is set to anything (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+def terminal_size(stream: object) -> os.terminal_size:
+    """The size of the terminal `stream` writes to, read now (a resize between answers counts); COLUMNS and
+    LINES override it, and 80×24 is the fallback when it cannot be read."""
+    size = os.terminal_size((80, 24))
+    try:
+        size = os.get_terminal_size(stream.fileno())  # type: ignore[attr-defined]
+    except (AttributeError, OSError, ValueError):
+        pass
+    columns, lines = size.columns or 80, size.lines or 24
+    for name in ("COLUMNS", "LINES"):
+        value = os.environ.get(name, "")
+        if value.isdigit() and int(value) > 0:
+            columns, lines = (int(value), lines) if name == "COLUMNS" else (columns, int(value))
+    return os.terminal_size((columns, lines))

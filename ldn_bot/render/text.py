@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from ldn_bot.engine.answer import Answer, Citation, KeyLine
@@ -53,13 +54,36 @@ def render_summary(answer: Answer) -> str:
     return "\n\n".join([*summary_blocks(answer), answer.disclaimer])
 
 
+def sources_phrase(n: int) -> str:
+    """ "1 source with its quoted passage" / "all 20 sources with their quoted passages"."""
+    return "the 1 source with its quoted passage" if n == 1 else f"all {n} sources with their quoted passages"
+
+
+def short_text(answer: Answer, more_hint: str) -> str | None:
+    """The short answer for a screen: the direct answer, `more_hint` (its "{sources}" filled with
+    `sources_phrase`) saying how to see everything, then the disclaimer. None when the answer has no shorter
+    form than `render_text` (no key lines, or nothing cited)."""
+    if not ((answer.key_lines or answer.headline) and answer.citations):
+        return None
+    hint = more_hint.format(sources=sources_phrase(len(answer.citations)))
+    return "\n\n".join([*summary_blocks(answer), hint, answer.disclaimer])
+
+
+_EPONYM = re.compile(r"\b([a-z])(?=[a-z\u00c0-\u024f-]*'s\b)")
+
+
+def condition_heading(name: str) -> str:
+    """A condition name as written inside a sentence: eponyms capitalised ("crohn's disease" -> "Crohn's
+    disease"), the rest as the corpus writes it."""
+    return _EPONYM.sub(lambda m: m.group(1).upper(), name)
+
+
 def render_text(answer: Answer) -> str:
     """The full answer: the short answer first, then every source with its quoted passage, then the disclaimer."""
     blocks: list[str] = summary_blocks(answer)
     if answer.overview:
-        lines = [
-            f"Studies on {answer.overview_topic}, strongest design first:" if answer.overview_topic else "Studies:"
-        ]
+        topic = answer.overview_topic
+        lines = [f"Studies on {condition_heading(topic)}, strongest design first:" if topic else "Studies:"]
         lines += [f"- [{o.citation}] {o.label} — {o.design_line}: {o.finding}" for o in answer.overview]
         blocks.append("\n".join(lines))
     if answer.lead and (answer.headline or answer.key_lines):

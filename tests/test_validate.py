@@ -210,8 +210,8 @@ def test_conditions_unknown_misspelt_or_alias(site, capsys):
     assert any(l.startswith(where + "new condition 'fibromyalgai'") and "Did you mean 'fibromyalgia'?" in l
                for l in lines)
     assert any(l.startswith(where + "new condition 'tinnitus'") and "synonyms.yaml" in l for l in lines)
-    assert any(l.startswith(where + "condition 'FMS' is an alias: use the canonical name 'fibromyalgia'")
-               for l in lines)
+    assert any(l.startswith(where + "note: condition 'FMS' is another name for 'fibromyalgia': the study is counted "
+                            "under 'fibromyalgia'") for l in lines)
     assert main(["--config", str(site / "bot_config.yaml"), "corpus", "validate", "--strict"]) == 1
 
 

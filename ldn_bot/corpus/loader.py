@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -47,6 +48,9 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
     studies: dict[str, Study] = {}
     read: list[RawYaml] = []
     by_slug: dict[str, Study] = {}  # labels alike but for case, spacing or punctuation are the same label
+    synonyms = read_synonyms(root)
+    aliases = synonyms.condition_aliases()
+    canonical = {name for name, _ in synonyms.conditions()}
     for path in listing(root / STUDIES_DIR, "*.yaml", problems):
         text = read_text(path, problems)
         if text is None:
@@ -56,6 +60,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         study = parse_study(raw, problems) if raw is not None else None
         if study is None or raw is None:
             continue
+        study = with_canonical_conditions(study, aliases, canonical)
         other = by_slug.get(slugify(study.label))
         if other is not None:
             same = "" if other.label == study.label else f" as '{other.label}'"
@@ -76,7 +81,6 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         doc = parse_document(path, text, problems)
         if doc is not None:
             documents.append(doc)
-    synonyms = read_synonyms(root)
     problems.extend(synonyms.problems)
     if synonyms.text is not None:
         digest.update(b"synonyms\0" + synonyms.text.encode())
@@ -119,6 +123,13 @@ def alias_problems(raws: list[RawYaml]) -> list[Problem]:
                                f"alias '{alias}' is also {what} '{other.str_field('label')}' in {other.path}: "
                                "an alias must name one study only"))
     return out
+
+
+def with_canonical_conditions(study: Study, aliases: dict[str, str], canonical: set[str]) -> Study:
+    """`study` with each condition written as an alias (synonyms.yaml) replaced by its canonical name, so the
+    study counts in that condition's tally (validate says so in a note)."""
+    fixed = tuple(aliases.get(c.lower(), c) if c not in canonical else c for c in study.conditions)
+    return study if fixed == study.conditions else replace(study, conditions=fixed)
 
 
 def folder_problem(root: Path) -> Problem | None:

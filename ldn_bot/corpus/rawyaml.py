@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from ldn_bot.corpus.problems import Problem
+from ldn_bot.corpus.wording import explain_yaml_error
 from ldn_bot.errors import CorpusError
 
 
@@ -128,9 +129,14 @@ def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int 
             return None
         data = loader.construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
-        mark = getattr(e, "problem_mark", None)
-        line = mark.line + 1 + line_offset if mark else None
-        problems.append(Problem(str(path), line, f"malformed YAML: {getattr(e, 'problem', None) or e}"))
+        mark, context = getattr(e, "problem_mark", None), getattr(e, "context_mark", None)
+        line = mark.line + 1 if mark else None
+        problem = getattr(e, "problem", None) or str(e)
+        if problem.startswith("found unexpected end of stream") and context:  # an unclosed quote: where it opens
+            line = context.line + 1
+        message = explain_yaml_error(problem, line, mark.column if mark else None, text,
+                                     context.line + 1 + line_offset if context else None)
+        problems.append(Problem(str(path), line + line_offset if line else None, message))
         return None
     except RecursionError:
         problems.append(Problem(str(path), None, "malformed YAML: nested too deeply"))

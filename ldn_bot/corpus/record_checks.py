@@ -16,6 +16,7 @@ from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import RawYaml
 from ldn_bot.corpus.schema import EVIDENCE_LEVELS, FIELD, FIELDS, LEVEL_FOR_DESIGN, PLACEHOLDER, slugify
 from ldn_bot.corpus.synonyms import SYNONYMS_FILE
+from ldn_bot.corpus.wording import comments_in_values, did_you_mean
 
 DOI_RE = re.compile(r"^10\.\d{4,9}/\S+$")
 PMID_RE = re.compile(r"^[1-9]\d{0,8}$")
@@ -201,12 +202,11 @@ def check_conditions(raw: RawYaml, names: dict[str, str], aliases: dict[str, str
             continue
         if key in aliases:
             out.append(Problem(str(raw.path), raw.line("conditions"),
-                               f"condition '{value}' is an alias: use the canonical name '{aliases[key]}'", "warning"))
+                               f"note: condition '{value}' is another name for '{aliases[key]}': the study is counted "
+                               f"under '{aliases[key]}'; write that name to make this note go away", "warning"))
             continue
-        from rapidfuzz import process
-
-        guess = process.extractOne(key, list(names), score_cutoff=85)
-        hint = f" Did you mean '{names[guess[0]]}'?" if guess else ""
+        guess = did_you_mean(value, names.values(), aliases)
+        hint = f" Did you mean '{guess}'?" if guess else ""
         out.append(Problem(str(raw.path), raw.line("conditions"),
                            f"new condition '{value}': not in {SYNONYMS_FILE}; add it there with its "
                            f"abbreviations and spellings so questions find it.{hint}", "warning"))
@@ -235,3 +235,12 @@ def check_result(raw: RawYaml) -> list[Problem]:
                            f"direction is 'benefit' but the result says '{m.group(0)}': check the direction "
                            "against the fact sheet", "warning"))
     return out
+
+
+def check_comments(raw: RawYaml) -> list[Problem]:
+    """A one-line text value YAML cut short at ' #' (the rest read as a comment): quote the value."""
+    if not isinstance(raw.data, dict):
+        return []
+    fields = [(key, raw.data.get(key), raw.node_line(node)) for key, node, _ in raw.fields()]
+    return [Problem(str(raw.path), line, message)
+            for line, message in comments_in_values(raw.text, fields)]

@@ -15,6 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from ldn_bot.corpus.wording import did_you_mean, wrong_kind
+
 EVIDENCE_LEVELS: tuple[str, ...] = (
     "systematic review",
     "randomized trial",
@@ -219,10 +221,8 @@ def check_record(data: Mapping[str, Any]) -> list[tuple[str | None, str]]:
         if value is None:
             if not f.nullable:
                 out.append((f.name, f"field '{f.name}' must not be empty"))
-        elif isinstance(value, bool) and f.type is not bool:
-            out.append((f.name, f"field '{f.name}' must be {f.type_word}, not true/false"))
-        elif not isinstance(value, f.type):
-            out.append((f.name, f"field '{f.name}' must be {f.type_word}, not {type(value).__name__}"))
+        elif (isinstance(value, bool) and f.type is not bool) or not isinstance(value, f.type):
+            out.append((f.name, wrong_kind(f.name, f.type, value)))
     if out:
         return out
     for f in FIELDS:
@@ -238,7 +238,9 @@ def check_record(data: Mapping[str, Any]) -> list[tuple[str | None, str]]:
             out.append((f.name, f"field '{f.name}' must not be empty"))
         if f.allowed and value not in f.allowed:
             words = f.name.replace("_", " ")
-            out.append((f.name, f"unknown {words} '{value}' (allowed: {', '.join(f.allowed)})"))
+            guess = did_you_mean(value, f.allowed)
+            hint = f". Did you mean '{guess}'?" if guess else ""
+            out.append((f.name, f"unknown {words} '{value}' (allowed: {', '.join(f.allowed)}){hint}"))
         if f.minimum is not None and value < f.minimum:
             bound = "negative" if f.minimum == 0 else f"below {f.minimum}"
             out.append((f.name, f"field '{f.name}' must not be {bound}"))

@@ -22,6 +22,7 @@ from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import RawYaml, front_matter, listing, parse_yaml, read_text
 from ldn_bot.corpus.record_checks import (
     TITLE_SIMILARITY,
+    check_comments,
     check_conditions,
     check_consistency,
     check_file_name,
@@ -84,6 +85,7 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
         mine.extend(check_consistency(raw))
         mine.extend(check_identifiers(raw, replaced))
         mine.extend(check_result(raw))
+        mine.extend(check_comments(raw))
         if conditions is not None:
             mine.extend(check_conditions(raw, conditions, synonyms.condition_aliases()))
         if strict:

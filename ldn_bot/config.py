@@ -101,6 +101,19 @@ class LogConfig:
 
 
 @dataclass(frozen=True)
+class PubMedConfig:
+    """NCBI E-utilities, for `corpus fetch` and `corpus watch`. NCBI asks every client to name itself (`tool`) and
+    give a contact `email`; an API key (NCBI_API_KEY) comes from the environment only, never a settings file."""
+
+    eutils_url: str = "https://eutils.ncbi.nlm.nih.gov/entrez/eutils/"  # $LDN_BOT_EUTILS_URL overrides it
+    tool: str = "ldn-bot"
+    email: str | None = None  # a maintainer's address, so NCBI can write before blocking a misbehaving client
+    query: str = ('"low dose naltrexone"[tiab] OR "low-dose naltrexone"[tiab] OR "ultra-low-dose naltrexone"[tiab] '
+                  'OR "very low dose naltrexone"[tiab] OR (LDN[tiab] AND naltrexone[tiab])')
+    timeout: float = num(30.0, 1, 600)  # seconds per request
+
+
+@dataclass(frozen=True)
 class Messages:
     no_evidence: str = "I have no evidence on that in my corpus, so I can't cite anything for it."
     no_evidence_hint: str = (
@@ -128,6 +141,7 @@ class Config:
     discord: DiscordConfig = field(default_factory=DiscordConfig)
     logs: LogConfig = field(default_factory=LogConfig)
     messages: Messages = field(default_factory=Messages)
+    pubmed: PubMedConfig = field(default_factory=PubMedConfig)
     base_dir: str = "."  # folder of the config file; relative paths resolve against it
 
     def resolve(self, relative: str) -> Path:

@@ -26,3 +26,9 @@ class CorpusError(LdnBotError):
         self.detail = message
         where = f"{self.path}:{line}" if line else self.path
         super().__init__(f"{where}: {message}")
+
+
+class NetworkError(LdnBotError):
+    """A service on the network (NCBI E-utilities) could not be reached or kept failing; one line says which."""
+
+    exit_code = 1

@@ -30,8 +30,8 @@ from ldn_bot.corpus.synonyms import read_synonyms
 from ldn_bot.errors import CorpusError
 from ldn_bot.fileio import atomic_write
 
-__all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "import_file", "parse_ris",
-           "read_entries"]
+__all__ = ["Entry", "ImportResult", "Known", "Skip", "Stub", "guess_format", "import_entries", "import_file",
+           "parse_ris", "read_entries"]
 
 
 @dataclass
@@ -115,7 +115,12 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
     """Import the export file `path` (format `fmt`, default guessed) into the corpus folder `root`: one stub
     file in `<root>/studies` per entry not already present, never overwriting one; nothing written with
     `dry_run`. UsageError or CorpusError (file and line) if the export cannot be read."""
-    entries = read_entries(path, fmt)
+    return import_entries(read_entries(path, fmt), root, path.name, dry_run)
+
+
+def import_entries(entries: list[Entry], root: Path, source: str, dry_run: bool = False) -> ImportResult:
+    """Like `import_file`, for `entries` already read (from PubMed: `corpus fetch`); `source` names where they
+    came from in each stub's header."""
     studies = root / STUDIES_DIR
     known = Known.of(studies)
     conditions = ConditionFinder(read_synonyms(root).conditions())
@@ -123,7 +128,7 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
     result = ImportResult(read=len(entries))
     for entry in entries:
         if entry.pmid and not re.fullmatch(r"[1-9]\d{0,8}", entry.pmid):
-            result.skipped.append(Skip(entry.describe(), f"malformed PMID '{entry.pmid}' ({path}:{entry.line})"))
+            result.skipped.append(Skip(entry.describe(), f"malformed PMID '{entry.pmid}' ({source}:{entry.line})"))
             continue
         reason = known.duplicate(entry)
         if reason:
@@ -133,7 +138,7 @@ def import_file(path: Path, root: Path, fmt: str | None = None, dry_run: bool = 
         design, species = guess_design(entry)
         cited = citations.cite(label, known.labels)
         stub_path = studies / f"{slugify(label)}.yaml"
-        text, record = build_stub(entry, label, path.name, conditions.guess(entry), design, species,
+        text, record = build_stub(entry, label, source, conditions.guess(entry), design, species,
                                   cited, check=False)  # reads back as `record` (see dump_record); at scale, quicker
         found = check_record(record)  # so this is the check the loader will make
         if found:

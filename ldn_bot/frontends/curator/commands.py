@@ -29,10 +29,12 @@ from ldn_bot.errors import CorpusError, UsageError
 from ldn_bot.fileio import atomic_write
 from ldn_bot.frontends.cli import needs_subcommand
 from ldn_bot.frontends.curator import init as corpus_init
+from ldn_bot.frontends.curator import pubmed
 from ldn_bot.retrieval.search import Searcher
 
 CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
-  ldn-bot corpus new-study "Younger 2013"   (or: ldn-bot corpus import pubmed.nbib)
+  ldn-bot corpus watch                      (what PubMed has that the corpus does not)
+  ldn-bot corpus fetch 23359310             (or: ldn-bot corpus new-study "Younger 2013")
   ... write the summary in your own words, set reviewed: true ...
   ldn-bot corpus validate
   ldn-bot repl                              (try questions the study should answer)
@@ -88,7 +90,7 @@ def add_stats(csub: argparse._SubParsersAction) -> None:
 
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    add_validate, add_new_study, add_import, add_stats, corpus_init.register,
+    add_validate, add_new_study, add_import, pubmed.register, add_stats, corpus_init.register,
 ]
 """One function per `corpus` subcommand, each adding its parser to the subcommands it is given."""
 

@@ -90,6 +90,7 @@ class Study:
     dose_class: str = "low"
     publication_type: str = "journal_article"
     trial: str | None = None
+    curator_note: str | None = None  # for curators only: never indexed, quoted or shown to members
 
     @property
     def design_line(self) -> str:

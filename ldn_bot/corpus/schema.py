@@ -186,6 +186,9 @@ FIELDS: tuple[Field, ...] = (
           template=[f"{PLACEHOLDER} one finding, with its numbers, naming the condition and low-dose naltrexone."]),
     Field("adverse_events", str, True, True, "As reported, in our words, with comparator figures where given."),
     Field("article_note", str, True, True, "Where the source article overstates or misstates the study."),
+    Field("curator_note", str, False, True, "Notes for curators only, never shown to members: what was read, what "
+          "could not be checked, doubts about a match. Shown by validate --notes, :debug and corpus show.",
+          clean=_collapse),
     Field("cited_in_article", bool, True, False, "Does a document in corpus/documents cite it as (Author Year)?",
           template=False),
     Field("verified", bool, True, False, "False if you could not read the abstract or record.", template=True),

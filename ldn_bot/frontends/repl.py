@@ -80,7 +80,7 @@ class ReplSession:
             if cmd == "debug":
                 if self.last is None:
                     return self._meta("No answer yet.")
-                return self._meta(debug_table(self.last))
+                return self._meta(debug_table(self.last, curator_notes(self.engine, self.last)))
             if cmd == "sources":
                 answer = self.engine.sources(arg.strip() or None)
                 return render_json(answer) if self.json_mode else self._text(answer, render_text(answer))
@@ -158,20 +158,35 @@ def greeting(engine: Engine) -> str:
             f"Questions the corpus cannot answer are logged for the curators in {log} (see: ldn-bot gaps).")
 
 
-def debug_table(answer: Answer) -> str:
+def curator_notes(engine: Engine, answer: Answer) -> list[tuple[str, str]]:
+    """(label, note) for each study the answer cites whose record has a `curator_note` (curators' eyes only)."""
+    out = []
+    for citation in answer.citations:
+        study = engine.studies.get(citation.label)
+        if study is not None and study.curator_note:
+            out.append((citation.label, study.curator_note))
+    return out
+
+
+def debug_table(answer: Answer, notes: list[tuple[str, str]] | None = None) -> str:
     """`:debug`: the answer's plan, status and topic, then each scored chunk id and its score, in aligned
-    columns."""
+    columns, then the curator notes of the cited studies (`notes`: label, note)."""
     facts = [("plan", answer.plan or "(none)"), ("status", answer.status), ("topic", answer.topic or "(none)"),
              ("safety rules", ", ".join(answer.safety) or "(none)")]
     left = max(len(k) for k, _ in facts)
     lines = [f"{k.ljust(left)}  {v}" for k, v in facts]
     if not answer.debug:
-        return "\n".join([*lines, "", "(no passages scored)"])
+        lines += ["", "(no passages scored)"]
+        return "\n".join(lines + (["", "curator notes (never shown to members):"] if notes else [])
+                         + [f"- {label}: {note}" for label, note in notes or []])
     ids = max(len("chunk"), *(len(cid) for cid, _ in answer.debug))
     scores = [f"{score:.3f}" for _, score in answer.debug]
     right = max(len("score"), *(len(v) for v in scores))
     lines += ["", f"{'chunk'.ljust(ids)}  {'score'.rjust(right)}"]
     lines += [f"{cid.ljust(ids)}  {v.rjust(right)}" for (cid, _), v in zip(answer.debug, scores)]
+    if notes:
+        lines += ["", "curator notes (never shown to members):"]
+        lines += [f"- {label}: {note}" for label, note in notes]
     return "\n".join(lines)
 
 

@@ -30,6 +30,7 @@ from ldn_bot.fileio import atomic_write
 from ldn_bot.frontends.cli import needs_subcommand
 from ldn_bot.frontends.curator import init as corpus_init
 from ldn_bot.frontends.curator import pubmed
+from ldn_bot.frontends.curator import show as corpus_show
 from ldn_bot.retrieval.search import Searcher
 
 CORPUS_HELP = """Curators' tools. The workflow (corpus/README.md):
@@ -49,6 +50,8 @@ def add_validate(csub: argparse._SubParsersAction) -> None:
                         "each study record's YAML style and fails on any warning.")
     v.add_argument("path", nargs="?", metavar="PATH", help="corpus folder (default: the one in the settings file)")
     v.add_argument("--strict", action="store_true", help="check the records' style too; treat warnings as errors")
+    v.add_argument("--notes", action="store_true", help="also list every record's curator note (never shown to "
+                   "members)")
     v.set_defaults(func=cmd_validate)
 
 
@@ -90,7 +93,8 @@ def add_stats(csub: argparse._SubParsersAction) -> None:
 
 
 SUBCOMMANDS: list[Callable[[argparse._SubParsersAction], None]] = [
-    add_validate, add_new_study, add_import, pubmed.register, add_stats, corpus_init.register,
+    add_validate, add_new_study, add_import, pubmed.register, corpus_show.register, add_stats,
+    corpus_init.register,
 ]
 """One function per `corpus` subcommand, each adding its parser to the subcommands it is given."""
 
@@ -127,7 +131,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
     """Print every problem in the corpus; exit status 1 on an error (with --strict, on any problem)."""
     root = corpus_root(args, args.path)
     _require_folder(root)
-    return run_validate(root, strict=args.strict)
+    code = run_validate(root, strict=args.strict)
+    for line in corpus_show.note_lines(root) if args.notes else []:
+        print(line)
+    return code
 
 
 # -- new-study -------------------------------------------------------------------------------

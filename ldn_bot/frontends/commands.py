@@ -44,13 +44,19 @@ def cmd_ask(args: argparse.Namespace) -> int:
         raise UsageError('ask needs a question, for example: ldn-bot ask "Does LDN help fibromyalgia?"')
     answer = ask(engine_from(args), question, source="ask")
     out = sys.stdout
-    if args.json or not out.isatty():  # scripts and pipes get the complete text, unchanged
+    if args.json or not is_terminal(out):  # scripts and pipes get the complete text, unchanged
         print(render_json(answer) if args.json else render_text(answer))
         return 0
     text = (None if args.full else short_text(answer, FULL_HINT)) or render_text(answer)
     shown = for_terminal(text, terminal_size(out).columns, answer.headline, color_allowed(out))
     show(shown, out, paged=not args.no_pager)
     return 0
+
+
+def is_terminal(stream: object) -> bool:
+    """Whether `stream` is a terminal (a closed stdout is None, and no terminal)."""
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def configure_eval(parser: argparse.ArgumentParser) -> None:

@@ -35,10 +35,12 @@ def walkthrough() -> tuple[list[str], str, str]:
 def test_the_curator_walkthrough_adds_a_study_from_a_fresh_copy(tmp_path):
     commands, record_path, record = walkthrough()
     copy = tmp_path / "ldn-bot"
-    subprocess.run(["git", "clone", "-q", str(ROOT), str(copy)], check=True)
-    for name in (".gitignore",):  # a fresh copy as the curator has it: this checkout's files, committed or not
-        if (ROOT / name).exists():
-            shutil.copy(ROOT / name, copy / name)
+    if (ROOT / ".git").exists():
+        subprocess.run(["git", "clone", "-q", str(ROOT), str(copy)], check=True)
+    else:  # a source tree without its history: a repository of its files
+        shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".cache", "logs", "__pycache__"))
+        for git in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "fresh copy"]):
+            subprocess.run(["git", *git], cwd=copy, check=True, env=_git_env())
     label = yaml.safe_load(record)["label"]
     existing = copy / record_path
     if existing.exists():  # the guide's example study is in the corpus already: take it out, as if it were new

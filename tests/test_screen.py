@@ -116,3 +116,50 @@ def test_a_missing_pager_never_loses_the_text(monkeypatch, tmp_path: Path):
     monkeypatch.setenv("LDN_BOT_PAGER", str(tmp_path / "no-such-pager"))
     code, shown = on_terminal(monkeypatch, "ask", "--full", QUESTION)
     assert code == 0 and "Sources:" in shown
+
+
+def test_interactive_repl_pages_long_output_and_rewraps_after_a_resize(monkeypatch, tmp_path, engine):
+    from ldn_bot.frontends import repl
+
+    paged = tmp_path / "paged.txt"
+    monkeypatch.setenv("LDN_BOT_PAGER", f"tee -a {paged}")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 100, 0, 0))
+    lines = iter(["does ldn help ms", "does ldn help fibromyalgia", ":sources", "exit"])
+
+    def read(prompt: str) -> str:
+        line = next(lines)
+        if line == "does ldn help fibromyalgia":  # the window is made narrower before this question
+            fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 50, 0, 0))
+        return line
+
+    monkeypatch.setattr(repl, "_line_reader", lambda: read)
+    chunks: list[bytes] = []
+    reader = threading.Thread(target=lambda: _drain(master, chunks), daemon=True)
+    reader.start()
+    tty = io.TextIOWrapper(os.fdopen(slave, "wb", buffering=0), encoding="utf-8", line_buffering=True)
+    try:
+        assert repl.run_repl(engine, stdin=tty, stdout=tty) == 0
+    finally:
+        tty.close()
+        reader.join(timeout=5)
+        os.close(master)
+    screen = ANSI.sub("", b"".join(chunks).decode("utf-8").replace("\r\n", "\n"))
+    first, rest = screen.split("Fibromyalgia:", 1)
+    assert max(len(line) for line in first.split("\n")[3:]) > 50  # wrapped at 100 first
+    after = ("Fibromyalgia:" + rest).split("\n")
+    assert all(len(line) <= 50 or " " not in line.strip() for line in after), [x for x in after if len(x) > 50]
+    assert "Studies on all conditions" in paged.read_text(encoding="utf-8")  # :sources went through the pager
+    assert "Multiple sclerosis:" in first and "Multiple sclerosis:" not in paged.read_text(encoding="utf-8")
+    assert "Fibromyalgia:" in paged.read_text(encoding="utf-8")  # taller than the narrowed window: paged
+
+
+def _drain(fd: int, chunks: list[bytes]) -> None:
+    while True:
+        try:
+            data = os.read(fd, 65536)
+        except OSError:
+            return
+        if not data:
+            return
+        chunks.append(data)

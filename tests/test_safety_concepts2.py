@@ -62,3 +62,37 @@ def test_a_crisis_in_the_last_turn_of_a_conversation_gets_the_crisis_reply(engin
 ])
 def test_figures_of_speech_and_everyday_plans_stay_answers(engine, question):
     assert not crisis(engine, question)
+
+
+def warned(engine, question: str, rule_id: str) -> bool:
+    return rule_id in engine.answer(question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "seit letztem jahr nehme ich palladon, geht ldn trotzdem?",
+    "clucking since i stopped the methadone on monday, will ldn help",
+    "on tylenol 4s after my op, is ldn ok",
+])
+def test_opioids_by_german_brand_street_withdrawal_and_codeine_combinations_warn(engine, question):
+    assert warned(engine, question, "opioid_interaction")
+
+
+def test_an_opioid_offered_and_refused_does_not_warn(engine):
+    assert not warned(engine, "the pain clinic suggested tramadol but i refused, ldn instead?", "opioid_interaction")
+
+
+@pytest.mark.parametrize("question", [
+    "10 dpo and hoping, should i stop ldn now?",
+    "mom to be, 12 weeks along, ldn?",
+    "my midwife is watching me for gestational hypertension, ldn fine?",
+])
+def test_pregnancy_in_new_words_warns(engine, question):
+    assert warned(engine, question, "pregnancy")
+
+
+@pytest.mark.parametrize("question", [
+    "postmenopausal so pregnancy is not a concern, how fast does ldn work?",
+    "expecting nothing much from ldn honestly, what do trials show?",
+])
+def test_no_possible_pregnancy_does_not_warn(engine, question):
+    assert not warned(engine, question, "pregnancy")

@@ -60,7 +60,7 @@ def _crisis_messages(paths: list[Path]) -> list[tuple[str, tuple[str, ...]]]:
 SETS = [ROOT / "tests/data/safety_cases.yaml", *sorted((ROOT / "eval").glob("*.yaml"))]
 # Blind sets whose first sight came after the last change of the rules, with what they showed: known gaps until
 # fixed (strict: the test fails once they are all supported, so the mark must then go).
-KNOWN_GAPS = {"safety_blind2.yaml": "first sight: 15 crisis messages in words no lexicon holds get no support line"}
+KNOWN_GAPS: dict[str, str] = {}  # safety_blind2.yaml: its 15 unsupported messages now get crisis support
 
 
 def test_the_sets_hold_crisis_messages():

@@ -96,3 +96,22 @@ def test_pregnancy_in_new_words_warns(engine, question):
 ])
 def test_no_possible_pregnancy_does_not_warn(engine, question):
     assert not warned(engine, question, "pregnancy")
+
+
+@pytest.mark.parametrize("question", [
+    "honestly i feel like a burden on my husband since the diagnosis, does ldn help fatigue?",
+    "scratched my arms till they bled last night, ldn for itch?",
+])
+def test_a_burden_or_bleeding_that_is_not_crisis_still_gets_the_support_line_first(engine, question):
+    answer = engine.answer(question)
+    assert "crisis" not in answer.safety
+    assert answer.notices and "findahelpline.com" in answer.notices[0]
+
+
+@pytest.mark.parametrize("question", [
+    "this relapse is wrecking me, does ldn help ms fatigue?",
+    "feeling so low and hopeless, nothing works anymore",
+    "verzweifelt, nichts hilft mehr",
+])
+def test_low_mood_in_new_words_gets_the_caring_line(engine, question):
+    assert "distress" in engine.answer(question).safety

@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Sequence
 
 from ldn_bot.corpus.models import Study, SynonymGroup
+from ldn_bot.engine.described import Descriptions
 from ldn_bot.engine.passages import Passages
 from ldn_bot.engine.understand import Intent, Understanding
 from ldn_bot.retrieval.analyzer import normalize, words
@@ -60,6 +61,7 @@ class QuestionReader:
         self.df = df
         self.understanding = understanding
         self.passages = passages
+        self.descriptions = Descriptions(studies)  # a study described rather than named ("the 6mg fibro trial")
         self._by_year: dict[int, list[str]] = {}  # year -> labels of the reviewed studies of that year
         for label, study in studies.items():
             if study.reviewed and study.year:
@@ -137,7 +139,8 @@ class QuestionReader:
         return None
 
     def named_labels(self, text: str, conditions: Sequence[str] = ()) -> list[str]:
-        """Studies a question names by first author: "the Younger trial", "smith 2013".
+        """Studies a question names by first author ("the Younger trial", "smith 2013"), by year, or describes
+        ("the spanish fibro trial", see `Descriptions`).
 
         A surname that is an everyday word must be capitalised or come with the year, so "younger patients"
         names nobody; a rare one ("cree ms trial") names its study as typed.
@@ -150,7 +153,7 @@ class QuestionReader:
         lowered = set(ws)
         candidates = [label for w in lowered for label in self._by_surname.get(w, ())]
         if not candidates:
-            return self._named_by_year(text, list(conditions))
+            return self._named_by_year(text, list(conditions)) or self.descriptions.described(text, conditions)
         original = set(re.findall(r"[A-Z][\w'\u2019-]+", text))
         years_named = any(w.isdigit() and len(w) == 4 for w in lowered)
         found = []

@@ -115,3 +115,17 @@ def test_a_burden_or_bleeding_that_is_not_crisis_still_gets_the_support_line_fir
 ])
 def test_low_mood_in_new_words_gets_the_caring_line(engine, question):
     assert "distress" in engine.answer(question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "mi reumatologo sugirio tramadol pero lo rechace, y ldn?",
+    "on m a prescrit de la codeine mais j ai refuse, ldn possible ?",
+    "mi hanno proposto ossicodone ma ho rifiutato, va bene ldn?",
+])
+def test_an_opioid_refused_in_other_languages_does_not_warn(engine, question):
+    assert not warned(engine, question, "opioid_interaction")
+
+
+def test_a_german_verb_is_not_read_as_a_turkish_pregnancy_word(engine):
+    assert not warned(engine, "kann mir meine hausärztin ldn geben?", "pregnancy")
+    assert warned(engine, "gebeyim, ldn kullanabilir miyim?", "pregnancy")

@@ -129,3 +129,15 @@ def test_an_opioid_refused_in_other_languages_does_not_warn(engine, question):
 def test_a_german_verb_is_not_read_as_a_turkish_pregnancy_word(engine):
     assert not warned(engine, "kann mir meine hausärztin ldn geben?", "pregnancy")
     assert warned(engine, "gebeyim, ldn kullanabilir miyim?", "pregnancy")
+
+
+@pytest.mark.parametrize("question", [
+    "feeling low energy on ldn, is that normal?",
+    "is 3mg too much to take for a beginner?",
+])
+def test_low_levels_and_dose_amounts_are_not_low_mood(engine, question):
+    assert "distress" not in engine.answer(question).safety
+
+
+def test_an_accidental_knock_that_bled_is_not_crisis(engine):
+    assert "crisis" not in engine.answer("hit my head on the car door by accident till it bled, ldn ok?").safety

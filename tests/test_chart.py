@@ -25,11 +25,6 @@ def conditions(engine):
     return [s for s in subjects(engine) if s.kind == "condition"]
 
 
-# Conditions whose does-it-work question the engine does not yet answer with a tally (an engine gap, reported):
-# the chart still draws them, and the test compares them as soon as `ask` shows a tally.
-ASK_GIVES_NO_TALLY = {"opioid dependence": "the opioid-interaction rule takes every question naming it"}
-
-
 def test_chart_data_equals_the_tally_ask_gives_for_every_condition(engine):
     found = conditions(engine)
     assert len(found) == len(engine.queries.conditions()) > 20
@@ -39,9 +34,7 @@ def test_chart_data_equals_the_tally_ask_gives_for_every_condition(engine):
         shown = answer_dict(answer)["tally"]  # what `ask --json` prints
         plotted = chart_data(engine, subject).as_dict()["tally"]
         assert plotted["bars"] or plotted["left_out"], subject.name
-        if shown is None:
-            assert subject.name in ASK_GIVES_NO_TALLY, f"ask gives no tally for {subject.name}"
-            continue
+        assert shown is not None, f"ask gives no tally for {subject.name}"
         compared.append(subject.name)
         assert plotted == shown, subject.name
         assert answer.headline == plotted["headline"]
@@ -51,7 +44,7 @@ def test_chart_data_equals_the_tally_ask_gives_for_every_condition(engine):
             assert len(bars) == group["count"]
             counted = {d: sum(b["direction"] == d for b in bars) for d in {b["direction"] for b in bars}}
             assert counted == group["directions"], subject.name
-    assert len(compared) >= len(found) - len(ASK_GIVES_NO_TALLY)
+    assert len(compared) == len(found)
 
 
 def test_a_trial_in_two_papers_is_one_bar_and_other_doses_are_left_out_with_a_note(engine):

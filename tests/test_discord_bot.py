@@ -657,9 +657,13 @@ def test_message_content_without_the_portal_switch_is_one_clear_error(tmp_path, 
         run(scenario())
 
 
-def test_sigterm_closes_the_connection_and_returns(cfg, engine):
+@pytest.mark.parametrize(("signame", "status"), [("SIGTERM", 0), ("SIGINT", 130)])
+def test_sigterm_closes_the_connection_and_returns(cfg, engine, signame, status):
+    """A service manager's stop ends the bot with 0; Ctrl-C with 130, as every other command."""
     import os
     import signal
+
+    sig = getattr(signal, signame)
 
     import yarl
     from discord.gateway import DiscordWebSocket
@@ -677,7 +681,7 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
             bot = create_bot(load_config(cfg), engine, config_path=cfg, guild_ready_timeout=0, sync="never")
             served = asyncio.create_task(serve(bot, fake.token))
             await asyncio.wait_for(fake.ready.wait(), 15)
-            os.kill(os.getpid(), signal.SIGTERM)
+            os.kill(os.getpid(), sig)
             code = await asyncio.wait_for(served, 15)
             await asyncio.wait_for(fake.closed_by_client.wait(), 15)
             return code, bot.is_closed()
@@ -685,11 +689,11 @@ def test_sigterm_closes_the_connection_and_returns(cfg, engine):
             await fake.close()
             Route.BASE, DiscordWebSocket.DEFAULT_GATEWAY = old
 
-    previous = signal.getsignal(signal.SIGTERM)
+    previous = signal.getsignal(sig)
     try:
-        assert run(scenario()) == (0, True)
+        assert run(scenario()) == (status, True)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        signal.signal(sig, previous)
 
 
 def test_ldn_bot_ask_never_imports_discord():

@@ -94,15 +94,22 @@ def token_from_env() -> str:
 
 
 async def serve(bot: LdnBot, token: str, *, handle_signals: bool = True) -> int:
-    """Run until the connection ends or SIGTERM/SIGINT arrives; then close cleanly and return 0. A rejected
-    token, a missing privileged intent or an unreachable Discord raise DiscordSetupError."""
+    """Run until the connection ends or SIGTERM/SIGINT arrives; then close cleanly and return 0 (130 after
+    Ctrl-C, as every other command). A rejected token, a missing privileged intent or an unreachable Discord
+    raise DiscordSetupError."""
     loop = asyncio.get_running_loop()
     stop = asyncio.Event()
+    received: list[int] = []
     installed = []
+
+    def stop_on(sig: int) -> None:
+        received.append(sig)
+        stop.set()
+
     if handle_signals:
         for sig in (signal.SIGTERM, signal.SIGINT):
             try:
-                loop.add_signal_handler(sig, stop.set)
+                loop.add_signal_handler(sig, stop_on, sig)
                 installed.append(sig)
             except (NotImplementedError, RuntimeError, ValueError):
                 pass  # not the main thread, or not supported here
@@ -131,7 +138,7 @@ async def serve(bot: LdnBot, token: str, *, handle_signals: bool = True) -> int:
         for sig in installed:
             loop.remove_signal_handler(sig)
     log.info("stopped")
-    return 0
+    return 130 if signal.SIGINT in received else 0
 
 
 async def sync_commands_once(token: str, *, guild_id: int | None, clear: bool, state: SyncState) -> int:

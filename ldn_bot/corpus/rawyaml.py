@@ -245,6 +245,22 @@ def read_required_yaml(path: Path, missing: str) -> RawYaml:
     return raw
 
 
+def read_optional_yaml(path: Path) -> Any:
+    """The data of a YAML file a corpus may leave out (intents.yaml, record_queries.yaml): None when it is
+    absent, {} when it is empty. A file that cannot be read or parsed is a CorpusError naming it once, with the
+    line where YAML stopped."""
+    try:
+        if not path.exists():
+            return None
+    except OSError as e:
+        raise CorpusError(str(path), f"cannot read: {e.strerror}") from None
+    problems: list[Problem] = []
+    raw = read_yaml(path, problems)
+    if raw is None:
+        raise CorpusError(str(path), problems[0].message, problems[0].line)
+    return raw.data or {}
+
+
 def read_yaml(path: Path, problems: list[Problem] | None = None) -> RawYaml | None:
     """A YAML file read with its line numbers; None if it is unreadable or malformed (problems say why)."""
     problems = problems if problems is not None else []

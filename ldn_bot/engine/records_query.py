@@ -16,8 +16,7 @@ from pathlib import Path
 from typing import get_args
 
 from ldn_bot.corpus.models import Corpus, Study
-from ldn_bot.corpus.problems import Problem
-from ldn_bot.corpus.rawyaml import read_yaml
+from ldn_bot.corpus.rawyaml import read_optional_yaml
 from ldn_bot.engine import plans
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.request import Aggregate, Filters
@@ -159,16 +158,9 @@ def load_record_lexicon(root: str | Path) -> RecordLexicon:
     """The record-query lexicon of a corpus folder (root/record_queries.yaml); empty when the file is absent. A file
     that cannot be read or parsed is a CorpusError naming it, with the line where YAML stopped."""
     path = Path(root) / RECORD_QUERIES_FILE
-    try:
-        if not path.exists():
-            return RecordLexicon({})
-    except OSError as e:
-        raise CorpusError(str(path), f"cannot read: {e.strerror}") from None
-    problems: list[Problem] = []
-    raw = read_yaml(path, problems)
-    if raw is None:
-        raise CorpusError(str(path), problems[0].message, problems[0].line)
-    data = raw.data or {}
+    data = read_optional_yaml(path)
+    if data is None:
+        return RecordLexicon({})
     if not isinstance(data, dict):
         raise CorpusError(str(path), "must be a mapping with sections aggregates, studies, filters, change_words")
     return RecordLexicon(data)

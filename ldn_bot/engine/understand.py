@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ldn_bot.corpus.problems import Problem
-from ldn_bot.corpus.rawyaml import read_yaml
+from ldn_bot.corpus.rawyaml import read_optional_yaml
 from ldn_bot.errors import CorpusError
 
 INTENTS_FILE = "intents.yaml"
@@ -107,17 +106,9 @@ def load_understanding(root: str | Path) -> Understanding:
     """The intents of a corpus folder (root/intents.yaml); an empty table when the file is absent. A file that
     cannot be read or parsed is a CorpusError naming it once, with the line where YAML stopped."""
     path = Path(root) / INTENTS_FILE
-    try:
-        if not path.exists():
-            return Understanding({})
-    except OSError as e:
-        raise CorpusError(str(path), f"cannot read: {e.strerror}") from None
-    problems: list[Problem] = []
-    raw = read_yaml(path, problems)
-    if raw is None:
-        first = problems[0]
-        raise CorpusError(str(path), first.message, first.line)
-    data = raw.data or {}
+    data = read_optional_yaml(path)
+    if data is None:
+        return Understanding({})
     if not isinstance(data, dict) or not all(isinstance(data.get(s, {}) or {}, dict) for s in SECTIONS):
         raise CorpusError(str(path), f"intents must be a mapping with sections {', '.join(SECTIONS)}")
     return Understanding(data)

@@ -141,3 +141,16 @@ def test_low_levels_and_dose_amounts_are_not_low_mood(engine, question):
 
 def test_an_accidental_knock_that_bled_is_not_crisis(engine):
     assert "crisis" not in engine.answer("hit my head on the car door by accident till it bled, ldn ok?").safety
+
+
+@pytest.mark.parametrize("question", [
+    "sometimes i wish id never been born tbh, 8 yrs of ME",
+    "honestly wished i'd never been born today. does ldn help crohns",
+])
+def test_a_wish_never_to_have_been_born_is_crisis_with_its_contraction(engine, question):
+    # "i'd" folds to "id": the wish is read whether the member types "I had", "I'd" or "id"
+    assert crisis(engine, question)
+
+
+def test_birth_words_without_the_wish_stay_an_answer(engine):
+    assert not crisis(engine, "my mum wished me happy birthday, never been born in a hospital lol")

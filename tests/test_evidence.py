@@ -93,10 +93,8 @@ def test_every_condition_belongs_to_a_group_members_use():
     ("what about autoimmune diseases in general", "autoimmune"),
     ("my skin is itchy, does ldn help fibro", None),
 ])
-def test_a_question_across_a_condition_group_names_the_group(question, group):
-    from ldn_bot.corpus.queries import group_named
-
-    assert group_named(question) == group
+def test_a_question_across_a_condition_group_names_the_group(engine, question, group):
+    assert engine.request(question).filters.group == group
 
 
 def test_studies_in_a_group_span_its_conditions():

@@ -6,40 +6,12 @@ Front ends reach it as ``engine.queries``; it answers from the corpus alone (no 
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz, process, utils
 
 from ldn_bot.corpus.models import EVIDENCE_LEVELS, Corpus, Study
-
-# Members' words for each condition group (schema.CONDITION_GROUPS; "other" has none): a general lexicon, read
-# only before a word for "conditions" ("any skin conditions?", "gut stuff", "autoimmune diseases").
-GROUP_WORDS: dict[str, tuple[str, ...]] = {
-    "skin": ("skin", "dermatological", "dermatologic", "dermatology"),
-    "gut": ("gut", "bowel", "digestive", "stomach", "gi", "gastrointestinal", "intestinal", "tummy"),
-    "pain": ("pain", "painful"),
-    "neurological": ("neurological", "neurologic", "neuro", "nerve", "brain", "nervous system"),
-    "autoimmune": ("autoimmune", "auto-immune", "auto immune", "immune"),
-    "cancer": ("cancer", "tumour", "tumor", "oncology", "oncological"),
-    "infection": ("infection", "infectious", "viral", "virus", "post-viral", "post viral"),
-    "mental health": ("mental health", "psychiatric", "mental", "mood", "psychological"),
-}
-_GROUP_NOUNS = (r"conditions?|diseases?|disorders?|problems?|issues?|stuff|things?|illness(?:es)?|complaints?|"
-                r"syndromes?|types?|ones")
-_GROUP_PATTERNS = [(group, re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")[- ]?(?:related )?(?:"
-                                      + _GROUP_NOUNS + r")\b", re.I)) for group, words in GROUP_WORDS.items()]
-
-
-def group_named(text: str) -> str | None:
-    """The condition group a question asks about across conditions ("any skin condition?" -> "skin", "gut stuff"
-    -> "gut", "autoimmune diseases" -> "autoimmune"); None when it names none."""
-    for group, pattern in _GROUP_PATTERNS:
-        if pattern.search(text):
-            return group
-    return None
-
 
 FIND_CUTOFF = 70.0  # the best fuzzy match must score at least this for find_study to take it
 TITLE_WEIGHT = 0.9  # a title match counts a little less than a label or alias match

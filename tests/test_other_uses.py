@@ -97,3 +97,20 @@ def test_how_good_is_the_evidence_overall_leads_with_a_review_of_the_whole_field
     reviews = [s for s in engine.studies.values() if s.reviewed and "review" in s.evidence_level
                and len(s.conditions) >= 4]
     assert any(first_cited.startswith(s.label) for s in reviews), first_cited
+
+
+@pytest.mark.parametrize("question", [
+    "is there anything on naltrexone mixed INTO oxycodone? my back pain doc mentioned oxytrex",
+    "was oxycodone with a tiny bit of naltrexone mixed in ever tested",
+])
+def test_naltrexone_mixed_into_an_opioid_is_answered_from_that_uses_trials(engine, question):
+    answer = engine.answer(question)
+    assert answer.status == "answered"
+    first = [engine.studies[c.label] for c in answer.citations[:2] if c.label in engine.studies]
+    assert first and all(s.dose_class == "ultra_low" for s in first)
+    assert "ultra-low" in short(answer).lower()
+
+
+def test_a_use_set_aside_is_not_the_use_asked(engine):
+    answer = engine.answer("biggest actual randomized trial of LDN itself (not the oxycodone combo thing)?")
+    assert answer.citations and engine.studies[answer.citations[0].label].dose_class == "low"

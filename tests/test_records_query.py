@@ -61,6 +61,9 @@ def ask(records: RecordSearch, understanding, question: str, conditions: list[st
 @pytest.mark.parametrize("question", [
     "which trials found nothing?", "which rcts didn't pan out", "any trials that flopped?",
     "list the placebo-controlled trials that failed", "were there any trials with no benefit?",
+    # a hedge or stress between the words, and the result said of the trials themselves
+    "which trials found basically nothing??", "which trials didn't really work", "what were the negative trials",
+    "the placebo trials that showed absolutely nothing?", "trials where it was no better than placebo",
 ])
 def test_the_null_trials_are_one_query_however_asked(records, understanding, question):
     plan = ask(records, understanding, question)
@@ -162,3 +165,49 @@ def test_the_request_carries_the_record_filters_and_aggregate(engine):
     assert (request.filters.design, request.filters.direction, request.filters.group) == ("trial", "null", "gut")
     assert request.aggregate == "list"
     assert engine.request("how many studies on MS?").aggregate == "count"
+
+
+def ms_named(text: str) -> list[str]:
+    """A stand-in for the query parser: the conditions a span names, here MS by either of its names."""
+    return ["multiple sclerosis"] if re.search(r"\bms\b|multiple sclerosis", text, re.I) else []
+
+
+@pytest.mark.parametrize("question", [
+    "any trials in a nerve condition? (not ms, i know those)",
+    "any neuro trials other than ms",
+    "besides MS, which neurological conditions had a trial?",
+    "neuro stuff apart from multiple sclerosis - any trials?",
+])
+def test_a_condition_left_out_is_not_listed(records, understanding, question):
+    from ldn_bot.engine.exclusions import Exclusions
+
+    cut, excluded = Exclusions(load_record_lexicon(CORPUS).exclusion_cues, ms_named).cut(question)
+    assert excluded == ("multiple sclerosis",) and not re.search(r"\bms\b|sclerosis", cut, re.I)
+    intent = understanding.read(cut)
+    plan = records.plan(records.read(cut, intent, exclude=excluded), intent, [])
+    # the only neurological study is on MS: none is left, and the answer says so rather than listing MS
+    assert plan is not None and all("multiple sclerosis" not in s.conditions for s in plan.studies)
+    assert "neurological" in (plan.headline or "")
+
+
+def test_a_word_after_not_that_is_no_condition_name_leaves_nothing_out(records):
+    from ldn_bot.engine.exclusions import Exclusions
+
+    exclusions = Exclusions(load_record_lexicon(CORPUS).exclusion_cues, ms_named)
+    for question in ("does ldn not work for ms?", "is ldn not for ms patients?"):
+        assert exclusions.cut(question) == (question, ())
+
+
+def test_engine_leaves_out_the_condition_the_member_already_knows(engine):
+    answer = engine.answer("any nerve/neuro condition with a placebo trial? (not ms, i know those)")
+    assert answer.status == "answered" and answer.plan == "records"
+    summary = render_summary(answer)[:SUMMARY_CHARS]
+    listed = [c.label for c in answer.citations if c.label in summary]
+    assert listed and not any("multiple sclerosis" in " ".join(engine.studies[x].conditions) for x in listed)
+    assert all(engine.studies[x].evidence_level in ("randomized trial", "crossover trial") for x in listed)
+
+
+def test_engine_lists_the_null_trials_in_a_members_words(engine):
+    answer = engine.answer("which ldn trials found basically nothing?? want the honest list")
+    assert answer.status == "answered" and answer.plan == "records"
+    assert "no benefit over the comparator" in render_summary(answer)[:SUMMARY_CHARS]

@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from ldn_bot.engine.plans import in_population
+from ldn_bot.render.text import SUMMARY_CHARS, render_summary
 
 FIBRO = "fibromyalgia"
 
@@ -56,6 +57,24 @@ def test_a_childs_story_before_a_question_about_kids_lists_the_studies_with_chil
     answer = engine.answer(message)
     assert answer.status == "answered" and answer.citations
     assert in_population(engine.studies[answer.citations[0].label], "children")
+
+
+@pytest.mark.parametrize("message, population", [
+    ("my sister has ms and my son (14) has crohns. was ldn ever tested in teenagers?", "children"),
+    ("my mum has fibro and my dad has MS. has anyone studied ldn in the elderly?", "older adults"),
+    ("my husband served in the army, he has ms now. was it ever tried on veterans?", "veterans"),
+])
+def test_a_population_asked_beats_the_conditions_of_the_story(engine, message, population):
+    request = engine.request(message)
+    assert request.filters.population == population and request.subject.filled_by == "story"
+    answer = engine.answer(message)
+    assert answer.status == "answered" and answer.plan == "population"
+    summary = render_summary(answer)[:SUMMARY_CHARS]
+    shown = [c.label for c in answer.citations if c.label in summary]
+    # the studies in that population (or a line saying there are none), never the story's condition's tally
+    assert all(in_population(engine.studies[x], population) for x in shown)
+    assert shown or f"was in {population}" in summary
+    assert "controlled trials in people" not in summary
 
 
 def test_that_points_at_the_story_clause_just_before_it(engine):

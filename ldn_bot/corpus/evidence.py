@@ -185,10 +185,14 @@ _ULTRA = re.compile(r"\bultra[- ]?low|\buldn\b|micro ?grams?|\bmcg\b|µg|oxytrex
 _VERY = re.compile(r"\bvery[- ]?low|\bvldn\b|\bdetox|methadone (?:taper|detox)|(?:opioid|opiate|heroin|methadone) "
                    r"withdrawal|(?:coming|getting) off (?:opioids|opiates|methadone|heroin)", re.I)
 _NALTREXONE = re.compile(r"naltrex|\bldn\b|\bnal\b", re.I)
-_COMBINED = re.compile(r"\b(?:with|plus|and|combined|combination|together|alongside|added to|in one pill|"
-                       r"in the same pill)\b|\+", re.I)
+_COMBINED = re.compile(r"\b(?:with|plus|and|combined|combination|combos?|together|alongside|added to|in one pill|"
+                       r"in the same pill|mixed|mixing|mix|into|inside|blended|paired)\b|\+", re.I)
 _WORKS = re.compile(r"\b(?:work|works|worked|working|help|helps|helped|effective|effects?|evidence|stud(?:y|ies)|"
-                    r"trials?|research|data|results?|findings?|benefits?)\b", re.I)
+                    r"trials?|research|data|results?|findings?|benefits?|anything (?:on|about)|tested|tried|"
+                    r"info|information)\b", re.I)
+# What a question sets aside, up to the end of its phrase: "not the oxycodone combo", "other than detox".
+_SET_ASIDE = re.compile(r"\b(?:not|except|excluding|besides|other than|apart from|aside from|rather than|instead of|"
+                        r"leaving out|leaving aside)\s+(?:the |a |an |any )?(?:[\w'+-]+ ?){1,5}", re.I)
 _OPIOID_WORDS = re.compile(_OPIOIDS.pattern[:-3] + r"|opioids?|opiates?|percocet|oxycontin|vicodin|norco)\b",
                            re.I)
 
@@ -200,6 +204,7 @@ def asked_use(text: str, asks_what_works: bool = False) -> str | None:
     whether to combine drugs, not what the studies found. `asks_what_works`: the caller already knows the question
     asks about effects (its intent); else words such as "work", "help", "studies" say so. A question naming both
     other dose levels compares the levels: None."""
+    text = _SET_ASIDE.sub(" ", text)  # "the biggest LDN trial (not the oxycodone combo)": that use is set aside
     ultra, very = _ULTRA.search(text), _VERY.search(text)
     if ultra and very:  # "LDN vs VLDN vs ULDN?": what the dose levels are, not one use's studies
         return None

@@ -92,7 +92,8 @@ class Engine:
         self.records = RecordSearch.for_corpus(self.corpus)  # questions across studies
         self.outcomes = OutcomeRanker.for_corpus(self.corpus, self.searcher.analyzer)  # the asked outcome's sentences
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
-        self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters)
+        self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters,
+                                      self.records.exclusions(lambda t: self.searcher.parser.parse(t).conditions))
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -160,6 +161,8 @@ class Engine:
             answer.notices, answer.safety = [r.text for r in fired], safety
             return answer
         own = [c for c in query.conditions if self.studies_on(c)]
+        if asked.population and asking.request.subject.filled_by == "story" and not named:
+            own = []  # "my son has crohns. was ldn ever tested in teens?": the population asked, not the story's
         said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired)) if fired else asking.said
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup and conversation is not None and leaves_topic(
@@ -194,12 +197,13 @@ class Engine:
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         topic.use, topic.groups = use, self.condition_groups
         plan = choose(asked, topic, lambda c: self.studies_on(c))
-        across = self.records.read(asking.asked, asked)  # a question across studies: a record query answers it
+        # a question across studies: a record query answers it ("any neuro trials? (not ms)": MS is not listed)
+        across = self.records.read(asking.asked, asked, exclude=asking.excluded)
         across_plan = None if named or (topic.deictic == "one" and topic.last) else self.records.plan(
             across, asked, [topic.condition] if topic.condition else [], about_one=len(topic.last) == 1 and not own)
         plan = across_plan or plan
         led = False  # the short answer leads with the asked outcome: no more sentences on it are added
-        if plan is not None and across_plan is None and plan.kind in OUTCOME_PLANS:
+        if plan is not None and across_plan is None and plan.kind in OUTCOME_PLANS and not use:
             unled, plan = plan, self._asked_outcome(plan, asking.asked, query, asked)
             led = plan is not unled
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
@@ -233,7 +237,7 @@ class Engine:
         if (
             plan is not None
             and plan.kind == "efficacy"
-            and not (asked.species or asked.population)
+            and not (asked.species or asked.population or use)
             and (not self.reader.matched_content(query, asked, hits))
         ):
             overview_on = topic.condition  # the condition as a whole: every study on it, strongest first
@@ -294,7 +298,7 @@ class Engine:
                 and (
                     self.reader.names_subject(query)
                     or (
-                        not self.reader.foreign_words(said)
+                        not self.reader.foreign_words(said, asked if plan.kind == "population" else None)
                         and (bool(own) or asked.strength >= 2 or not self.reader.unknown_words(said, asked))
                     )
                 )

@@ -113,14 +113,15 @@ class QuestionReader:
             and len(c.text) >= min_len
             and not _AMOUNT.match(c.text)
             and c.text not in understood
+            and not any(u.startswith(c.text) for u in understood)  # "paediatrics" matched, read as "paediatric"
             and english_zipf(c.text) < EVERYDAY_ZIPF
             and not any(all(t in self.df for t in alt) for alt in c.alternatives)
         ]
 
-    def foreign_words(self, query: Query) -> list[str]:
+    def foreign_words(self, query: Query, asked: Intent | None = None) -> list[str]:
         """Uncommon words the corpus never uses ("gabapentin", "B12"): a sign the question is about another
-        subject. Everyday words ("server") are not."""
-        return [w for w in self.unknown_words(query, min_len=3) if english_zipf(w) < FOREIGN_ZIPF]
+        subject. Everyday words ("server") and words of intents.yaml phrases `asked` matched are not."""
+        return [w for w in self.unknown_words(query, asked, min_len=3) if english_zipf(w) < FOREIGN_ZIPF]
 
     def unstudied_subject(self, text: str, query: Query, asked: Intent) -> str | None:
         """The subject a question asks LDN to help when it is another disease or drug the corpus never names and

@@ -10,7 +10,7 @@ trials enrol?" are one plan each, whatever the wording: the ways people say a fi
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import get_args
@@ -18,6 +18,7 @@ from typing import get_args
 from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.rawyaml import read_optional_yaml
 from ldn_bot.engine import plans
+from ldn_bot.engine.exclusions import Exclusions
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.request import Aggregate, Filters
 from ldn_bot.engine.understand import Intent, _pattern
@@ -83,7 +84,8 @@ class RecordQuery:
                                                                       if "review" in n or "analys" in n))
         if self.aggregate in ("largest", "newest", "first") and self.filters.population:
             return True
-        return self.selective and (self.aggregate is not None or self.studies)
+        # "which conditions had a placebo trial, besides fibro?": leaving a condition out asks across the others
+        return (self.selective or bool(self.filters.exclude)) and (self.aggregate is not None or self.studies)
 
 
 class RecordLexicon:
@@ -103,8 +105,19 @@ class RecordLexicon:
         nouns_alt = "|".join(re.escape(str(n)) for n in sorted(nouns or [], key=len, reverse=True)) if isinstance(
             nouns, list) else ""
         words_alt = "|".join(re.escape(str(w)) for w in asking) if isinstance(asking, list) else ""
-        self.asking = re.compile(rf"\b(?:{words_alt})\b(?:\s+[\w-]+){{0,3}}?\s+(?:{nouns_alt})\b"
+        self.asking = re.compile(rf"\b(?:{words_alt})\b(?:\s+[\w-]+){{0,5}}?\s+(?:{nouns_alt})\b"
                                  if nouns_alt and words_alt else r"(?!x)x")
+        # Studies named in the plural, for a result beside them ("the negative trials", "studies that flopped").
+        plural = "|".join(re.escape(str(n)) for n in sorted(nouns or [], key=len, reverse=True)
+                          if str(n).endswith("s")) if isinstance(nouns, list) else ""
+        self.plural_after = re.compile(rf"^\s+(?:(?!(?:in|on|for|with|at|of|to|from|by)\b)[\w-]+\s+)?(?:{plural})\b"
+                                       if plural else r"(?!x)x")
+        self.plural_before = re.compile(rf"\b(?:{plural})\s+(?:that|which|where|with|showing|finding|who|in which)\b"
+                                        rf"(?:\s+[\w'-]+){{0,5}}\s*$" if plural else r"(?!x)x")
+        cues = data.get("exclusions")
+        self.exclusion_cues = tuple(str(c).lower() for c in cues) if isinstance(cues, list) else ()
+        fillers = data.get("fillers")
+        self.fillers = _pattern([str(w) for w in fillers] if isinstance(fillers, list) else [])
         change = data.get("change_words")
         self.change_words = frozenset(str(w).lower() for w in change) if isinstance(change, list) else frozenset()
 
@@ -112,18 +125,28 @@ class RecordLexicon:
         """The record query in a question's text (as typed), with the intent read from it (design, population,
         species, superlative). The first matching entry of each filter section wins, in file order."""
         lowered = " ".join(text.lower().replace("\u2019", "'").split())
+        # "found basically nothing", "didn't really work": the phrase without the words that only hedge or stress
+        plain = " ".join(self.fillers.sub(" ", lowered).split())
 
         said: list[str] = []
 
+        beside_studies = False  # a result phrase beside a plural word for studies: "the trials that flopped"
+
         def first(section: Mapping[str, re.Pattern[str]]) -> tuple[str | None, str]:
+            nonlocal beside_studies
             for name, p in section.items():
-                m = p.search(lowered)
-                if m:
-                    said.append(m.group(0))
-                    return name, m.group(0)
+                for where in (lowered, plain):
+                    m = p.search(where)
+                    if m:
+                        said.append(m.group(0))
+                        beside_studies = beside_studies or bool(self.plural_after.match(where[m.end():])
+                                                                or self.plural_before.search(where[:m.start()]))
+                        return name, m.group(0)
             return None, ""
 
-        found = {s: first(self.filters[s]) for s in FILTER_SECTIONS}
+        found = {"directions": first(self.filters["directions"])}
+        on_studies = beside_studies  # only a result phrase counts: "skin trials" is a group, not a list
+        found |= {s: first(self.filters[s]) for s in FILTER_SECTIONS if s != "directions"}
         asked = set()
         for name, p in self.aggregates.items():
             hits = [m.group(0) for m in p.finditer(lowered)]
@@ -135,6 +158,10 @@ class RecordLexicon:
         # A result is a filter only on a list or a count ("which trials failed?"); in a claim or a yes-no question
         # ("a trial found it no better than placebo, true?", "did it beat placebo in the trials?") it is what is
         # asked about, and the condition's own plan answers it.
+        # The same result said of the studies themselves ("the negative trials", "studies that found nothing") is
+        # a list of them.
+        if on_studies and not asked & {"list", "count"}:
+            asked.add("list")
         direction = found["directions"][0] if asked & {"list", "count"} else None
         filters = Filters(design=intent.design, direction=direction, population=intent.population,
                           species=intent.species, dose_class=found["dose_classes"][0],
@@ -219,6 +246,8 @@ class RecordSearch:
                 continue
             if filters.publication_type and s.publication_type != filters.publication_type:
                 continue
+            if filters.exclude and all(any(x in c for x in filters.exclude) for c in on):
+                continue  # "not ms": a study on MS alone (relapsing-remitting MS too) is left out
             if s.evidence_level == "narrative review":  # an expert's overview, not a study of its own
                 continue
             out.append(s)
@@ -249,8 +278,15 @@ class RecordSearch:
         text = " ".join(parts)
         return text[:1].upper() + text[1:]
 
-    def read(self, text: str, intent: Intent) -> RecordQuery:
-        return self.lexicon.read(text, intent)
+    def read(self, text: str, intent: Intent, exclude: tuple[str, ...] = ()) -> RecordQuery:
+        """The record query of a question's text, leaving out the conditions in `exclude` (canonical names)."""
+        query = self.lexicon.read(text, intent)
+        return replace(query, filters=replace(query.filters, exclude=exclude)) if exclude else query
+
+    def exclusions(self, conditions_of: Callable[[str], list[str]]) -> Exclusions:
+        """What reads the conditions a question leaves out, with the lexicon's words for that and `conditions_of`
+        (text -> the canonical conditions it names)."""
+        return Exclusions(self.lexicon.exclusion_cues, conditions_of)
 
     def filters(self, text: str, intent: Intent) -> tuple[Filters, Aggregate | None]:
         """The record filters and aggregate a question sets (for the Request)."""
@@ -286,7 +322,7 @@ class RecordSearch:
         for relax in ("direction", "publication_type", "dose_class", "population", "species", "design"):
             if getattr(filters, relax) is None:
                 continue
-            filters = replace(filters, **{relax: None})
+            filters = replace(filters, **{relax: None})  # type: ignore[arg-type]
             nearest = self.select(filters, conditions)
             if nearest:
                 budget = plans.SHORT_BUDGET - 120

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from ldn_bot.engine.clauses import read_message
+from ldn_bot.engine.exclusions import Exclusions
 from ldn_bot.engine.reading import QuestionReader
 from ldn_bot.engine.understand import Intent, Understanding
 from ldn_bot.retrieval.query import Query, QueryParser
@@ -27,7 +28,8 @@ class Filters:
     """Record filters a question sets (each None when not asked). Values are the record fields' own: design an
     evidence level family ("trial", "review"), direction a `direction` value or "null" for the no-benefit ones,
     population "children" / "women" / "men", species "human" / "animal", dose_class and publication_type as the
-    study schema declares them, group a condition group's name (synonyms.yaml)."""
+    study schema declares them, group a condition group's name (synonyms.yaml). `exclude` only narrows: it is
+    not a filter that makes a question one across studies."""
 
     design: str | None = None
     direction: str | None = None
@@ -36,6 +38,7 @@ class Filters:
     dose_class: str | None = None
     publication_type: str | None = None
     group: str | None = None
+    exclude: tuple[str, ...] = ()  # conditions the question leaves out ("not ms", "other than fibro"), canonical
 
     @property
     def any(self) -> bool:
@@ -93,6 +96,7 @@ class Asked:
     text: str
     intent: Intent  # what `asked` asks (aspects, population, ...)
     said: Query  # `asked` parsed
+    excluded: tuple[str, ...] = ()  # conditions the message leaves out ("not ms"), cut from `asked` and `text`
 
 
 class RequestReader:
@@ -100,8 +104,10 @@ class RequestReader:
     populations, superlatives) and `reader` (studies named, content words), all for one corpus."""
 
     def __init__(self, parser: QueryParser, understanding: Understanding, reader: QuestionReader,
-                 across: Callable[[str, Intent], tuple[Filters, Aggregate | None]] | None = None) -> None:
+                 across: Callable[[str, Intent], tuple[Filters, Aggregate | None]] | None = None,
+                 exclusions: Exclusions | None = None) -> None:
         self.parser = parser
+        self.exclusions = exclusions  # the conditions a message leaves out ("not ms"), cut before it is read
         self.understanding = understanding
         self.reader = reader
         self.across = across  # a question's record filters and aggregate (records_query.RecordSearch.filters)
@@ -109,7 +115,9 @@ class RequestReader:
     def read(self, text: str) -> Asked:
         """The request a message makes. Its aspects come from the question clauses alone (plus the story clause a
         bare "is that normal?" points at); the story's other words still help find passages, but a story clause
-        on another condition is left out when the question names its own."""
+        on another condition is left out when the question names its own. A condition the message leaves out
+        ("any neuro trials? not ms") is cut from it first and kept in `filters.exclude`."""
+        text, excluded = self.exclusions.cut(text) if self.exclusions else (text, ())
         reading = read_message(text)
         asked = reading.question
         said = query = self.parser.parse(asked)
@@ -140,6 +148,7 @@ class RequestReader:
         filters, aggregate = self.across(asked, intent) if self.across else (
             Filters(design=intent.design, population=intent.population, species=intent.species),
             SUPERLATIVE_AGGREGATE.get(intent.superlative or ""))
+        filters = replace(filters, exclude=excluded)
         request = Request(
             question=reading.question,
             story=reading.story,
@@ -150,4 +159,4 @@ class RequestReader:
             aggregate=aggregate,
             full_dose=intent.full_dose,
         )
-        return Asked(request, asked, full, intent, said)
+        return Asked(request, asked, full, intent, said, excluded)

@@ -136,6 +136,9 @@ POPULATION_WORDS = {
     "children": re.compile(r"child|pediatric|paediatric|adolescent|aged 6|years old", re.I),
     "women": re.compile(r"\b(?:women|woman|females?)\b", re.I),
     "men": re.compile(r"\b(?:men|man|males?)\b", re.I),
+    "older adults": re.compile(r"\b(?:elderly|older (?:adults|people|patients)|geriatric|aged (?:6[5-9]|[7-9]\d))",
+                               re.I),
+    "veterans": re.compile(r"\b(?:veterans?|military|gulf war)\b", re.I),
 }
 
 

@@ -18,7 +18,8 @@ from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
-from ldn_bot.engine.outcomes import OutcomeRanker, lead
+from ldn_bot.engine.leads import Leads
+from ldn_bot.engine.outcomes import OutcomeRanker
 from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
@@ -90,8 +91,10 @@ class Engine:
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
         self.records = RecordSearch.for_corpus(self.corpus)  # questions across studies
-        self.outcomes = OutcomeRanker.for_corpus(self.corpus, self.searcher.analyzer)  # the asked outcome's sentences
+        # the asked outcome's sentences
+        self.outcomes = OutcomeRanker.for_corpus(self.corpus, self.searcher.analyzer, self.searcher.stats.idf)
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
+        self.leads = Leads(self.reader, self.outcomes, self.studies_on, self.searcher.stats.df, self.records)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters,
                                       self.records.exclusions(lambda t: self.searcher.parser.parse(t).conditions))
 
@@ -204,8 +207,10 @@ class Engine:
         plan = across_plan or plan
         led = False  # the short answer leads with the asked outcome: no more sentences on it are added
         if plan is not None and across_plan is None and plan.kind in OUTCOME_PLANS and not use:
-            unled, plan = plan, self._asked_outcome(plan, asking.asked, query, asked)
+            unled, plan = plan, self.leads.outcome(plan, asking.asked, query, asked, asking.request.story)
             led = plan is not unled
+        elif plan is not None and across_plan is None and plan.kind == "side_effects":
+            plan = self.leads.harms(plan, asking.asked, query, asked, topic.condition)
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
         trusted = bool(use and plan) or self._trusted(asking.asked, query, said, asked, result, plan, named, own,
                                                       followup) or (
@@ -415,13 +420,6 @@ class Engine:
             if count:
                 mentions.append((study, sentence, count))
         return plans.mechanism(mentions) if mentions else None
-
-    def _asked_outcome(self, plan: Plan, text: str, query: Query, asked: Intent) -> Plan:
-        """`plan` led by the sentences reporting the outcome the question asks about (see outcomes.lead)."""
-        content, _ = self.reader.content(query, asked)
-        chosen = self.outcomes.asked(plan, content, text, self.searcher.stats.df, self.records.lexicon.change_words)
-        scope = [s for s in self.studies_on(plan.topic) if s.evidence_level != "narrative review"] if plan.topic else []
-        return lead(plan, self.outcomes, chosen, scope)
 
     def _on_mechanism(self, result: SearchResult, query: Query) -> bool:
         """Whether a relevant result's best passages speak of a mechanism (in intents.yaml's words)."""

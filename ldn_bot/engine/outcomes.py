@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from ldn_bot.corpus.models import DESIGNS, EVIDENCE_LEVELS, Corpus, Study
 from ldn_bot.engine import plans
+from ldn_bot.engine.outcome_lexicon import OutcomeLexicon, load_lexicon, merge
 from ldn_bot.engine.passages import restates
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.plans.base import add_lines, line_cost_of
-from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
+from ldn_bot.retrieval.analyzer import STOPWORDS, Analyzer, normalize, words
 from ldn_bot.retrieval.chunker import split_sentences
 from ldn_bot.retrieval.query import Concept
 
@@ -31,6 +32,7 @@ MIN_VARIANT = 7  # letters a stem has before its forms differing in the last let
 CACHE_STUDIES = 4096  # records whose sentence tokens are kept
 OUTCOME_WEIGHT = 0.8  # the outcome words weigh at least this to ask about one outcome (as reading.SPECIFIC_WEIGHT)
 OUTCOME_LINES = 2  # studies whose sentence on the asked outcome leads the short answer
+HARM_LINES = 3  # ... of a side-effect answer, whose lines are each a study's adverse events
 # Fixed template (reviewed text): the asked outcome, in the member's own words, measured by none of the studies.
 NOT_MEASURED = "None of the {scope}studies in the corpus reports on {outcome}; what they found:"
 
@@ -50,6 +52,11 @@ class OutcomeSentence:
     def reports(self) -> bool:
         """Whether the sentence reports the asked outcome (holds most of what was asked)."""
         return self.share >= REPORTS_SHARE
+
+
+def is_harm(sentence: OutcomeSentence) -> bool:
+    """Whether a record's sentence is on harms: its adverse events, or a finding on side effects or stopping."""
+    return sentence.field == "adverse_events" or bool(plans.HARM.search(sentence.text))
 
 
 def record_sentences(study: Study) -> list[tuple[str, str]]:
@@ -82,29 +89,70 @@ class OutcomeRanker:
     sentence name what was studied, not what was measured ("relapses" is not found in "relapsing-remitting");
     `rank()` per question."""
 
-    def __init__(self, analyzer: Analyzer, conditions: Iterable[str] = ()) -> None:
+    def __init__(self, analyzer: Analyzer, conditions: Iterable[str] = (), lexicon: OutcomeLexicon | None = None,
+                 idf: Callable[[str], float] = lambda t: 1.0) -> None:
         self.analyzer = analyzer
+        self.lexicon = lexicon or OutcomeLexicon((), analyzer)  # outcomes in people's words (outcome_words.yaml)
+        self.idf = idf
         self._tokens: dict[str, list[tuple[str, str, Counter[str], int]]] = {}
         self._names: dict[str, list[tuple[str, ...]]] = {}  # first stem -> condition spellings as stems
         for spelling in conditions:
             stems = tuple(analyzer.tokens(spelling))
             if stems:
                 self._names.setdefault(stems[0], []).append(stems)
+        self._spellings = frozenset(n for found in self._names.values() for n in found)
+        self._name_stems = frozenset(t for n in self._spellings for t in n)
         for found in self._names.values():
             found.sort(key=len, reverse=True)
 
     @classmethod
-    def for_corpus(cls, corpus: Corpus, analyzer: Analyzer) -> OutcomeRanker:
-        """A ranker for a loaded corpus: its conditions' names and aliases are never an outcome."""
-        return cls(analyzer, (a for g in corpus.synonyms if g.kind == "condition" for a in (g.name, *g.aliases)))
+    def for_corpus(cls, corpus: Corpus, analyzer: Analyzer, idf: Callable[[str], float]) -> OutcomeRanker:
+        """A ranker for a loaded corpus (`idf`: its index's): its conditions' names and aliases are never an
+        outcome; its outcome lexicon gives people's words for outcomes."""
+        return cls(analyzer, (a for g in corpus.synonyms if g.kind == "condition" for a in (g.name, *g.aliases)),
+                   load_lexicon(corpus.root, analyzer), idf)
 
     def asked(self, plan: Plan, content: Sequence[Concept], question: str, df: Mapping[str, int],
-              change: Collection[str] = ()) -> list[Concept]:
+              change: Collection[str] = (), story: str = "") -> list[Concept]:
         """The outcome words of a question for `plan` (see `outcome_words`), without the words naming its studies
-        ("cree", "2010": they are in most of a study's sentences, and not what is asked)."""
+        ("cree", "2010": they are in most of a study's sentences, and not what is asked). Outcomes in people's
+        words (the lexicon) count anywhere in the question clauses ("the nightmares are intense. did the trials
+        report that?"); when the question names none, the member's `story` fills it ("long covid brain fog is
+        killing me, ldn?")."""
         names = {t for s in plan.studies for a in (s.label, *s.aliases) for t in self.analyzer.tokens(a)}
         own = [c for c in content if not any(set(alt) <= names for alt in c.alternatives)]
-        return outcome_words(own, question_part(question), df, change)
+        found, covered = self._lexicon_words(question, df, change)
+        words = merge(found, covered, outcome_words(own, question_part(question), df, change))
+        return words or self._lexicon_words(story, df, change)[0]
+
+    def _lexicon_words(self, text: str, df: Mapping[str, int] | None,
+                       change: Collection[str]) -> tuple[list[Concept], set[str]]:
+        # a condition's name ("depression", "covid fatigue") is the subject, not an outcome, whatever group it is in
+        return self.lexicon.concepts(self._without_conditions(text), self.idf, df, change)
+
+    def reported(self, line: str, studies: Sequence[Study]) -> bool:
+        """Whether a fixed line saying an effect is not reported (plans.NOT_REPORTED) names an effect whose outcome
+        group `studies` do report in their harms."""
+        effect = _NOT_REPORTED.match(line)
+        asked = self._lexicon_words(effect.group(1), None, ())[0] if effect else []
+        return bool(asked) and bool(self.best_per_study(studies, asked, harms=True))
+
+    def _without_conditions(self, text: str) -> str:
+        """`text`'s words with every condition's name taken out (a "|" where one was, so no phrase spans it)."""
+        ws = words(normalize(text))
+        kept = [(i, self.analyzer.stem(w)) for i, w in enumerate(ws) if w not in STOPWORDS]
+        out = list(ws)
+        j = 0
+        while j < len(kept):
+            stems = tuple(s for _, s in kept)
+            name = next((n for n in self._names.get(kept[j][1], ()) if stems[j:j + len(n)] == n), None)
+            if name:
+                for i, _ in kept[j:j + len(name)]:
+                    out[i] = "|"
+                j += len(name)
+            else:
+                j += 1
+        return " ".join(out)
 
     def _measured(self, tokens: list[str]) -> list[str]:
         """`tokens` without the words of condition names."""
@@ -134,15 +182,18 @@ class OutcomeRanker:
     def rank(self, studies: Iterable[Study], words: Sequence[Concept]) -> list[OutcomeSentence]:
         """Every sentence of `studies` holding any of `words`, best first (score, then share, then the order the
         studies were given in). Empty when `words` weigh nothing."""
-        total = sum(c.weight for c in words)
-        if total <= 0:
-            return []
         rows = [(i, s, row) for i, s in enumerate(studies) for row in self._sentences(s)]
         if not rows:
             return []
         avg = sum(row[3] for _, _, row in rows) / len(rows) or 1.0
         vocabulary = {t for _, _, row in rows for t in row[2]}
         forms = {t: variants(t, vocabulary) for c in words for alt in c.alternatives for t in alt}
+        # A plain word of a condition's name names a condition, not an outcome ("progressive ms", "the neuropathy
+        # trial"); outcomes that are also in such names ("fatigue", "pain") come from the outcome lexicon.
+        words = [c for c in words if not (c.plain and any(set(alt) <= self._name_stems for alt in c.alternatives))]
+        total = sum(c.weight for c in words)
+        if total <= 0:
+            return []
         found: list[tuple[float, float, int, OutcomeSentence]] = []
         for order, study, (field, text, counts, length) in rows:
             norm = K1 * (1 - B + B * length / avg)
@@ -160,18 +211,27 @@ class OutcomeRanker:
         found.sort(key=lambda x: x[:3])
         return [x[3] for x in found]
 
-    def best_per_study(self, studies: Iterable[Study], words: Sequence[Concept]) -> list[OutcomeSentence]:
+    def best_per_study(self, studies: Iterable[Study], words: Sequence[Concept], harms: bool = False,
+                       skip: Collection[str] = ()) -> list[OutcomeSentence]:
         """Each study's best sentence that reports the asked outcome: those holding more of what was asked first,
-        then in the order `studies` are given (pass them strongest first, or as the plan chose them)."""
+        then in the order `studies` are given (pass them strongest first, or as the plan chose them). `harms`:
+        only sentences on harms (the adverse events, or a finding on side effects or stopping); `skip`: sentences
+        already shown."""
         best: dict[str, OutcomeSentence] = {}
         ordered = list(studies)
-        for hit in self.rank(ordered, words):
+        ranked = self.rank(ordered, words)
+        if harms:  # a study's curated adverse events before its other sentences on harms
+            ranked.sort(key=lambda h: h.field != "adverse_events")
+        for hit in ranked:
+            if hit.text in skip or (harms and not is_harm(hit)):
+                continue
             if hit.reports and hit.study.label not in best:
                 best[hit.study.label] = hit
         kept = [best[s.label] for s in ordered if s.label in best]
         return sorted(kept, key=lambda h: -round(h.share, 2))  # stable: the given order within one share
 
 
+_NOT_REPORTED = re.compile(re.escape(plans.NOT_REPORTED).replace(re.escape("{effect}"), "(.+)"))
 # How a study was done ("crossover", "randomized", "pilot"), from the schema's designs: never an outcome.
 DESIGN_WORDS = frozenset(w for d in (*DESIGNS, *EVIDENCE_LEVELS) for w in words(d))
 _QUESTION = re.compile(r"[^.!?]*\?")
@@ -203,20 +263,22 @@ def outcome_words(content: Sequence[Concept], question: str, df: Mapping[str, in
             and any(alt and all(t in df for t in alt) for alt in c.alternatives)]
 
 
-def lead(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Sequence[Study] = ()) -> Plan:
+def lead(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Sequence[Study] = (),
+         harms: bool = False) -> Plan:
     """`plan` led by the sentences of its studies, then of `scope` (its condition's studies), that report the asked
     outcome (`asked`, see `outcome_words`); when none does, the fixed line saying so before the plan (not for a
     single study's plan, whose own sentences on what was asked follow its result). `plan` itself when nothing
-    weighty is asked."""
+    weighty is asked. `harms`: a question about side effects, answered from sentences on harms only."""
     if sum(c.weight for c in asked) < OUTCOME_WEIGHT:
         return plan
     if plan.kind == "study":  # one study: its sentences on the asked outcome, each saying something new
         found: list[OutcomeSentence] = []
         for hit in ranker.rank(plan.studies[:1], asked):
-            if hit.reports and not (found and says_again(hit.text, " ".join(f.text for f in found))):
+            if hit.reports and not (harms and not is_harm(hit)) and not (
+                    found and says_again(hit.text, " ".join(f.text for f in found))):
                 found.append(hit)
     else:  # the plan's own studies first; its condition's others when none of them reports it
-        found = ranker.best_per_study(plan.studies, asked) or ranker.best_per_study(scope, asked)
+        found = ranker.best_per_study(plan.studies, asked, harms) or ranker.best_per_study(scope, asked, harms)
     if found:
         return led_by_outcome(plan, found)
     if plan.kind == "study":
@@ -224,11 +286,35 @@ def lead(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Seq
     return not_measured(plan, " ".join(c.text for c in asked), plan.topic)
 
 
-def led_by_outcome(plan: Plan, found: list[OutcomeSentence], budget: int = plans.SHORT_BUDGET) -> Plan:
-    """`plan` with the sentences on the asked outcome first (each with its study's design and size), then its
-    headline (as a subheading) and its own lines while they fit `budget` characters. Its kind is kept."""
+def harms_asked(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Sequence[Study]) -> Plan:
+    """A side-effect plan led by the harm sentences of `scope` (the studies the question chose, strongest first)
+    that report what was asked (`asked`: "dreams", "quit", "amitriptyline"); `plan` itself when nothing weighty is
+    asked or no study reports it (its own lines then say which asked effect no study reports)."""
+    asked = [c for c in asked if not c.plain] or asked  # the effects and drugs named, when any: not "intense"
+    if sum(c.weight for c in asked) < OUTCOME_WEIGHT:
+        return plan
+    found = ranker.best_per_study([s for s in scope if plans.is_human(s)], asked, harms=True)
+    if not found:
+        return plan
+    # the fixed lines saying an asked effect is not reported come first, unless the effect in people's words is
+    # reported after all ("nightmares": "vivid dreams")
+    fixed = [p for p in plan.points if p.label is None and not ranker.reported(p.text, [f.study for f in found])]
+    plan = replace(plan, points=[p for p in plan.points if p.label is not None])
+    # the first study's other sentence on it, when it says more (its adverse events, then its figures)
+    more = next((h for h in ranker.best_per_study([found[0].study], asked, harms=True, skip={found[0].text})
+                 if not says_again(h.text, found[0].text)), None)
+    led = led_by_outcome(plan, [found[0], more, *found[1:]] if more else found,
+                         plans.SHORT_BUDGET - sum(line_cost_of(p) for p in fixed), HARM_LINES)
+    return replace(led, points=fixed + led.points)
+
+
+def led_by_outcome(plan: Plan, found: list[OutcomeSentence], budget: int = plans.SHORT_BUDGET,
+                   lines: int = OUTCOME_LINES) -> Plan:
+    """`plan` with the sentences on the asked outcome first (each with its study's design and size; `lines` of
+    them), then its headline (as a subheading) and its own lines while they fit `budget` characters. Its kind is
+    kept."""
     points = [KeyPoint(f.text, f.study.label, plans.head(f.study) if i == 0 or f.study != found[i - 1].study else None)
-              for i, f in enumerate(found[:OUTCOME_LINES])]
+              for i, f in enumerate(found[:lines])]
     budget -= sum(line_cost_of(p) for p in points)
     said, named = " ".join(p.text for p in points), {p.label for p in points}
     # a study already named above keeps its lines without its head again; a line saying it again is left out
@@ -236,7 +322,7 @@ def led_by_outcome(plan: Plan, found: list[OutcomeSentence], budget: int = plans
                                            for p in plan.points if not says_again(p.text, said)],
                 plan.studies, plan.topic)
     add_lines(points, rest, budget)
-    cited = plans.unique([*(f.study for f in found[:OUTCOME_LINES]), *plan.studies])
+    cited = plans.unique([*(f.study for f in found[:lines]), *plan.studies])
     return Plan(plan.kind, None, points, cited, plan.topic)
 
 

@@ -73,7 +73,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             return plans.record(topic.last[0] if topic.last else base[0], intent)
     if topic.deictic == "many" and topic.last and not topic.own_condition:
         pool = topic.last  # "any side effects in them": the studies just shown
-    if topic.specific is not None:
+    if topic.specific is not None and not intent.has("side_effects"):
+        # a side-effect question's words rank every study's harms (engine/outcomes.py): one passage never picks it
         return plans.record(topic.specific, intent)
     if intent.has("definition") and not topic.condition:
         return None  # "what counts as low dose?": the corpus's definitions, as passages

@@ -50,6 +50,26 @@ class Intent:
         return frozenset(w for phrases in self.matched.values() for p in phrases for w in p.split())
 
 
+# "how many people" asks how many took part, unless a verb saying what happened to them follows it: "how many
+# people quit", "how many patients got better", "how many had side effects" count an outcome. Taking part is no
+# outcome ("how many women enrolled", "how many were randomised").
+_PARTICIPATED = frozenset({"enrolled", "participated", "included", "recruited", "involved", "randomised",
+                           "randomized", "studied", "tested", "treated", "used", "assigned", "allocated", "screened",
+                           "selected", "needed", "required", "wanted", "asked", "surveyed"})
+_HAPPENED = frozenset({"had", "got", "get", "quit", "felt", "saw", "went", "left", "stop", "said", "became", "gave"})
+_ASKED_PEOPLE = re.compile(r"(?:people|patients|pts|ppl|participants|subjects|mice|women|kids|children)$")
+
+
+def _asks_size(text: str, match: re.Match[str]) -> bool:
+    """Whether a size phrase found in `text` asks how many took part (see _PARTICIPATED and _HAPPENED)."""
+    if not _ASKED_PEOPLE.search(match.group(0)):
+        return True  # "how big", "sample size", "how many were in"
+    after = re.match(r"\s*([a-z']+)", text[match.end():])
+    word = after.group(1) if after else ""
+    happened = word in _HAPPENED or (word.endswith("ed") and word not in _PARTICIPATED)
+    return not happened
+
+
 def _amount(phrase: str) -> str:
     """The number in a dose phrase: "4.5mg" and "4.5" are one amount."""
     return re.sub(r"[^\d.]", "", phrase)
@@ -86,6 +106,9 @@ class Understanding:
         def first(section: str) -> str | None:
             return next(iter(found.get(section, {})), None)
 
+        sizes = found.get("aspects", {}).get("size")
+        if sizes and not any(_asks_size(lowered, m) for m in self.tables["aspects"]["size"].finditer(lowered)):
+            del found["aspects"]["size"]  # "how many people dropped out" counts an outcome, not who took part
         matched = {k: v for section in found.values() for k, v in section.items()}
         aspects = tuple(found.get("aspects", {}))
         amounts = [float(a or b) for a, b in _NALTREXONE_AMOUNT.findall(text.lower())]
@@ -96,8 +119,9 @@ class Understanding:
         amount_only = aspects == ("dose_amount",)
         if "dose_amount" in aspects:  # "on 4.5 for 2 months, is insomnia normal?" is not a dose question
             aspects = tuple(a for a in aspects if a != "dose_amount") or ("dose",)
-            if len({_amount(x) for x in matched["dose_amount"]}) >= 2 and "dose_finding" not in aspects:
-                aspects += ("dose_finding",)  # "1.5mg vs 4.5mg?": two amounts weighed against each other
+            weighed = len({_amount(x) for x in matched["dose_amount"]} - {""}) >= 2  # "1.5mg vs 4.5mg?"
+            if (weighed or re.search(r"\bwhy\b", lowered)) and "dose_finding" not in aspects:
+                aspects += ("dose_finding",)  # two amounts weighed against each other, or why one ("why 4.5?")
         return Intent(aspects, first("designs"), first("populations"), first("species"), first("superlatives"),
                       matched, amount_only, full_dose)
 

@@ -106,17 +106,25 @@ QUESTION_WORDS = frozenset(
 
 STOPWORDS = frozenset(STOPWORDS_EN_PLUS)
 
-# Chat spellings: contractions typed without the apostrophe ("dont", "whats", "im") and fillers ("tbh", "lol",
-# "yrs"). wordfreq counts these spellings rarely, so in a question they would weigh like topical words the corpus
-# lacks and push a covered question to "no evidence". Query-only, like QUESTION_WORDS.
+# Chat spellings: contractions typed without the apostrophe ("dont", "whats", "im"), fillers ("tbh", "lol",
+# "actually") and short units ("yrs", "wks"). wordfreq counts these spellings rarely, so in a question they would
+# weigh like topical words the corpus lacks and push a covered question to "no evidence". Query-only, like
+# QUESTION_WORDS.
 CHAT_WORDS = frozenset(
     {w.replace("'", "") for w in STOPWORDS if "'" in w}
     | {"whats", "thats", "im", "ive", "youre", "theyre", "hes", "theres", "heres", "wheres", "hows", "whos", "lets",
        "ya", "u", "ur", "pls", "plz", "thx", "tbh", "lol", "lmao", "idk", "imo", "imho", "btw", "rn", "omg", "bc",
        "cuz", "coz", "yr", "yrs", "smth", "sth", "tho", "gonna", "wanna", "kinda", "sorta", "ok", "okay", "yeah",
-       "ppl", "pple", "peeps"}
+       "ppl", "pple", "peeps", "wk", "wks", "mo", "mos", "mth", "mths", "hr", "hrs", "min", "mins", "yo"}
+    # discourse fillers and hedges: how people talk, never what they ask about
+    | {"actually", "basically", "honestly", "literally", "seriously", "totally", "definitely", "genuinely",
+       "apparently", "anyway", "anyways"}
 )
-QUESTION_WORDS = QUESTION_WORDS | CHAT_WORDS
+# When something happened in a member's story ("since march", "today"): never what a question is about.
+TIME_WORDS = frozenset({"january", "february", "march", "april", "june", "july", "august", "september", "october",
+                        "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
+                        "sunday", "today", "yesterday", "tonight", "tomorrow", "weekend"})
+QUESTION_WORDS = QUESTION_WORDS | CHAT_WORDS | TIME_WORDS
 
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*")
 _LETTER_DIGIT = re.compile(r"(?<=[^\W\d_])(?=\d)")  # between a letter and the digit after it

@@ -1,0 +1,73 @@
+"""Side effects and asked outcomes in people's words: what a member sees first when the question asks about one
+harm ("quit", "nightmares", a comparator) or one outcome ("stiffness"), with a story, a dose or a place around it."""
+
+from __future__ import annotations
+
+import pytest
+
+from ldn_bot.engine.outcome_lexicon import OutcomeLexicon
+from ldn_bot.render.text import render_summary
+from ldn_bot.retrieval.analyzer import Analyzer
+
+
+def short(answer) -> str:
+    return render_summary(answer).rsplit("\n\n", 1)[0]
+
+
+def first_label(engine, answer) -> str:
+    number = answer.key_lines[0].citation
+    return next(c.label for c in answer.citations if c.number == number)
+
+
+def test_a_comparator_named_leads_with_the_study_that_used_it_and_its_counts(engine):
+    answer = engine.answer("were there fewer side effects on ldn than on amitriptyline?")
+    assert answer.plan == "side_effects"
+    assert first_label(engine, answer) == "J Diabetes 2021"
+    assert "amitriptyline" in answer.key_lines[0].text and "52" in short(answer)
+
+
+def test_stopping_in_a_members_words_finds_the_records_stopped(engine):
+    answer = engine.answer("fibro trials: how many people dropped out because of side effects?")
+    text = short(answer)
+    assert answer.plan == "side_effects" and "stopped" in answer.key_lines[0].text
+    assert "4 of 49" in text  # the 6 mg trial's own count, on LDN and on placebo
+
+
+@pytest.mark.parametrize("question", [
+    "picked up my prescription at the chemist in bristol, starting on 1.5 mg. what side effects were reported?",
+    "on 4.5mg since march, what side effects did people in studies get?",
+])
+def test_a_place_or_a_dose_in_the_story_never_flips_a_side_effect_question(engine, question):
+    answer = engine.answer(question)
+    assert answer.status == "answered" and answer.plan == "side_effects"
+    assert any(w in short(answer).lower() for w in ("dream", "nausea", "insomnia", "headache"))
+
+
+def test_units_typed_short_and_an_effect_in_other_words_still_answer(engine):
+    answer = engine.answer("3 mg for 8 wks now for my fibro, the nightmares are intense. did the trials report that?")
+    assert answer.status == "answered" and answer.plan == "side_effects"
+    assert "dream" in answer.key_lines[0].text.lower()
+
+
+def test_an_outcome_in_lay_words_leads_with_the_record_naming_it(engine):
+    answer = engine.answer("progressive ms: did ldn ease the muscle stiffness at all?")
+    assert first_label(engine, answer) == "Gironi 2008"
+    assert "spasticity" in answer.key_lines[0].text.lower()
+
+
+def test_a_condition_asked_about_is_not_read_as_an_outcome(engine):
+    answer = engine.answer("is ldn any use for depression?")
+    assert answer.plan == "efficacy"
+    assert short(answer).startswith("Depression:")  # the condition's tally leads, not a sentence on "depression"
+
+
+def test_stopping_is_an_outcome_only_when_nothing_else_follows_it():
+    lexicon = OutcomeLexicon([["stopped", "stop", "quit"], ["relapses", "relapse"]], Analyzer())
+    change = {"stop", "stopped"}
+
+    def asked(text: str) -> list[str]:
+        return [c.text for c in lexicon.concepts(text, lambda t: 1.0, {"stop", "quit", "relaps"}, change)[0]]
+
+    assert asked("how many people stopped it early?") == ["stopped"]
+    assert asked("did people quit ldn because of side effects") == ["quit"]
+    assert asked("did it stop the relapses?") == ["relapses"]

@@ -101,33 +101,43 @@ class SafetyRules:
             p.concept_spans[name] = spans
         return spans
 
-    def _combo_spans(self, p: _Pass, combo: Combo, vetoes: list[Span]) -> list[Span]:
-        """The spans of a combination's concepts where all of them are present (in one clause, if it asks), each
-        by words of its own (one word never counts for two concepts), and none of its absent concepts is."""
+    def _combo_spans(self, p: _Pass, combo: Combo, vetoes: list[Span]) -> list[list[Span]]:
+        """The matches of a combination, each the spans of its concepts where all of them are present (in one
+        clause, if it asks), each by words of its own (one word never counts for two concepts), and none of its
+        absent concepts is."""
         found = [[s for s in self._concept(p, c) if not _overlaps(s, vetoes)] for c in combo.concepts]
         if not all(found) or any(self._concept(p, c) for c in combo.absent):
             return []
+        if len(found) == 1:  # one concept: each of its matches stands alone
+            return [[s] for s in found[0]]
         if combo.mode == "&":
-            return [s for spans in found for s in spans] if _apart(found) else []
+            return [[s for spans in found for s in spans]] if _apart(found) else []
         clause = p.reading.clause
-        out: list[Span] = []
+        out: list[list[Span]] = []
         for k in set.intersection(*({clause[s[0]] for s in spans} for spans in found)):
             here = [[s for s in spans if clause[s[0]] == k] for spans in found]
             if combo.mode == ">":
                 here = _in_order(here)
             if here and _apart(here):
-                out.extend(s for spans in here for s in spans)
+                out.append([s for spans in here for s in spans])
         return out
 
     def _negated(self, p: _Pass, rule: Rule, span: Span) -> bool:
+        """Whether a negation combination stands by the match: its first concept just before it (it may end on
+        the match's first word: "i dont take" before "take subs"), or just after it for a concept named
+        `..._after`; its other concepts in the match's clause ("+") or anywhere in the message ("&"); and none
+        of its absent concepts in the message."""
         clause = p.reading.clause
         for combo in rule.negated_by:
             first, rest = combo.concepts[0], combo.concepts[1:]
             after = first.endswith("_after")  # a negation that follows ("tramadol kullanmıyorum")
+            anywhere = combo.mode == "&"
             if any(clause[n[0]] == clause[span[0]] and (
-                    0 <= n[0] - span[1] <= NEGATION_WINDOW if after else 0 <= span[0] - n[1] <= NEGATION_WINDOW)
+                    span[0] < n[0] and n[0] - span[1] <= NEGATION_WINDOW if after
+                    else n[0] < span[0] and span[0] - n[1] <= NEGATION_WINDOW)
                    for n in self._concept(p, first)) and all(
-                    any(clause[s[0]] == clause[span[0]] for s in self._concept(p, c)) for c in rest):
+                    any(anywhere or clause[s[0]] == clause[span[0]] for s in self._concept(p, c)) for c in rest) \
+                    and not any(self._concept(p, c) for c in combo.absent):
                 return True
         return False
 
@@ -137,10 +147,17 @@ class SafetyRules:
         if rule.unless:
             vetoes += self.matcher.matches(rule.unless, p.reading)
         spans = [s for s in spans if not _overlaps(s, vetoes)]
-        for combo in rule.concepts:
-            spans += self._combo_spans(p, combo, vetoes)
-        if spans and rule.negated_by:
+        if rule.negated_by:
             spans = [s for s in spans if not self._negated(p, rule, s)]
+        for combo in rule.concepts:
+            for match in self._combo_spans(p, combo, vetoes):
+                if not rule.negated_by:
+                    spans += match
+                elif combo.mode == ">":  # a sequence reads as one phrase: a negation of any part negates it all
+                    if not any(self._negated(p, rule, s) for s in match):  # ("my brother uses subs but not me")
+                        spans += match
+                else:
+                    spans += [s for s in match if not self._negated(p, rule, s)]
         if spans and rule.also_needs and not self.matcher.matches(rule.also_needs, p.reading):
             return []
         return spans

@@ -3,6 +3,8 @@ description fits answers, its own figures first. Expected records are found from
 
 from __future__ import annotations
 
+import re
+
 from ldn_bot.render.text import SUMMARY_CHARS, render_summary
 
 
@@ -35,3 +37,51 @@ def test_asking_whether_a_trial_exists_still_gets_the_conditions_studies(engine)
     answer = engine.answer("is there a trial of ldn in fibromyalgia at all?")
     labels = {c.label for c in answer.citations if c.label in engine.studies}
     assert len(labels) > 1
+
+
+def _only(engine, test) -> object:
+    """The one reviewed human record `test` holds for; the test needs it to be the only one."""
+    found = [s for s in engine.studies.values() if s.reviewed and s.species == "human" and test(s)]
+    assert len(found) == 1, [s.label for s in found]
+    return found[0]
+
+
+def test_a_study_described_by_its_comparator_needs_no_condition(engine):
+    study = _only(engine, lambda s: "matched controls" in (s.comparator or ""))
+    answer = engine.answer("was the pain mgmt study w matched controls legit? size + result")
+    assert answer.status == "answered" and answer.citations[0].label == study.label
+    assert str(study.n) in render_summary(answer)[:SUMMARY_CHARS]
+
+
+def test_a_country_named_describes_a_study_on_the_asked_condition(engine):
+    study = _only(engine, lambda s: "multiple sclerosis" in s.conditions and "Norwegian" in (s.summary or ""))
+    for question in ("did ms patients in norway stop their DMTs after starting ldn?",
+                     "norway ms study said starting ldn changed nothing, right?"):
+        answer = engine.answer(question)
+        assert answer.citations and answer.citations[0].label == study.label, question
+
+
+def test_a_country_no_record_names_describes_nothing(engine):
+    # no record says Denmark: the condition's trials answer, not a study picked on other words
+    answer = engine.answer("did the danish fibro one really flop")
+    assert answer.plan != "study"
+
+
+def test_a_review_mentioning_a_country_is_not_the_study_from_there(engine):
+    answer = engine.answer("the irish ldn long covid study - what did it find")
+    # no record says Ireland: the condition's own studies lead, not a review (a preprint) listing Irish studies
+    first = next(k for k in answer.key_lines if k.citation)
+    assert engine.studies[answer.citations[first.citation - 1].label].evidence_level != "systematic review"
+
+
+def test_a_trial_reported_twice_is_answered_from_its_main_report(engine):
+    answer = engine.answer("did ppl quit the 6mg fibro trial because of side effects more than on placebo")
+    study = engine.studies[answer.citations[0].label]
+    assert study.trial and study.n == max(s.n or 0 for s in engine.studies.values() if s.trial == study.trial)
+    assert re.search(r"\b\d+ of \d+\b.{0,80}side effects", render_summary(answer)[:SUMMARY_CHARS])
+
+
+def test_asking_about_any_study_in_passing_points_at_none(engine):
+    # "liver" in the story describes no study: the case report of a cancer spread to the liver is not named
+    request = engine.request("worried about my liver bloods. did any ldn study check lab values")
+    assert request.subject.kind != "studies"

@@ -185,3 +185,21 @@ def test_question_without_a_topic_gets_the_general_material(engine):
     # not whichever study repeats "LDN" most often.
     answer = engine.answer("What is LDN?")
     assert "Toljan 2018" in [c.label for c in answer.citations[:3]]
+
+
+def test_a_typical_real_world_dose_leads_with_the_doses_most_people_took(engine):
+    answer = engine.answer("what dose do ppl typically end up on in real life, like median")
+    assert answer.plan == "dose"
+    first = answer.key_lines[0]
+    study = engine.studies[answer.citations[first.citation - 1].label]
+    # a real-world study reporting the dose most took (a median or the most common), in its own words
+    assert study.evidence_level == "observational" and re.search(r"median|most common", first.text, re.I)
+
+
+def test_real_world_side_effects_come_from_real_world_studies(engine):
+    answer = engine.answer("real world pain clinic data, how many had side effects and stopped")
+    assert answer.plan == "side_effects"
+    shown = [engine.studies[answer.citations[k.citation - 1].label] for k in answer.key_lines if k.citation]
+    assert shown and all(s.evidence_level == "observational" and "chronic pain" in s.conditions for s in shown)
+    # "typically" alone asks no dose
+    assert "dose" not in engine.request("what side effects do people typically get").aspects

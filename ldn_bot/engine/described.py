@@ -1,8 +1,9 @@
 """A study described rather than named: "the spanish fibro trial that ran a whole year", "the 6mg fibro trial",
-"that stanford crossover from 2013". The question's descriptive words are scored against one short description
-per reviewed record (title, journal, authors, population, summary, dose, duration, comparator, design, year,
-size) with BM25, plus exact matches of the year, dose and duration it gives; a record that clearly beats the
-runner-up counts as named, so the named-study plan answers it."""
+"that stanford crossover from 2013", "the pain study with matched controls", "norway ms study". The question's
+descriptive words are scored against one short description per reviewed record (title, journal, authors,
+population, summary, dose, duration, comparator, design, year, size) with BM25, plus exact matches of the year,
+dose, duration and country it gives; a record that clearly beats the runner-up counts as named, so the
+named-study plan answers it. Without a condition every record competes, so the winner must win by more."""
 
 from __future__ import annotations
 
@@ -20,8 +21,12 @@ from ldn_bot.retrieval.query import english_zipf
 # Plurals ask across studies; "was there a trial?" asks whether one exists.
 _ONE_STUDY = re.compile(
     r"\b(?:(?:the|that|this)\s+(?:[\w.'-]+\s+){0,5}?|(?!(?:a|an|any|one|no|each|every|some|another)\s)[\w.'-]+\s+)"
-    r"(?:study|trial|paper|rct|pilot|crossover|report)\b(?!s)"
+    r"(?:study|trial|paper|rct|pilot|crossover|report|review|survey|cohort|audit|series)\b(?!s)"
 )
+# Without a condition to narrow the records, the study must be pointed at ("the pain study with matched controls"),
+# unless its description is matched very strongly ("mayo clinic chart review").
+_THE_STUDY = re.compile(r"\b(?:the|that|this)\s+(?:[\w.'-]+\s+){0,5}?(?:study|trial|paper|rct|pilot|crossover|report|"
+                        r"review|survey|cohort|audit|series)\b(?!s)")
 # Country and place adjectives -> the place names records use (a general lexicon, not question wordings).
 PLACES = {
     "spanish": "spain", "irish": "ireland", "danish": "denmark", "norwegian": "norway", "swedish": "sweden",
@@ -32,9 +37,23 @@ PLACES = {
     "brazilian": "brazil", "mexican": "mexico", "polish": "poland", "swiss": "switzerland",
     "austrian": "austria", "belgian": "belgium", "greek": "greece", "portuguese": "portugal",
 }
+PLACE_NAMES = frozenset(PLACES.values()) | {"us", "uk", "mali", "iran", "ireland", "norway"}
+# How members say a design the records name otherwise: "real world data" is a register or a chart review.
+DESIGN_WORDS = {"real world": "register retrospective", "real-world": "register retrospective",
+                "real life": "register retrospective", "registry": "register", "database": "register",
+                "prescription data": "register prescriptions", "medical records": "retrospective chart",
+                "charts": "chart", "questionnaire": "survey", "poll": "survey"}
+_DESIGN_PHRASES = re.compile(r"\b(?:" + "|".join(re.escape(k) for k in DESIGN_WORDS) + r")\b")
+# A comparison with placebo describes no one trial: most of them made it.
+_VS_PLACEBO = re.compile(r"\b(?:compared|comparison|vs\.?|versus|than|over|against)\s+(?:to\s+|with\s+)?"
+                         r"(?:a\s+|the\s+)?placebo\b")
+_REVIEW_ASKED = re.compile(r"\b(?:review|meta|analysis|pooled)")
 # Words every LDN record or question about a study shares: they describe nothing.
 _GENERIC = frozenset({"ldn", "naltrexon", "low", "dose", "studi", "trial", "paper", "thing", "one", "heard",
-                      "read", "saw", "like", "remember", "patient", "peopl", "ppl"})
+                      "read", "saw", "like", "remember", "patient", "peopl", "ppl",
+                      # ... and what is asked of a study, not what tells it apart ("how many quit bc of side effects")
+                      "side", "effect", "advers", "placebo", "quit", "stop", "improv", "result", "work",
+                      "help", "better", "show", "respond", "respons"})
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _COUNT = re.compile(r"(?<![\d.])\d{2,5}(?![\d.%]|\s*(?:mg|mcg|ug|%))")
 _DOSE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:mg|mgs|milligrams?)\b")
@@ -52,6 +71,10 @@ SIZE_WEIGHT = 4.0  # ... how many took part ("the 218 patient study")
 DESCRIBING_ZIPF = 5.0  # a word this common in English ("much", "year", "women") describes no one study
 MIN_SCORE = 3.0  # the winner's description matches at least this much (dev)
 MARGIN = 2.0  # ... and this much more than the runner-up
+# With no condition to narrow them, all records compete: the winner needs more, and a clear lead over the next.
+MIN_SCORE_ANY = 6.0
+LEAD_RATIO_ANY = 1.4
+STRONG_ANY = 2 * MIN_SCORE_ANY  # ... and, unless pointed at ("the ... study"), a match this strong
 
 
 def _months(text: str) -> set[float]:
@@ -63,8 +86,17 @@ def _months(text: str) -> set[float]:
     return found
 
 
+def _places(text: str) -> str:
+    """`text` normalized, a country's adjective as its name ("Norwegian" -> "norway"), as questions are read."""
+    return re.sub(r"[a-z]+", lambda m: PLACES.get(m.group(0), m.group(0)), normalize(text))
+
+
+_DOSE_RANGE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?=mg)")
+
+
 def _doses(text: str) -> set[float]:
-    return {float(x) for x in _DOSE.findall(text)}
+    """The single doses `text` gives; a range's ends are not ("test doses 0.75-6 mg" is no 6 mg study)."""
+    return {float(x) for x in _DOSE.findall(_DOSE_RANGE.sub(" ", text))}
 
 
 class Descriptions:
@@ -80,7 +112,7 @@ class Descriptions:
         "placebo") tells them apart no more than filler does."""
         index = self._indexes.get(labels)
         if index is None:
-            index = BM25Okapi([self.analyzer.tokens(self.document(self.studies[x])) for x in labels])
+            index = BM25Okapi([self.analyzer.tokens(_places(self.document(self.studies[x]))) for x in labels])
             self._indexes[labels] = index
         return index
 
@@ -92,39 +124,66 @@ class Descriptions:
                  s.duration, s.comparator, s.design, s.evidence_level, str(s.year or ""), str(s.n or ""))
         return " ".join(p for p in parts if p)
 
-    def described(self, text: str, conditions: Sequence[str]) -> list[str]:
-        """The one reviewed study on the asked `conditions` that `text` describes, as a one-item
-        list; [] when the question points at no single study or no record clearly wins."""
+    @staticmethod
+    def points_at_one(text: str) -> bool:
+        """Whether `text` points at one study, not a review ("the irish long covid study"), named or not."""
         plain = normalize(text)
-        if not conditions or not _ONE_STUDY.search(plain):
+        return bool(_ONE_STUDY.search(plain)) and not _REVIEW_ASKED.search(plain)
+
+    def described(self, text: str, conditions: Sequence[str]) -> list[str]:
+        """The one reviewed study on the asked `conditions` (on any condition when none is asked) that `text`
+        describes, as a one-item list; [] when the question points at no single study or no record clearly wins.
+        A country named ("ms patients in norway") describes a study on the asked conditions without a word for
+        a study."""
+        plain = normalize(text)
+        places = {PLACES.get(w, w) for w in re.findall(r"[a-z]+", plain) if w in PLACES or w in PLACE_NAMES}
+        one = bool(_ONE_STUDY.search(plain))
+        if not one and not (conditions and places):
             return []
         labels = tuple(sorted(label for label, s in self.studies.items()
-                              if s.reviewed and any(c in conditions for c in s.conditions)))
-        describing = " ".join(PLACES.get(w, w) for w in re.findall(r"[\w.'-]+", plain)
-                              if english_zipf(PLACES.get(w, w)) < DESCRIBING_ZIPF)
+                              if s.reviewed and (not conditions or any(c in conditions for c in s.conditions))))
+        expanded = _DESIGN_PHRASES.sub(lambda m: f"{m.group(0)} {DESIGN_WORDS[m.group(0)]}",
+                                       _VS_PLACEBO.sub(" ", plain))
+        describing = " ".join(PLACES.get(w, w) for w in re.findall(r"[\w.'-]+", expanded)
+                              if english_zipf(PLACES.get(w, w)) < DESCRIBING_ZIPF or w in PLACE_NAMES)
         terms = [t for t in dict.fromkeys(self.analyzer.tokens(describing))
                  if t not in _GENERIC and not t[:1].isdigit()]
         years = {int(y) for y in _YEAR.findall(plain)}
-        places = {PLACES[w] for w in re.findall(r"[a-z]+", plain) if w in PLACES}
+        reviews_too = bool(_REVIEW_ASKED.search(plain))  # a review lists its studies' countries: not its own
         doses, spans, counts = _doses(plain), _months(plain), {int(x) for x in _COUNT.findall(plain)} - years
         if not labels or (not terms and not years and not doses and not spans and not counts and not places):
             return []
         scores = self._index(labels).get_scores(terms) if terms else [0.0] * len(labels)
         ranked = []
+        placed = set()  # the records the country named fits
         for label, score in zip(labels, scores, strict=True):
             s = self.studies[label]
             score += YEAR_WEIGHT * bool(years and s.year in years)
             score += DOSE_WEIGHT * bool(doses & _doses(normalize(s.dose or "")))
             score += SPAN_WEIGHT * bool(spans & _months(normalize(s.duration or "")))
             score += SIZE_WEIGHT * bool(s.n and s.n in counts)
-            score += PLACE_WEIGHT * bool(places and places & set(re.findall(r"[a-z]+", normalize(self.document(s)))))
+            if s.evidence_level.endswith("review") and not reviews_too:
+                score -= sum(self._index(labels).get_scores([p])[labels.index(label)] for p in places)
+            elif places & set(re.findall(r"[a-z]+", _places(self.document(s)))):
+                score += PLACE_WEIGHT
+                placed.add(label)
             ranked.append((float(score), label))
         ranked.sort(reverse=True)
-        if not ranked or ranked[0][0] < MIN_SCORE:
+        if not ranked or ranked[0][0] < (MIN_SCORE if conditions else MIN_SCORE_ANY):
             return []
-        # two records of one trial (a paper and its follow-up) are one study described: the better one answers
-        rest = [x for x in ranked[1:] if not (s_trial := self.studies[x[1]].trial)
-                or s_trial != self.studies[ranked[0][1]].trial]
-        if rest and ranked[0][0] - rest[0][0] < MARGIN:
+        if not one and ranked[0][1] not in placed:  # "the danish one": no record says Denmark
+            return []
+        if not conditions and ranked[0][0] < STRONG_ANY and not _THE_STUDY.search(plain):
+            return []  # "did any ldn study check liver values?" points at no one study
+        # two records of one trial (a paper and its follow-up) are one study described: the main report (the
+        # larger, then the earlier) answers unless the other clearly fits better
+        trial = self.studies[ranked[0][1]].trial
+        rest = [x for x in ranked[1:] if not trial or self.studies[x[1]].trial != trial]
+        if trial:
+            close = [x[1] for x in ranked if self.studies[x[1]].trial == trial and ranked[0][0] - x[0] < MARGIN]
+            main = max(close, key=lambda x: (self.studies[x].n or 0, -(self.studies[x].year or 0)))
+            ranked = [next(x for x in ranked if x[1] == main), *ranked]
+        if rest and (ranked[0][0] - rest[0][0] < MARGIN
+                     or (not conditions and ranked[0][0] < LEAD_RATIO_ANY * rest[0][0])):
             return []
         return [ranked[0][1]]

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import replace
 from functools import cached_property
 
@@ -24,7 +23,13 @@ from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
 from ldn_bot.engine.planner import Topic, choose
 from ldn_bot.engine.plans import Plan
-from ldn_bot.engine.reading import SUBJECT_TERMS, QuestionReader, without_amounts
+from ldn_bot.engine.reading import (
+    SUBJECT_TERMS,
+    QuestionReader,
+    clean_question,
+    is_readable,
+    without_amounts,
+)
 from ldn_bot.engine.records_query import RecordSearch
 from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
@@ -51,19 +56,10 @@ _DEICTIC_ONE = re.compile(
 _ON_IT = re.compile(r"\b(?:on|taking|take|took|takes|start|started|starting|stop|stopped|stopping) it\b")
 
 MAX_SAFETY_CHARS = 20000  # safety rules read this much of a message, however long
-MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
 GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
 # "and what about ...?": a follow-up with no topic of its own keeps the previous question's aspect.
 _CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what about|ok and)\b")
-
-
-def clean_question(text: str) -> str:
-    """Drop control and unprintable characters, fold whitespace, cap the length. Invisible format characters
-    (soft hyphen, zero-width space or joiner) vanish inside a word: "fibro\u00admyalgia" is fibromyalgia."""
-    kept = "".join("" if unicodedata.category(ch) == "Cf" else " " if unicodedata.category(ch)[0] == "C" else ch
-                   for ch in text)
-    return " ".join(kept.split())[:MAX_QUESTION_CHARS]
 
 
 DETAIL_LINES = 2  # a specific study's answer adds at most this many of its sentences on what was asked
@@ -71,11 +67,6 @@ MECHANISM_CANDIDATES = 50  # records searched for the mechanisms they name; a fe
 
 
 OUTCOME_PLANS = ("efficacy", "population", "study")  # their short answer leads with the asked outcome if reported
-def is_readable(text: str) -> bool:
-    letters = sum(ch.isalpha() for ch in text)
-    return letters >= 2 and letters >= 0.3 * len(text.replace(" ", ""))
-
-
 class Engine:
     """The answer engine. Build it from settings (the corpus is loaded from `config.corpus_path` unless given);
     then `answer()` each question. Knows nothing of terminals or Discord."""
@@ -284,6 +275,7 @@ class Engine:
             spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
                             for a in (g.name, *g.aliases)),
             others=own[1:],
+            pointed=self.reader.descriptions.points_at_one(text),
         )
 
     def _trusted(self, text: str, query: Query, said: Query, asked: Intent, result: SearchResult,

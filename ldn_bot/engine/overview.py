@@ -35,9 +35,11 @@ VERDICTS = {
 
 
 def studies_on(studies: dict[str, Study], condition: str | None) -> list[Study]:
-    """The reviewed studies on `condition` (all of them for None), strongest design first."""
+    """The reviewed studies on `condition` (all of them for None), strongest design first, a journal article
+    before an abstract or preprint of the same design."""
     chosen = [s for s in studies.values() if s.reviewed and (condition is None or condition in s.conditions)]
-    return sorted(chosen, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))
+    return sorted(chosen, key=lambda s: (s.rank, s.publication_type != "journal_article", -(s.n or 0),
+                                         -(s.year or 0), s.label))
 
 
 class StudiesOn:

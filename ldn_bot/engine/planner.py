@@ -26,6 +26,7 @@ class Topic:
     others: list[str] = field(default_factory=list)  # further conditions the question names ("fibro or ms?")
     use: str | None = None  # a use other than LDN the question asks about, as a dose class ("ultra_low")
     groups: dict[str, str] = field(default_factory=dict)  # condition -> its group, for reviews of the whole field
+    pointed: bool = False  # the question points at one study, not a review ("the irish study"), named or not
 
 
 def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list[Study]]) -> Plan | None:
@@ -36,6 +37,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     # The condition's studies: the tally always counts them all ("is it mostly in mice?" must still say there
     # were trials in people); the other plans use only the animal ones when asked about animals.
     every = pool = studies_on(topic.condition) if topic.condition else []
+    # "the irish long covid study" no record clearly fits: the condition's own studies lead, not its reviews
+    design = intent.design or ("primary" if topic.pointed else None)
     if not topic.use:  # a question about LDN: LDN's own studies (issue 19), other uses only where none are
         pool, studies_on = _on_ldn(pool), _ldn_first(studies_on)
     if intent.species == "animal" and topic.own_condition:  # "... in mice?": the animal studies answer it
@@ -89,19 +92,22 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return Plan("access", plans.NO_ACCESS, [], [])
     # Every aspect asked, in this order ("what dose and how long?": the doses, then how long they ran).
     asked: list[Plan] = []
+    # "what dose do people end up on in real life?": real-world studies answer, where there are any. A trial named
+    # in a yes-no question ("was that even a placebo trial?") is asked about, not a filter.
+    scope = plans.of_design(pool or studies_on(None), "observational" if intent.design == "observational" else None)
     if intent.has("dose", "timing", "titration", "dose_finding"):
-        asked.append(plans.dosing(pool or studies_on(None), intent, topic.condition))
+        asked.append(plans.dosing(scope, intent, topic.condition))
     if intent.has("side_effects"):
-        asked.append(plans.side_effects(pool or studies_on(None), intent, topic.spellings))
+        asked.append(plans.side_effects(scope, intent, topic.spellings))
     if intent.has("onset", "duration"):
         # "how long" beside another aspect ("what dose and how long?") asks how long they took it
         onset = intent.has("onset") and not asked
-        asked.append(plans.onset(pool or studies_on(None), asked_onset=onset))
+        asked.append(plans.onset(scope, asked_onset=onset))
     aspect = plans.join(asked) if asked else None
     if aspect is not None:
         if intent.has("efficacy") and topic.condition and topic.own_condition and pool:
             return plans.combine(plans.efficacy(every, topic.condition, intent.population, intent.species,
-                                                intent.design), aspect)
+                                                design), aspect)
         return aspect
     if intent.has("mechanism") and not topic.condition:
         return Plan("mechanism", plans.MECHANISM_PROPOSED, [], [])
@@ -111,14 +117,14 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             if narrowed.points:
                 return narrowed
             # "fibro in men?": say none was, then the condition's studies with who took part in each
-            first = plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
+            first = plans.efficacy(every, topic.condition, intent.population, intent.species, design)
             first.points.insert(0, KeyPoint(narrowed.headline or ""))
             return first
-        first = plans.efficacy(every, topic.condition, intent.population, intent.species, intent.design)
+        first = plans.efficacy(every, topic.condition, intent.population, intent.species, design)
         if not topic.others:
             return first
         # "does ldn help fibro or ms?": each condition's tally and its lead study, in the order asked
-        each = [first] + [plans.efficacy(studies_on(c), c, intent.population, intent.species, intent.design)
+        each = [first] + [plans.efficacy(studies_on(c), c, intent.population, intent.species, design)
                           for c in topic.others[:2] if studies_on(c)]
         # each condition gets its own tally and lead line: the budget grows with them, within Discord's limits
         return plans.join([replace(p, points=p.points[:1]) for p in each], plans.SHORT_BUDGET * len(each) // 2 + 300)

@@ -4,6 +4,7 @@ those point at one study or at another subject altogether."""
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable, Sequence
 
 from ldn_bot.corpus.models import Study, SynonymGroup
@@ -220,3 +221,19 @@ class QuestionReader:
             label = cited[0] if cited else None
         study = self.studies.get(label) if label else None
         return study if study is not None and study.reviewed else None
+
+
+MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
+
+
+def clean_question(text: str) -> str:
+    """Drop control and unprintable characters, fold whitespace, cap the length. Invisible format characters
+    (soft hyphen, zero-width space or joiner) vanish inside a word: "fibro\u00admyalgia" is fibromyalgia."""
+    kept = "".join("" if unicodedata.category(ch) == "Cf" else " " if unicodedata.category(ch)[0] == "C" else ch
+                   for ch in text)
+    return " ".join(kept.split())[:MAX_QUESTION_CHARS]
+
+
+def is_readable(text: str) -> bool:
+    letters = sum(ch.isalpha() for ch in text)
+    return letters >= 2 and letters >= 0.3 * len(text.replace(" ", ""))

@@ -28,7 +28,7 @@ RECORD_QUERIES_FILE = "record_queries.yaml"
 FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types")
 AGGREGATES: tuple[str, ...] = get_args(Aggregate)
 # A filter value -> the record field values it keeps.
-DESIGN_LEVELS = {"trial": plans.CONTROLLED, "review": (plans.REVIEW,)}
+DESIGN_LEVELS = plans.DESIGN_FAMILIES
 DIRECTION_VALUES = {"null": ("no_difference", "harm"), "benefit": ("benefit",), "mixed": ("mixed",)}
 # Doses that are LDN as members take it: a list never mixes in detox or opioid-combination doses unless asked.
 LDN_DOSE_CLASSES = ("low", "several", "animal")

@@ -27,7 +27,7 @@ class Intent:
     """What a question asks for. Every tuple is in the order the intents file declares its entries."""
 
     aspects: tuple[str, ...] = ()  # dose, timing, titration, side_effects, onset, mechanism, evidence, ...
-    design: str | None = None  # review, trial: the kind of study asked about
+    design: str | None = None  # review, trial, observational: the kind of study asked about
     population: str | None = None  # children, women, men
     species: str | None = None  # human, animal
     superlative: str | None = None  # largest, newest, oldest, strongest
@@ -116,6 +116,8 @@ class Understanding:
         full_dose = ("full_dose" in aspects or any(x >= FULL_DOSE_MG for x in amounts)) and not _DRUG_NAME.search(
             text.lower())
         aspects = tuple(a for a in aspects if a != "full_dose")
+        if "dose_typical" in aspects and not {"dose", "dose_amount"} & set(aspects):
+            aspects = tuple(a for a in aspects if a != "dose_typical")  # "typically" alone asks no dose
         amount_only = aspects == ("dose_amount",)
         if "dose_amount" in aspects:  # "on 4.5 for 2 months, is insomnia normal?" is not a dose question
             aspects = tuple(a for a in aspects if a != "dose_amount") or ("dose",)

@@ -6,6 +6,7 @@
 from ldn_bot.engine.plans.aspects import comparator_line, comparators, dosing, mechanism, onset, record, side_effects
 from ldn_bot.engine.plans.base import (
     CONTROLLED,
+    DESIGN_FAMILIES,
     DIRECTION_WORDS,
     DOSE_FINDING,
     HARM,
@@ -30,6 +31,7 @@ from ldn_bot.engine.plans.base import (
     in_population,
     is_human,
     join,
+    of_design,
     strength_order,
     unique,
 )
@@ -37,6 +39,7 @@ from ldn_bot.engine.plans.efficacy import by_species, efficacy, for_population, 
 
 __all__ = [
     "CONTROLLED",
+    "DESIGN_FAMILIES",
     "DIRECTION_WORDS",
     "DOSE_FINDING",
     "HARM",
@@ -68,6 +71,7 @@ __all__ = [
     "is_human",
     "join",
     "mechanism",
+    "of_design",
     "onset",
     "pick",
     "record",

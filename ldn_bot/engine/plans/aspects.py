@@ -27,6 +27,9 @@ from ldn_bot.engine.plans.base import (
 )
 from ldn_bot.engine.understand import Intent
 
+# A dose text that says what most people took, not only the range tried.
+TYPICAL_DOSE = re.compile(r"\b(?:median|most common|most often|typical|usual|average|mean)\b", re.I)
+
 
 def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     """Doses, timings and titrations the human studies used, grouped; what was asked (timing, titration) first,
@@ -59,9 +62,10 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     for s in with_dose:
         groups.setdefault(dose_key(s.dose or ""), []).append(s)
     shown = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))[:4]  # the four most used doses
-    for key, members in shown:
+    examples = [next((m for m in members if m.publication_type == "journal_article"), members[0])
+                for _, members in shown]
+    for (key, members), example in zip(shown, examples, strict=True):
         labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
-        example = next((m for m in members if m.publication_type == "journal_article"), members[0])
         points.append(
             KeyPoint(
                 f"{key} in {plural(len(members), 'study', 'studies')} ({labels}); e.g. "
@@ -72,11 +76,15 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
         )
     found = [KeyPoint(s.result or "", s.label, head(s, dose=False)) for s in finding_dose]
     points = found + points if intent.has("dose_finding") else points + found
+    # "what dose do most people end up on?": the studies reporting the dose most took (a median, the most common)
+    typical = [s for s in with_dose if TYPICAL_DOSE.search(s.dose or "")][:2] if intent.has("dose_typical") else []
+    points = [KeyPoint(f"{(s.dose or '')[:1].upper()}{(s.dose or '')[1:]}.", s.label, head(s, dose=False))
+              for s in typical] + points
     scope = f"the {topic} studies" if topic else "the studies in people"
     headline = f"Doses used in {scope}:" if with_dose else None
     # Cited: the studies whose lines are shown, not one per dose ever used (a dose answer cites a handful)
-    cited = unique([*finding_dose, *(timed if intent.has("timing") else ()),
-                    *(titrated if intent.has("titration") else ()), *(members[0] for _, members in shown)])
+    cited = unique([*typical, *finding_dose, *(timed if intent.has("timing") else ()),
+                    *(titrated if intent.has("titration") else ()), *examples])
     return Plan("dose", headline, points, cited)
 
 

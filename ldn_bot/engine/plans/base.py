@@ -19,6 +19,9 @@ if TYPE_CHECKING:
 
 CONTROLLED = ("randomized trial", "crossover trial")
 REVIEW = "systematic review"
+# A kind of study a question asks for (intents.yaml `designs`) -> the evidence levels of the records that are one.
+DESIGN_FAMILIES = {"trial": CONTROLLED, "review": (REVIEW,), "observational": ("observational", "case series"),
+                   "primary": (*CONTROLLED, "pilot study", "observational", "case series", "case report")}
 NULLISH = ("no_difference", "harm", "mixed")
 # Fixed templates (reviewed text).
 DIRECTION_WORDS = {
@@ -88,8 +91,16 @@ class Plan:
 
 
 def strength_order(studies: Iterable[Study]) -> list[Study]:
-    """Strongest design first, then larger, then newer."""
-    return sorted(studies, key=lambda s: (s.rank, -(s.n or 0), -(s.year or 0), s.label))
+    """Strongest design first, a journal article before an abstract or preprint of the same design, then larger,
+    then newer."""
+    return sorted(studies, key=lambda s: (s.rank, s.publication_type != "journal_article", -(s.n or 0),
+                                          -(s.year or 0), s.label))
+
+
+def of_design(studies: list[Study], design: str | None) -> list[Study]:
+    """The studies of the kind asked (`DESIGN_FAMILIES`), or all of them when none is (or no kind is asked)."""
+    family = DESIGN_FAMILIES.get(design or "")
+    return [s for s in studies if s.evidence_level in family] or studies if family else studies
 
 
 def is_human(study: Study) -> bool:

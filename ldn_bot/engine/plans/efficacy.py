@@ -11,6 +11,7 @@ from ldn_bot.corpus.evidence import (
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.plans.base import (
     CONTROLLED,
+    DESIGN_FAMILIES,
     IN_POPULATION_ELSEWHERE,
     NONE_IN_POPULATION,
     NULLISH,
@@ -83,12 +84,14 @@ def _efficacy(studies: list[Study], topic: str, population: str | None, species:
         return plan
     human = [s for s in ranked if is_human(s)]
     strong = [s for s in human if s.evidence_level in (*CONTROLLED, REVIEW)]
-    trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank, -(s.n or 0)))
+    trials_first = sorted(strong, key=lambda s: (s.evidence_level == REVIEW, s.rank,
+                                                 s.publication_type != "journal_article", -(s.n or 0)))
     nulls = [s for s in trials_first if s.direction in NULLISH]
     positive = [s for s in strong if s.direction == "benefit"] or [s for s in human if s.direction == "benefit"]
     headline = tally(studies, heading or topic)
     budget = SHORT_BUDGET - len(headline)
-    asked = [s for s in strong if design and (s.evidence_level == REVIEW) == (design == "review")]
+    family = DESIGN_FAMILIES.get(design or "", ())
+    asked = [s for s in (human if design in ("observational", "primary") else strong) if s.evidence_level in family]
     chosen: list[Study] = []
     for s in [*asked[:1], *nulls[:1], *positive[:1], *nulls[1:2], *asked, *strong, *human, *ranked]:
         if len(chosen) >= 3:

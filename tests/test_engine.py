@@ -190,10 +190,11 @@ def test_question_without_a_topic_gets_the_general_material(engine):
 def test_a_typical_real_world_dose_leads_with_the_doses_most_people_took(engine):
     answer = engine.answer("what dose do ppl typically end up on in real life, like median")
     assert answer.plan == "dose"
-    first = answer.key_lines[0]
-    study = engine.studies[answer.citations[first.citation - 1].label]
-    # a real-world study reporting the dose most took (a median or the most common), in its own words
-    assert study.evidence_level == "observational" and re.search(r"median|most common", first.text, re.I)
+    lines = [k for k in answer.key_lines if k.citation][:3]
+    # real-world studies, one of them reporting the dose most took (a median or the most common) in its words
+    assert any(re.search(r"median|most common", k.text, re.I) for k in lines)
+    assert all(engine.studies[answer.citations[k.citation - 1].label].evidence_level in ("observational",
+                                                                                         "case series") for k in lines)
 
 
 def test_real_world_side_effects_come_from_real_world_studies(engine):

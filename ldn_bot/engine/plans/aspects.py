@@ -28,7 +28,8 @@ from ldn_bot.engine.plans.base import (
 from ldn_bot.engine.understand import Intent
 
 # A dose text that says what most people took, not only the range tried.
-TYPICAL_DOSE = re.compile(r"\b(?:median|most common|most often|typical|usual|average|mean)\b", re.I)
+TYPICAL_DOSE = re.compile(r"\b(?:(?:median|most common|most often|typical|average|mean) (?:daily |final )?dose|"
+                          r"most common \d|typically \d)", re.I)
 
 
 def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
@@ -78,8 +79,10 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     points = found + points if intent.has("dose_finding") else points + found
     # "what dose do most people end up on?": the studies reporting the dose most took (a median, the most common)
     typical = [s for s in with_dose if TYPICAL_DOSE.search(s.dose or "")][:2] if intent.has("dose_typical") else []
-    points = [KeyPoint(f"{(s.dose or '')[:1].upper()}{(s.dose or '')[1:]}.", s.label, head(s, dose=False))
-              for s in typical] + points
+    lines = [KeyPoint(f"{(s.dose or '')[:1].upper()}{(s.dose or '')[1:]}.", s.label, head(s, dose=False))
+             for s in typical]
+    at = next((i + 1 for i, p in enumerate(points) if p.label), 0)  # after the most used dose's line
+    points = points[:at] + lines + points[at:]
     scope = f"the {topic} studies" if topic else "the studies in people"
     headline = f"Doses used in {scope}:" if with_dose else None
     # Cited: the studies whose lines are shown, not one per dose ever used (a dose answer cites a handful)

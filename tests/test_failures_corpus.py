@@ -218,14 +218,17 @@ def test_citations_and_conditions_give_the_answers_of_the_direct_scan():
             assert cited.cite(label, labels | extra) == direct(label, labels | extra | {label}), (label, extra)
 
     groups = read_synonyms(ROOT / "corpus").conditions()
+    # Each term's pattern compiled once: there are more of them than re's own cache keeps.
+    patterns = {term: re.compile(rf"(?<![\w-]){re.escape(term)}(?![\w-])",
+                                 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I)
+                for name, aliases in groups for term in (name, *aliases)}
 
     def direct_conditions(entry: Entry) -> list[str]:
         for text in (entry.title or "", entry.abstract or ""):
             found = []
             for name, aliases in groups:
                 for term in (name, *aliases):
-                    flags = 0 if re.search(r"[A-Z]", term) and len(term) <= 5 else re.I
-                    if re.search(rf"(?<![\w-]){re.escape(term)}(?![\w-])", text, flags):
+                    if patterns[term].search(text):
                         found.append(name)
                         break
             if found:

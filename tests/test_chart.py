@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli
+from conftest import ROOT
 
 from ldn_bot.corpus.evidence import by_trial, counts_as_ldn
 from ldn_bot.engine.charting import chart_data, resolve, subjects
@@ -67,15 +69,16 @@ def test_a_trial_in_two_papers_is_one_bar_and_other_doses_are_left_out_with_a_no
             assert bool(data.other_uses) == bool(other)
 
 
-def test_the_png_opens_at_the_documented_size_with_every_label(engine, tmp_path):
+def test_the_png_opens_at_the_documented_size_with_every_label(engine, tmp_path, capsys):
     from PIL import Image
 
     from ldn_bot.render.chart import WIDTH_PX, render
 
     out = tmp_path / "fibro.png"
-    result = run_cli("chart", "fibro", "-o", str(out))
-    assert result.returncode == 0, result.stderr
-    assert str(out) in result.stdout
+    code = main(["chart", "fibro", "-o", str(out)])
+    stdout, stderr = capsys.readouterr()
+    assert code == 0, stderr
+    assert str(out) in stdout
     raw = out.read_bytes()
     assert raw.startswith(PNG) and len(raw) < 300 * 1024
     data = chart_data(engine, resolve(engine, "fibromyalgia"))
@@ -126,18 +129,19 @@ def test_chart_json_through_the_entry_point(capsys):
 
 @pytest.mark.parametrize("text, hint", [("skinn", "did you mean 'skin'?"), ("guts", "did you mean 'gut'?"),
                                         ("xyzzy", "try a condition such as fibromyalgia")])
-def test_bad_input_is_one_line_with_exit_2(text, hint):
-    result = run_cli("chart", text, "--json")
-    assert result.returncode == 2
-    assert result.stdout == ""
-    assert result.stderr.count("\n") == 1 and hint in result.stderr and "Traceback" not in result.stderr
+def test_bad_input_is_one_line_with_exit_2(capsys, text, hint):
+    code = main(["chart", text, "--json"])
+    out, err = capsys.readouterr()
+    assert code == 2
+    assert out == ""
+    assert err.count("\n") == 1 and hint in err and "Traceback" not in err
 
 
-def test_a_file_that_is_not_a_png_is_never_replaced(tmp_path):
+def test_a_file_that_is_not_a_png_is_never_replaced(tmp_path, capsys):
     notes = tmp_path / "notes.png"
     notes.write_text("my notes", encoding="utf-8")
-    result = run_cli("chart", "fibro", "-o", str(notes))
-    assert result.returncode == 2 and "not a PNG" in result.stderr
+    code = main(["chart", "fibro", "-o", str(notes)])
+    assert code == 2 and "not a PNG" in capsys.readouterr().err
     assert notes.read_text(encoding="utf-8") == "my notes"
 
 
@@ -149,11 +153,16 @@ def test_asking_and_chart_json_never_import_matplotlib():
     assert result.stdout.strip().splitlines()[-1] == "False False"
 
 
-def test_repl_chart_writes_the_current_or_named_condition_to_a_temporary_png(tmp_path):
-    result = run_cli("repl", stdin=":chart\ndoes ldn help fibro?\n:chart\n:chart gut\n:chart xyzzy\n",
-                     env={"TMPDIR": str(tmp_path)})
-    assert result.returncode == 0, result.stderr
-    lines = result.stdout.splitlines()
+def test_repl_chart_writes_the_current_or_named_condition_to_a_temporary_png(tmp_path, capsys, monkeypatch,
+                                                                          quiet_config):
+    monkeypatch.setenv("LDN_BOT_CONFIG", str(quiet_config))
+    monkeypatch.setenv("LDN_BOT_HISTORY", os.devnull)
+    monkeypatch.setattr("sys.stdin", io.StringIO(":chart\ndoes ldn help fibro?\n:chart\n:chart gut\n:chart xyzzy\n"))
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))  # what TMPDIR sets in a new process
+    code = main(["repl"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    lines = out.splitlines()
     assert any(line.startswith("No condition yet") for line in lines)
     written = {}
     for line in lines:
@@ -166,10 +175,11 @@ def test_repl_chart_writes_the_current_or_named_condition_to_a_temporary_png(tmp
     assert any("no condition 'xyzzy'" in line for line in lines)
 
 
-def test_bench_chart_times_every_chart(tmp_path):
-    result = run_cli("bench", "chart", "--json")
-    assert result.returncode in (0, 1), result.stderr  # 1: over a target, which the JSON then shows
-    data = json.loads(result.stdout)
+def test_bench_chart_times_every_chart(capsys):
+    code = main(["bench", "chart", "--json"])
+    out, err = capsys.readouterr()
+    assert code in (0, 1), err  # 1: over a target, which the JSON then shows
+    data = json.loads(out)
     assert data["charts"] == data["renders"] > 40 and data["width"] == 1080
     assert data["max_kb"] < 300
 

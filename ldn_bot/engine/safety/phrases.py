@@ -4,7 +4,9 @@ A phrase is a run of words matched on whole words of the message, in order:
 
     kill myself            the words, next to each other ("kil myself", "killmyself", "kill my self" too)
     suicid*                a word starting with "suicid" (suicide, suicidal, suicidio, suicidaires)
-    # kms                  "#": any number ("5 kms")
+    *azepam                a word ending in "azepam", with at least 3 letters before it (diazepam, lorazepam):
+                           the shape of a medicine's name, for names nobody listed
+    # kms                  "#": any number ("5 kms"); "#th" an ordinal ("the 14th", "1st", "22nd")
     back|leg|foot          any one of these words
     pray ... wake up       up to GAP words between the two parts
 
@@ -28,19 +30,23 @@ from ldn_bot.engine.safety.text import clauses, common, fuzzy_ok, tokens, unleet
 
 GAP = 3  # words "..." may skip
 NUMBER = "#"
+ORDINAL = "#th"  # a number as a rank or a date: "1st", "22nd", "14th"
+_ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
+SUFFIX_STEM = 3  # letters a word needs before a suffix ("*azepam": "diazepam", never "azepam" alone)
 MAX_JOINED = 8  # words a phrase's first part may span when written together ("kill my self" as "killmyself")
 
 Span = tuple[int, int, tuple[int, ...]]  # (start, end, positions of the phrase's own words) in the message
 
 @dataclass(frozen=True)
 class Word:
-    """One word of a phrase: alternatives, each a plain word, a prefix ("suicid*") or a number ("#")."""
+    """One word of a phrase: alternatives, each a plain word, a prefix ("suicid*"), a suffix ("*azepam") or a
+    number ("#")."""
 
     options: tuple[str, ...]
 
     def plain(self) -> str | None:
         o = self.options[0]
-        return o if len(self.options) == 1 and not o.endswith("*") and o != NUMBER else None
+        return o if len(self.options) == 1 and "*" not in o and o not in (NUMBER, ORDINAL) else None
 
 
 @dataclass(frozen=True)
@@ -66,8 +72,11 @@ def parse_phrase(text: str) -> Phrase:
             options = []
             for alt in raw.split("|"):
                 star = alt.endswith("*") and len(alt) > 1
-                if alt == NUMBER:
-                    options.append(NUMBER)
+                if alt in (NUMBER, ORDINAL):
+                    options.append(alt)
+                    continue
+                if alt.startswith("*") and len(alt) > 1:  # a suffix: "*azepam"
+                    options.append("*" + "".join(_alt_words(alt[1:])))
                     continue
                 folded = _alt_words(alt.rstrip("*"))
                 if not folded:
@@ -94,18 +103,22 @@ class Matcher:
         self.known = known
         words_: set[str] = set()
         prefixes: set[str] = set()
+        suffixes: set[str] = set()
         for phrases in groups:
             for phrase in phrases:
                 for seg in phrase.segments:
                     for w in seg:
                         for o in w.options:
-                            if o.endswith("*"):
+                            if o.startswith("*"):
+                                suffixes.add(o[1:])
+                            elif o.endswith("*"):
                                 prefixes.add(o[:-1])
-                            elif o != NUMBER:
+                            elif o not in (NUMBER, ORDINAL):
                                 words_.add(o)
         self._words = words_
         self._fuzzy_words = sorted(w for w in words_ if len(w) >= 4 and w.isalpha())
         self._prefixes = sorted(prefixes)
+        self._suffixes = sorted(suffixes)
         self._cache: dict[str, dict[str, bool]] = {}
         self._index: dict[int, _PhraseIndex] = {id(p): _PhraseIndex(p) for p in groups}
 
@@ -130,9 +143,14 @@ class Matcher:
             hit[word] = True
         if word[:1].isdigit():
             hit[NUMBER] = True
+            if _ORDINAL.fullmatch(word):
+                hit[ORDINAL] = True
         for p in self._prefixes:
             if word.startswith(p):
                 hit[p + "*"] = True
+        for x in self._suffixes:
+            if word.endswith(x) and len(word) >= len(x) + SUFFIX_STEM and word.isalpha():
+                hit["*" + x] = True
         if word.isalpha() and len(word) >= 3 and word not in self.known and not common(word):
             near = process.extract(word, self._fuzzy_words, scorer=OSA.distance, score_cutoff=2, limit=None)
             for p, _, _ in near:

@@ -6,7 +6,9 @@ A match is dropped when one of the rule's `unless` phrases or `unless_concepts` 
 a research term), or when a `negated_by` combination stands just before it ("not on any opioids"; a concept
 named `..._after` just after it: "tramadol kullanmıyorum"). A rule with `remember_for` that fired in a
 conversation fires again on every later message matching one of those concepts (an opioid named once keeps its
-warning on later questions about starting, dosing or combining).
+warning on later questions about starting, dosing or combining). A rule's `carry` concepts, once matched in a
+conversation, count for its "a & b" combinations in every later message of it ("i've decided", then "tuesday,
+once the house is empty"); a later message must still match one concept of the combination itself.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from ldn_bot.engine.safety.phrases import Matcher, Phrase, Reading, Span
 from ldn_bot.engine.safety.text import UNITS
 
 NEGATION_WINDOW = 2  # words between a negation and what it negates ("not on any opioids": "on any")
+CARRIED = "~"  # a concept carried in a conversation's memory ("~plan"), apart from the rule ids kept there
 SEQUENCE_WINDOW = 4  # words between the concepts of "a > b" ("want to ... die", "wish i could ... not wake up")
 
 
@@ -63,6 +66,7 @@ class Rule:
     negated_by: tuple[Combo, ...] = ()
     remember_for: tuple[str, ...] = ()
     enabled: bool = True
+    carry: tuple[str, ...] = ()
 
 
 @dataclass
@@ -71,6 +75,7 @@ class _Pass:
 
     reading: Reading
     concept_spans: dict[str, list[Span]] = field(default_factory=dict)
+    carried: frozenset[str] = frozenset()  # concepts met in earlier messages of the conversation
 
 
 class SafetyRules:
@@ -106,6 +111,10 @@ class SafetyRules:
         clause, if it asks), each by words of its own (one word never counts for two concepts), and none of its
         absent concepts is."""
         found = [[s for s in self._concept(p, c) if not _overlaps(s, vetoes)] for c in combo.concepts]
+        if combo.mode == "&" and p.carried and any(found) and not all(found):
+            # earlier messages of the conversation supply what this one lacks
+            found = [f for f, c in zip(found, combo.concepts, strict=True)
+                     if f or not any(n.removesuffix("*2") in p.carried for n in c.split("|"))]
         if not all(found) or any(self._concept(p, c) for c in combo.absent):
             return []
         if len(found) == 1:  # one concept: each of its matches stands alone
@@ -164,6 +173,8 @@ class SafetyRules:
 
     def _fired(self, p: _Pass, memory: set[str] | None) -> list[tuple[Rule, list[Span]]]:
         out = []
+        if memory:
+            p.carried = frozenset(m[1:] for m in memory if m.startswith(CARRIED))
         for rule in self.rules:
             spans = self._rule_spans(rule, p)
             if spans:
@@ -172,6 +183,8 @@ class SafetyRules:
                     memory.add(rule.id)
             elif memory and rule.id in memory and any(self._concept(p, c) for c in rule.remember_for):
                 out.append((rule, []))  # named earlier in the conversation: the warning stays
+        if memory is not None:
+            memory.update(CARRIED + c for r in self.rules for c in r.carry if self._concept(p, c))
         return out
 
     def matches(self, question: str) -> dict[str, list[Span]]:

@@ -128,6 +128,12 @@ class Messages:
         "from my corpus with its source.")
     creator: str = ("I am ldn-bot, an open-source community project. My answers are quoted from a curated corpus of "
                     "study summaries and a source article.")
+    identity: str = ("I'm ldn-bot, a bot, not a person: I answer questions about the published studies of low-dose "
+                     "naltrexone (LDN) by quoting and citing them. I can't give medical advice.")
+    farewell: str = "Take care. Ask me about the LDN studies any time."
+    acknowledgement: str = "Ask me anything else about the LDN studies whenever you like."
+    complaint: str = ("Sorry that didn't help. I can only quote what the studies in my corpus say; asking about one "
+                      "condition, dose or side effect at a time works best.")
     refusal: str = ('I could not read that as a question. Please ask in plain words, for example "Does LDN help '
                     'fibromyalgia?".')
 

@@ -103,11 +103,18 @@ def test_unverified_study_is_marked(engine):
     assert "details not verified" in khan.design_line
 
 
-@pytest.mark.parametrize("question", ["x" * 20000, "\x00\x01\x02\ufffd" * 500, "🙂" * 300, "   \t  ", "?!?!"])
+@pytest.mark.parametrize("question", ["x" * 20000, "\x00\x01\x02\ufffd" * 500, "   \t  ", "?!?!"])
 def test_garbage_or_huge_input_is_handled(engine, question):
     answer = engine.answer(question)
     assert answer.status in ("no_evidence", "answered")
     assert answer.disclaimer == engine.config.disclaimer
+
+
+@pytest.mark.parametrize("question", ["🙂" * 300, "👍", "😂😂😂"])
+def test_emoji_alone_is_small_talk_not_unreadable(engine, question):
+    answer = engine.answer(question)
+    assert answer.status == "chitchat" and not answer.citations
+    assert answer.message and answer.message != engine.config.messages.refusal
 
 
 def test_follow_up_stays_on_topic_and_a_new_topic_replaces_it(engine):

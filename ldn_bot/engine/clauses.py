@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Literal
 
-from ldn_bot.engine.smalltalk import smalltalk_intent
+from ldn_bot.engine.smalltalk import default_smalltalk
+
+Aside = Callable[[str], str | None]  # a clause -> "greeting" / "thanks" when it is small talk that asks nothing
 
 ClauseKind = Literal["question", "story", "greeting", "thanks"]
 
@@ -64,9 +67,11 @@ def _unemoji(text: str) -> str:
     return "".join("\n" if unicodedata.category(ch) in ("So", "Sk", "Cs") else ch for ch in text)
 
 
-def split_clauses(text: str) -> list[Clause]:
-    """A message's clauses in order, each marked question, story, greeting or thanks. Punctuation stays with its
-    clause ("does it help?"). Empty pieces are dropped."""
+def split_clauses(text: str, aside: Aside | None = None) -> list[Clause]:
+    """A message's clauses in order, each marked question, story, greeting or thanks (`aside`: which clauses are
+    small talk; the shipped lexicon's by default). Punctuation stays with its clause ("does it help?"). Empty
+    pieces are dropped."""
+    aside = aside or default_smalltalk().aside
     clauses: list[Clause] = []
     for piece in _BREAK.split(_unemoji(text)):
         piece = " ".join(piece.split())
@@ -75,12 +80,12 @@ def split_clauses(text: str) -> list[Clause]:
                 last = clauses[-1]
                 clauses[-1] = Clause(last.text + piece.strip(), "question" if last.kind == "story" else last.kind)
             continue
-        clauses.append(Clause(piece, _kind(piece)))
+        clauses.append(Clause(piece, _kind(piece, aside)))
     return clauses
 
 
-def _kind(clause: str) -> ClauseKind:
-    small = smalltalk_intent(clause)
+def _kind(clause: str, aside: Aside) -> ClauseKind:
+    small = aside(clause)
     if small in ("greeting", "thanks"):
         return small  # type: ignore[return-value]
     lowered = clause.lower().replace("\u2019", "'").lstrip("\"'([ ")
@@ -119,9 +124,10 @@ class Reading:
         return ""
 
 
-def read_message(text: str) -> Reading:
-    """Split `text` (a cleaned message) into clauses and join its question and story clauses."""
-    clauses = tuple(split_clauses(text))
+def read_message(text: str, aside: Aside | None = None) -> Reading:
+    """Split `text` (a cleaned message) into clauses and join its question and story clauses (`aside`: see
+    `split_clauses`)."""
+    clauses = tuple(split_clauses(text, aside))
     asked = [c.text for c in clauses if c.kind == "question"]
     told = [c.text for c in clauses if c.kind == "story"]
     if not asked:  # nothing reads as a question: the message as a whole is what is asked

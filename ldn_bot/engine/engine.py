@@ -33,7 +33,7 @@ from ldn_bot.engine.reading import (
 from ldn_bot.engine.records_query import RecordSearch
 from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
-from ldn_bot.engine.smalltalk import smalltalk_intent, smalltalk_reply, thanks_first
+from ldn_bot.engine.smalltalk import emoji_only, load_smalltalk, smalltalk_reply, thanks_first
 from ldn_bot.engine.understand import Intent, load_understanding
 from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.chunk import Chunk
@@ -78,6 +78,7 @@ class Engine:
         self.safety = load_rules(self.corpus.root)
         self.queries = CorpusQueries(self.corpus)  # study lookup, conditions, counts: for the front ends
         self.understanding = load_understanding(self.corpus.root)
+        self.smalltalk = load_smalltalk(self.corpus.root)  # greetings, thanks, "are you a bot?": fixed replies
         self.condition_groups = condition_groups(self.corpus)
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
@@ -87,7 +88,8 @@ class Engine:
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
         self.leads = Leads(self.reader, self.outcomes, self.studies_on, self.searcher.stats.df, self.records)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters,
-                                      self.records.exclusions(lambda t: self.searcher.parser.parse(t).conditions))
+                                      self.records.exclusions(lambda t: self.searcher.parser.parse(t).conditions),
+                                      self.smalltalk.aside)
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -111,7 +113,7 @@ class Engine:
             conversation.expire_if_idle(self.config.conversation.idle_minutes * 60)
             conversation.turns += 1
         text = clean_question(question)
-        if not is_readable(text):
+        if not is_readable(text) and not emoji_only(text):
             return self._reply(question, "no_evidence", self.config.messages.refusal)
         # all of a long message (a crisis may come last), before small talk ("bye everyone, thanks for everything")
         fired = self.safety.check(question[:MAX_SAFETY_CHARS], conversation.safety_memory if conversation else None)
@@ -121,13 +123,13 @@ class Engine:
                 answer = self._reply(question, "safety", rule.text)
                 answer.safety = safety
                 return answer
-        intent = smalltalk_intent(text)
+        intent = self.smalltalk.intent(text)
         if intent and not fired:
             return self._reply(question, "chitchat", smalltalk_reply(intent, self.config.messages))
 
         # The question decides: its clauses set what is asked; the story only fills what they leave open.
         asking = self.requests.read(text)
-        text = asking.text
+        typed, text = text, asking.text
         asked = asking.intent
         if asking.request.full_dose:  # naltrexone at 50 mg for alcohol: not what the corpus is about
             answer = self._reply(question, "no_evidence", plans.NOT_LOW_DOSE)
@@ -138,7 +140,7 @@ class Engine:
         if fired and (whole := self.searcher.parser.parse(text)).conditions != query.conditions:
             rest, query = text, whole  # the safety rule took part of a condition's name ("opioid dependence")
         named = self.reader.named_labels(text, query.conditions)
-        if not fired and not named and thanks_first(text) and not (
+        if not fired and not named and thanks_first(typed) and not (
             query.synonyms or asked.aspects or sum(c.weight for c in query.asked if c.plain) >= GENERAL_WEIGHT
         ):
             # "thank u, its a lot to take in": thanks with nothing asked after it

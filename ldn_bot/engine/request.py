@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
 
-from ldn_bot.engine.clauses import read_message
+from ldn_bot.engine.clauses import Aside, read_message
 from ldn_bot.engine.exclusions import Exclusions
 from ldn_bot.engine.reading import QuestionReader
 from ldn_bot.engine.understand import Intent, Understanding
@@ -105,9 +105,10 @@ class RequestReader:
 
     def __init__(self, parser: QueryParser, understanding: Understanding, reader: QuestionReader,
                  across: Callable[[str, Intent], tuple[Filters, Aggregate | None]] | None = None,
-                 exclusions: Exclusions | None = None) -> None:
+                 exclusions: Exclusions | None = None, aside: Aside | None = None) -> None:
         self.parser = parser
         self.exclusions = exclusions  # the conditions a message leaves out ("not ms"), cut before it is read
+        self.aside = aside  # which clauses are small talk (smalltalk.SmallTalk.aside); the shipped lexicon's if None
         self.understanding = understanding
         self.reader = reader
         self.across = across  # a question's record filters and aggregate (records_query.RecordSearch.filters)
@@ -118,7 +119,7 @@ class RequestReader:
         on another condition is left out when the question names its own. A condition the message leaves out
         ("any neuro trials? not ms") is cut from it first and kept in `filters.exclude`."""
         text, excluded = self.exclusions.cut(text) if self.exclusions else (text, ())
-        reading = read_message(text)
+        reading = read_message(text, self.aside)
         asked = reading.question
         said = query = self.parser.parse(asked)
         intent = self.understanding.read(asked)

@@ -1,62 +1,163 @@
-"""Small talk: greetings, thanks, "what can you do?", "who made you?" get a short fixed reply, never a citation.
+"""Small talk, by concept: greetings, goodbyes (going to bed, heading off), thanks, praise and complaints, questions
+about the bot itself (are you a bot or a person, who made you, how do you work), laughter, emoji on their own and
+acknowledgements ("ok", "got it") get a short fixed reply, never a citation.
 
-Only a message that is small talk as a whole counts: "hi, does LDN help MS?" is a question.
+The ways people say each concept are data (corpus/smalltalk.yaml: general English, slang, shorthand, typos). A
+message is small talk only when every one of its words belongs to a small-talk phrase or a filler word: anything
+else in it ("hi, does LDN help MS?") makes it a question, answered as such.
 """
 
 from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Mapping
+from functools import cache
+from pathlib import Path
 
-from ldn_bot.config import Messages
+from rapidfuzz.distance import OSA
 
-_FILLER = r"(?:\s*(?:there|everyone|all|guys|folks|bot|ldn-?bot|again|so much|very much|a lot|lots|today|"\
-          r"lol|lmao|haha+|hehe|omg|ok(?:ay)?|k|kk|cool|nice|"\
-          r"tonight|super|"\
-          r"really|so|(?:super |really |very |so )?(?:helpful|useful)|"\
-          r"(?:thanks|thank you|cheers|thx)|(?:hi|hello|hey)|"\
-          r"friend|mate|buddy|that was (?:really |very )?(?:helpful|useful|great)|"\
-          r"that'?s (?:really |very )?(?:helpful|useful|great)|"\
-          r"for (?:the|your) (?:help|answer|info)|(?:i'?m |im )?new here|first (?:time|post) here|y'?all|"\
-          r":\)|:-\)|[!.,?\s])*)"
+from ldn_bot.config import Messages, default_dir
+from ldn_bot.corpus.rawyaml import read_optional_yaml
+from ldn_bot.errors import CorpusError
 
-_INTENTS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
-    (name, re.compile(rf"^\s*(?:{_FILLER}\s*)?(?:{pattern}){_FILLER}$", re.I))
-    for name, pattern in (
-        ("greeting", r"hi+|hello+|hey+|heya|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day|night)|"
-                     r"morning|evening|gn|night|nite|how are you(?: doing)?|how r u|what'?s up|sup"),
-        ("thanks", r"thanks|thank you|thx|ty|cheers|much appreciated|appreciate it|great|awesome|perfect|ok(?:ay)?|"
-                   r"cool|got it|bye|goodbye|see you|"
-                   r"(?:ok(?:ay)?|great|cool)[, ]+(?:thanks|thank you)|thanks,? that'?s (?:useful|helpful|great)"),
-        ("capabilities", r"what (?:can|do) (?:you|u) do|what are you(?: for)?|help|what can i ask(?: you)?|"
-                         r"(?:are|r) (?:you|u) (?:a )?(?:real )?(?:person|human|bot|ai|robot)"
-                         r"(?: or (?:a )?(?:bot|ai))?|"
-                         r"how do i use you|"
-                         r"what do you know(?: about)?|who are you|what is this(?: bot)?"),
-        ("creator", r"who (?:made|built|created|wrote|programmed|makes|runs|maintains) (?:you|this(?: bot)?|ldn-?bot)|"
-                    r"who is behind (?:you|this(?: bot)?)|"
-                    r"who'?s your (?:creator|maker|developer)|who developed you"),
-    )
-)
+SMALLTALK_FILE = "smalltalk.yaml"
+# The reply each concept gets (a `messages` setting); concepts without one here get the acknowledgement.
+REPLIES = {"greeting": "greeting", "thanks": "thanks", "praise": "thanks", "capabilities": "capabilities",
+           "creator": "creator", "about_bot": "identity", "farewell": "farewell", "complaint": "complaint",
+           "acknowledgement": "acknowledgement", "laughter": "acknowledgement", "emoji": "acknowledgement"}
+# Concepts that, as one clause of a longer message, say nothing the question needs ("hi all, ...", "..., thanks").
+ASIDES = {"greeting": "greeting", "farewell": "greeting", "acknowledgement": "greeting", "laughter": "greeting",
+          "emoji": "greeting", "thanks": "thanks", "praise": "thanks"}
+FUZZY_MIN = 6  # a word this long one typo away from a small-talk word ("thnaks") is that word
+_EMOTICON = re.compile(r"(?<![\w])(?:[:;=8][-']?[()\[\]dDpP3/\\|*oOxX]+|<3+|\^_*\^|:'\()(?![\w])")
+_WORD = re.compile(r"[a-z0-9]+(?:['-][a-z0-9]+)*")
+
+
+_CHOICE = re.compile(r"\(([^()]*)\)")
+
+
+def expand(phrase: str) -> list[str]:
+    """Every phrase a lexicon entry with bracketed alternatives stands for: "(hi|hello) (all|)" -> "hi all", "hi",
+    "hello all", "hello"."""
+    m = _CHOICE.search(phrase)
+    if not m:
+        return [" ".join(phrase.split())]
+    return [p for alt in m.group(1).split("|") for p in expand(phrase[:m.start()] + alt + phrase[m.end():])]
+
+
+def _squeeze(word: str) -> str:
+    """A word with each run of one letter read once: "heyyy" and "hey", "byeee" and "bye" read alike."""
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _words(text: str) -> list[str]:
+    text = unicodedata.normalize("NFKC", text).lower().replace("\u2019", "'").replace("`", "'")
+    return _WORD.findall(_EMOTICON.sub(" ", text))
+
+
+def emoji_only(text: str) -> bool:
+    """Whether a message is only emoji or other symbols ("👍", "😂😂"): small talk, not unreadable input."""
+    kept = [ch for ch in text if not ch.isspace() and unicodedata.category(ch) not in ("Cf", "Mn", "Me")]
+    # U+FFFD and U+FFFC stand for characters that could not be read: garbage, not an emoji
+    return bool(kept) and all(unicodedata.category(ch) in ("So", "Sk") and ch not in "\ufffd\ufffc" for ch in kept)
+
+
+class SmallTalk:
+    """The small-talk lexicon of one corpus: `concepts` (name -> phrases, in the order they win), `filler` (words
+    that add nothing) and `shorthand` (word -> the words it stands for: "u" -> "you")."""
+
+    def __init__(self, concepts: Mapping[str, list[str]], filler: list[str], shorthand: Mapping[str, str]) -> None:
+        self.order = list(concepts)
+        self.shorthand = {str(k).lower(): str(v).lower() for k, v in shorthand.items()}
+        self.phrases: dict[tuple[str, ...], str] = {}  # squeezed words -> concept ("" for filler)
+        for name, phrases in concepts.items():
+            for p in (x for entry in phrases for x in expand(str(entry))):
+                self.phrases.setdefault(self._key(p), name)
+        for p in (x for entry in filler for x in expand(str(entry))):
+            self.phrases.setdefault(self._key(p), "")
+        self.longest = max((len(k) for k in self.phrases), default=0)
+        self.single = {k[0]: c for k, c in self.phrases.items() if len(k) == 1 and c and len(k[0]) >= FUZZY_MIN}
+
+    def _fold(self, words: list[str]) -> list[str]:
+        return [w for word in words for w in self.shorthand.get(word, word).split()]
+
+    def _key(self, phrase: str) -> tuple[str, ...]:
+        return tuple(_squeeze(w) for w in self._fold(_words(phrase)))
+
+    def concepts(self, text: str) -> list[str] | None:
+        """The small-talk concepts a message says, in lexicon order; None when any word of it is no small talk
+        (or it says no concept at all). Emoji alone say "emoji"."""
+        words = [_squeeze(w) for w in self._fold(_words(text))]
+        if not words:
+            return ["emoji"] if emoji_only(text) else None
+        # every way to read the message as phrases, left to right: reach[i] is what the first i words say
+        reach: list[set[str] | None] = [set()] + [None] * len(words)
+        furthest = 0
+        for i in range(len(words)):
+            said = reach[i]
+            if i > furthest:
+                return None  # no reading reaches this word: it is no small talk
+            if said is None:
+                continue
+            for size in range(min(self.longest, len(words) - i), 0, -1):
+                concept = self.phrases.get(tuple(words[i:i + size]))
+                if concept is None and size == 1:
+                    concept = self._near(words[i])
+                if concept is not None and reach[i + size] is None:
+                    reach[i + size] = said | ({concept} if concept else set())
+                    furthest = max(furthest, i + size)
+        found = reach[-1]
+        if found is None:
+            return None
+        return [c for c in self.order if c in found] or None
+
+    def _near(self, word: str) -> str | None:
+        """The concept of a single small-talk word one typo from `word` ("thnaks", "goodnihgt"), if any."""
+        if len(word) < FUZZY_MIN:
+            return None
+        return next((c for w, c in self.single.items() if OSA.distance(word, w, score_cutoff=1) <= 1), None)
+
+    def intent(self, text: str) -> str | None:
+        """The concept a whole message is small talk for (the first it says), else None."""
+        found = self.concepts(text)
+        return found[0] if found else None
+
+    def aside(self, clause: str) -> str | None:
+        """ "greeting" or "thanks" when one clause of a message is small talk that asks nothing ("hi all", "lol",
+        "thanks in advance" is not: its words are no small talk), else None."""
+        found = self.intent(clause)
+        return ASIDES.get(found) if found else None
+
+
+def load_smalltalk(root: str | Path) -> SmallTalk:
+    """The small-talk lexicon of a corpus folder (root/smalltalk.yaml), else the one ldn-bot ships with. A file that
+    cannot be read or parsed is a CorpusError naming it, with the line where YAML stopped."""
+    path = Path(root) / SMALLTALK_FILE
+    data = read_optional_yaml(path)
+    if data is None:
+        return default_smalltalk()
+    if not isinstance(data, dict) or not isinstance(data.get("concepts") or {}, dict):
+        raise CorpusError(str(path), "must be a mapping with sections concepts, filler, shorthand")
+    concepts = {str(k): [str(p) for p in v or []] for k, v in (data.get("concepts") or {}).items()}
+    return SmallTalk(concepts, [str(p) for p in data.get("filler") or []], data.get("shorthand") or {})
+
+
+@cache
+def default_smalltalk() -> SmallTalk:
+    """The lexicon ldn-bot ships with (its corpus's smalltalk.yaml): small talk is English, not a corpus's."""
+    path = default_dir() / "corpus" / SMALLTALK_FILE
+    return load_smalltalk(path.parent) if path.is_file() else SmallTalk({}, [], {})
 
 
 def smalltalk_intent(text: str) -> str | None:
-    """"greeting", "thanks", "capabilities" or "creator" when the whole message is small talk, else None.
-    Emoji and other symbols ("hi 👋", "thanks 🙏🏽") are left out first: they change nothing."""
-    text = "".join(ch for ch in text if not unicodedata.category(ch).startswith(("S", "M")))
-    for name, pattern in _INTENTS:
-        if pattern.match(text):
-            return name
-    return None
+    """The small-talk concept of a whole message in the shipped lexicon (see `SmallTalk.intent`)."""
+    return default_smalltalk().intent(text)
 
 
 def smalltalk_reply(intent: str, messages: Messages) -> str:
-    return {
-        "greeting": messages.greeting,
-        "thanks": messages.thanks,
-        "capabilities": messages.capabilities,
-        "creator": messages.creator,
-    }[intent]
+    """The fixed reply (a `messages` setting) to a small-talk concept."""
+    return str(getattr(messages, REPLIES.get(intent, "acknowledgement")))
 
 
 _THANKS_FIRST = re.compile(r"^\W*(?:thanks|thank (?:you|u)|thx|ty|cheers|tysm)\b", re.I)

@@ -22,6 +22,9 @@ def _after(engine, first: str, then: str):
         ("does ldn help fibro?", "can i drink on it?"),
         ("does ldn help crohns?", "can i still get my flu shot while on it"),
         ("what do the ms trials show?", "does metformin help weight loss?"),
+        ("any ldn trials in ulcerative colitis?", "unrelated but how many goals did celtic score this wk"),
+        ("what dose did the fibro trials use", "anyone got a decent lasagne recipe lol"),
+        ("does ldn help crohns?", "is it gonna rain in dublin next week"),
     ],
 )
 def test_an_off_topic_follow_up_is_answered_as_it_would_be_alone(engine, first, then):

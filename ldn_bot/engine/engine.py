@@ -163,7 +163,7 @@ class Engine:
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup and conversation is not None and leaves_topic(
             said, asked, self.reader, self._terms_of(conversation),
-            points=bool(conversation.labels and _DEICTIC.search(_ON_IT.sub(" ", normalize(asking.asked)))),
+            points=bool(conversation.labels and _DEICTIC.search(_ON_IT.sub(" ", normalize(asking.asked)))), whole=query,
         ):
             followup = False  # "can i drink on it?" after a fibromyalgia answer: answered as it would be alone
         if followup:
@@ -288,6 +288,8 @@ class Engine:
         `said` are the question clauses, as typed and parsed: words only in the story never decide this."""
         if not named and self.reader.unstudied_subject(text, said, asked) is not None:
             return False
+        if not named and not followup and self.reader.off_topic(said, asked, query):
+            return False  # the weather, a TV show: words the corpus holds by chance ("wk") answer nothing
         return (
             result.relevant
             or bool(named)

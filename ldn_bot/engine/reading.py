@@ -124,6 +124,27 @@ class QuestionReader:
         subject. Everyday words ("server") and words of intents.yaml phrases `asked` matched are not."""
         return [w for w in self.unknown_words(query, asked, min_len=3) if english_zipf(w) < FOREIGN_ZIPF]
 
+    def off_topic(self, query: Query, asked: Intent, whole: Query | None = None, strict: bool = False) -> bool:
+        """Whether a question's own words speak of something other than what the corpus covers ("whats the weather
+        like in glasgow this wk", "best pizza near me?"): it names no condition, term, drug, study design or
+        anything the plans answer (an aspect, a population, a superlative), and at least half of its uncommon
+        words are words the corpus never uses. A word the corpus happens to hold ("wk") does not make it one of
+        ours. `query` is the question's own words parsed; `whole`, the whole message's: a condition or LDN named in
+        the member's story keeps the question on topic. `strict` (a question with an "it" or "they" that may point
+        back: "is it gonna rain in dublin next week?"): every uncommon word, two or more, is one the corpus never
+        uses."""
+        named = whole or query
+        if (query.conditions or query.synonyms or named.conditions or named.synonyms or asked.aspects
+                or asked.population or asked.species or asked.design or asked.superlative):
+            return False
+        own = [c.text for c in query.asked if c.plain and not c.context and not _AMOUNT.match(c.text)
+               and english_zipf(c.text) < EVERYDAY_ZIPF]
+        unknown = set(self.unknown_words(query, asked, min_len=3))
+        strange = [w for w in own if w in unknown]
+        if strict:
+            return len(strange) >= 2 and len(strange) == len(own)
+        return bool(strange) and 2 * len(strange) >= len(own)
+
     def unstudied_subject(self, text: str, query: Query, asked: Intent) -> str | None:
         """The subject a question asks LDN to help when it is another disease or drug the corpus never names and
         no condition it covers is asked in the same breath: "does ldn help lupus? SLE w joint pain" asks about

@@ -15,6 +15,7 @@ from ldn_bot.corpus.stats import condition_groups
 from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
+from ldn_bot.engine.clauses import clean_question, is_readable
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
 from ldn_bot.engine.leads import Leads
@@ -78,7 +79,7 @@ class Engine:
         self.safety = load_rules(self.corpus.root)
         self.queries = CorpusQueries(self.corpus)  # study lookup, conditions, counts: for the front ends
         self.understanding = load_understanding(self.corpus.root)
-        self.smalltalk = load_smalltalk(self.corpus.root)  # greetings, thanks, "are you a bot?": fixed replies
+        self.smalltalk = load_smalltalk(self.corpus.root)  # "hi", "thanks", "are you a bot?": a fixed reply
         self.condition_groups = condition_groups(self.corpus)
         self.studies_on = StudiesOn(self.corpus.studies)  # condition -> its reviewed studies, strongest first
         self.passages = Passages(self.corpus, config.retrieval, self.searcher.analyzer, self.studies_on)
@@ -89,7 +90,7 @@ class Engine:
         self.leads = Leads(self.reader, self.outcomes, self.studies_on, self.searcher.stats.df, self.records)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters,
                                       self.records.exclusions(lambda t: self.searcher.parser.parse(t).conditions),
-                                      self.smalltalk.aside)
+                                      self.smalltalk.aside)  # small talk in a longer message asks nothing
 
     @property
     def studies(self) -> dict[str, Study]:
@@ -286,10 +287,10 @@ class Engine:
         passage match; a question about something else (another drug, say) still needs passages that match it,
         and "does ldn help lupus? ... joint pain" is not answered with the corpus's joint-pain studies. `text` and
         `said` are the question clauses, as typed and parsed: words only in the story never decide this."""
-        if not named and self.reader.unstudied_subject(text, said, asked) is not None:
+        # another disease or drug; the weather or a TV show, whatever corpus word is in it by chance ("wk")
+        if not named and (self.reader.unstudied_subject(text, said, asked) is not None
+                          or (not followup and self.reader.off_topic(said, asked, query))):
             return False
-        if not named and not followup and self.reader.off_topic(said, asked, query):
-            return False  # the weather, a TV show: words the corpus holds by chance ("wk") answer nothing
         return (
             result.relevant
             or bool(named)

@@ -1,5 +1,5 @@
-"""Reading a message as clauses (design/answer-pipeline.md, stage 1), once cleaned: each clause is a question,
-a story, a greeting or thanks. The question clauses say what is asked; the story only fills what they leave open.
+"""Reading a message as clauses (design/answer-pipeline.md, stage 1): each clause is a question, a story, a
+greeting or thanks. The question clauses say what is asked; the story only fills what they leave open.
 
 Clause boundaries are sentence punctuation, commas, colons and semicolons, dashes, line breaks and emoji (members
 end a thought with one). A clause is a question when it ends with "?" or opens the way questions open in English
@@ -19,7 +19,6 @@ from typing import Literal
 
 from ldn_bot.engine.smalltalk import default_smalltalk
 
-MAX_QUESTION_CHARS = 1000  # longer input is read only this far: answering stays fast whatever is pasted
 Aside = Callable[[str], str | None]  # a clause -> "greeting" / "thanks" when it is small talk that asks nothing
 
 ClauseKind = Literal["question", "story", "greeting", "thanks"]
@@ -134,17 +133,3 @@ def read_message(text: str, aside: Aside | None = None) -> Reading:
     if not asked:  # nothing reads as a question: the message as a whole is what is asked
         return Reading(clauses, " ".join(told) or text, "")
     return Reading(clauses, " ".join(asked), " ".join(told))
-
-
-def clean_question(text: str) -> str:
-    """Drop control and unprintable characters, fold whitespace, cap the length. Invisible format characters
-    (soft hyphen, zero-width space or joiner) vanish inside a word: "fibro\u00admyalgia" is fibromyalgia."""
-    kept = "".join("" if unicodedata.category(ch) == "Cf" else " " if unicodedata.category(ch)[0] == "C" else ch
-                   for ch in text)
-    return " ".join(kept.split())[:MAX_QUESTION_CHARS]
-
-
-def is_readable(text: str) -> bool:
-    """Whether a cleaned message has enough letters to be read as words (not "?!?!" or a paste of symbols)."""
-    letters = sum(ch.isalpha() for ch in text)
-    return letters >= 2 and letters >= 0.3 * len(text.replace(" ", ""))

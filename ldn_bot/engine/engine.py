@@ -15,7 +15,6 @@ from ldn_bot.corpus.stats import condition_groups
 from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
-from ldn_bot.engine.clauses import clean_question, is_readable
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
 from ldn_bot.engine.leads import Leads

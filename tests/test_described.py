@@ -85,3 +85,12 @@ def test_asking_about_any_study_in_passing_points_at_none(engine):
     # "liver" in the story describes no study: the case report of a cancer spread to the liver is not named
     request = engine.request("worried about my liver bloods. did any ldn study check lab values")
     assert request.subject.kind != "studies"
+
+
+def test_a_claim_about_a_study_is_answered_from_the_study_it_describes(engine):
+    # "stayed stable for years" fits the one MS record that followed people for years and reports no worsening
+    answer = engine.answer("someone says a study showed ms ppl on ldn alone stayed stable for years = proof. true?")
+    study = engine.studies[answer.citations[0].label]
+    assert answer.plan == "study" and "multiple sclerosis" in study.conditions
+    assert study.evidence_level != "randomized trial"
+    assert re.search(r"cannot|no (group|control)", render_summary(answer)[:SUMMARY_CHARS])

@@ -211,3 +211,30 @@ def test_engine_lists_the_null_trials_in_a_members_words(engine):
     answer = engine.answer("which ldn trials found basically nothing?? want the honest list")
     assert answer.status == "answered" and answer.plan == "records"
     assert "no benefit over the comparator" in render_summary(answer)[:SUMMARY_CHARS]
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("which trials had more than 50 people?", ["Ms 2010", "Fib 2024", "Fib 2025"]),
+    ("any rcts with 95+ patients", ["Ms 2010", "Fib 2024"]),
+    ("trials with at least 100 participants?", ["Ms 2010"]),
+])
+def test_a_size_asked_keeps_the_studies_larger_than_it(records, understanding, question, expected):
+    plan = ask(records, understanding, question)
+    assert plan is not None and [s.label for s in plan.studies] == expected
+
+
+def test_long_term_data_lists_the_studies_that_ran_a_year_or_more_longest_first(records, understanding):
+    long_ones = [replace(BASE, label="Long 2016", conditions=("multiple sclerosis",), duration="charts over 50 months",
+                         evidence_level="observational", design="retrospective cohort"),
+                 replace(BASE, label="Year 2017", conditions=("multiple sclerosis",), evidence_level="observational",
+                         duration="2 years before vs 2 years after", design="register-based study"),
+                 replace(BASE, label="Short 2010", conditions=("multiple sclerosis",), duration="8 weeks")]
+    search = RecordSearch(long_ones, GROUPS, load_record_lexicon(CORPUS))
+    for question in ("any long term data on ms? like years not weeks", "ms studies that followed people for years"):
+        intent = understanding.read(question)
+        plan = search.plan(search.read(question, intent), intent, ["multiple sclerosis"])
+        assert plan is not None and [s.label for s in plan.studies] == ["Long 2016", "Year 2017"], question
+        assert "a year or more" in (plan.headline or "")
+    # "safe long term?" asks about side effects: no list of long studies
+    intent = understanding.read("is it safe long term? any studies")
+    assert search.plan(search.read("is it safe long term? any studies", intent), intent, []) is None

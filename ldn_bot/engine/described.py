@@ -22,6 +22,9 @@ from ldn_bot.retrieval.query import english_zipf
 _ONE_STUDY = re.compile(
     r"\b(?:(?:the|that|this)\s+(?:[\w.'-]+\s+){0,5}?|(?!(?:a|an|any|one|no|each|every|some|another)\s)[\w.'-]+\s+)"
     r"(?:study|trial|paper|rct|pilot|crossover|report|review|survey|cohort|audit|series)\b(?!s)"
+    # a claim about one study: "a study showed ms ppl stayed stable for years"
+    r"|\b(?:a|one)\s+(?:[\w-]+\s+){0,2}(?:study|trial|paper|review)\s+(?:showed|shows|found|finds|said|says|proved|"
+    r"proves|reported|reports|claims|claimed|concluded)\b"
 )
 # Without a condition to narrow the records, the study must be pointed at ("the pain study with matched controls"),
 # unless its description is matched very strongly ("mayo clinic chart review").
@@ -58,6 +61,8 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _COUNT = re.compile(r"(?<![\d.])\d{2,5}(?![\d.%]|\s*(?:mg|mcg|ug|%))")
 _DOSE = re.compile(r"\b(\d+(?:\.\d+)?)\s*(?:mg|mgs|milligrams?)\b")
 _SPAN = re.compile(r"\b(\d+(?:\.\d+)?|a|one|two|three|six|twelve)[\s-]*(weeks?|wks?|months?|mos?|years?|yrs?)\b")
+# "stayed stable for years", "the long-term one": a study that ran a year or more, however long exactly
+_LONG = re.compile(r"\byears\b(?!\s+(?:old|ago|before|earlier))|\blong[- ]?term\b")
 _WHOLE_YEAR = re.compile(r"\b(?:whole|full|entire)\s+year\b|\byear[\s-]long\b")
 _NUMBER_WORDS = {"a": 1.0, "one": 1.0, "two": 2.0, "three": 3.0, "six": 6.0, "twelve": 12.0}
 _MONTHS = {"w": 12 / 52, "m": 1.0, "y": 12.0}
@@ -77,7 +82,7 @@ LEAD_RATIO_ANY = 1.4
 STRONG_ANY = 2 * MIN_SCORE_ANY  # ... and, unless pointed at ("the ... study"), a match this strong
 
 
-def _months(text: str) -> set[float]:
+def months(text: str) -> set[float]:
     """Every span of time `text` gives, in months ("12 months", "a whole year", "16 weeks")."""
     found = {12.0} if _WHOLE_YEAR.search(text) else set()
     for amount, unit in _SPAN.findall(text):
@@ -149,9 +154,11 @@ class Descriptions:
         terms = [t for t in dict.fromkeys(self.analyzer.tokens(describing))
                  if t not in _GENERIC and not t[:1].isdigit()]
         years = {int(y) for y in _YEAR.findall(plain)}
-        reviews_too = bool(_REVIEW_ASKED.search(plain))  # a review lists its studies' countries: not its own
-        doses, spans, counts = _doses(plain), _months(plain), {int(x) for x in _COUNT.findall(plain)} - years
-        if not labels or (not terms and not years and not doses and not spans and not counts and not places):
+        reviews_too = bool(_REVIEW_ASKED.search(plain))
+        long_asked = bool(_LONG.search(plain))  # a review lists its studies' countries: not its own
+        doses, spans, counts = _doses(plain), months(plain), {int(x) for x in _COUNT.findall(plain)} - years
+        if not labels or (not terms and not years and not doses and not spans and not counts and not places
+                          and not long_asked):
             return []
         scores = self._index(labels).get_scores(terms) if terms else [0.0] * len(labels)
         ranked = []
@@ -160,7 +167,8 @@ class Descriptions:
             s = self.studies[label]
             score += YEAR_WEIGHT * bool(years and s.year in years)
             score += DOSE_WEIGHT * bool(doses & _doses(normalize(s.dose or "")))
-            score += SPAN_WEIGHT * bool(spans & _months(normalize(s.duration or "")))
+            ran = months(normalize(s.duration or ""))
+            score += SPAN_WEIGHT * bool(spans & ran or (long_asked and max(ran, default=0.0) >= 12))
             score += SIZE_WEIGHT * bool(s.n and s.n in counts)
             if s.evidence_level.endswith("review") and not reviews_too:
                 score -= sum(self._index(labels).get_scores([p])[labels.index(label)] for p in places)

@@ -18,6 +18,7 @@ from typing import get_args
 from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.rawyaml import read_optional_yaml
 from ldn_bot.engine import plans
+from ldn_bot.engine.described import months
 from ldn_bot.engine.exclusions import Exclusions
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.request import Aggregate, Filters
@@ -25,7 +26,7 @@ from ldn_bot.engine.understand import Intent, _pattern
 from ldn_bot.errors import CorpusError
 
 RECORD_QUERIES_FILE = "record_queries.yaml"
-FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types")
+FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types", "durations")
 AGGREGATES: tuple[str, ...] = get_args(Aggregate)
 # A filter value -> the record field values it keeps.
 DESIGN_LEVELS = plans.DESIGN_FAMILIES
@@ -50,6 +51,14 @@ COUNTED = ("{what}: {count}{papers}; {people} took part in all (each trial count
            "left out{missing}).")
 THE_OTHERS = "Also: {studies}."
 SHOWN_WITH_FINDING = 3  # studies a list shows with their finding; the rest by name, design and size
+# Aspects whose own plans answer "long term" ("is it safe long term?", "what dose long term?").
+ASPECTS_FIRST = ("dose", "timing", "titration", "side_effects", "onset", "mechanism")
+LONG_MONTHS = 12.0  # a "long-term" study followed people at least this long
+DURATION_PHRASES = {"long": "lasting a year or more"}
+# "more than 50 people", "at least 100 patients", "200+ ppl", "n > 50": a size the studies must exceed.
+_PEOPLE = r"(?:people|ppl|patients|pts|participants|subjects|persons|women|men|kids|children|adults|enrolled)"
+_MORE_THAN = re.compile(rf"(?:more than|over|at least|bigger than|larger than|greater than|above|>=?|≥)\s*(\d{{1,6}})"
+                        rf"\s*\+?\s*{_PEOPLE}\b|\b(\d{{1,6}})\s*\+\s*{_PEOPLE}\b|\bn\s*(?:>=?|≥)\s*(\d{{1,6}})\b")
 
 
 @dataclass(frozen=True)
@@ -69,9 +78,11 @@ class RecordQuery:
 
     @property
     def selective(self) -> bool:
-        """Whether it filters on what only a record query answers: direction, group, dose class, publication."""
+        """Whether it filters on what only a record query answers: direction, group, dose class, publication,
+        how long or how large the studies were."""
         f = self.filters
-        return any(v is not None for v in (f.direction, f.group, f.dose_class, f.publication_type))
+        return any(v is not None for v in (f.direction, f.group, f.dose_class, f.publication_type, f.duration,
+                                            f.min_n))
 
     @property
     def across(self) -> bool:
@@ -163,9 +174,14 @@ class RecordLexicon:
         if on_studies and not asked & {"list", "count"}:
             asked.add("list")
         direction = found["directions"][0] if asked & {"list", "count"} else None
+        size = _MORE_THAN.search(lowered)
+        if intent.has(*ASPECTS_FIRST):  # "is it safe long term?": the side effects answer it, not a list
+            found["durations"] = (None, "")
         filters = Filters(design=intent.design, direction=direction, population=intent.population,
                           species=intent.species, dose_class=found["dose_classes"][0],
-                          publication_type=found["publication_types"][0], group=found["groups"][0])
+                          publication_type=found["publication_types"][0], group=found["groups"][0],
+                          duration=found["durations"][0], min_n=int(next(g for g in size.groups() if g))
+                          if size else None)
         nouns = [m.group(0) for m in self.nouns.finditer(lowered)]
         plural = any(n.endswith("s") for n in nouns)  # "trials", "studies": several ("how many people in them")
         total = intent.has("size") and ("total" in asked or plural) and "count" not in asked
@@ -224,7 +240,7 @@ class RecordSearch:
         """The reviewed studies on any of `conditions` (or in `filters.group`, or all) that every filter keeps,
         strongest design first. Doses other than LDN's are kept only when the dose class is asked."""
         wanted = {c.lower() for c in conditions}
-        out = []
+        out: list[Study] = []
         for s in self.studies:
             on = {c.lower() for c in s.conditions}
             if wanted and not on & wanted:
@@ -246,11 +262,18 @@ class RecordSearch:
                 continue
             if filters.publication_type and s.publication_type != filters.publication_type:
                 continue
+            if filters.duration == "long" and max(months(s.duration or ""), default=0.0) < LONG_MONTHS:
+                continue
+            if filters.min_n is not None and (not s.n or s.n <= filters.min_n or (
+                    s.evidence_level == plans.REVIEW and filters.design != "review")):
+                continue  # a review's n is pooled from its studies, not one study's size
             if filters.exclude and all(any(x in c for x in filters.exclude) for c in on):
                 continue  # "not ms": a study on MS alone (relapsing-remitting MS too) is left out
             if s.evidence_level == "narrative review":  # an expert's overview, not a study of its own
                 continue
             out.append(s)
+        if filters.duration == "long":  # "any long term data?": the longest first
+            out.sort(key=lambda s: -max(months(s.duration or ""), default=0.0))
         return out
 
     def describe(self, filters: Filters, conditions: list[str], many: bool = True) -> str:
@@ -273,6 +296,10 @@ class RecordSearch:
             parts.append(DOSE_PHRASES[filters.dose_class])
         if filters.publication_type in PUBLICATION_PHRASES:
             parts.append(PUBLICATION_PHRASES[filters.publication_type])
+        if filters.min_n is not None:
+            parts.append(f"with more than {filters.min_n} people")
+        if filters.duration in DURATION_PHRASES:
+            parts.append(DURATION_PHRASES[filters.duration])
         if filters.direction in DIRECTION_PHRASES:
             parts.append(DIRECTION_PHRASES[filters.direction])
         text = " ".join(parts)
@@ -319,7 +346,8 @@ class RecordSearch:
             return self.counted(found, filters, conditions) if counting else self.listed(found, filters, conditions)
         what = self.describe(filters, conditions)
         none = Plan("records", NONE_FOUND.format(what=what[:1].lower() + what[1:]), [], [])
-        for relax in ("direction", "publication_type", "dose_class", "population", "species", "design"):
+        for relax in ("direction", "min_n", "duration", "publication_type", "dose_class", "population", "species",
+                      "design"):
             if getattr(filters, relax) is None:
                 continue
             filters = replace(filters, **{relax: None})  # type: ignore[arg-type]

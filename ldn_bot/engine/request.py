@@ -28,8 +28,9 @@ class Filters:
     """Record filters a question sets (each None when not asked). Values are the record fields' own: design an
     evidence level family ("trial", "review"), direction a `direction` value or "null" for the no-benefit ones,
     population "children" / "women" / "men", species "human" / "animal", dose_class and publication_type as the
-    study schema declares them, group a condition group's name (synonyms.yaml). `exclude` only narrows: it is
-    not a filter that makes a question one across studies."""
+    study schema declares them, group a condition group's name (synonyms.yaml), duration "long" (a year or more),
+    min_n a size the studies exceed. `exclude` only narrows: it is not a filter that makes a question one across
+    studies."""
 
     design: str | None = None
     direction: str | None = None
@@ -39,11 +40,14 @@ class Filters:
     publication_type: str | None = None
     group: str | None = None
     exclude: tuple[str, ...] = ()  # conditions the question leaves out ("not ms", "other than fibro"), canonical
+    duration: str | None = None  # "long": studies that followed people a year or more ("any long term data?")
+    min_n: int | None = None  # more than this many took part ("trials with more than 50 people")
 
     @property
     def any(self) -> bool:
         return any(v is not None for v in (self.design, self.direction, self.population, self.species,
-                                            self.dose_class, self.publication_type, self.group))
+                                            self.dose_class, self.publication_type, self.group, self.duration,
+                                            self.min_n))
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,12 @@ import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+import yaml.constructor
 
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.wording import explain_yaml_error
@@ -115,19 +117,32 @@ def read_text(path: Path, problems: list[Problem]) -> str | None:
 _Loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
+@lru_cache(maxsize=512)
+def _compose(text: str, exact: bool, line_offset: int) -> tuple[yaml.Node | None, tuple[int, str] | None]:
+    """The node tree of `text` and its strict-YAML problem (see _strict_problem). Kept for the same text: a
+    corpus file is read again and again unchanged (validate reads each record twice, `corpus watch` and a bot's
+    reload read every file after one changed), and composing is most of reading. Callers never change a node;
+    constructing a value from one (flattening a merge key) leaves it reading the same. Errors are not kept."""
+    loader = yaml.SafeLoader(text) if exact else _Loader(text)
+    try:
+        node = loader.get_single_node()
+    finally:
+        loader.dispose()
+    return node, _strict_problem(node, line_offset) if node is not None else None
+
+
 def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int = 0,
                exact: bool = False) -> RawYaml | None:
     """`text` (from `path`) read as YAML; None, and a problem with the error's line, if YAML cannot read it.
     `exact`: PyYAML's own loader, whose nodes keep every scalar's style and end (for the style checks)."""
-    loader = yaml.SafeLoader(text) if exact else _Loader(text)
     try:
-        node = loader.get_single_node()
-        strict = _strict_problem(node, line_offset) if node is not None else None
+        node, strict = _compose(text, exact, line_offset)
         if strict is not None:
             where, message = strict
             problems.append(Problem(str(path), where + 1 + line_offset, message))
             return None
-        data = loader.construct_document(node) if node is not None else None
+        # a new value each time: callers may change what they are given
+        data = yaml.constructor.SafeConstructor().construct_document(node) if node is not None else None
     except yaml.YAMLError as e:
         mark, context = getattr(e, "problem_mark", None), getattr(e, "context_mark", None)
         line = mark.line + 1 if mark else None
@@ -141,8 +156,6 @@ def parse_yaml(path: Path, text: str, problems: list[Problem], line_offset: int 
     except RecursionError:
         problems.append(Problem(str(path), None, "malformed YAML: nested too deeply"))
         return None
-    finally:
-        loader.dispose()
     return RawYaml(path, text, data, node, line_offset)
 
 

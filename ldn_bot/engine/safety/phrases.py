@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import cache, cached_property
+from functools import cache, cached_property, lru_cache
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
@@ -64,6 +64,7 @@ def _alt_words(alt: str) -> tuple[str, ...]:
     return (alt,) if _PLAIN.fullmatch(alt) else tuple(tokens(alt)[0])
 
 
+@lru_cache(maxsize=32768)  # a Phrase is immutable; the lexicons' phrases are read again at every engine build
 def parse_phrase(text: str) -> Phrase:
     segments: list[tuple[Word, ...]] = []
     for part in str(text).split("..."):

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 import asyncio
 import re
+from functools import cache
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -41,10 +43,16 @@ def supported(answer) -> bool:
 # -- every crisis message in the project's sets gets support, never an answer alone ---------------------
 
 
+@cache
+def _read_set(path: Path) -> Any:
+    """A set's YAML, read once a session (libyaml's loader where there is one: the same values, faster)."""
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+
+
 def _crisis_messages(paths: list[Path]) -> list[tuple[str, tuple[str, ...]]]:
     out = []
     for path in paths:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = _read_set(path)
         if isinstance(data, dict):  # a safety set: its crisis positives
             for case in (data.get("crisis") or {}).get("positive") or []:
                 out.append((path.name, tuple(case.get("turns") or [case["text"]])))

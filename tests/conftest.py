@@ -13,6 +13,20 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_addoption(parser, pluginmanager):
+    """pyproject's `-n auto` asks pytest-xdist for a worker a core. Where it is not installed (an environment made
+    before the test extra named it), the option is still read, and the tests run in one process."""
+    if not pluginmanager.has_plugin("xdist"):  # its own option, declared as it declares it (short: the private API)
+        parser.getgroup("xdist")._addoption("-n", "--numprocesses", dest="numprocesses", default=None,
+                                            help="pytest-xdist is not installed: the tests run in one process")
+
+
+def pytest_configure(config):
+    if config.getoption("numprocesses", None) not in (None, 0, "0") and not config.pluginmanager.has_plugin("xdist"):
+        config.issue_config_time_warning(pytest.PytestConfigWarning(
+            "pytest-xdist is not installed (pip install -e '.[test]'): the tests run in one process"), stacklevel=2)
+
+
 @pytest.fixture(scope="session")
 def config():
     from ldn_bot.config import load_config

@@ -147,6 +147,19 @@ def test_an_accidental_extra_dose_gets_the_medication_safety_line_not_crisis(eng
     assert "poison" in render(answer).lower() and "pharmacist" in render(answer).lower()
 
 
+@pytest.mark.parametrize("question", ["i had my ldn twice last night", "had an extra capsule this morning, ok?",
+                                      "i think i had too many pills today"])
+def test_had_with_a_medicine_is_an_extra_dose(engine, question):
+    assert "medication_safety" in engine.answer(question).safety
+
+
+@pytest.mark.parametrize("question", ["had covid twice, been exhausted ever since, does ldn help fatigue?",
+                                      "had covid twice and ldn didn't help", "had too much wine last night, can i take ldn"])
+def test_had_said_of_an_illness_or_a_drink_is_no_dose_and_gets_no_poison_line(engine, question):
+    answer = engine.answer(question)
+    assert "medication_safety" not in answer.safety and "poison" not in render(answer).lower()
+
+
 def render(answer) -> str:
     from ldn_bot.render.text import render_text
 

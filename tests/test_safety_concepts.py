@@ -154,7 +154,8 @@ def test_had_with_a_medicine_is_an_extra_dose(engine, question):
 
 
 @pytest.mark.parametrize("question", ["had covid twice, been exhausted ever since, does ldn help fatigue?",
-                                      "had covid twice and ldn didn't help", "had too much wine last night, can i take ldn"])
+                                      "had covid twice and ldn didn't help",
+                                      "had too much wine last night, can i take ldn"])
 def test_had_said_of_an_illness_or_a_drink_is_no_dose_and_gets_no_poison_line(engine, question):
     answer = engine.answer(question)
     assert "medication_safety" not in answer.safety and "poison" not in render(answer).lower()

@@ -59,3 +59,45 @@ def test_someone_elses_suicide_grieved_gets_support_and_the_answer_not_crisis(en
 ])
 def test_everyday_uses_of_the_same_words_are_not_crisis(engine, question):
     assert "crisis" not in engine.answer(question).safety
+
+
+def warned(engine, rule: str, *turns: str) -> bool:
+    conversation = Conversation()
+    answer = None
+    for turn in turns:
+        answer = engine.answer(turn, conversation)
+    assert answer is not None
+    return rule in answer.safety
+
+
+@pytest.mark.parametrize("turns", [
+    ("we are expecting in the spring, is ldn ok to stay on?",),
+    ("10 weeks pp and my flares are back, can i go back on ldn",),
+    ("had our baby girl 2 months ago, when can i restart ldn",),
+    ("we got a positive this morning!!", "how much ldn is ok to keep taking?"),
+])
+def test_pregnancy_said_another_way_or_earlier_in_the_conversation_warns(engine, turns):
+    assert warned(engine, "pregnancy", *turns)
+
+
+@pytest.mark.parametrize("question", [
+    "nursing a hangover today lol, can i still take my ldn tonight",
+    "what did animal experiments show about naltrexone in mice during pregnancy?",
+])
+def test_other_senses_of_pregnancy_words_do_not_warn(engine, question):
+    assert "pregnancy" not in engine.answer(question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "0 opioids for me, only gabapentin. can i start ldn?",
+    "the last time i touched codeine was back in 2012, is ldn ok now?",
+    "my dad used to be on morphine, he told me about ldn. what dose should i start?",
+    "ik ben 3 jaar geleden van de tramadol afgekomen, mag ik nu ldn?",
+    "is that an opioid? my doctor gave me metamizole",
+])
+def test_no_opioid_of_the_members_own_now_does_not_warn(engine, question):
+    assert "opioid_interaction" not in engine.answer(question).safety
+
+
+def test_someone_elses_opioid_now_still_warns_in_a_shared_household(engine):
+    assert warned(engine, "opioid_interaction", "my husband takes oxycodone, can i start ldn?")

@@ -52,10 +52,11 @@ def assert_no_pings(fake: FakeDiscord) -> None:
 
 
 def shown_labels(answer) -> list[str]:
-    """The sources a reply's embed lists: those of the short answer's key lines, or all of them without one."""
+    """The sources a reply's embed lists: those of the short answer's key lines (each study a line names included),
+    or all of them without one."""
     if not (answer.key_lines or answer.headline):
         return [c.label for c in answer.citations]
-    keys = {k.citation for k in answer.key_lines if k.citation}
+    keys = {k.citation for k in answer.key_lines if k.citation} | {n for k in answer.key_lines for n in k.cites}
     return [c.label for c in answer.citations if c.number in keys]
 
 

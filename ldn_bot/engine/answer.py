@@ -64,6 +64,7 @@ class KeyLine:
     citation: int | None = None
     head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
     subhead: bool = False  # a heading among the key lines, shown without a bullet
+    cites: tuple[int, ...] = ()  # the citations a fixed line names inline ("... a different use: Webster 2006 [19].")
 
 
 @dataclass

@@ -249,7 +249,7 @@ class Engine:
             answer.lead.sort(key=lambda s: (by_number[s.citation].species not in ("human", ""),
                                             not use and by_number[s.citation].dose_class not in LDN_CLASSES))
         if plan is not None:
-            self.passages.cite(answer, plan.studies)
+            self.passages.cite(answer, [*plan.studies, *(self.studies[x] for p in plan.points for x in p.names)])
             specific = not led and (bool(named) or self.reader.matched_content(query, asked, hits))
             self._summarize(answer, plan, query, specific=specific)
         answer.notices, answer.safety = notices, safety
@@ -360,9 +360,7 @@ class Engine:
         ("did it heal the gut lining on scopes?") adds that study's sentences on what was asked."""
         numbers = {c.label: c.number for c in answer.citations}
         answer.plan, answer.headline, answer.tally = plan.kind, plan.headline, plan.tally
-        answer.key_lines = [
-            KeyLine(p.text, numbers.get(p.label) if p.label else None, p.head, p.subhead) for p in plan.points
-        ]
+        answer.key_lines = [plans.key_line(p, numbers) for p in plan.points]
         if plan.kind == "efficacy" and specific and answer.lead:
             # no record sentence on what was asked led it (see outcomes.lead): the best passages on it follow
             # the first (null) line

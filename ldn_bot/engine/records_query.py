@@ -387,7 +387,7 @@ class RecordSearch:
         if rest:
             more = len(found) - len(shown) - len(rest)
             names = "; ".join(compact(s) for s in rest) + (f"; and {more} more" if more else "")
-            points.append(KeyPoint(THE_OTHERS.format(studies=names), rest[0].label))
+            points.append(KeyPoint(THE_OTHERS.format(studies=names), rest[0].label, names=tuple(s.label for s in rest)))
         return Plan("records", headline, points, [*shown, *rest])
 
     def counted(self, found: list[Study], filters: Filters, conditions: list[str]) -> Plan:
@@ -410,4 +410,5 @@ class RecordSearch:
             people=_plural(people, "person", "people") if filters.species != "animal" else f"{people} animals",
             missing=f"; {_plural(unknown, 'study gives', 'studies give')} no size" if unknown else "")
         names = "; ".join(compact(s) for s in found[:8]) + (f"; and {len(found) - 8} more" if len(found) > 8 else "")
-        return Plan("records", headline, [KeyPoint(names + ".", found[0].label)], found[:8])
+        named = tuple(s.label for s in found[:8])
+        return Plan("records", headline, [KeyPoint(names + ".", found[0].label, names=named)], found[:8])

@@ -235,7 +235,7 @@ def answer_embed(answer: Answer, question: str | None = None) -> discord.Embed:
     lines = [f"**{escape(answer.headline)}**"] if answer.headline else []
     lines += [_key_line(k) for k in answer.key_lines]
     blocks.append("\n".join(lines))
-    shown = {k.citation for k in answer.key_lines if k.citation}
+    shown = {k.citation for k in answer.key_lines if k.citation} | {n for k in answer.key_lines for n in k.cites}
     rest = len(answer.citations) - len(shown)
     if rest > 0:
         blocks.append(f"*{rest} more source{'s' if rest != 1 else ''}: press **More** for every source "

@@ -48,7 +48,8 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
         if timed:
             points.append(
                 KeyPoint(
-                    "Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed) + ".", timed[0].label
+                    "Timing reported: " + "; ".join(f"{s.label}: {s.dose_timing}" for s in timed) + ".", timed[0].label,
+                    names=tuple(s.label for s in timed),
                 )
             )
         points.append(KeyPoint(NO_TIMING_TRIAL))
@@ -66,11 +67,11 @@ def dosing(studies: list[Study], intent: Intent, topic: str | None) -> Plan:
     examples = [next((m for m in members if m.publication_type == "journal_article"), members[0])
                 for _, members in shown]
     for (key, members), example in zip(shown, examples, strict=True):
-        labels = ", ".join(m.label for m in members[:4]) + (" and others" if len(members) > 4 else "")
+        # The line names only its example (its head, with its citation): every study an answer names is cited,
+        # and a dose answer cites a handful, not each study that used a dose.
         points.append(
             KeyPoint(
-                f"{key} in {plural(len(members), 'study', 'studies')} ({labels}); e.g. "
-                f"{short(example.dose or '', 80)}.",
+                f"{key} in {plural(len(members), 'study', 'studies')}; e.g. {short(example.dose or '', 80)}.",
                 example.label,
                 head(example, dose=False),
             )

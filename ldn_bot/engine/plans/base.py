@@ -7,12 +7,15 @@ text about medicine: change a template only with the same review as the disclaim
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ldn_bot.corpus.doses import dose_amount
 from ldn_bot.corpus.models import Study
+from ldn_bot.engine.answer import KeyLine
 
 if TYPE_CHECKING:
     from ldn_bot.engine.plans.tally import Tally
@@ -76,6 +79,7 @@ class KeyPoint:
     label: str | None = None  # the study the line speaks for
     head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
     subhead: bool = False  # a heading line inside the key lines ("Doses used in the fibromyalgia studies:")
+    names: tuple[str, ...] = ()  # the studies a fixed line names by label: each is cited and gets its number
 
 
 @dataclass
@@ -88,6 +92,44 @@ class Plan:
     studies: list[Study]
     topic: str | None = None  # the condition a does-it-work plan is about
     tally: Tally | None = None  # what its headline counts, as data (a does-it-work plan's; `plans.tally`)
+
+
+def key_line(point: KeyPoint, numbers: dict[str, int]) -> KeyLine:
+    """The line a member reads for `point`, `numbers` mapping labels to citation numbers: a study's line points at
+    its citation; a fixed line naming studies (`names`) carries each one's number after its name ("a different use:
+    Webster 2006 [19]."), as every other study line does."""
+    text, cites = point.text, []
+    for name in point.names:
+        number = numbers.get(name)
+        # the name as the template wrote it, whole: "Raknes 2017" is neither "Raknes 2017 opioid consumption" nor a
+        # name already numbered ("Raknes 2017 [4]")
+        where = _name_pattern(name).search(text) if number is not None else None
+        if where is not None and number is not None:
+            end = _after_design(text, where.end())
+            text = f"{text[:end]} [{number}]{text[end:]}"
+            cites.append(number)
+    # a line whose own study is among the names it numbers shows that number there, not again at its end
+    own = numbers.get(point.label) if point.label else None
+    return KeyLine(text, None if own in cites else own, point.head, point.subhead, tuple(cites))
+
+
+def _after_design(text: str, end: int) -> int:
+    """Where a name's number goes: after the design and size that follow it in brackets ("Smith 2011 (randomized
+    controlled trial, n=40) [3]"), else right after the name."""
+    if not text.startswith(" (", end):
+        return end
+    depth = 0
+    for i in range(end + 1, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return i + 1
+    return end
+
+
+@functools.lru_cache(maxsize=4096)
+def _name_pattern(name: str) -> re.Pattern[str]:
+    """A study's name as a template writes it: followed by what ends a name there, never by more of a longer label."""
+    return re.compile(rf"{re.escape(name)}(?=[,;.:)]| \(| and\b|$)")
 
 
 def strength_order(studies: Iterable[Study]) -> list[Study]:
@@ -121,8 +163,10 @@ def head(study: Study, dose: bool = True, population: bool = False) -> str:
     """A study line's head: "Smith 2013 (randomized controlled trial, n=14, 4.5 mg)"; with `population`, who took
     part as the record says ("...; children aged 8-17")."""
     bits = [study.design_line]
-    if dose and study.dose and is_human(study):
-        bits.append(dose_key(study.dose))
+    # a review across dose ranges says so in its design line; its dose text is no dose of one study
+    amount = dose_amount(study.dose, bool(study.titration)) if study.dose and study.dose_class != "several" else None
+    if dose and amount and is_human(study):
+        bits.append(amount)
     who = f"; {study.population}" if population and study.population else ""
     return f"{study.label} ({', '.join(bits)}{who})"
 
@@ -137,9 +181,9 @@ def plural(n: int, one: str, many: str | None = None) -> str:
 
 
 def dose_key(dose: str) -> str:
-    """The amount in a dose text, a range kept whole: "0.8 to 9.0 mg", "4.5 mg", "0.1 mg/kg"."""
-    m = re.search(r"(\d+(?:\.\d+)?(?:\s*(?:-|–|to)\s*\d+(?:\.\d+)?)?)\s*(mg/kg|µg/kg|mg|µg|ug|mcg)", dose.lower())
-    return f"{m.group(1)} {m.group(2)}" if m else short(dose, 30)
+    """The amount a dose text states, as `corpus.doses.dose_amount` reads it ("0.8 to 9.0 mg", "median 3.7 mg",
+    "0.125 or 0.250 mg"), else the text's start."""
+    return dose_amount(dose) or short(dose, 30)
 
 
 # Who took part, as a record's population or title says it (whole words: "female" is no "male").

@@ -58,8 +58,8 @@ def efficacy(
     studies, heading, also = counted(studies, topic, use)
     # Fixed lines after the key studies: how many of the counted studies are abstracts or preprints, and the
     # condition's studies of other uses.
-    notes = [KeyPoint(n) for n in (publication_note(s for s in studies if s.evidence_level != "narrative review"),
-                                   also) if n]
+    notes = [KeyPoint(n) for n in (publication_note(s for s in studies if s.evidence_level != "narrative review"),)
+             if n] + ([KeyPoint(also, names=tuple(counts.left_out))] if also else [])
     plan = _efficacy(studies, topic, population, species, design, heading)
     if use:  # few studies: every one of them cited, beyond those given a line
         plan.studies = unique([*plan.studies, *strength_order(studies)])[:4]

@@ -97,3 +97,20 @@ def test_full_dose_naltrexone_for_another_use_gets_the_low_dose_line_and_cites_n
 def test_amounts_do_not_split_a_clause(engine):
     request = engine.request("1.5mg vs 4.5mg whats the difference, is 1.5 even enough")
     assert request.question.startswith("1.5mg vs 4.5mg")
+
+
+@pytest.mark.parametrize("message", [
+    "did people who started ldn end up using fewer opioids overall?",
+    "did ppl who started ldn in norway end up using fewer opioids",
+    "what happened to opioid consumption after people started ldn?",
+])
+def test_a_drugs_use_asked_about_is_answered_from_the_studies_that_measured_it(engine, message):
+    answer = engine.answer(message)
+    assert answer.status == "answered" and "opioid_interaction" in answer.safety  # the warning still shows
+    first = engine.studies[answer.citations[0].label]
+    assert "opioid" in f"{first.title} {first.summary}".lower() and first.evidence_level == "observational"
+
+
+def test_a_drug_the_member_takes_still_gets_the_warning_alone(engine):
+    answer = engine.answer("i'm on oxycodone, can i take ldn?")
+    assert answer.status == "safety" and not answer.citations

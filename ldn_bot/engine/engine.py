@@ -136,6 +136,10 @@ class Engine:
             answer.notices, answer.safety = [r.text for r in fired], safety
             return answer
         rest = self.safety.strip(text, fired) if fired else text
+        # "did ldn users end up on fewer opioids?": opioid use is what is asked, not a drug taken
+        taken_out = set(text.split()) - set(rest.split())
+        if drug_use := bool(fired) and self.records.lexicon.asks_use_of(asking.asked, taken_out):
+            rest = text
         query = self.searcher.parser.parse(rest)
         if fired and (whole := self.searcher.parser.parse(text)).conditions != query.conditions:
             rest, query = text, whole  # the safety rule took part of a condition's name ("opioid dependence")
@@ -151,7 +155,7 @@ class Engine:
         dose_rule = any(r.action == "dose" for r in fired)
         # naltrexone with an opioid, detox: another use's studies ("what is ultra low dose?" asks a definition)
         use = None if asked.has("definition") else asked_use(asking.asked, asked.has("efficacy", "evidence"))
-        if fired and not dose_rule and not use and not self.reader.names_topic(rest, topic_query, named):
+        if fired and not (dose_rule or use or drug_use) and not self.reader.names_topic(rest, topic_query, named):
             # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
             answer = self._reply(question, "safety", None)
             answer.notices, answer.safety = [r.text for r in fired], safety

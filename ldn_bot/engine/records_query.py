@@ -129,6 +129,9 @@ class RecordLexicon:
         self.exclusion_cues = tuple(str(c).lower() for c in cues) if isinstance(cues, list) else ()
         fillers = data.get("fillers")
         self.fillers = _pattern([str(w) for w in fillers] if isinstance(fillers, list) else [])
+        amounts, uses = data.get("use_amounts"), data.get("use_nouns")
+        self.use_amounts = frozenset(str(w).lower() for w in amounts) if isinstance(amounts, list) else frozenset()
+        self.use_nouns = frozenset(str(w).lower() for w in uses) if isinstance(uses, list) else frozenset()
         change = data.get("change_words")
         self.change_words = frozenset(str(w).lower() for w in change) if isinstance(change, list) else frozenset()
 
@@ -195,6 +198,15 @@ class RecordLexicon:
         return RecordQuery(filters, aggregate if aggregate in AGGREGATES else None,  # type: ignore[arg-type]
                            total, bool(nouns), found["groups"][1], tuple(nouns),
                            frozenset(w for phrase in [*said, *nouns] for w in phrase.split()))
+
+
+    def asks_use_of(self, text: str, drugs: set[str]) -> bool:
+        """Whether `text` asks how the use of one of `drugs` (words, lower case) changed: a word for how much up to
+        two words before it ("fewer opioids", "less of their opioids") or a word for its use just after ("opioid
+        consumption")."""
+        ws = re.findall(r"[a-z0-9']+", text.lower())
+        return any(w in drugs and (self.use_amounts & set(ws[max(0, i - 3):i])
+                                   or (i + 1 < len(ws) and ws[i + 1] in self.use_nouns)) for i, w in enumerate(ws))
 
 
 def load_record_lexicon(root: str | Path) -> RecordLexicon:

@@ -3,6 +3,8 @@ member's story never sets the plan. Through the engine's public `request()` and 
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ldn_bot.engine.plans import in_population
@@ -114,3 +116,13 @@ def test_a_drugs_use_asked_about_is_answered_from_the_studies_that_measured_it(e
 def test_a_drug_the_member_takes_still_gets_the_warning_alone(engine):
     answer = engine.answer("i'm on oxycodone, can i take ldn?")
     assert answer.status == "safety" and not answer.citations
+
+
+@pytest.mark.parametrize("message, words", [
+    ("did ldn users end up on fewer antidepressants or seizure meds?", "antiepileptic|antidepressant"),
+    ("hashimotos here, does ldn let u cut ur levo dose?", "levothyroxine|thyroid hormone"),
+])
+def test_a_class_of_medicine_in_members_words_finds_the_study_that_measured_its_use(engine, message, words):
+    answer = engine.answer(message)
+    assert answer.status == "answered"
+    assert re.search(words, render_summary(answer)[:SUMMARY_CHARS], re.I)

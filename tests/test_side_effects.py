@@ -71,3 +71,40 @@ def test_stopping_is_an_outcome_only_when_nothing_else_follows_it():
     assert asked("how many people stopped it early?") == ["stopped"]
     assert asked("did people quit ldn because of side effects") == ["quit"]
     assert asked("did it stop the relapses?") == ["relapses"]
+
+
+def test_a_medicines_use_asked_as_an_outcome_keeps_the_warning_and_answers_it(engine):
+    answer = engine.answer("my partner asks: did ppl on ldn end up needing fewer opioids?")
+    assert answer.status == "answered" and "opioid_interaction" in answer.safety  # the warning is never dropped
+    assert first_label(engine, answer) == "Raknes 2017 opioid consumption"
+    assert "fewer" in short(answer)
+
+
+def test_taking_an_opioid_still_gets_the_warning_alone(engine):
+    answer = engine.answer("im on oxycodone for my back, can i take ldn too?")
+    assert answer.status == "safety" and not answer.citations
+
+
+@pytest.mark.parametrize("question, label, said", [
+    ("does low dose naltrexone ease PEM crashes in long covid?", "Bonilla 2023", "post-exertional"),
+    ("with hashimoto's, could ldn mean less levothyroxine?", "Raknes 2020 hypothyroidism", "thyroid"),
+    ("did anyone on ldn need less epilepsy medication afterwards?", "Raknes 2019 psychotropics", "antiepileptic"),
+])
+def test_medical_words_in_members_spelling_find_the_study_reporting_them(engine, question, label, said):
+    answer = engine.answer(question)
+    assert answer.status == "answered" and first_label(engine, answer) == label
+    assert said in answer.key_lines[0].text
+
+
+def test_the_study_reporting_the_asked_outcome_is_cited_first(engine):
+    answer = engine.answer("primary progressive ms: any ldn data on spasticity?")
+    assert answer.key_lines[0].citation == 1 and first_label(engine, answer) == "Gironi 2008"
+
+
+def test_the_story_fills_the_outcome_a_bare_question_leaves_open(engine):
+    answer = engine.answer("long covid here and the brain fog is the worst part. ldn?")
+    assert "brain fog" in answer.key_lines[0].text
+
+
+def test_an_outcome_on_a_condition_no_study_covers_is_no_evidence(engine):
+    assert engine.answer("does ldn help interstitial cystitis flares?").status == "no_evidence"

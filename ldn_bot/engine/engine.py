@@ -17,7 +17,7 @@ from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
-from ldn_bot.engine.leads import Leads
+from ldn_bot.engine.leads import OUTCOME_PLANS, Leads
 from ldn_bot.engine.outcomes import OutcomeRanker
 from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
@@ -66,7 +66,6 @@ DETAIL_LINES = 2  # a specific study's answer adds at most this many of its sent
 MECHANISM_CANDIDATES = 50  # records searched for the mechanisms they name; a few reviews propose them
 
 
-OUTCOME_PLANS = ("efficacy", "population", "study")  # their short answer leads with the asked outcome if reported
 class Engine:
     """The answer engine. Build it from settings (the corpus is loaded from `config.corpus_path` unless given);
     then `answer()` each question. Knows nothing of terminals or Discord."""
@@ -86,7 +85,7 @@ class Engine:
         # the asked outcome's sentences
         self.outcomes = OutcomeRanker.for_corpus(self.corpus, self.searcher.analyzer, self.searcher.stats.idf)
         self.reader = QuestionReader(self.studies, self.searcher.stats.df, self.understanding, self.passages)
-        self.leads = Leads(self.reader, self.outcomes, self.studies_on, self.searcher.stats.df, self.records)
+        self.leads = Leads(self.reader, self.outcomes, self.studies_on, self.searcher, self.records)
         self.requests = RequestReader(self.searcher.parser, self.understanding, self.reader, self.records.filters,
                                       self.records.exclusions(lambda t: self.searcher.parser.parse(t).conditions),
                                       self.smalltalk.aside)  # small talk in a longer message asks nothing
@@ -155,7 +154,8 @@ class Engine:
         dose_rule = any(r.action == "dose" for r in fired)
         # naltrexone with an opioid, detox: another use's studies ("what is ultra low dose?" asks a definition)
         use = None if asked.has("definition") else asked_use(asking.asked, asked.has("efficacy", "evidence"))
-        if fired and not (dose_rule or use or drug_use) and not self.reader.names_topic(rest, topic_query, named):
+        if fired and not (dose_rule or use or drug_use) and not (self.reader.names_topic(rest, topic_query, named)
+                                                                 or self.leads.changed(asking.asked)):
             # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
             answer = self._reply(question, "safety", None)
             answer.notices, answer.safety = [r.text for r in fired], safety
@@ -203,11 +203,10 @@ class Engine:
             across, asked, [topic.condition] if topic.condition else [], about_one=len(topic.last) == 1 and not own)
         plan = across_plan or plan
         led = False  # the short answer leads with the asked outcome: no more sentences on it are added
-        if plan is not None and across_plan is None and plan.kind in OUTCOME_PLANS and not use:
-            unled, plan = plan, self.leads.outcome(plan, asking.asked, query, asked, asking.request.story)
-            led = plan is not unled
-        elif plan is not None and across_plan is None and plan.kind == "side_effects":
-            plan = self.leads.harms(plan, asking.asked, query, asked, topic.condition)
+        if across_plan is None and not use:  # the asked outcome or harm leads (engine/leads.py)
+            unled, plan = plan, self.leads.lead(plan, asking.asked, query, asked, topic.condition,
+                                                asking.request.story, bool(named or query.conditions or followup))
+            led = plan is not unled and (unled is None or unled.kind in OUTCOME_PLANS)
         # Whether to answer is judged on the question's own words (`said`): a drug named in the story is no subject.
         trusted = bool(use and plan) or self._trusted(asking.asked, query, said, asked, result, plan, named, own,
                                                       followup) or (
@@ -239,7 +238,7 @@ class Engine:
         if (
             plan is not None
             and plan.kind == "efficacy"
-            and not (asked.species or asked.population or use)
+            and not (asked.species or asked.population or use or led)  # led: the study reporting it is cited first
             and (not self.reader.matched_content(query, asked, hits))
         ):
             overview_on = topic.condition  # the condition as a whole: every study on it, strongest first

@@ -43,17 +43,18 @@ class OutcomeLexicon:
         for found in self._phrases.values():
             found.sort(key=lambda x: len(x[0]), reverse=True)
 
-    def find(self, text: str) -> list[tuple[tuple[str, ...], int, str | None]]:
+    def find(self, text: str) -> list[tuple[tuple[str, ...], int, str | None, str | None]]:
         """The group phrases in `text`, in order, longest first where they overlap: (the phrase's words, group,
-        the word after it, past "the", "my" and the like)."""
+        the word after it and the word before it, past "the", "my" and the like)."""
         ws = words(normalize(text))
-        out: list[tuple[tuple[str, ...], int, str | None]] = []
+        out: list[tuple[tuple[str, ...], int, str | None, str | None]] = []
         i = 0
         while i < len(ws):
             hit = next(((p, g) for p, g in self._phrases.get(ws[i], ()) if tuple(ws[i:i + len(p)]) == p), None)
             if hit:
                 after = next((w for w in ws[i + len(hit[0]):i + len(hit[0]) + 3] if w not in _DETERMINERS), None)
-                out.append((*hit, after))
+                before = next((w for w in reversed(ws[max(0, i - 3):i]) if w not in _DETERMINERS), None)
+                out.append((*hit, after, before))
                 i += len(hit[0])
             else:
                 i += 1
@@ -68,7 +69,7 @@ class OutcomeLexicon:
         concepts: list[Concept] = []
         covered: set[str] = set()
         seen: set[int] = set()
-        for phrase, group, after in self.find(text):
+        for phrase, group, after, _ in self.find(text):
             if set(phrase) <= set(change) and after is not None and after not in _TREATMENT:
                 continue
             covered |= set(phrase)
@@ -81,6 +82,13 @@ class OutcomeLexicon:
             # a curated word: no rarity discount
             concepts.append(Concept(" ".join(phrase), tuple(known), weight, plain=False))
         return concepts, covered
+
+
+    def changed(self, text: str, change: Collection[str]) -> bool:
+        """Whether `text` asks about a change in an outcome of the lexicon, a change word right before it ("fewer
+        opioids", "less painkillers", "reduce antidepressants"): a medicine's use as what was measured, not as
+        what the member takes."""
+        return any(before in change for _, _, _, before in self.find(text))
 
 
 def merge(found: Sequence[Concept], covered: set[str], own: Sequence[Concept]) -> list[Concept]:

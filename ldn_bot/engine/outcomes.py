@@ -113,16 +113,17 @@ class OutcomeRanker:
                    load_lexicon(corpus.root, analyzer), idf)
 
     def asked(self, plan: Plan, content: Sequence[Concept], question: str, df: Mapping[str, int],
-              change: Collection[str] = (), story: str = "") -> list[Concept]:
+              change: Collection[str] = (), story: str = "", corrections: Mapping[str, str] | None = None
+              ) -> list[Concept]:
         """The outcome words of a question for `plan` (see `outcome_words`), without the words naming its studies
         ("cree", "2010": they are in most of a study's sentences, and not what is asked). Outcomes in people's
         words (the lexicon) count anywhere in the question clauses ("the nightmares are intense. did the trials
         report that?"); when the question names none, the member's `story` fills it ("long covid brain fog is
-        killing me, ldn?")."""
+        killing me, ldn?"). `corrections`: the parser's spelling corrections (typed -> corrected)."""
         names = {t for s in plan.studies for a in (s.label, *s.aliases) for t in self.analyzer.tokens(a)}
         own = [c for c in content if not any(set(alt) <= names for alt in c.alternatives)]
         found, covered = self._lexicon_words(question, df, change)
-        words = merge(found, covered, outcome_words(own, question_part(question), df, change))
+        words = merge(found, covered, outcome_words(own, question_part(question), df, change, corrections))
         return words or self._lexicon_words(story, df, change)[0]
 
     def _lexicon_words(self, text: str, df: Mapping[str, int] | None,
@@ -212,16 +213,18 @@ class OutcomeRanker:
         return [x[3] for x in found]
 
     def best_per_study(self, studies: Iterable[Study], words: Sequence[Concept], harms: bool = False,
-                       skip: Collection[str] = ()) -> list[OutcomeSentence]:
+                       skip: Collection[str] = (), prefer: str | None = None) -> list[OutcomeSentence]:
         """Each study's best sentence that reports the asked outcome: those holding more of what was asked first,
         then in the order `studies` are given (pass them strongest first, or as the plan chose them). `harms`:
-        only sentences on harms (the adverse events, or a finding on side effects or stopping); `skip`: sentences
-        already shown."""
+        only sentences on harms (the adverse events, or a finding on side effects or stopping), its adverse events
+        first; `prefer`: a field whose sentence comes first among a study's holding as much ("result": "41 fewer
+        doses of opioids", not a side remark naming them twice); `skip`: sentences already shown."""
         best: dict[str, OutcomeSentence] = {}
         ordered = list(studies)
+        first = "adverse_events" if harms else prefer
         ranked = self.rank(ordered, words)
-        if harms:  # a study's curated adverse events before its other sentences on harms
-            ranked.sort(key=lambda h: h.field != "adverse_events")
+        if first:
+            ranked.sort(key=lambda h: (-round(h.share, 2), h.field != first))
         for hit in ranked:
             if hit.text in skip or (harms and not is_harm(hit)):
                 continue
@@ -253,11 +256,13 @@ def question_part(text: str) -> str:
 
 
 def outcome_words(content: Sequence[Concept], question: str, df: Mapping[str, int],
-                  change: Collection[str] = ()) -> list[Concept]:
+                  change: Collection[str] = (), corrections: Mapping[str, str] | None = None) -> list[Concept]:
     """The outcome a question asks about: its own content words (`content`: not its condition, plan or method
-    words) that are in its interrogative part (`question`), known to the corpus (`df`), and neither a number nor a
-    word that only says a change (`change`: "reduce", "help")."""
+    words) that are in its interrogative part (`question`; a word as the parser corrected it, `corrections`,
+    counts as typed), known to the corpus (`df`), and neither a number nor a word that only says a change
+    (`change`: "reduce", "help")."""
     own = set(words(normalize(question)))
+    own |= {corrections[w] for w in own if w in corrections} if corrections else set()
     return [c for c in content if not c.text[:1].isdigit() and set(c.text.split()) <= own
             and c.text not in change and not set(c.text.split()) <= DESIGN_WORDS
             and any(alt and all(t in df for t in alt) for alt in c.alternatives)]

@@ -64,7 +64,8 @@ def _asks_size(text: str, match: re.Match[str]) -> bool:
     """Whether a size phrase found in `text` asks how many took part (see _PARTICIPATED and _HAPPENED)."""
     if not _ASKED_PEOPLE.search(match.group(0)):
         return True  # "how big", "sample size", "how many were in"
-    after = re.match(r"\s*([a-z']+)", text[match.end():])
+    after = re.match(r"\s*(?:(?:just|actually|really|ever|even|still|eventually|then)\s+)*([a-z']+)",
+                     text[match.end():])  # past a filler: "how many people just quit"
     word = after.group(1) if after else ""
     happened = word in _HAPPENED or (word.endswith("ed") and word not in _PARTICIPATED)
     return not happened

@@ -108,3 +108,32 @@ def test_the_story_fills_the_outcome_a_bare_question_leaves_open(engine):
 
 def test_an_outcome_on_a_condition_no_study_covers_is_no_evidence(engine):
     assert engine.answer("does ldn help interstitial cystitis flares?").status == "no_evidence"
+
+
+def test_another_medicines_dose_is_an_outcome_not_a_dose_question(engine):
+    answer = engine.answer("will ldn let me lower my levo dose? i have hashimoto's")
+    assert answer.plan != "dose" and first_label(engine, answer) == "Raknes 2020 hypothyroidism"
+    assert "Doses used" not in short(answer)
+
+
+def test_the_dosing_notice_never_introduces_a_side_effect_answer(engine):
+    from ldn_bot.render.text import render_text
+    answer = engine.answer("picked up my first script today, 1.5mg to start. what side effects did people report?")
+    assert "dosing" in answer.safety  # the rule fired; its notice waits for doses
+    assert answer.plan == "side_effects" and "Below are the doses" not in render_text(answer)
+
+
+def test_a_condition_whose_studies_report_no_harms_gets_the_harms_reported_elsewhere(engine):
+    answer = engine.answer("I have hashimoto's - does ldn cause insomnia?")
+    assert answer.citations and "insomnia" in short(answer).lower()
+    assert "None of the study records" not in short(answer)
+
+
+def test_who_dropped_out_is_answered_by_who_completed(engine):
+    answer = engine.answer("how many dropped out of the cree ms trial?")
+    assert first_label(engine, answer) == "Cree 2010" and "60 completed" in answer.key_lines[0].text
+
+
+def test_improved_in_a_members_words_asks_the_result_beside_the_dose(engine):
+    answer = engine.answer("irritable bowel: what share of people improved on ldn, and at which dose?")
+    assert "76%" in short(answer) and "0.5 mg" in short(answer)

@@ -17,7 +17,7 @@ from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.engine.followup import leaves_topic
-from ldn_bot.engine.leads import OUTCOME_PLANS, Leads
+from ldn_bot.engine.leads import OUTCOME_PLANS, Leads, shown_notices
 from ldn_bot.engine.outcomes import OutcomeRanker
 from ldn_bot.engine.overview import StudiesOn, sources_answer
 from ldn_bot.engine.passages import ASKED_WEIGHT, Passages, restates
@@ -255,7 +255,7 @@ class Engine:
             self.passages.cite(answer, [*plan.studies, *(self.studies[x] for p in plan.points for x in p.names)])
             specific = not led and (bool(named) or self.reader.matched_content(query, asked, hits))
             self._summarize(answer, plan, query, specific=specific)
-        answer.notices, answer.safety = notices, safety
+        answer.notices, answer.safety = shown_notices(fired, plan), safety
         fit(answer)  # within the short answer's budget, no line twice
         answer.corrections = query.corrections
         answer.topic = topic.condition

@@ -6,7 +6,7 @@ antidepressants?") gets the studies reporting it."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 
 from ldn_bot.corpus.evidence import counts_as_ldn
 from ldn_bot.corpus.models import Study
@@ -15,6 +15,7 @@ from ldn_bot.engine.outcomes import OUTCOME_LINES, OutcomeRanker, harms_asked, l
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.reading import QuestionReader
 from ldn_bot.engine.records_query import RecordSearch
+from ldn_bot.engine.safety import Rule
 from ldn_bot.engine.understand import Intent
 from ldn_bot.retrieval.analyzer import normalize, words
 from ldn_bot.retrieval.query import Query
@@ -91,6 +92,15 @@ class Leads:
         content, _ = self.reader.content(query, asked)
         chosen = self.ranker.asked(plan, content, text, self.df, self.change, corrections=query.corrections)
         scope = [s for s in self.studies_on(condition) if counts_as_ldn(s) or s.dose_class == "several"]
+        if not any(s.adverse_events for s in scope):  # no study of the condition reports harms: all studies
+            scope = [s for s in self.studies_on(None) if counts_as_ldn(s) or s.dose_class == "several"]
         if asked.design == "trial":
             scope.sort(key=lambda s: s.evidence_level not in plans.CONTROLLED)
         return harms_asked(plan, self.ranker, chosen, scope)
+
+
+def shown_notices(fired: Sequence[Rule], plan: Plan | None) -> list[str]:
+    """The safety texts an answer shows: the dosing notice introduces the doses the studies report, so it shows
+    only above doses ("on 1.5mg, what side effects?" gets the side effects, not a notice about doses)."""
+    doses = plan is None or plan.kind == "dose" or any(p.text.startswith("Dose in ") for p in plan.points)
+    return [r.text for r in fired if r.action != "dose" or doses]

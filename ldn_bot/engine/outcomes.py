@@ -305,9 +305,13 @@ def harms_asked(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], sco
     # reported after all ("nightmares": "vivid dreams")
     fixed = [p for p in plan.points if p.label is None and not ranker.reported(p.text, [f.study for f in found])]
     plan = replace(plan, points=[p for p in plan.points if p.label is not None])
-    # the first study's other sentence on it, when it says more (its adverse events, then its figures)
+    # the first study's other sentence on it, when it says more (its adverse events, then its figures), else
+    # its adverse events themselves: the side effects asked about, beside how many stopped
     more = next((h for h in ranker.best_per_study([found[0].study], asked, harms=True, skip={found[0].text})
                  if not says_again(h.text, found[0].text)), None)
+    events = found[0].study.adverse_events
+    if more is None and found[0].field != "adverse_events" and events and not says_again(events, found[0].text):
+        more = OutcomeSentence(found[0].study, events, "adverse_events", 0.0, 0.0)
     led = led_by_outcome(plan, [found[0], more, *found[1:]] if more else found,
                          plans.SHORT_BUDGET - sum(line_cost_of(p) for p in fixed), HARM_LINES)
     return replace(led, points=fixed + led.points)

@@ -97,8 +97,9 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
     scope = plans.of_design(pool or studies_on(None), "observational" if intent.design == "observational" else None)
     if intent.has("dose", "timing", "titration", "dose_finding"):
         asked.append(plans.dosing(scope, intent, topic.condition))
-    if intent.has("side_effects"):
-        asked.append(plans.side_effects(scope, intent, topic.spellings))
+    if intent.has("side_effects"):  # the condition's studies, or all when none of them reports adverse events
+        harmed = scope if any(s.adverse_events for s in scope) else studies_on(None)
+        asked.append(plans.side_effects(harmed, intent, topic.spellings))
     if intent.has("onset", "duration"):
         # "how long" beside another aspect ("what dose and how long?") asks how long they took it
         onset = intent.has("onset") and not asked

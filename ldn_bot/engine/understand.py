@@ -71,6 +71,14 @@ def _asks_size(text: str, match: re.Match[str]) -> bool:
     return not happened
 
 
+# "my levo dose", "ur prednisone dose": a medicine named between a possessive and "dose" is not LDN ("it" stands
+# for LDN here, see _DRUG_NAME); the words a member says of their own LDN dose are listed.
+_OWN_DOSE = ("it|naltrexone|current|daily|starting|start|nightly|morning|night|evening|bedtime|new|usual|low|lower|"
+             "full|same|first|second|last|total|right|best|ideal|optimal|max|maximum|minimum|min|target|effective|"
+             "typical|standard|normal|high|higher|whole|average|median|final|next|old|regular|full")
+_OTHER_DRUG_DOSE = re.compile(rf"\b(?:my|ur|your|their|his|her|our)\s+(?!(?:{_OWN_DOSE})\s+$)[a-z]+\s+$")
+
+
 def _amount(phrase: str) -> str:
     """The number in a dose phrase: "4.5mg" and "4.5" are one amount."""
     return re.sub(r"[^\d.]", "", phrase)
@@ -110,6 +118,9 @@ class Understanding:
         sizes = found.get("aspects", {}).get("size")
         if sizes and not any(_asks_size(lowered, m) for m in self.tables["aspects"]["size"].finditer(lowered)):
             del found["aspects"]["size"]  # "how many people dropped out" counts an outcome, not who took part
+        if found.get("aspects", {}).get("dose") and all(
+                _OTHER_DRUG_DOSE.search(lowered[:m.start()]) for m in self.tables["aspects"]["dose"].finditer(lowered)):
+            del found["aspects"]["dose"]  # "cut ur levo dose": another medicine's dose is an outcome, not LDN's
         matched = {k: v for section in found.values() for k, v in section.items()}
         aspects = tuple(found.get("aspects", {}))
         amounts = [float(a or b) for a, b in _NALTREXONE_AMOUNT.findall(text.lower())]

@@ -32,6 +32,7 @@ MIN_VARIANT = 7  # letters a stem has before its forms differing in the last let
 CACHE_STUDIES = 4096  # records whose sentence tokens are kept
 OUTCOME_WEIGHT = 0.8  # the outcome words weigh at least this to ask about one outcome (as reading.SPECIFIC_WEIGHT)
 OUTCOME_LINES = 2  # studies whose sentence on the asked outcome leads the short answer
+DESCRIBES = 0.34  # a plain word in more than this share of one study's sentences describes the study
 HARM_LINES = 3  # ... of a side-effect answer, whose lines are each a study's adverse events
 # Fixed template (reviewed text): the asked outcome, in the member's own words, measured by none of the studies.
 NOT_MEASURED = "None of the {scope}studies in the corpus reports on {outcome}; what they found:"
@@ -130,6 +131,21 @@ class OutcomeRanker:
                        change: Collection[str]) -> tuple[list[Concept], set[str]]:
         # a condition's name ("depression", "covid fatigue") is the subject, not an outcome, whatever group it is in
         return self.lexicon.concepts(self._without_conditions(text), self.idf, df, change)
+
+    def distinctive(self, study: Study, words: Sequence[Concept]) -> list[Concept]:
+        """`words` without the plain ones found in more than DESCRIBES of the study's sentences: they describe the
+        study ("the mayo clinic chart review"), not what was measured in it. All of `words` when none is left."""
+        rows = self._sentences(study)
+        forms = {t: variants(t, {w for row in rows for w in row[2]}) for c in words for alt in c.alternatives
+                 for t in alt}
+
+        def share(c: Concept) -> float:
+            held = sum(any(alt and all(any(row[2][v] for v in forms[t]) for t in alt) for alt in c.alternatives)
+                       for row in rows)
+            return held / len(rows) if rows else 0.0
+
+        kept = [c for c in words if not (c.plain and share(c) > DESCRIBES)]
+        return kept if sum(c.weight for c in kept) >= OUTCOME_WEIGHT else list(words)
 
     def reported(self, line: str, studies: Sequence[Study]) -> bool:
         """Whether a fixed line saying an effect is not reported (plans.NOT_REPORTED) names an effect whose outcome
@@ -278,7 +294,7 @@ def lead(plan: Plan, ranker: OutcomeRanker, asked: Sequence[Concept], scope: Seq
         return plan
     if plan.kind == "study":  # one study: its sentences on the asked outcome, each saying something new
         found: list[OutcomeSentence] = []
-        for hit in ranker.rank(plan.studies[:1], asked):
+        for hit in ranker.rank(plan.studies[:1], ranker.distinctive(plan.studies[0], asked)):
             if hit.reports and not (harms and not is_harm(hit)) and not (
                     found and says_again(hit.text, " ".join(f.text for f in found))):
                 found.append(hit)

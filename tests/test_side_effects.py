@@ -137,3 +137,8 @@ def test_who_dropped_out_is_answered_by_who_completed(engine):
 def test_improved_in_a_members_words_asks_the_result_beside_the_dose(engine):
     answer = engine.answer("irritable bowel: what share of people improved on ldn, and at which dose?")
     assert "76%" in short(answer) and "0.5 mg" in short(answer)
+
+
+def test_the_sentence_saying_more_of_the_asked_outcome_leads(engine):
+    answer = engine.answer("fibromyalgia: any sign ldn brings down inflammatory markers?")
+    assert first_label(engine, answer) == "Parkitny 2017" and "cytokines" in answer.key_lines[0].text

@@ -216,8 +216,8 @@ class OutcomeRanker:
             norm = K1 * (1 - B + B * length / avg)
             score = held = 0.0
             for c in words:
-                tf = max((min(sum(counts[v] for v in forms[t]) for t in alt) for alt in c.alternatives if alt),
-                         default=0)
+                # each spelling held counts: "inflammatory cytokines" says more of the asked group than one word
+                tf = sum(min(sum(counts[v] for v in forms[t]) for t in alt) for alt in set(c.alternatives) if alt)
                 if tf:
                     score += c.weight * tf * (K1 + 1) / (tf + norm)
                     held += c.weight

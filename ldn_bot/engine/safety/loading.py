@@ -102,7 +102,8 @@ def _rule(path: Path, entry: Any, where: str, seen: set[str]) -> Rule:
                 _phrases(path, rid, entry, "unless"), _names(path, rid, entry, "yields_to"),
                 _phrases(path, rid, entry, "keep"), combos, _names(path, rid, entry, "unless_concepts"),
                 tuple(Combo.parse(c) for c in _names(path, rid, entry, "negated_by")),
-                _names(path, rid, entry, "remember_for"), enabled, _names(path, rid, entry, "carry"))
+                _names(path, rid, entry, "remember_for"), enabled,
+                tuple(Combo.parse(c) for c in _names(path, rid, entry, "carry")))
 
 
 def _check_contract(path: Path, raw: RawYaml, rules: list[Rule]) -> None:
@@ -198,8 +199,8 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
     _check_contract(path, raw, rules)
     concepts = load_lexicon(Path(corpus_root) / LEXICON_DIR)
     for i, r in enumerate(rules):
-        named = [c for combo in (*r.concepts, *r.negated_by) for c in combo.names]
-        undefined = [c for c in (*named, *r.unless_concepts, *r.remember_for, *r.carry) if c not in concepts]
+        named = [c for combo in (*r.concepts, *r.negated_by, *r.carry) for c in combo.names]
+        undefined = [c for c in (*named, *r.unless_concepts, *r.remember_for) if c not in concepts]
         if undefined:
             raise CorpusError(str(path), f"rule '{r.id}': no lexicon in {LEXICON_DIR}/ defines concept(s) "
                                          f"{', '.join(sorted(set(undefined)))}", raw.item_line("rules", i))

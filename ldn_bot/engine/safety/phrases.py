@@ -6,7 +6,8 @@ A phrase is a run of words matched on whole words of the message, in order:
     suicid*                a word starting with "suicid" (suicide, suicidal, suicidio, suicidaires)
     *azepam                a word ending in "azepam", with at least 3 letters before it (diazepam, lorazepam):
                            the shape of a medicine's name, for names nobody listed
-    # kms                  "#": any number ("5 kms"); "#th" an ordinal ("the 14th", "1st", "22nd")
+    # kms                  "#": any number ("5 kms"); "#th" an ordinal ("the 14th", "1st", "22nd");
+                           "##" a whole number of ten or more ("40 of my")
     back|leg|foot          any one of these words
     pray ... wake up       up to GAP words between the two parts
 
@@ -31,6 +32,7 @@ from ldn_bot.engine.safety.text import clauses, common, fuzzy_ok, tokens, unleet
 GAP = 3  # words "..." may skip
 NUMBER = "#"
 ORDINAL = "#th"  # a number as a rank or a date: "1st", "22nd", "14th"
+MANY = "##"  # a count of ten or more, a whole number ("40 of my gabapentin", "50 paracetamol")
 _ORDINAL = re.compile(r"\d+(?:st|nd|rd|th)")
 SUFFIX_STEM = 3  # letters a word needs before a suffix ("*azepam": "diazepam", never "azepam" alone)
 MAX_JOINED = 8  # words a phrase's first part may span when written together ("kill my self" as "killmyself")
@@ -46,7 +48,7 @@ class Word:
 
     def plain(self) -> str | None:
         o = self.options[0]
-        return o if len(self.options) == 1 and "*" not in o and o not in (NUMBER, ORDINAL) else None
+        return o if len(self.options) == 1 and "*" not in o and o not in (NUMBER, ORDINAL, MANY) else None
 
 
 @dataclass(frozen=True)
@@ -73,7 +75,7 @@ def parse_phrase(text: str) -> Phrase:
             options = []
             for alt in raw.split("|"):
                 star = alt.endswith("*") and len(alt) > 1
-                if alt in (NUMBER, ORDINAL):
+                if alt in (NUMBER, ORDINAL, MANY):
                     options.append(alt)
                     continue
                 if alt.startswith("*") and len(alt) > 1:  # a suffix: "*azepam"
@@ -114,7 +116,7 @@ class Matcher:
                                 suffixes.add(o[1:])
                             elif o.endswith("*"):
                                 prefixes.add(o[:-1])
-                            elif o not in (NUMBER, ORDINAL):
+                            elif o not in (NUMBER, ORDINAL, MANY):
                                 words_.add(o)
         self._words = words_
         self._fuzzy_words = sorted(w for w in words_ if len(w) >= 4 and w.isalpha())
@@ -146,6 +148,8 @@ class Matcher:
             hit[NUMBER] = True
             if _ORDINAL.fullmatch(word):
                 hit[ORDINAL] = True
+            elif word.isdigit() and int(word) >= 10:
+                hit[MANY] = True
         for p in self._prefixes:
             if word.startswith(p):
                 hit[p + "*"] = True

@@ -6,7 +6,8 @@ A match is dropped when one of the rule's `unless` phrases or `unless_concepts` 
 a research term), or when a `negated_by` combination stands just before it ("not on any opioids"; a concept
 named `..._after` just after it: "tramadol kullanmıyorum"). A rule with `remember_for` that fired in a
 conversation fires again on every later message matching one of those concepts (an opioid named once keeps its
-warning on later questions about starting, dosing or combining). A rule's `carry` concepts, once matched in a
+warning on later questions about starting, dosing or combining). A rule's `carry` concepts ("plan - ~treatment": a
+decision not about a treatment), once matched in a
 conversation, count for its "a & b" combinations in every later message of it ("i've decided", then "tuesday,
 once the house is empty"); a later message must still match one concept of the combination itself.
 """
@@ -20,13 +21,15 @@ from ldn_bot.engine.safety.text import UNITS
 
 NEGATION_WINDOW = 2  # words between a negation and what it negates ("not on any opioids": "on any")
 CARRIED = "~"  # a concept carried in a conversation's memory ("~plan"), apart from the rule ids kept there
+NEAR_WINDOW = 6  # words around a match where a "- ~c" concept vetoes it
 SEQUENCE_WINDOW = 4  # words between the concepts of "a > b" ("want to ... die", "wish i could ... not wake up")
 
 
 @dataclass(frozen=True)
 class Combo:
     """Concepts that must all be present: "a + b" in one clause, "a & b" anywhere in the message, "a > b" in that
-    order in one clause, at most SEQUENCE_WINDOW words apart; "... - c": and c is nowhere in the message.
+    order in one clause, at most SEQUENCE_WINDOW words apart; "... - c": and c is nowhere in the message;
+    "... - ~c": and c is not within NEAR_WINDOW words of the match (a long message may name ldn far from a crisis).
     A concept may be "a|b": either; "a*2": two matches of it in the message."""
 
     concepts: tuple[str, ...]
@@ -43,7 +46,7 @@ class Combo:
     @property
     def names(self) -> tuple[str, ...]:
         """Every concept named, alternatives ("a|b") apart."""
-        return tuple(n.removesuffix("*2") for c in self.concepts + self.absent for n in c.split("|"))
+        return tuple(n.removesuffix("*2").lstrip("~") for c in self.concepts + self.absent for n in c.split("|"))
 
     def __str__(self) -> str:
         return f" {self.mode} ".join(self.concepts) + "".join(f" - {a}" for a in self.absent)
@@ -66,7 +69,7 @@ class Rule:
     negated_by: tuple[Combo, ...] = ()
     remember_for: tuple[str, ...] = ()
     enabled: bool = True
-    carry: tuple[str, ...] = ()
+    carry: tuple[Combo, ...] = ()
 
 
 @dataclass
@@ -111,12 +114,18 @@ class SafetyRules:
         clause, if it asks), each by words of its own (one word never counts for two concepts), and none of its
         absent concepts is."""
         found = [[s for s in self._concept(p, c) if not _overlaps(s, vetoes)] for c in combo.concepts]
-        if combo.mode == "&" and p.carried and any(found) and not all(found):
-            # earlier messages of the conversation supply what this one lacks
-            found = [f for f, c in zip(found, combo.concepts, strict=True)
-                     if f or not any(n.removesuffix("*2") in p.carried for n in c.split("|"))]
-        if not all(found) or any(self._concept(p, c) for c in combo.absent):
+        if combo.mode == "&" and p.carried and any(found) and not (all(found) and _apart(found)):
+            # earlier messages of the conversation supply what this one lacks; it must match one concept itself
+            carried = [any(n.removesuffix("*2") in p.carried for n in c.split("|")) for c in combo.concepts]
+            found = [f for f, was in zip(found, carried, strict=True) if not was] or [f for f in found if f][:1]
+        if not all(found) or any(self._concept(p, c) for c in combo.absent if not c.startswith("~")):
             return []
+        near = [s for c in combo.absent if c.startswith("~") for s in self._concept(p, c[1:])]
+        return [m for m in self._combo_matches(p, combo, found)
+                if not any(_overlaps((a[0] - NEAR_WINDOW, a[1] + NEAR_WINDOW, ()), near) for a in m)]
+
+    @staticmethod
+    def _combo_matches(p: _Pass, combo: Combo, found: list[list[Span]]) -> list[list[Span]]:
         if len(found) == 1:  # one concept: each of its matches stands alone
             return [[s] for s in found[0]]
         if combo.mode == "&":
@@ -184,7 +193,9 @@ class SafetyRules:
             elif memory and rule.id in memory and any(self._concept(p, c) for c in rule.remember_for):
                 out.append((rule, []))  # named earlier in the conversation: the warning stays
         if memory is not None:
-            memory.update(CARRIED + c for r in self.rules for c in r.carry if self._concept(p, c))
+            vetoes = {r.id: [v for c in r.unless_concepts for v in self._concept(p, c)] for r in self.rules if r.carry}
+            memory.update(CARRIED + n for r in self.rules for combo in r.carry
+                          if self._combo_spans(p, combo, vetoes[r.id]) for n in combo.concepts)
         return out
 
     def matches(self, question: str) -> dict[str, list[Span]]:

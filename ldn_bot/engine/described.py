@@ -111,6 +111,7 @@ class Descriptions:
         self.analyzer = Analyzer()
         self.studies = studies
         self._indexes: dict[tuple[str, ...], BM25Okapi] = {}
+        self._fact_sets: dict[str, tuple[frozenset[str], set[float], set[float]]] = {}
 
     def _index(self, labels: tuple[str, ...]) -> BM25Okapi:
         """BM25 over the descriptions of `labels` only: a word every record on the condition shares ("pain",
@@ -120,6 +121,15 @@ class Descriptions:
             index = BM25Okapi([self.analyzer.tokens(_places(self.document(self.studies[x]))) for x in labels])
             self._indexes[labels] = index
         return index
+
+    def _facts(self, label: str) -> tuple[frozenset[str], set[float], set[float]]:
+        """A record's description words (countries by name), its doses and its spans in months, made once."""
+        found = self._fact_sets.get(label)
+        if found is None:
+            s = self.studies[label]
+            found = self._fact_sets[label] = (frozenset(re.findall(r"[a-z]+", _places(self.document(s)))),
+                                              _doses(normalize(s.dose or "")), months(normalize(s.duration or "")))
+        return found
 
     @staticmethod
     def document(s: Study) -> str:
@@ -163,16 +173,17 @@ class Descriptions:
         scores = self._index(labels).get_scores(terms) if terms else [0.0] * len(labels)
         ranked = []
         placed = set()  # the records the country named fits
-        for label, score in zip(labels, scores, strict=True):
+        place_scores = self._index(labels).get_scores(sorted(places)) if places else [0.0] * len(labels)
+        for i, (label, score) in enumerate(zip(labels, scores, strict=True)):
             s = self.studies[label]
+            described_by, dosed, ran = self._facts(label)
             score += YEAR_WEIGHT * bool(years and s.year in years)
-            score += DOSE_WEIGHT * bool(doses & _doses(normalize(s.dose or "")))
-            ran = months(normalize(s.duration or ""))
+            score += DOSE_WEIGHT * bool(doses & dosed)
             score += SPAN_WEIGHT * bool(spans & ran or (long_asked and max(ran, default=0.0) >= 12))
             score += SIZE_WEIGHT * bool(s.n and s.n in counts)
             if s.evidence_level.endswith("review") and not reviews_too:
-                score -= sum(self._index(labels).get_scores([p])[labels.index(label)] for p in places)
-            elif places & set(re.findall(r"[a-z]+", _places(self.document(s)))):
+                score -= float(place_scores[i])
+            elif places & described_by:
                 score += PLACE_WEIGHT
                 placed.add(label)
             ranked.append((float(score), label))

@@ -156,3 +156,21 @@ def test_every_study_a_short_answer_names_carries_its_citation(engine, question)
                 checked += 1
             text = text.replace(label, "#" * len(label))
     assert checked, [k.text for k in answer.key_lines]
+
+
+def test_every_answer_naming_an_abstract_preprint_or_unverified_record_says_what_it_is(engine):
+    from ldn_bot.corpus.models import PUBLICATION_WORDS, UNVERIFIED
+    from ldn_bot.render.text import render_text
+
+    marked = [s for s in engine.studies.values() if s.reviewed and (s.publication_type in PUBLICATION_WORDS
+                                                                     or not s.verified)]
+    assert marked
+    for study in marked:
+        words = [PUBLICATION_WORDS[study.publication_type]] if study.publication_type in PUBLICATION_WORDS else []
+        words += [] if study.verified else [UNVERIFIED]
+        answer = engine.answer(study.label)
+        head = answer.key_lines[0].head or ""
+        source = next(line for line in render_text(answer).splitlines()
+                      if re.match(rf"\[\d+\] {re.escape(study.label)} — ", line))
+        for word in words:
+            assert word in head and word in source, (study.label, word, head, source)

@@ -70,7 +70,8 @@ def test_the_null_trials_are_one_query_however_asked(records, understanding, que
     assert plan is not None and plan.kind == "records"
     # the null and harmful controlled trials of LDN; never a positive one, never a detox dose nobody asked about
     assert [s.label for s in plan.studies] == ["Ms 2010", "Fib 2024", "Fib 2025"]
-    assert plan.headline == "Controlled trials that found no benefit over the comparator: 3."
+    # Fib 2024 and Fib 2025 report one trial: 2 trials, in 3 papers
+    assert plan.headline == "Controlled trials that found no benefit over the comparator: 2 (reported in 3 papers)."
 
 
 def test_a_dose_class_is_listed_only_when_asked(records, understanding):
@@ -114,6 +115,7 @@ def test_people_in_all_count_a_trial_reported_twice_once(records, understanding)
     # BIG is reported in two papers (99 and 92): counted once, at its largest; 99 + 31 = 130
     assert "130 people took part in all" in plan.headline
     assert "2 trials reported in 3 papers" in plan.headline
+    assert re.match(r"[^:]*: 2 \(", plan.headline), plan.headline  # the count is of trials, not papers
     assert all(re.search(rf"{s.label} \([^)]*n=\d+", plan.points[0].text) for s in plan.studies)
 
 
@@ -238,3 +240,11 @@ def test_long_term_data_lists_the_studies_that_ran_a_year_or_more_longest_first(
     # "safe long term?" asks about side effects: no list of long studies
     intent = understanding.read("is it safe long term? any studies")
     assert search.plan(search.read("is it safe long term? any studies", intent), intent, []) is None
+
+
+def test_a_list_counts_a_trial_reported_twice_once(records, understanding):
+    plan = ask(records, understanding, "which fibro trials found nothing?", ["fibromyalgia"])
+    assert plan is not None and plan.headline is not None
+    # Fib 2024 and Fib 2025 report one trial (BIG): 1 trial, both papers still listed
+    assert re.search(r": 1 \(reported in 2 papers\)\.$", plan.headline), plan.headline
+    assert {"Fib 2024", "Fib 2025"} <= {s.label for s in plan.studies}

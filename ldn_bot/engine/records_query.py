@@ -15,6 +15,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import get_args
 
+from ldn_bot.corpus.evidence import by_trial
 from ldn_bot.corpus.models import Corpus, Study
 from ldn_bot.corpus.rawyaml import read_optional_yaml
 from ldn_bot.engine import plans
@@ -45,7 +46,7 @@ PUBLICATION_PHRASES = {"conference_abstract": "reported only as a conference abs
                        "preprint", "journal_article": "published as journal articles", "report": "reported as a report",
                        "letter": "published as a letter", "repository_abstract": "reported as a repository abstract",
                        "unconfirmed": "with no bibliographic record seen"}
-FOUND = "{what}: {count}."
+FOUND = "{what}: {count}{papers}."
 NONE_FOUND = "The corpus has no {what}."
 COUNTED = ("{what}: {count}{papers}; {people} took part in all (each trial counted once, reviews' pooled numbers "
            "left out{missing}).")
@@ -378,7 +379,9 @@ class RecordSearch:
                budget: int = plans.SHORT_BUDGET) -> Plan:
         """The studies found, strongest first: the first few with their finding, the rest by name, design and size,
         within `budget` characters."""
-        headline = FOUND.format(what=self.describe(filters, conditions), count=len(found))
+        trials = len(by_trial(found))  # a trial reported in several papers counts once, as tallies count it
+        papers = f" (reported in {len(found)} papers)" if trials < len(found) else ""
+        headline = FOUND.format(what=self.describe(filters, conditions), count=trials, papers=papers)
         budget -= len(headline)
         points: list[KeyPoint] = []
         shown: list[Study] = []
@@ -416,8 +419,8 @@ class RecordSearch:
         people = sum(n for n in sizes if n is not None)
         unknown = sum(n is None for n in sizes)
         papers = len(found) - len(trials) - (len(found) - len(primary))
-        headline = COUNTED.format(
-            what=what, count=len(found),
+        headline = COUNTED.format(  # the count counts a trial reported in several papers once, as tallies do
+            what=what, count=len(found) - papers,
             papers=f" ({_plural(len(trials), 'trial', 'trials')} reported in {len(primary)} papers)" if papers else "",
             people=_plural(people, "person", "people") if filters.species != "animal" else f"{people} animals",
             missing=f"; {_plural(unknown, 'study gives', 'studies give')} no size" if unknown else "")

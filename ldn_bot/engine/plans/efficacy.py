@@ -116,20 +116,31 @@ def strongest(studies: list[Study], groups: dict[str, str] | None = None) -> Pla
     return Plan("evidence", headline, points, chosen)
 
 
+SPECIES_NAMED = 3  # studies the split names on each side, each cited with its number; the others counted
+
+
+def _named(studies: list[Study]) -> str:
+    more = len(studies) - SPECIES_NAMED
+    return f" ({', '.join(s.label for s in studies[:SPECIES_NAMED])}{f' and {more} more' if more > 0 else ''})"
+
+
 def by_species(studies: list[Study]) -> Plan:
-    human = [s for s in studies if is_human(s)]
-    animal = [s for s in studies if not is_human(s)]
+    """ "Of these 16 studies, 12 were in people (A [2], B [5], C [6] and 9 more) and 4 in animals or the lab (…)":
+    a fixed line naming a few of each, strongest first, every one named cited; then the strongest in people."""
+    human = strength_order(s for s in studies if is_human(s))
+    animal = strength_order(s for s in studies if not is_human(s))
     text = SPECIES_SPLIT.format(
         studies="this study" if len(studies) == 1 else f"these {len(studies)} studies",
         human=len(human),
         human_verb="was" if len(human) == 1 else "were",
-        human_list=f" ({', '.join(s.label for s in human[:6])})" if human else "",
-        animal_part=(
-            f" and {len(animal)} in animals or the lab ({', '.join(s.label for s in animal[:6])})" if animal else ""
-        ),
+        human_list=_named(human) if human else "",
+        animal_part=f" and {len(animal)} in animals or the lab{_named(animal)}" if animal else "",
     )
-    chosen = strength_order(human)[:3]
-    return Plan("species", text, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen)
+    chosen = human[:3]
+    named = [*human[:SPECIES_NAMED], *animal[:SPECIES_NAMED]]
+    points = [KeyPoint(text, names=tuple(s.label for s in named))]
+    points += [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
+    return Plan("species", None, points, unique([*chosen, *named]))
 
 
 def for_population(studies: list[Study], population: str, scope: str, elsewhere: list[Study] | None = None) -> Plan:

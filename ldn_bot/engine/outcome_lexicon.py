@@ -83,7 +83,6 @@ class OutcomeLexicon:
             concepts.append(Concept(" ".join(phrase), tuple(known), weight, plain=False))
         return concepts, covered
 
-
     def changed(self, text: str, change: Collection[str]) -> bool:
         """Whether `text` asks about a change in an outcome of the lexicon, a change word right before it ("fewer
         opioids", "less painkillers", "reduce antidepressants"): a medicine's use as what was measured, not as

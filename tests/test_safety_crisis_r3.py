@@ -126,5 +126,5 @@ def test_the_development_set_keeps_its_figures(engine):
     # `ldn-bot eval --set tests/data/safety_dev3.yaml`: every crisis message caught, false positives at most 5%
     report = run_eval(engine, ROOT / "tests/data/safety_dev3.yaml")
     score = report.rules["crisis"]
-    assert score.fired == score.positives >= 180
-    assert score.negatives >= 110 and score.false_positives <= 0.05 * score.negatives
+    assert score.fired == score.positives >= 220
+    assert score.negatives >= 130 and score.false_positives <= 0.05 * score.negatives

@@ -50,6 +50,7 @@ _DEICTIC = re.compile(
 _DEICTIC_ONE = re.compile(
     r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+){0,2}"
     r"(?:study|trial|paper|one|review|report|case|pilot)|it)\b"
+    r"|\b(?:was|is|were)\s+(?:that|this)\s*[?.!]*$"  # "what design was that?", "how big was this"
 )
 
 # "on it", "taking it": the drug, not the study just shown ("can i drink on it?")

@@ -48,11 +48,17 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         return plans.record(chosen, intent) if chosen else None
     if intent.superlative and not topic.last:  # "the biggest fibro trial", "newest LDN research"
         scope = pool or studies_on(None)
-        if intent.species != "animal":
+        # people's numbers are not animals' ("the largest study"); the oldest or newest research may be a lab study,
+        # which its design line then says ("the oldest study in the corpus": a mouse study)
+        if intent.species == "human" or (intent.species != "animal" and intent.superlative == "largest"):
             scope = [s for s in scope if plans.is_human(s)] or scope
         if intent.design == "trial":
             scope = [s for s in scope if s.evidence_level in plans.CONTROLLED] or scope
-        chosen = plans.pick(scope, intent.superlative)
+        # across the whole corpus with no design asked, the largest is by people, whatever the design
+        chosen = plans.pick(scope, intent.superlative, trials_first=bool(pool or intent.design))
+        trial = plans.pick(scope, "largest") if intent.superlative == "largest" else None
+        if chosen and trial and trial is not chosen:  # and the largest controlled trial beside it
+            return plans.join([plans.record(chosen, intent), plans.record(trial, intent)])
         return plans.record(chosen, intent) if chosen else None
     # A follow-up that narrows what was just shown: "the largest one", "any in kids?", "people or mice?".
     base = topic.last or pool

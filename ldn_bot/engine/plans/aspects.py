@@ -179,7 +179,10 @@ def record(study: Study, intent: Intent) -> Plan:
 
 
 def comparators(studies: list[Study]) -> Plan:
-    chosen = [s for s in strength_order(studies) if s.comparator][:4]
+    # "was there a placebo one?": the studies that had a comparison group lead (the one a follow-up then means by
+    # "it"), those without one follow
+    chosen = sorted((s for s in strength_order(studies) if s.comparator),
+                    key=lambda s: bool(re.match(r"none\b|not (described|reported)", s.comparator or "", re.I)))[:4]
     points = [KeyPoint(comparator_line(s), s.label) for s in chosen]
     return Plan("comparator", None, points, chosen)
 

@@ -162,14 +162,19 @@ def for_population(studies: list[Study], population: str, scope: str, elsewhere:
     return Plan("population", None, points, chosen)
 
 
-def pick(studies: list[Study], superlative: str) -> Study | None:
-    """The largest (by n), newest or oldest (by year), or strongest (by design) of some studies."""
+def pick(studies: list[Study], superlative: str, trials_first: bool = True) -> Study | None:
+    """The largest (by n), newest or oldest (by year), or strongest (by design) of some studies. `trials_first`:
+    the largest controlled trial when there is one ("the biggest fibro trial"); else the largest study of any
+    design ("the largest study ever done, by number of people")."""
     if not studies:
         return None
     if superlative == "largest":  # a review's n is pooled, not a study's size: primary studies, trials first
         primary = [s for s in studies if s.evidence_level not in (REVIEW, "narrative review")] or studies
-        primary = [s for s in primary if s.evidence_level in CONTROLLED] or primary
+        if trials_first:
+            primary = [s for s in primary if s.evidence_level in CONTROLLED] or primary
         return max(primary, key=lambda s: (s.n or -1, -s.rank))
+    if superlative in ("newest", "oldest"):  # an expert's overview across conditions is no study of its own
+        studies = [s for s in studies if s.evidence_level != "narrative review"] or studies
     if superlative == "newest":
         return max(studies, key=lambda s: (s.year or 0, -s.rank))
     if superlative == "oldest":

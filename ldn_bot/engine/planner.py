@@ -54,6 +54,8 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
             scope = [s for s in scope if plans.is_human(s)] or scope
         if intent.design == "trial":
             scope = [s for s in scope if s.evidence_level in plans.CONTROLLED] or scope
+        if pool:  # "the newest on long covid": an expert's overview across conditions is no study of that one
+            scope = [s for s in scope if s.evidence_level != "narrative review"] or scope
         # across the whole corpus with no design asked, the largest is by people, whatever the design
         chosen = plans.pick(scope, intent.superlative, trials_first=bool(pool or intent.design))
         trial = plans.pick(scope, "largest") if intent.superlative == "largest" else None

@@ -173,8 +173,6 @@ def pick(studies: list[Study], superlative: str, trials_first: bool = True) -> S
         if trials_first:
             primary = [s for s in primary if s.evidence_level in CONTROLLED] or primary
         return max(primary, key=lambda s: (s.n or -1, -s.rank))
-    if superlative in ("newest", "oldest"):  # an expert's overview across conditions is no study of its own
-        studies = [s for s in studies if s.evidence_level != "narrative review"] or studies
     if superlative == "newest":
         return max(studies, key=lambda s: (s.year or 0, -s.rank))
     if superlative == "oldest":

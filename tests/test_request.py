@@ -126,3 +126,11 @@ def test_a_class_of_medicine_in_members_words_finds_the_study_that_measured_its_
     answer = engine.answer(message)
     assert answer.status == "answered"
     assert re.search(words, render_summary(answer)[:SUMMARY_CHARS], re.I)
+
+
+def test_a_dose_for_a_population_keeps_the_condition_of_the_story(engine):
+    # what the kids' trial gave: the story's Crohn's disease stays the subject when a dose is asked for children
+    answer = engine.answer("my son (12) has crohns. what dose did they give kids?")
+    assert answer.plan == "dose"
+    cited = [engine.studies[c.label] for c in answer.citations[:3] if c.label in engine.studies]
+    assert cited and all("crohn's disease" in s.conditions for s in cited)

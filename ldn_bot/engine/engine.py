@@ -30,6 +30,7 @@ from ldn_bot.engine.reading import (
     is_readable,
     without_amounts,
 )
+from ldn_bot.engine.records_query import ASPECTS_FIRST as ASPECTS
 from ldn_bot.engine.records_query import RecordSearch
 from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
@@ -162,7 +163,7 @@ class Engine:
             answer.notices, answer.safety = [r.text for r in fired], safety
             return answer
         own = [c for c in query.conditions if self.studies_on(c)]
-        if asked.population and asking.request.subject.filled_by == "story" and not named:
+        if asked.population and asking.request.subject.filled_by == "story" and not named and not asked.has(*ASPECTS):
             own = []  # "my son has crohns. was ldn ever tested in teens?": the population asked, not the story's
         said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired)) if fired else asking.said
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named

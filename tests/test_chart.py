@@ -39,7 +39,8 @@ def test_chart_data_equals_the_tally_ask_gives_for_every_condition(engine):
         assert shown is not None, f"ask gives no tally for {subject.name}"
         compared.append(subject.name)
         assert plotted == shown, subject.name
-        assert answer.headline == plotted["headline"]
+        # the headline itself, or its brief form when the short answer needed the room (engine.budget)
+        assert answer.headline in (plotted["headline"], plotted["brief_headline"])
         # the bars are the tally's trials: per group, as many bars, finding what the group counts
         for group in plotted["groups"]:
             bars = [b for b in plotted["bars"] if b["group"] == group["kind"]]

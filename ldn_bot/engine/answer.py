@@ -65,6 +65,7 @@ class KeyLine:
     head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
     subhead: bool = False  # a heading among the key lines, shown without a bullet
     cites: tuple[int, ...] = ()  # the citations a fixed line names inline ("... a different use: Webster 2006 [19].")
+    optional: bool = False  # a fixed aside ("Of these studies, 2 are conference abstracts."): first to go for space
 
 
 @dataclass
@@ -97,6 +98,7 @@ class Answer:
     plan: str | None = None  # which answer plan made them: efficacy, dose, side_effects, study, ...
     headline: str | None = None
     key_lines: list[KeyLine] = field(default_factory=list)
+    short_lead: int | None = None  # with no headline or key lines: how many lead sentences the short answer shows
     # What the answer is about, in the corpus's own words (a condition name), never the asker's: for titles.
     topic: str | None = None
     # What the headline counts, as data, when it is a condition's tally (`plans.tally`; `ldn-bot chart` draws it).

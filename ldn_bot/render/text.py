@@ -19,8 +19,9 @@ def citation_heading(c: Citation) -> str:
     return " — ".join(parts)
 
 
-def lead_text(answer: Answer) -> str:
-    return " ".join(f"{s.text} [{s.citation}]" for s in answer.lead)
+def lead_text(answer: Answer, count: int | None = None) -> str:
+    """The lead sentences, each with its citation number (the first `count` of them, or all)."""
+    return " ".join(f"{s.text} [{s.citation}]" for s in answer.lead[:count])
 
 
 SUMMARY_CHARS = 900  # the direct answer fits in this much (issue 12): a member reads the first lines
@@ -44,8 +45,8 @@ def summary_blocks(answer: Answer) -> list[str]:
         lines = [answer.headline] if answer.headline else []
         lines += [key_line_text(k) for k in answer.key_lines]
         blocks.append("\n".join(lines))
-    elif answer.lead:
-        blocks.append(lead_text(answer))
+    elif answer.lead and (lead := lead_text(answer, answer.short_lead)):  # as many as the budget left room for
+        blocks.append(lead)
     return blocks
 
 

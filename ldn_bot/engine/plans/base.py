@@ -80,6 +80,7 @@ class KeyPoint:
     head: str | None = None  # "Bruun 2024 (randomized controlled trial, n=99, 6 mg once daily)"
     subhead: bool = False  # a heading line inside the key lines ("Doses used in the fibromyalgia studies:")
     names: tuple[str, ...] = ()  # the studies a fixed line names by label: each is cited and gets its number
+    optional: bool = False  # an aside about the set (how many are abstracts): the first line to go for space
 
 
 @dataclass

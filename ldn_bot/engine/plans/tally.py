@@ -93,6 +93,7 @@ class Tally:
     text: str = ""
     left_out: list[str] = field(default_factory=list)
     other_uses: str | None = None
+    brief: str = ""  # the headline with the weaker designs counted but not broken down: for a short answer's room
 
     @property
     def bars(self) -> list[Bar]:
@@ -101,7 +102,7 @@ class Tally:
     def as_dict(self) -> dict[str, Any]:
         """The tally as `ask --json` and `chart --json` print it (the same object in both)."""
         return {
-            "topic": self.topic, "heading": self.heading, "headline": self.text,
+            "topic": self.topic, "heading": self.heading, "headline": self.text, "brief_headline": self.brief,
             "groups": [{"kind": g.kind, "count": g.count, "directions": dict(sorted(g.directions.items()))}
                        for g in self.groups],
             "bars": [b.as_dict() for b in self.bars],
@@ -166,9 +167,10 @@ def _kind_name(group: TallyGroup) -> str:
     return SINGULARS.get(group.kind, group.kind) if group.count == 1 else PLURALS.get(group.kind, group.kind + "s")
 
 
-def headline(groups: list[TallyGroup], topic: str, studies: list[Study]) -> str:
+def headline(groups: list[TallyGroup], topic: str, studies: list[Study], brief: bool = False) -> str:
     """ "Fibromyalgia: 5 controlled trials in people (1 benefit, …; 1 trial reported in 2 papers (…)); 6 systematic
-    reviews (…); also 4 pilot studies (…) and 2 animal or lab studies." from `tally_groups(studies)`."""
+    reviews (…); also 4 pilot studies (…) and 2 animal or lab studies." from `tally_groups(studies)`. `brief`: the
+    designs after "also" counted without what each found ("also 4 pilot studies, 2 case series")."""
     by_kind = {g.kind: g for g in groups}
     trials = by_kind[TRIALS]
     shared = shared_trials_note(s for s in studies if s.label in {r for b in trials.bars for r in b.reports})
@@ -180,7 +182,8 @@ def headline(groups: list[TallyGroup], topic: str, studies: list[Study]) -> str:
     if REVIEWS in by_kind:
         parts.append(f"{plural(by_kind[REVIEWS].count, REVIEWS)} ({_directions(by_kind[REVIEWS])})")
     kinds = [g for g in groups if g.kind not in (TRIALS, REVIEWS, ANIMAL)]
-    extra = [", ".join(f"{g.count} {_kind_name(g)} ({_directions(g)})" for g in kinds)] if kinds else []
+    extra = [", ".join(f"{g.count} {_kind_name(g)}" + ("" if brief else f" ({_directions(g)})") for g in kinds)
+             ] if kinds else []
     if ANIMAL in by_kind:
         extra.append(plural(by_kind[ANIMAL].count, ANIMAL, "animal or lab studies"))
     text = f"{topic[:1].upper()}{topic[1:]}: " + "; ".join(parts)
@@ -196,4 +199,5 @@ def tally_of(studies: list[Study], topic: str, use: str | None = None) -> Tally:
     groups = tally_groups(chosen)
     # the studies the fixed line `also` names (narrative reviews are never counted, so never set apart)
     left = [] if heading else [s.label for s in split_uses(studies)[1] if s.evidence_level != "narrative review"]
-    return Tally(topic, heading or topic, groups, headline(groups, heading or topic, chosen), left, also)
+    return Tally(topic, heading or topic, groups, headline(groups, heading or topic, chosen), left, also,
+                 headline(groups, heading or topic, chosen, brief=True))

@@ -62,6 +62,13 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         if chosen and trial and trial is not chosen:  # and the largest controlled trial beside it
             return plans.join([plans.record(chosen, intent), plans.record(trial, intent)])
         return plans.record(chosen, intent) if chosen else None
+    if (intent.design == "review" and set(intent.matched["review"]) - {"review"} and topic.condition
+            and topic.deictic != "one" and topic.specific is None and not intent.superlative
+            and not set(intent.aspects) - {"efficacy", "evidence"} and any(s.evidence_level == plans.REVIEW
+                                                                           for s in pool)):
+        # "do the meta-analyses say it works for fibro?", "what about the reviews, do they agree?" after a
+        # fibromyalgia answer: the condition's systematic reviews and what each found ("a chart review" is none)
+        return plans.reviews(pool, topic.condition)
     # A follow-up that narrows what was just shown: "the largest one", "any in kids?", "people or mice?".
     base = topic.last or pool
     if base and not topic.own_condition:

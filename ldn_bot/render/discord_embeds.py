@@ -362,7 +362,7 @@ def study_embed(study: Study, disclaimer: str) -> discord.Embed:
 ASPECTS = {
     "dose": "doses", "side_effects": "side effects", "onset": "how soon it works", "mechanism": "how it works",
     "comparator": "compared with other treatments", "population": "who was studied", "evidence": "the evidence",
-    "species": "studies in people and animals",
+    "species": "studies in people and animals", "reviews": "the systematic reviews",
 }
 NEUTRAL_THREAD = "LDN question"
 

@@ -36,7 +36,7 @@ from ldn_bot.engine.plans.base import (
     strength_order,
     unique,
 )
-from ldn_bot.engine.plans.efficacy import by_species, efficacy, for_population, pick, strongest, tally
+from ldn_bot.engine.plans.efficacy import by_species, efficacy, for_population, pick, reviews, strongest, tally
 
 __all__ = [
     "CONTROLLED",
@@ -77,6 +77,7 @@ __all__ = [
     "onset",
     "pick",
     "record",
+    "reviews",
     "side_effects",
     "strength_order",
     "strongest",

@@ -111,7 +111,7 @@ def key_line(point: KeyPoint, numbers: dict[str, int]) -> KeyLine:
             cites.append(number)
     # a line whose own study is among the names it numbers shows that number there, not again at its end
     own = numbers.get(point.label) if point.label else None
-    return KeyLine(text, None if own in cites else own, point.head, point.subhead, tuple(cites))
+    return KeyLine(text, None if own in cites else own, point.head, point.subhead, tuple(cites), point.optional)
 
 
 def _after_design(text: str, end: int) -> int:

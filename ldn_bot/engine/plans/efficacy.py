@@ -3,6 +3,8 @@ population splits, superlatives."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 from ldn_bot.corpus.evidence import (
     field_reviews,
     publication_note,
@@ -12,6 +14,7 @@ from ldn_bot.corpus.models import Study
 from ldn_bot.engine.plans.base import (
     CONTROLLED,
     DESIGN_FAMILIES,
+    DIRECTION_WORDS,
     IN_POPULATION_ELSEWHERE,
     NONE_IN_POPULATION,
     NULLISH,
@@ -24,6 +27,7 @@ from ldn_bot.engine.plans.base import (
     head,
     in_population,
     is_human,
+    plural,
     strength_order,
     unique,
 )
@@ -58,8 +62,9 @@ def efficacy(
     studies, heading, also = counted(studies, topic, use)
     # Fixed lines after the key studies: how many of the counted studies are abstracts or preprints, and the
     # condition's studies of other uses.
-    notes = [KeyPoint(n) for n in (publication_note(s for s in studies if s.evidence_level != "narrative review"),)
-             if n] + ([KeyPoint(also, names=tuple(counts.left_out))] if also else [])
+    notes = [KeyPoint(n, optional=True) for n in (
+        publication_note(s for s in studies if s.evidence_level != "narrative review"),) if n] + (
+        [KeyPoint(also, names=tuple(counts.left_out))] if also else [])
     plan = _efficacy(studies, topic, population, species, design, heading)
     if use:  # few studies: every one of them cited, beyond those given a line
         plan.studies = unique([*plan.studies, *strength_order(studies)])[:4]
@@ -114,6 +119,18 @@ def strongest(studies: list[Study], groups: dict[str, str] | None = None) -> Pla
     headline = f"The strongest evidence in the corpus: {tally(strong, 'randomized trials and systematic reviews')}"
     points = [KeyPoint(finding(s), s.label, head(s)) for s in chosen]
     return Plan("evidence", headline, points, chosen)
+
+
+def reviews(studies: list[Study], topic: str) -> Plan:
+    """ "What do the meta-analyses say?" about a condition: how many systematic reviews of it there are and what
+    they found (as its tally counts them), then up to 3 of them with their finding, those reporting a result
+    first (a pooled effect before a review that found too little to pool), larger first."""
+    found = [s for s in studies if s.evidence_level == REVIEW]
+    counts = Counter(s.direction or "unclear" for s in found)
+    found_words = ", ".join(f"{counts[d]} {w}" for d, w in DIRECTION_WORDS.items() if counts[d])
+    headline = f"{topic[:1].upper()}{topic[1:]}: {plural(len(found), REVIEW)} ({found_words})."
+    chosen = sorted(found, key=lambda s: (s.direction in (None, "not_applicable", "unclear"), -(s.n or 0)))[:3]
+    return Plan("reviews", headline, [KeyPoint(finding(s), s.label, head(s)) for s in chosen], chosen, topic)
 
 
 SPECIES_NAMED = 3  # studies the split names on each side, each cited with its number; the others counted

@@ -131,6 +131,8 @@ class Messages:
     identity: str = ("I'm ldn-bot, a bot, not a person: I answer questions about the published studies of low-dose "
                      "naltrexone (LDN) by quoting and citing them. I can't give medical advice.")
     farewell: str = "Take care. Ask me about the LDN studies any time."
+    platform: str = ("I only answer questions about the published LDN studies; for the server itself (channels, "
+                     "roles, rules), please ask a moderator.")
     acknowledgement: str = "Ask me anything else about the LDN studies whenever you like."
     complaint: str = ("Sorry that didn't help. I can only quote what the studies in my corpus say; asking about one "
                       "condition, dose or side effect at a time works best.")

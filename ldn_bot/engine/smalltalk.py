@@ -23,7 +23,7 @@ from ldn_bot.errors import CorpusError
 
 SMALLTALK_FILE = "smalltalk.yaml"
 # The reply each concept gets (a `messages` setting); concepts without one here get the acknowledgement.
-REPLIES = {"greeting": "greeting", "thanks": "thanks", "praise": "thanks", "capabilities": "capabilities",
+REPLIES = {"platform": "platform", "greeting": "greeting", "thanks": "thanks", "praise": "thanks", "capabilities": "capabilities",
            "creator": "creator", "about_bot": "identity", "farewell": "farewell", "complaint": "complaint",
            "acknowledgement": "acknowledgement", "laughter": "acknowledgement", "emoji": "acknowledgement"}
 # Concepts that, as one clause of a longer message, say nothing the question needs ("hi all, ...", "..., thanks").
@@ -67,7 +67,8 @@ class SmallTalk:
     """The small-talk lexicon of one corpus: `concepts` (name -> phrases, in the order they win), `filler` (words
     that add nothing) and `shorthand` (word -> the words it stands for: "u" -> "you")."""
 
-    def __init__(self, concepts: Mapping[str, list[str]], filler: list[str], shorthand: Mapping[str, str]) -> None:
+    def __init__(self, concepts: Mapping[str, list[str]], filler: list[str], shorthand: Mapping[str, str],
+                 platform: list[str] | None = None) -> None:
         self.order = list(concepts)
         self.shorthand = {str(k).lower(): str(v).lower() for k, v in shorthand.items()}
         self.phrases: dict[tuple[str, ...], str] = {}  # squeezed words -> concept ("" for filler)
@@ -77,6 +78,8 @@ class SmallTalk:
         for p in (x for entry in filler for x in expand(str(entry))):
             self.phrases.setdefault(self._key(p), "")
         self.longest = max((len(k) for k in self.phrases), default=0)
+        self.platform = {self._key(x) for p in platform or [] for x in expand(str(p))}
+        self.platform_longest = max((len(k) for k in self.platform), default=0)
         self.single = {k[0]: c for k, c in self.phrases.items() if len(k) == 1 and c and len(k[0]) >= FUZZY_MIN}
 
     def _fold(self, words: list[str]) -> list[str]:
@@ -123,6 +126,13 @@ class SmallTalk:
         found = self.concepts(text)
         return found[0] if found else None
 
+    def about_platform(self, text: str) -> bool:
+        """Whether a question asks about the chat server itself: its channels, roles, moderators ("how do i get
+        the fibro role in this server?")."""
+        words = [_squeeze(w) for w in self._fold(_words(text))]
+        return any(tuple(words[i:i + n]) in self.platform
+                   for n in range(1, self.platform_longest + 1) for i in range(len(words) - n + 1))
+
     def aside(self, clause: str) -> str | None:
         """ "greeting" or "thanks" when one clause of a message is small talk that asks nothing ("hi all", "lol",
         "thanks in advance" is not: its words are no small talk), else None."""
@@ -138,9 +148,10 @@ def load_smalltalk(root: str | Path) -> SmallTalk:
     if data is None:
         return default_smalltalk()
     if not isinstance(data, dict) or not isinstance(data.get("concepts") or {}, dict):
-        raise CorpusError(str(path), "must be a mapping with sections concepts, filler, shorthand")
+        raise CorpusError(str(path), "must be a mapping with sections concepts, filler, shorthand, platform")
     concepts = {str(k): [str(p) for p in v or []] for k, v in (data.get("concepts") or {}).items()}
-    return SmallTalk(concepts, [str(p) for p in data.get("filler") or []], data.get("shorthand") or {})
+    return SmallTalk(concepts, [str(p) for p in data.get("filler") or []], data.get("shorthand") or {},
+                     [str(p) for p in data.get("platform") or []])
 
 
 @cache

@@ -53,3 +53,16 @@ def test_a_population_follow_up_with_none_in_the_condition_answers_from_elsewher
     assert answer.status == "answered"
     assert "none of the fibromyalgia studies" in (answer.headline or "").lower()
     assert answer.citations and in_population(engine.studies[answer.citations[0].label], "children")
+
+
+@pytest.mark.parametrize("then", ["what about the meta-analyses, do they agree?", "and the pooled analyses?",
+                                  "do the systematic reviews say the same thing"])
+def test_a_follow_up_on_the_reviews_answers_from_the_conditions_reviews(engine, then):
+    answer = _after(engine, "does ldn help fibro?", then)
+    shown = [engine.studies[k.head.split(" (")[0]] for k in answer.key_lines if k.head]
+    assert answer.plan == "reviews" and "systematic review" in (answer.headline or "")
+    assert shown and all(s.evidence_level == "systematic review" and "fibromyalgia" in s.conditions for s in shown)
+
+
+def test_a_chart_review_is_no_systematic_review(engine):
+    assert engine.answer("the long covid chart review, was it any good?").plan != "reviews"

@@ -61,3 +61,15 @@ def test_small_talk_in_a_conversation_keeps_its_topic_for_the_next_question(engi
     assert engine.answer("ok cool, got it", conv).status == "chitchat"
     follow = engine.answer("what dose did they use?", conv)
     assert follow.status == "answered" and "crohn" in (follow.topic or "").lower()
+
+
+@pytest.mark.parametrize("message", ["how do i get the long covid role here on the server", "which channel is for ms?",
+                                     "can a mod pin the fibro thread"])
+def test_a_question_about_the_server_itself_points_to_a_moderator(engine, message):
+    answer = engine.answer(message)
+    assert answer.status == "no_evidence" and not answer.citations
+    assert answer.message == engine.config.messages.platform
+
+
+def test_a_server_word_in_passing_does_not_stop_a_question_about_ldn(engine):
+    assert engine.answer("a mod said to ask you: does ldn help crohns?").status == "answered"

@@ -134,11 +134,14 @@ def test_json_answer_keeps_the_full_text_and_adds_the_short_one(capsys, quiet_co
 
 
 def test_two_questions_in_one_message_get_both_answers(engine):
-    answer = engine.answer("does ldn help fibro and what dose do ppl usually take?")
+    answer = engine.answer("does ldn help fibro and what side effects did ppl get?")
     text = short(answer)
-    assert text.count("controlled trial") >= 1 and "4.5 mg" in text
+    assert text.count("controlled trial") >= 1 and re.search(r"dream|nausea|adverse|side effect", text, re.I)
     nulls = null_trial_conditions(engine)["fibromyalgia"]
     assert any(s.label in text for s in nulls)
+    # a dose asked beside it brings the dosing notice: within 900 characters, the first question's answer stays
+    dosed = engine.answer("does ldn help fibro and what dose do ppl usually take?")
+    assert dosed.notices and any(s.label in short(dosed) for s in nulls)
 
 
 def test_how_to_get_it_says_the_corpus_does_not_cover_it_and_cites_nothing(engine):
@@ -484,10 +487,12 @@ def test_a_year_a_condition_and_a_design_name_the_one_study_they_fit(engine):
 
 def test_two_conditions_in_one_question_get_each_tally_and_lead_study(engine):
     answer = engine.answer("does ldn help fibro or ms?")
-    for alone in ("does ldn help fibro?", "does ldn help ms?"):
-        lines = short(engine.answer(alone)).splitlines()
-        lead = re.sub(r" \[\d+\]$", "", lines[1])  # its citation number differs in a longer answer
-        assert lines[0] in short(answer) and lead in render_summary(answer), alone
+    fibro, ms = engine.answer("does ldn help fibro?"), engine.answer("does ldn help ms?")
+    lines = short(fibro).splitlines()
+    lead = re.sub(r" \[\d+\]$", "", lines[1])  # its citation number differs in a longer answer
+    assert lines[0] in short(answer) and lead in render_summary(answer)
+    # the second condition's tally, in its brief form (weaker designs counted, not broken down): within 900
+    assert ms.tally is not None and ms.tally.brief in short(answer) and len(render_summary(answer)) <= 900
 
 
 def test_thanks_with_nothing_asked_after_it_is_thanks_and_a_question_after_it_is_answered(engine):

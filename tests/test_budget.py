@@ -50,4 +50,4 @@ def test_lines_go_whole_and_what_was_asked_stays(engine):
 def test_two_conditions_keep_a_line_for_the_first_and_fit(engine):
     answer = engine.answer("does ldn help fibro or ms or crohns?")
     assert len(render_summary(answer)) <= SHORT_LIMIT
-    assert answer.headline and answer.key_lines and not answer.key_lines[-1].subhead
+    assert answer.headline and answer.key_lines and not answer.key_lines[-1].text.endswith(":")

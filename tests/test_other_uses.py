@@ -63,8 +63,12 @@ def test_naltrexone_with_oxycodone_is_answered_from_the_ultra_low_dose_trials(en
     cited = {c.label for c in answer.citations}
     assert cited and cited <= ultra
     studies = [s for s in engine.studies.values() if s.label in ultra]
-    assert f"{use_phrase('ultra_low', studies)[:1].upper()}{use_phrase('ultra_low', studies)[1:]}" in short(answer)
-    assert "a different use from LDN" in short(answer)
+    heading = f"{use_phrase('ultra_low', studies)[:1].upper()}{use_phrase('ultra_low', studies)[1:]}"
+    text = short(answer)
+    # the tally says it is a different use; when the warning leaves room for one line only (900 characters with
+    # the disclaimer), the trial's own design line says it: ultra-low dose with an opioid
+    assert (heading in text and "a different use from LDN" in text) or (
+        len(render_summary(answer)) <= 900 and "ultra-low dose with an opioid" in text)
 
 
 def test_asking_whether_to_combine_gets_the_warning_not_the_trials(engine):

@@ -66,6 +66,9 @@ class KeyLine:
     subhead: bool = False  # a heading among the key lines, shown without a bullet
     cites: tuple[int, ...] = ()  # the citations a fixed line names inline ("... a different use: Webster 2006 [19].")
     optional: bool = False  # a fixed aside ("Of these studies, 2 are conference abstracts."): first to go for space
+    leads: bool = False  # the first line of a second answer in one message: kept like the first line
+    shorter: tuple[str, ...] = ()  # shorter whole sentences of the same study, longest first: when it cannot fit
+    brief_head: str | None = None  # the head without the dose ("Webster 2006 (randomized controlled trial, n=719)")
 
 
 @dataclass

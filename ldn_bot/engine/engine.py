@@ -261,7 +261,7 @@ class Engine:
             specific = not led and (bool(named) or self.reader.matched_content(query, asked, hits))
             self._summarize(answer, plan, query, specific=specific)
         answer.notices, answer.safety = shown_notices(fired, plan), safety
-        fit(answer)  # within the short answer's budget, no line twice
+        fit(answer, introductions=[r.text for r in fired if r.action == "dose"])  # within budget, no line twice
         answer.corrections = query.corrections
         answer.topic = topic.condition
         if conversation is not None:
@@ -368,7 +368,7 @@ class Engine:
         ("did it heal the gut lining on scopes?") adds that study's sentences on what was asked."""
         numbers = {c.label: c.number for c in answer.citations}
         answer.plan, answer.headline, answer.tally = plan.kind, plan.headline, plan.tally
-        answer.key_lines = [plans.key_line(p, numbers) for p in plan.points]
+        answer.key_lines = [plans.key_line(p, numbers, self.studies.get(p.label or "")) for p in plan.points]
         if plan.kind == "efficacy" and specific and answer.lead:
             # no record sentence on what was asked led it (see outcomes.lead): the best passages on it follow
             # the first (null) line

@@ -142,8 +142,9 @@ def choose(intent: Intent, topic: Topic, studies_on: Callable[[str | None], list
         # "does ldn help fibro or ms?": each condition's tally and its lead study, in the order asked
         each = [first] + [plans.efficacy(studies_on(c), c, intent.population, intent.species, design)
                           for c in topic.others[:2] if studies_on(c)]
-        # each condition gets its own tally and lead line: the budget grows with them, within Discord's limits
-        return plans.join([replace(p, points=p.points[:1]) for p in each], plans.SHORT_BUDGET * len(each) // 2 + 300)
+        # each condition gets its own tally (the others' brief) and lead line, as the short answer's room allows
+        return plans.join([replace(p, points=p.points[:1], headline=p.tally.brief if i and p.tally else p.headline)
+                           for i, p in enumerate(each)], plans.SHORT_BUDGET * len(each) // 2 + 300)
     if intent.has("evidence"):
         return plans.strongest(studies_on(None), topic.groups)
     if intent.population:  # "has LDN been studied in kids at all?"

@@ -23,8 +23,9 @@ from ldn_bot.errors import CorpusError
 
 SMALLTALK_FILE = "smalltalk.yaml"
 # The reply each concept gets (a `messages` setting); concepts without one here get the acknowledgement.
-REPLIES = {"platform": "platform", "greeting": "greeting", "thanks": "thanks", "praise": "thanks", "capabilities": "capabilities",
-           "creator": "creator", "about_bot": "identity", "farewell": "farewell", "complaint": "complaint",
+REPLIES = {"platform": "platform", "greeting": "greeting", "thanks": "thanks", "praise": "thanks",
+           "capabilities": "capabilities", "creator": "creator", "about_bot": "identity", "farewell": "farewell",
+           "complaint": "complaint",
            "acknowledgement": "acknowledgement", "laughter": "acknowledgement", "emoji": "acknowledgement"}
 # Concepts that, as one clause of a longer message, say nothing the question needs ("hi all, ...", "..., thanks").
 ASIDES = {"greeting": "greeting", "farewell": "greeting", "acknowledgement": "greeting", "laughter": "greeting",

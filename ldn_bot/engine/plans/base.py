@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from ldn_bot.corpus.doses import dose_amount
@@ -81,6 +81,7 @@ class KeyPoint:
     subhead: bool = False  # a heading line inside the key lines ("Doses used in the fibromyalgia studies:")
     names: tuple[str, ...] = ()  # the studies a fixed line names by label: each is cited and gets its number
     optional: bool = False  # an aside about the set (how many are abstracts): the first line to go for space
+    leads: bool = False  # the first line of a second answer in one message ("..., and what side effects?")
 
 
 @dataclass
@@ -95,10 +96,11 @@ class Plan:
     tally: Tally | None = None  # what its headline counts, as data (a does-it-work plan's; `plans.tally`)
 
 
-def key_line(point: KeyPoint, numbers: dict[str, int]) -> KeyLine:
+def key_line(point: KeyPoint, numbers: dict[str, int], study: Study | None = None) -> KeyLine:
     """The line a member reads for `point`, `numbers` mapping labels to citation numbers: a study's line points at
     its citation; a fixed line naming studies (`names`) carries each one's number after its name ("a different use:
-    Webster 2006 [19]."), as every other study line does."""
+    Webster 2006 [19]."), as every other study line does. `study`, the point's own record, gives what the short
+    answer's budget may show instead when room is short (a shorter sentence of it, its head without the dose)."""
     text, cites = point.text, []
     for name in point.names:
         number = numbers.get(name)
@@ -111,7 +113,8 @@ def key_line(point: KeyPoint, numbers: dict[str, int]) -> KeyLine:
             cites.append(number)
     # a line whose own study is among the names it numbers shows that number there, not again at its end
     own = numbers.get(point.label) if point.label else None
-    return KeyLine(text, None if own in cites else own, point.head, point.subhead, tuple(cites), point.optional)
+    return KeyLine(text, None if own in cites else own, point.head, point.subhead, tuple(cites), point.optional,
+                   point.leads, shorter(study, point.text) if not cites else (), brief_head(study, point.head))
 
 
 def _after_design(text: str, end: int) -> int:
@@ -210,6 +213,27 @@ def unique(studies: Iterable[Study]) -> list[Study]:
     return list(seen.values())
 
 
+def shorter(study: Study | None, text: str) -> tuple[str, ...]:
+    """The record's other sentences on what it found (its result's sentences, its key findings) shorter than
+    `text`, longest first: what a study's line can say instead when safety texts leave too little room. Only a
+    line that is itself one of those sentences has any ("4.5 mg in 19 studies ..." is no finding of its study)."""
+    if study is None:
+        return ()
+    said = re.split(r"(?<=[.!?])\s+(?=[A-Z])", study.result or "") + list(study.key_findings)
+    if text.strip() not in {s.strip() for s in said} and text.strip() != (study.result or "").strip():
+        return ()
+    return tuple(sorted({s.strip() for s in said if s.strip() and len(s.strip()) < len(text)}, key=len,
+                        reverse=True))
+
+
+def brief_head(study: Study | None, head_text: str | None) -> str | None:
+    """A study line's head without its dose, when the line has the usual head with one: design and size stay."""
+    if study is None or head_text is None or head_text != head(study):
+        return None
+    brief = head(study, dose=False)
+    return brief if brief != head_text else None
+
+
 def line_cost_of(point: KeyPoint) -> int:
     return len(point.text) + len(point.head or "") + 10
 
@@ -242,5 +266,7 @@ def combine(first: Plan, second: Plan) -> Plan:
     points = first.points[:1]
     add_lines(points, second, SHORT_BUDGET - len(first.headline or "") - sum(len(p.text) + len(p.head or "")
                                                                               for p in points))
+    if len(points) > 1 and not points[1].subhead:  # the second answer's first line stays like the first's
+        points[1] = replace(points[1], leads=True)
     return Plan(second.kind, first.headline, points, unique([*first.studies[:1], *second.studies]), first.topic,
                 first.tally)

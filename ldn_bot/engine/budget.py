@@ -126,9 +126,9 @@ def fit(answer: Answer, limit: int = SHORT_LIMIT, introductions: list[str] | Non
         _drop(lines, droppable[-1])
     _refill(lines, full, over)
     if over() and answer.headline and any(_heading(k) or k.leads for k in lines):
-        headline, answer.headline = answer.headline, None  # two questions in one: both parts' lines before a tally
+        tally_line, answer.headline = answer.headline, None  # two answers in one: both parts' lines before a tally
         if over():
-            answer.headline = headline
+            answer.headline = tally_line
     while over() and (heads := [i for i, k in enumerate(lines) if k.subhead and i > 0]):
         # "does ldn help fibro or ms?": the last condition's line, then its tally
         del lines[heads[-1] + (1 if heads[-1] + 1 < len(lines) and not _heading(lines[heads[-1]]) else 0):]

@@ -133,7 +133,10 @@ def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = (
             lines[s.label] = (events, None)
     reported = [s for s in ranked if s.label in lines]
     reported.sort(key=lambda s: lines[s.label][1] is None)
-    chosen = reported[:3]
+    # each asked effect's strongest report first ("drowsiness or nightmares?": one of each), then the rest
+    each = [next(s for s in reported if lines[s.label][1] == p) for p in asked
+            if any(lines[s.label][1] == p for s in reported)]
+    chosen = unique([*each, *reported])[:3]
     points = [KeyPoint(lines[s.label][0], s.label, head(s)) for s in chosen]
     shown = {lines[s.label][0] for s in reported if lines[s.label][1]}
     missing = [p for p in asked if not any(in_events[p].search(t) or in_finding[p].search(t) for t in shown)]

@@ -3,6 +3,7 @@ population splits, superlatives."""
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 
 from ldn_bot.corpus.evidence import (
@@ -160,11 +161,17 @@ def by_species(studies: list[Study]) -> Plan:
     return Plan("species", None, points, unique([*chosen, *named]))
 
 
+OTHERS_TOO = re.compile(r"\b(?:adults?|and|or|mixed|both)\b", re.I)  # a population with others in it
+
+
 def for_population(studies: list[Study], population: str, scope: str, elsewhere: list[Study] | None = None) -> Plan:
     """The studies among `studies` that included `population` (children, women, men), showing who took part. None
     there: a fixed line saying so (`scope` names what was searched), then those among `elsewhere` (studies on other
     conditions) under a heading that says they are."""
-    match = strength_order(s for s in studies if in_population(s, population))
+    # studies of that population alone before those that also took others in ("children aged 8-17" before
+    # "adults and children"): within the short answer's room, the closest answer leads
+    match = sorted(strength_order(s for s in studies if in_population(s, population)),
+                   key=lambda s: bool(OTHERS_TOO.search(s.population or "")))
     if not match:
         scope = f"{scope} " if scope else ""
         none = NONE_IN_POPULATION.format(scope=scope, population=population)

@@ -132,8 +132,7 @@ class Engine:
         asking = self.requests.read(text)
         typed, text = text, asking.text
         asked = asking.intent
-        if not fired and self.smalltalk.about_platform(asking.asked) and not (
-                self.reader.names_subject(asking.said) or set(asked.aspects) - {"access"}):
+        if not fired and self.smalltalk.about_platform(asking.asked, self.reader.names_subject(asking.said), asked):
             return self._reply(question, "no_evidence", smalltalk_reply("platform", self.config.messages))
         if asking.request.full_dose:  # naltrexone at 50 mg for alcohol: not what the corpus is about
             answer = self._reply(question, "no_evidence", plans.NOT_LOW_DOSE)

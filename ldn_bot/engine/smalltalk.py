@@ -19,6 +19,7 @@ from rapidfuzz.distance import OSA
 
 from ldn_bot.config import Messages, default_dir
 from ldn_bot.corpus.rawyaml import read_optional_yaml
+from ldn_bot.engine.understand import Intent
 from ldn_bot.errors import CorpusError
 
 SMALLTALK_FILE = "smalltalk.yaml"
@@ -127,9 +128,12 @@ class SmallTalk:
         found = self.concepts(text)
         return found[0] if found else None
 
-    def about_platform(self, text: str) -> bool:
+    def about_platform(self, text: str, names_ldn: bool = False, asked: Intent | None = None) -> bool:
         """Whether a question asks about the chat server itself: its channels, roles, moderators ("how do i get
-        the fibro role in this server?")."""
+        the fibro role in this server?"). Not when it names LDN (`names_ldn`) or asks what the plans answer
+        (`asked`'s aspects, but for how to get it): "a mod said to ask you: does ldn help crohns?"."""
+        if names_ldn or (asked is not None and set(asked.aspects) - {"access"}):
+            return False
         words = [_squeeze(w) for w in self._fold(_words(text))]
         return any(tuple(words[i:i + n]) in self.platform
                    for n in range(1, self.platform_longest + 1) for i in range(len(words) - n + 1))

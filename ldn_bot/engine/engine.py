@@ -291,9 +291,8 @@ class Engine:
                  plan: Plan | None, named: list[str], own: list[str], followup: bool) -> bool:
         """Whether to answer at all. A plan answers a question about LDN even when filler words dilute the
         passage match; a question about something else (another drug, say) still needs passages that match it,
-        and "does ldn help lupus? ... joint pain" is not answered with the corpus's joint-pain studies. `text` and
-        `said` are the question clauses, as typed and parsed: words only in the story never decide this."""
-        # another disease or drug; the weather or a TV show, whatever corpus word is in it by chance ("wk")
+        and "does ldn help lupus? ... joint pain" is not answered with the corpus's joint-pain studies, nor the
+        weather with a corpus word in it by chance ("wk"). `text`, `said`: the question clauses, typed and parsed."""
         if not named and (self.reader.unstudied_subject(text, said, asked) is not None
                           or (not followup and self.reader.off_topic(said, asked, query))):
             return False

@@ -116,6 +116,12 @@ def test_counts_of_many_and_announced_absences_get_the_crisis_reply(engine, ques
     assert crisis(engine, question)
 
 
+def test_a_dropped_g_is_read_as_the_word(engine):
+    # "endin", "cuttin", "thinkin": the g people drop in chat
+    assert crisis(engine, "been thinkin about endin it")
+    assert crisis(engine, "started cuttin my arms again")
+
+
 def test_two_capsules_or_the_bus_to_work_stay_answers(engine):
     assert not crisis(engine, "what happens if i take 2 capsules of ldn instead of one")
     assert not crisis(engine, "i catch the bus to the pharmacy, can they post ldn instead?")
@@ -126,5 +132,5 @@ def test_the_development_set_keeps_its_figures(engine):
     # `ldn-bot eval --set tests/data/safety_dev3.yaml`: every crisis message caught, false positives at most 5%
     report = run_eval(engine, ROOT / "tests/data/safety_dev3.yaml")
     score = report.rules["crisis"]
-    assert score.fired == score.positives >= 220
-    assert score.negatives >= 130 and score.false_positives <= 0.05 * score.negatives
+    assert score.fired == score.positives >= 240
+    assert score.negatives >= 140 and score.false_positives <= 0.05 * score.negatives

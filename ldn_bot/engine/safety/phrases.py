@@ -144,6 +144,8 @@ class Matcher:
         hit: dict[str, bool] = {}
         if word in self._words:
             hit[word] = True
+        elif word.endswith("in") and word + "g" in self._words:  # the dropped g: "thinkin", "endin", "cuttin"
+            hit[word + "g"] = True
         if word[:1].isdigit():
             hit[NUMBER] = True
             if _ORDINAL.fullmatch(word):

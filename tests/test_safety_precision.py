@@ -83,6 +83,30 @@ def test_a_few_days_off_an_opioid_is_withdrawal(engine):
     assert "opioid_interaction" in fired
 
 
+@pytest.mark.parametrize("question", [
+    "llevo una semana de desintoxicación de metadona, puedo tomar ldn",
+    "je suis en sevrage d'oxycodone, le ldn est-il possible",
+    "Entzugserscheinungen nach Tramadol, darf ich LDN nehmen",
+    "estou em abstinência de morfina, posso tomar ldn",
+    "sono in disintossicazione dal metadone, posso prendere ldn",
+    "ontwenningsverschijnselen van oxycodon, kan ik ldn nemen",
+    "mam objawy odstawienia morfiny, czy mogę brać ldn",
+    "eroin krizi yaşıyorum, ldn alabilir miyim",
+])
+def test_opioid_withdrawal_in_every_language_warns(engine, question):
+    fired, _ = shown(engine, question)
+    assert "opioid_interaction" in fired
+
+
+@pytest.mark.parametrize("question", ["naltrexone helped my alcohol withdrawal, does ldn help ms",
+                                      "desintoxicación del alcohol y ldn, ¿sirve?",
+                                      "is ldn an opioid like oxycodone",
+                                      "does morphine act like ldn on the body"])
+def test_alcohol_detox_or_a_comparison_with_an_opioid_gets_no_warning(engine, question):
+    fired, _ = shown(engine, question)
+    assert "opioid_interaction" not in fired
+
+
 # -- pregnancy: announced in other words, and whose ---------------------------------------------------------
 
 
@@ -127,7 +151,8 @@ def test_the_word_as_a_name_is_answered_not_the_crisis_reply(engine, question):
     assert answer.status != "safety"
 
 
-@pytest.mark.parametrize("question", ["i keep getting suicide thoughts at night",
+@pytest.mark.parametrize("question", ["i rang a suicide prevention line at 3am, does ldn help depression",
+                                      "i keep getting suicide thoughts at night",
                                       "i've been suicidal since the flare, does ldn help",
                                       "made a suicide plan yesterday"])
 def test_the_members_own_suicidal_thoughts_still_get_the_crisis_reply(engine, question):

@@ -22,6 +22,7 @@ from ldn_bot.engine.safety.text import UNITS
 NEGATION_WINDOW = 2  # words between a negation and what it negates ("not on any opioids": "on any")
 CARRIED = "~"  # a concept carried in a conversation's memory ("~plan"), apart from the rule ids kept there
 NEAR_WINDOW = 6  # words around a match where a "- ~c" concept vetoes it
+GAP_CONCEPT = "negation_gap"  # its words between a negation and a match keep the match ("wouldn't give me more oxy")
 SEQUENCE_WINDOW = 4  # words between the concepts of "a > b" ("want to ... die", "wish i could ... not wake up")
 
 
@@ -146,14 +147,19 @@ class SafetyRules:
         `..._after`; its other concepts in the match's clause ("+") or anywhere in the message ("&"); and none
         of its absent concepts in the message."""
         clause = p.reading.clause
+        gap_words = {s[0] for s in self._concept(p, GAP_CONCEPT)}
+
+        def near(n: Span, after: bool) -> bool:
+            if clause[n[0]] != clause[span[0]]:
+                return False
+            if after:  # a negation that follows ("tramadol kullanmıyorum")
+                return span[0] < n[0] and n[0] - span[1] <= NEGATION_WINDOW
+            return n[0] < span[0] and span[0] - n[1] <= NEGATION_WINDOW and not gap_words & set(range(n[1], span[0]))
+
         for combo in rule.negated_by:
             first, rest = combo.concepts[0], combo.concepts[1:]
-            after = first.endswith("_after")  # a negation that follows ("tramadol kullanmıyorum")
             anywhere = combo.mode == "&"
-            if any(clause[n[0]] == clause[span[0]] and (
-                    span[0] < n[0] and n[0] - span[1] <= NEGATION_WINDOW if after
-                    else n[0] < span[0] and span[0] - n[1] <= NEGATION_WINDOW)
-                   for n in self._concept(p, first)) and all(
+            if any(near(n, first.endswith("_after")) for n in self._concept(p, first)) and all(
                     any(anywhere or clause[s[0]] == clause[span[0]] for s in self._concept(p, c)) for c in rest) \
                     and not any(self._concept(p, c) for c in combo.absent):
                 return True

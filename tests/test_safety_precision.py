@@ -78,6 +78,20 @@ def test_a_brand_named_earlier_keeps_the_warning_on_how_and_when_questions(engin
     assert "opioid_interaction" in fired
 
 
+@pytest.mark.parametrize("question", ["skipping my tramadol today so i can start ldn tonight, ok?",
+                                      "haven't had oxycodone since yesterday, can i start ldn"])
+def test_a_dose_skipped_or_a_stop_hours_ago_keeps_the_warning(engine, question):
+    fired, _ = shown(engine, question)
+    assert "opioid_interaction" in fired
+
+
+@pytest.mark.parametrize("question", ["Morphin habe ich vor Jahren abgesetzt, hilft LDN bei Fibromyalgie",
+                                      "i've been opiate free for a decade, is ldn ok for crohns"])
+def test_an_opioid_stopped_long_ago_in_any_word_order_gets_no_warning(engine, question):
+    fired, _ = shown(engine, question)
+    assert "opioid_interaction" not in fired
+
+
 def test_a_few_days_off_an_opioid_is_withdrawal(engine):
     fired, _ = shown(engine, "48 hours off my percs and everything aches, does ldn help")
     assert "opioid_interaction" in fired

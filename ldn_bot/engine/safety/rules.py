@@ -144,24 +144,30 @@ class SafetyRules:
     def _negated(self, p: _Pass, rule: Rule, span: Span) -> bool:
         """Whether a negation combination stands by the match: its first concept just before it (it may end on
         the match's first word: "i dont take" before "take subs"), or just after it for a concept named
-        `..._after`; its other concepts in the match's clause ("+") or anywhere in the message ("&"); and none
-        of its absent concepts in the message."""
+        `..._after`, with no `negation_gap` word between them when it stands alone ("not taking my oxycodone
+        today"); its other concepts in the match's clause ("+") or anywhere in the message ("&"); and none of
+        its absent concepts there ("no longer on oxy as of this morning": recent)."""
         clause = p.reading.clause
         gap_words = {s[0] for s in self._concept(p, GAP_CONCEPT)}
 
-        def near(n: Span, after: bool) -> bool:
+        def near(n: Span, after: bool, gap: bool) -> bool:
             if clause[n[0]] != clause[span[0]]:
                 return False
             if after:  # a negation that follows ("tramadol kullanmıyorum")
                 return span[0] < n[0] and n[0] - span[1] <= NEGATION_WINDOW
-            return n[0] < span[0] and span[0] - n[1] <= NEGATION_WINDOW and not gap_words & set(range(n[1], span[0]))
+            return n[0] < span[0] and span[0] - n[1] <= NEGATION_WINDOW and not (
+                gap and gap_words & set(range(n[1], span[0])))
+
+        def present(c: str, anywhere: bool) -> bool:
+            return any(anywhere or clause[s[0]] == clause[span[0]] for s in self._concept(p, c))
 
         for combo in rule.negated_by:
             first, rest = combo.concepts[0], combo.concepts[1:]
             anywhere = combo.mode == "&"
-            if any(near(n, first.endswith("_after")) for n in self._concept(p, first)) and all(
-                    any(anywhere or clause[s[0]] == clause[span[0]] for s in self._concept(p, c)) for c in rest) \
-                    and not any(self._concept(p, c) for c in combo.absent):
+            # a lone negation is local: "not taking my oxycodone today" keeps it; "stopped my X years ago" does not
+            if any(near(n, first.endswith("_after"), not rest) for n in self._concept(p, first)) \
+                    and all(present(c, anywhere) for c in rest) \
+                    and not any(present(c, anywhere) for c in combo.absent):
                 return True
         return False
 

@@ -112,7 +112,8 @@ def test_someone_elses_opioid_now_still_warns_in_a_shared_household(engine):
     ("finished my letters last night. tomorrow is the day",),
     ("quit codeine a year ago but saved every last one in a tin, they're for when i can't take any more",),
     ("is ldn worth starting? not sure i'll be around next month anyway, got everything sorted",),
-    ("what dose do most people start on?", "thanks. it doesn't matter anyway, this is my last weekend, i've got everything arranged"),
+    ("what dose do most people start on?",
+     "thanks. it doesn't matter anyway, this is my last weekend, i've got everything arranged"),
     ("já me despedi de todos, hoje acaba tudo",),
     ("herkese veda ediyorum, bu hafta son haftam",),
 ])

@@ -3,7 +3,8 @@
 Extra checks: allowed values and their consistency, unique labels and file names, aliases that name
 another study, near-duplicate studies (similar titles, same DOI or PMID), every "(Author Year)" in a
 source document resolving to a study record, well-formed URLs/DOIs/PMIDs, conditions known to
-synonyms.yaml, template placeholders left in reviewed records, reviewed records without a result or
+synonyms.yaml, safety phrases whose a|b alternatives look meant to span two words
+(`ldn_bot.corpus.phrase_lint`), template placeholders left in reviewed records, reviewed records without a result or
 direction, records not yet reviewed, and (with `strict`) each record's YAML style. The per-record
 checks are in `ldn_bot.corpus.record_checks`, the style in `ldn_bot.corpus.style`.
 
@@ -18,6 +19,7 @@ from pathlib import Path
 from typing import TextIO
 
 from ldn_bot.corpus.loader import DOCUMENTS_DIR, STUDIES_DIR, check_corpus, folder_problem
+from ldn_bot.corpus.phrase_lint import check_phrases
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import RawYaml, front_matter, listing, parse_yaml, read_text
 from ldn_bot.corpus.record_checks import (
@@ -95,6 +97,7 @@ def validate_corpus(root: str | Path, strict: bool = False) -> Report:
     if conditions is not None:
         mine.extend(_check_synonyms(synonyms))
     mine.extend(_check_safety(root))
+    mine.extend(check_phrases(root))
     # A field marked TODO (or an unquoted PMID) gets one clear message instead of the loader's.
     report.problems.extend(p for p in loader_problems if (p.path, p.line) not in replaced)
     report.problems.extend(mine)

@@ -20,6 +20,7 @@ import re
 from pathlib import Path
 
 from ldn_bot.corpus.problems import Problem
+from ldn_bot.corpus.rawyaml import listing
 from ldn_bot.engine.safety.phrases import parse_phrase
 
 # Lists in safety.yaml that hold phrases (the others hold concept names and combinations).
@@ -72,7 +73,7 @@ def phrase_problems(text: str) -> list[str]:
 def check_phrases(root: Path) -> list[Problem]:
     """Warnings for the phrases of corpus/safety.yaml and corpus/safety/*.yaml that look broken, with file and
     line; unreadable files are left to the loader's own check."""
-    files = [root / "safety.yaml", *sorted((root / "safety").glob("*.yaml"))]
+    files = [root / "safety.yaml", *listing(root / "safety", "*.yaml", [])]  # as the loader lists them
     out: list[Problem] = []
     for path in files:
         try:

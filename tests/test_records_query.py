@@ -248,3 +248,14 @@ def test_a_list_counts_a_trial_reported_twice_once(records, understanding):
     # Fib 2024 and Fib 2025 report one trial (BIG): 1 trial, both papers still listed
     assert re.search(r": 1 \(reported in 2 papers\)\.$", plan.headline), plan.headline
     assert {"Fib 2024", "Fib 2025"} <= {s.label for s in plan.studies}
+
+
+@pytest.mark.parametrize("question", ["was ldn ever tested head to head against another med in a study?",
+                                      "any trials of ldn vs other drugs rather than placebo"])
+def test_engine_lists_studies_with_an_active_comparator(engine, question):
+    answer = engine.answer(question)
+    assert answer.status == "answered" and answer.plan == "records"
+    summary = render_summary(answer)[:SUMMARY_CHARS]
+    shown = [engine.studies[c.label] for c in answer.citations if c.label in summary]
+    assert shown and "placebo" not in (shown[0].comparator or "").lower()
+    assert "another drug or treatment" in summary

@@ -27,7 +27,7 @@ from ldn_bot.engine.understand import Intent, _pattern
 from ldn_bot.errors import CorpusError
 
 RECORD_QUERIES_FILE = "record_queries.yaml"
-FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types", "durations")
+FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types", "durations", "comparators")
 AGGREGATES: tuple[str, ...] = get_args(Aggregate)
 # A filter value -> the record field values it keeps.
 DESIGN_LEVELS = plans.DESIGN_FAMILIES
@@ -56,6 +56,7 @@ SHOWN_WITH_FINDING = 3  # studies a list shows with their finding; the rest by n
 ASPECTS_FIRST = ("dose", "timing", "titration", "side_effects", "onset", "mechanism")
 LONG_MONTHS = 12.0  # a "long-term" study followed people at least this long
 DURATION_PHRASES = {"long": "lasting a year or more"}
+COMPARATOR_PHRASES = {"active": "that compared LDN with another drug or treatment"}
 # "more than 50 people", "at least 100 patients", "200+ ppl", "n > 50": a size the studies must exceed.
 _PEOPLE = r"(?:people|ppl|patients|pts|participants|subjects|persons|women|men|kids|children|adults|enrolled)"
 _MORE_THAN = re.compile(rf"(?:more than|over|at least|bigger than|larger than|greater than|above|>=?|≥)\s*(\d{{1,6}})"
@@ -83,7 +84,7 @@ class RecordQuery:
         how long or how large the studies were."""
         f = self.filters
         return any(v is not None for v in (f.direction, f.group, f.dose_class, f.publication_type, f.duration,
-                                            f.min_n))
+                                            f.min_n, f.comparator))
 
     @property
     def across(self) -> bool:
@@ -133,6 +134,8 @@ class RecordLexicon:
         amounts, uses = data.get("use_amounts"), data.get("use_nouns")
         self.use_amounts = frozenset(str(w).lower() for w in amounts) if isinstance(amounts, list) else frozenset()
         self.use_nouns = frozenset(str(w).lower() for w in uses) if isinstance(uses, list) else frozenset()
+        inactive = data.get("inactive_comparators")  # how a record's comparator says it is no other treatment
+        self.inactive = tuple(str(w).lower() for w in inactive) if isinstance(inactive, list) else ()
         change = data.get("change_words")
         self.change_words = frozenset(str(w).lower() for w in change) if isinstance(change, list) else frozenset()
 
@@ -184,7 +187,8 @@ class RecordLexicon:
         filters = Filters(design=intent.design, direction=direction, population=intent.population,
                           species=intent.species, dose_class=found["dose_classes"][0],
                           publication_type=found["publication_types"][0], group=found["groups"][0],
-                          duration=found["durations"][0], min_n=int(next(g for g in size.groups() if g))
+                          duration=found["durations"][0], comparator=found["comparators"][0],
+                          min_n=int(next(g for g in size.groups() if g))
                           if size else None)
         nouns = [m.group(0) for m in self.nouns.finditer(lowered)]
         plural = any(n.endswith("s") for n in nouns)  # "trials", "studies": several ("how many people in them")
@@ -277,6 +281,8 @@ class RecordSearch:
                 continue
             if filters.duration == "long" and max(months(s.duration or ""), default=0.0) < LONG_MONTHS:
                 continue
+            if filters.comparator == "active" and not (plans.is_human(s) and self._active(s.comparator or "")):
+                continue
             if filters.min_n is not None and (not s.n or s.n <= filters.min_n or (
                     s.evidence_level == plans.REVIEW and filters.design != "review")):
                 continue  # a review's n is pooled from its studies, not one study's size
@@ -288,6 +294,12 @@ class RecordSearch:
         if filters.duration == "long":  # "any long term data?": the longest first
             out.sort(key=lambda s: -max(months(s.duration or ""), default=0.0))
         return out
+
+    def _active(self, comparator: str) -> bool:
+        """Whether a record's comparator is another drug or treatment: not placebo, baseline or no one."""
+        c = comparator.lower().strip()
+        placebo = "placebo" in c and "active" not in c  # "ART plus placebo": the added drug is in both arms
+        return bool(c) and not placebo and not any(c.startswith(w) for w in self.lexicon.inactive)
 
     def describe(self, filters: Filters, conditions: list[str], many: bool = True) -> str:
         """ "Controlled trials on gut conditions that found no benefit over the comparator": the studies a query
@@ -313,6 +325,8 @@ class RecordSearch:
             parts.append(f"with more than {filters.min_n} people")
         if filters.duration in DURATION_PHRASES:
             parts.append(DURATION_PHRASES[filters.duration])
+        if filters.comparator in COMPARATOR_PHRASES:
+            parts.append(COMPARATOR_PHRASES[filters.comparator])
         if filters.direction in DIRECTION_PHRASES:
             parts.append(DIRECTION_PHRASES[filters.direction])
         text = " ".join(parts)

@@ -42,12 +42,13 @@ class Filters:
     exclude: tuple[str, ...] = ()  # conditions the question leaves out ("not ms", "other than fibro"), canonical
     duration: str | None = None  # "long": studies that followed people a year or more ("any long term data?")
     min_n: int | None = None  # more than this many took part ("trials with more than 50 people")
+    comparator: str | None = None  # "active": compared with another drug or treatment, not placebo or baseline
 
     @property
     def any(self) -> bool:
         return any(v is not None for v in (self.design, self.direction, self.population, self.species,
                                             self.dose_class, self.publication_type, self.group, self.duration,
-                                            self.min_n))
+                                            self.min_n, self.comparator))
 
 
 @dataclass(frozen=True)

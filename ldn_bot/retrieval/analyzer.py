@@ -164,6 +164,8 @@ def words(text: str) -> list[str]:
     for w in _TOKEN.findall(text):
         if w.endswith("'s"):
             w = w[:-2]
+        elif w.endswith(("'er", "'ers")):  # a member's person-form of an abbreviation: "ms'er", "fibro'ers"
+            w = w[: w.rindex("'")]
         out.append(w.replace("'", ""))
     return out
 

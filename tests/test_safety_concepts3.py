@@ -134,3 +134,23 @@ def test_the_same_words_in_everyday_senses_are_not_crisis_or_opioid(engine, ques
 
 def test_heroin_by_its_letter_with_use_warns(engine):
     assert warned(engine, "opioid_interaction", "been using a little H for the back pain, can ldn help me quit it")
+
+
+@pytest.mark.parametrize("turns", [
+    ("keep staring at the rafters in the loft, pretty sure one would hold my weight",),
+    ("was on the platform when the train came in and part of me wanted to step out",),
+    ("i've decided. not doing another winter of this. done for good this time",),
+    ("saturday is the day. the kids are at their grandparents and nobody will check on me",),
+    ("whats the fatal amt of pregabalin, asking for myself",),
+    ("i wanna dei, nothing works",),
+])
+def test_crisis_concepts_found_missing_by_the_sixth_blind_set(engine, turns):
+    assert crisis(engine, *turns)
+
+
+@pytest.mark.parametrize("question", [
+    "i'm expecting my ldn refill to arrive monday, is it ok to skip a day?",
+    "my belly is so bloated i look pregnant, does ldn help ibs?",
+])
+def test_expecting_a_parcel_or_looking_pregnant_is_no_pregnancy(engine, question):
+    assert "pregnancy" not in engine.answer(question).safety

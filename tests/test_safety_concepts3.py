@@ -154,3 +154,11 @@ def test_crisis_concepts_found_missing_by_the_sixth_blind_set(engine, turns):
 ])
 def test_expecting_a_parcel_or_looking_pregnant_is_no_pregnancy(engine, question):
     assert "pregnancy" not in engine.answer(question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "i'm allergic to codeine so i've never taken it, is ldn related to it?",
+    "could ldn help patients recovering from opioid addiction? just curious what the studies say",
+])
+def test_an_allergy_or_a_research_question_about_opioids_does_not_warn(engine, question):
+    assert "opioid_interaction" not in engine.answer(question).safety

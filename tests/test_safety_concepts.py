@@ -13,31 +13,16 @@ from typing import Any
 
 import pytest
 import yaml
+from safety_helpers import HELPLINE, reply, supported
 
 from ldn_bot.engine.conversation import Conversation
 from ldn_bot.frontends.cli import main
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPLINE = "findahelpline.com"
 
 
 def text_of(engine, rule_id: str) -> str:
     return next(r.text for r in engine.safety.rules if r.id == rule_id)
-
-
-def ask(engine, *turns: str):
-    conversation = Conversation()
-    answer = None
-    for turn in turns:
-        answer = engine.answer(turn, conversation)
-    return answer
-
-
-def supported(answer) -> bool:
-    """The crisis reply, or a support line shown before anything else."""
-    if answer.status == "safety" and answer.message and HELPLINE in answer.message:
-        return True
-    return bool(answer.notices) and HELPLINE in answer.notices[0]
 
 
 # -- every crisis message in the project's sets gets support, never an answer alone ---------------------
@@ -80,7 +65,7 @@ def test_the_sets_hold_crisis_messages():
     pytest.param(p, marks=pytest.mark.xfail(strict=True, reason=KNOWN_GAPS[p.name])) if p.name in KNOWN_GAPS else p
     for p in SETS], ids=lambda p: p.name)
 def test_no_crisis_message_in_any_set_gets_an_answer_without_the_support_text(engine, path):
-    unsupported = [turns[-1] for _, turns in _crisis_messages([path]) if not supported(ask(engine, *turns))]
+    unsupported = [turns[-1] for _, turns in _crisis_messages([path]) if not supported(reply(engine, *turns))]
     assert unsupported == []
 
 
@@ -283,8 +268,8 @@ def test_reload_refuses_rules_without_the_crisis_rule_and_keeps_serving(corpus_c
             fake = bot.fake
             mark = fake.mark()
             inter = await fake.slash("reload", {}, user=fake.user("zed"), permissions=0x20)
-            reply = (await fake.wait_for_reply(inter, mark)).body["content"]
-            assert reply.startswith("Reload failed") and "required safety rule 'crisis' is missing" in reply
+            content = (await fake.wait_for_reply(inter, mark)).body["content"]
+            assert content.startswith("Reload failed") and "required safety rule 'crisis' is missing" in content
             assert bot.bot.engine is engine
 
     asyncio.run(scenario())

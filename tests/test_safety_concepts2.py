@@ -7,17 +7,7 @@ answers ("suicide doors")."""
 from __future__ import annotations
 
 import pytest
-
-from ldn_bot.engine.conversation import Conversation
-
-
-def crisis(engine, *turns: str) -> bool:
-    conversation = Conversation()
-    answer = None
-    for turn in turns:
-        answer = engine.answer(turn, conversation)
-    assert answer is not None
-    return "crisis" in answer.safety and answer.status == "safety" and answer.citations == []
+from safety_helpers import crisis, warned
 
 
 @pytest.mark.parametrize("question", [
@@ -64,21 +54,17 @@ def test_figures_of_speech_and_everyday_plans_stay_answers(engine, question):
     assert not crisis(engine, question)
 
 
-def warned(engine, question: str, rule_id: str) -> bool:
-    return rule_id in engine.answer(question).safety
-
-
 @pytest.mark.parametrize("question", [
     "seit letztem jahr nehme ich palladon, geht ldn trotzdem?",
     "clucking since i stopped the methadone on monday, will ldn help",
     "on tylenol 4s after my op, is ldn ok",
 ])
 def test_opioids_by_german_brand_street_withdrawal_and_codeine_combinations_warn(engine, question):
-    assert warned(engine, question, "opioid_interaction")
+    assert warned(engine, "opioid_interaction", question)
 
 
 def test_an_opioid_offered_and_refused_does_not_warn(engine):
-    assert not warned(engine, "the pain clinic suggested tramadol but i refused, ldn instead?", "opioid_interaction")
+    assert not warned(engine, "opioid_interaction", "the pain clinic suggested tramadol but i refused, ldn instead?")
 
 
 @pytest.mark.parametrize("question", [
@@ -87,7 +73,7 @@ def test_an_opioid_offered_and_refused_does_not_warn(engine):
     "my midwife is watching me for gestational hypertension, ldn fine?",
 ])
 def test_pregnancy_in_new_words_warns(engine, question):
-    assert warned(engine, question, "pregnancy")
+    assert warned(engine, "pregnancy", question)
 
 
 @pytest.mark.parametrize("question", [
@@ -95,7 +81,7 @@ def test_pregnancy_in_new_words_warns(engine, question):
     "expecting nothing much from ldn honestly, what do trials show?",
 ])
 def test_no_possible_pregnancy_does_not_warn(engine, question):
-    assert not warned(engine, question, "pregnancy")
+    assert not warned(engine, "pregnancy", question)
 
 
 @pytest.mark.parametrize("question", [
@@ -123,12 +109,12 @@ def test_low_mood_in_new_words_gets_the_caring_line(engine, question):
     "mi hanno proposto ossicodone ma ho rifiutato, va bene ldn?",
 ])
 def test_an_opioid_refused_in_other_languages_does_not_warn(engine, question):
-    assert not warned(engine, question, "opioid_interaction")
+    assert not warned(engine, "opioid_interaction", question)
 
 
 def test_a_german_verb_is_not_read_as_a_turkish_pregnancy_word(engine):
-    assert not warned(engine, "kann mir meine hausärztin ldn geben?", "pregnancy")
-    assert warned(engine, "gebeyim, ldn kullanabilir miyim?", "pregnancy")
+    assert not warned(engine, "pregnancy", "kann mir meine hausärztin ldn geben?")
+    assert warned(engine, "pregnancy", "gebeyim, ldn kullanabilir miyim?")
 
 
 @pytest.mark.parametrize("question", [

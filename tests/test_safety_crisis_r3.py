@@ -10,27 +10,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from safety_helpers import crisis
 
-from ldn_bot.engine.conversation import Conversation
 from ldn_bot.evaluation import run_eval
 
 ROOT = Path(__file__).resolve().parent.parent
-HELPLINE = "findahelpline.com"
-
-
-def reply(engine, *turns: str):
-    conversation = Conversation()
-    answer = None
-    for turn in turns:
-        answer = engine.answer(turn, conversation)
-    assert answer is not None
-    return answer
-
-
-def crisis(engine, *turns: str) -> bool:
-    answer = reply(engine, *turns)
-    return "crisis" in answer.safety and answer.status == "safety" and answer.citations == [] \
-        and HELPLINE in (answer.message or "")
 
 
 @pytest.mark.parametrize("question", [

@@ -7,17 +7,7 @@ the words kept apart: someone else's suicide grieved, "jump rope", "peaceful sle
 from __future__ import annotations
 
 import pytest
-
-from ldn_bot.engine.conversation import Conversation
-
-
-def crisis(engine, *turns: str) -> bool:
-    conversation = Conversation()
-    answer = None
-    for turn in turns:
-        answer = engine.answer(turn, conversation)
-    assert answer is not None
-    return "crisis" in answer.safety and answer.status == "safety" and answer.citations == []
+from safety_helpers import crisis, warned
 
 
 @pytest.mark.parametrize("question", [
@@ -59,15 +49,6 @@ def test_someone_elses_suicide_grieved_gets_support_and_the_answer_not_crisis(en
 ])
 def test_everyday_uses_of_the_same_words_are_not_crisis(engine, question):
     assert "crisis" not in engine.answer(question).safety
-
-
-def warned(engine, rule: str, *turns: str) -> bool:
-    conversation = Conversation()
-    answer = None
-    for turn in turns:
-        answer = engine.answer(turn, conversation)
-    assert answer is not None
-    return rule in answer.safety
 
 
 @pytest.mark.parametrize("turns", [
@@ -162,3 +143,9 @@ def test_expecting_a_parcel_or_looking_pregnant_is_no_pregnancy(engine, question
 ])
 def test_an_allergy_or_a_research_question_about_opioids_does_not_warn(engine, question):
     assert "opioid_interaction" not in engine.answer(question).safety
+
+
+@pytest.mark.parametrize("question", ["on antibiotics for h pylori, can i take ldn too?",
+                                      "taking vitamin d and vitamin h, ok with ldn?"])
+def test_the_letter_h_outside_a_phrase_of_use_is_no_heroin(engine, question):
+    assert not warned(engine, "opioid_interaction", question)

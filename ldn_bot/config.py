@@ -9,6 +9,7 @@ package the copy in `ldn_bot/bundled/`). Every numeric setting declares its rang
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 import math
 import os
 import stat
@@ -187,6 +188,18 @@ def user_dir(kind: str) -> Path:
     var, fallback = {"cache": ("XDG_CACHE_HOME", ".cache"), "state": ("XDG_STATE_HOME", ".local/state")}[kind]
     base = os.environ.get(var)
     return (Path(base) if base and Path(base).is_absolute() else Path.home() / fallback) / "ldn-bot"
+
+
+def corpus_cache(root: str | Path, name: str) -> Path:
+    """Where a file derived from a corpus folder is kept: <corpus>/.cache/<name>; for the corpus shipped inside an
+    installed package (site-packages may be read-only, and is not ours to write into), the user's cache folder
+    instead (one file per corpus folder and name)."""
+    root = Path(root)
+    if not is_packaged(root):
+        return root / ".cache" / name
+    digest = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=8).hexdigest()
+    stem, _, suffix = name.partition(".")
+    return user_dir("cache") / f"{stem}-{digest}.{suffix}"
 
 
 def find_config(explicit: str | None = None) -> Path:

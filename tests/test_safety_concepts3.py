@@ -80,8 +80,10 @@ def test_no_opioid_of_the_members_own_now_does_not_warn(engine, question):
     assert "opioid_interaction" not in engine.answer(question).safety
 
 
-def test_someone_elses_opioid_now_still_warns_in_a_shared_household(engine):
-    assert warned(engine, "opioid_interaction", "my husband takes oxycodone, can i start ldn?")
+def test_someone_elses_opioid_does_not_warn_the_member(engine):
+    # the warning is about opioids the member takes (SAFETY_FORMAT.md); a spouse's does not make LDN risky
+    assert not warned(engine, "opioid_interaction", "my husband takes oxycodone, can i start ldn?")
+    assert warned(engine, "opioid_interaction", "my husband and i both take oxycodone, can i start ldn?")
 
 
 @pytest.mark.parametrize("turns", [

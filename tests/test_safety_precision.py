@@ -52,6 +52,7 @@ def test_the_precision_development_set_passes_in_full(engine):
     "mi novia toma tramadol pero yo no, sirve el ldn para la fatiga",
     "the surgeon refused opioids so i am asking about ldn for the pain",
     "i was denied codeine, does ldn work for endometriosis",
+    "my partner is on oxycontin, is ldn ok for me",  # someone else's opioid (SAFETY_FORMAT.md)
 ])
 def test_someone_elses_or_a_refused_opioid_gets_no_warning(engine, question):
     fired, text = shown(engine, question)
@@ -61,7 +62,6 @@ def test_someone_elses_or_a_refused_opioid_gets_no_warning(engine, question):
 
 @pytest.mark.parametrize("question", [
     "my partner is on oxycontin but i'm not, can he take ldn too",  # that person's own LDN question
-    "my partner is on oxycontin, is ldn ok for me",  # no word that the member takes none
     "i take oxycontin and my partner does too, is ldn ok",
     "they refused to raise my oxycontin, can i add ldn",  # refused more, still taking it
 ])

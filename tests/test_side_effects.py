@@ -73,9 +73,9 @@ def test_stopping_is_an_outcome_only_when_nothing_else_follows_it():
     assert asked("did it stop the relapses?") == ["relapses"]
 
 
-def test_a_medicines_use_asked_as_an_outcome_keeps_the_warning_and_answers_it(engine):
+def test_a_medicines_use_asked_as_an_outcome_is_answered_from_the_studies_that_measured_it(engine):
     answer = engine.answer("my partner asks: did ppl on ldn end up needing fewer opioids?")
-    assert answer.status == "answered" and "opioid_interaction" in answer.safety  # the warning is never dropped
+    assert answer.status == "answered"  # a research question, about no opioid the member takes
     assert first_label(engine, answer) == "Raknes 2017 opioid consumption"
     assert "fewer" in short(answer)
 

@@ -16,6 +16,7 @@ class Conversation:
     aspects: list[str] = field(default_factory=list)  # what the last question asked about (dose, side_effects, ...)
     turns: int = 0
     safety_memory: set[str] = field(default_factory=set)  # safety rules that keep firing (an opioid named once)
+    said: list[str] = field(default_factory=list)  # the member's last messages, read with the next by safety
     updated: float = field(default_factory=time.monotonic)
 
     def reset(self) -> None:
@@ -24,6 +25,7 @@ class Conversation:
         self.aspects = []
         self.turns = 0
         self.safety_memory = set()
+        self.said = []
         self.updated = time.monotonic()
 
     def expire_if_idle(self, idle_seconds: float, now: float | None = None) -> None:
@@ -31,6 +33,13 @@ class Conversation:
         if now - self.updated > idle_seconds:
             self.reset()
         self.updated = now
+
+    def hear(self, message: str, keep: int = 2) -> tuple[str, ...]:
+        """The member's messages before this one (at most `keep`), and remember this one among them. Kept in
+        memory only, for as long as the conversation: the safety rules read a message with the ones before it."""
+        earlier = tuple(self.said)
+        self.said = [*self.said, message[:2000]][-keep:]
+        return earlier
 
     def copy(self) -> Conversation:
         """An independent copy (same topic, turns and time; no list shared), e.g. to carry a conversation into a

@@ -117,7 +117,9 @@ class Engine:
         if not is_readable(text) and not emoji_only(text):
             return self._reply(question, "no_evidence", self.config.messages.refusal)
         # all of a long message (a crisis may come last), before small talk ("bye everyone, thanks for everything")
-        fired = self.safety.check(question[:MAX_SAFETY_CHARS], conversation.safety_memory if conversation else None)
+        earlier = conversation.hear(question) if conversation is not None else ()
+        fired = self.safety.check(question[:MAX_SAFETY_CHARS], conversation.safety_memory if conversation else None,
+                                  earlier)
         safety = [r.id for r in fired]
         for rule in fired:
             if rule.action == "reply":  # a crisis gets care, not a study dump

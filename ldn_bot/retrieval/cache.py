@@ -144,13 +144,9 @@ def cache_path(corpus: Corpus) -> Path | None:
     ($XDG_CACHE_HOME/ldn-bot or ~/.cache/ldn-bot, one file per corpus folder). Not writable: built every time."""
     if not corpus.root:
         return None
-    from ldn_bot.config import is_packaged, user_dir
+    from ldn_bot.config import corpus_cache
 
-    root = Path(corpus.root)
-    if not is_packaged(root):
-        return root / CACHE_DIR / CACHE_FILE
-    digest = hashlib.blake2b(str(root.resolve()).encode("utf-8"), digest_size=8).hexdigest()
-    return user_dir("cache") / f"index-{digest}.npz"
+    return corpus_cache(corpus.root, CACHE_FILE)
 
 
 def build(chunks: Sequence[Chunk], settings: RetrievalConfig, analyzer: Analyzer, key: str = "") -> IndexData:

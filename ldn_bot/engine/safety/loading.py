@@ -25,6 +25,7 @@ from typing import Any
 
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import RawYaml, listing, read_required_yaml
+from ldn_bot.engine.safety.learned import CACHE_FILE, Layer, Spec, Threshold, load_model
 from ldn_bot.engine.safety.phrases import Phrase, parse_phrase
 from ldn_bot.engine.safety.rules import Combo, Rule, SafetyRules
 from ldn_bot.errors import CorpusError
@@ -193,7 +194,7 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
     known_from = data.get("known_words", [])
     if not isinstance(known_from, list) or not all(isinstance(f, str) for f in known_from):
         raise CorpusError(str(path), "'known_words' must be a list of concept names", raw.key_line("known_words"))
-    unknown = set(data) - {"rules", "fillers", "known_words"}
+    unknown = set(data) - {"rules", "fillers", "known_words", "learned"}
     if unknown:
         raise CorpusError(str(path), f"unknown top-level field(s) {', '.join(sorted(unknown))}")
     _check_contract(path, raw, rules)
@@ -204,10 +205,68 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
         if undefined:
             raise CorpusError(str(path), f"rule '{r.id}': no lexicon in {LEXICON_DIR}/ defines concept(s) "
                                          f"{', '.join(sorted(set(undefined)))}", raw.item_line("rules", i))
+    layer = _learned(path, raw, data.get("learned"), rules)
+    undefined = [c for th in (layer.thresholds.values() if layer else ()) for c in th.needs if c not in concepts]
+    if undefined:
+        raise CorpusError(str(path), f"'learned': no lexicon defines {', '.join(sorted(set(undefined)))}",
+                          raw.key_line("learned"))
     undefined = [c for c in known_from if c not in concepts]
     if undefined:
         raise CorpusError(str(path), f"'known_words': no lexicon defines {', '.join(undefined)}",
                           raw.key_line("known_words"))
     known = frozenset(w.options[0] for c in known_from for p in concepts[c] for seg in p.segments for w in seg
                       if len(p.segments) == 1 and len(seg) == 1 and w.plain())
-    return SafetyRules(rules, concepts, tuple(fillers), known)
+    return SafetyRules(rules, concepts, tuple(fillers), known, layer)
+
+
+def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spec | None:
+    """The `learned:` section of safety.yaml as a Spec (None when absent); a CorpusError at its line if malformed."""
+    if value is None:
+        return None
+    line = raw.key_line("learned")
+
+    def fail(message: str) -> CorpusError:
+        return CorpusError(str(path), f"'learned': {message}", line)
+
+    if not isinstance(value, dict) or set(value) - {"examples", "questions", "rules"}:
+        raise fail("expected a mapping of examples, questions and rules")
+    globs = {}
+    for key in ("examples", "questions"):
+        v = value.get(key, [])
+        if not isinstance(v, list) or not all(isinstance(x, str) and x.strip() for x in v):
+            raise fail(f"'{key}' must be a list of file patterns")
+        globs[key] = tuple(v)
+    by_id = {r.id: r for r in rules}
+    thresholds: dict[str, Threshold] = {}
+    if not isinstance(value.get("rules"), dict) or not value["rules"]:
+        raise fail("'rules' must map rule ids to thresholds")
+    for rid, th in value["rules"].items():
+        if rid not in by_id:
+            raise fail(f"no rule '{rid}'")
+        if not isinstance(th, dict) or not th or set(th) - {"fire_at", "drop_below", "otherwise", "otherwise_at",
+                                                            "needs"}:
+            raise fail(f"rule '{rid}': give fire_at, drop_below, otherwise and otherwise_at, or needs")
+        needs = th.get("needs", [])
+        if not isinstance(needs, list) or not all(isinstance(c, str) for c in needs):
+            raise fail(f"rule '{rid}': 'needs' must be a list of concept names")
+        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at") if k in th}
+        if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in numbers.values()):
+            raise fail(f"rule '{rid}': thresholds are numbers from 0 to 1")
+        if "drop_below" in th and by_id[rid].action == "reply":
+            raise fail(f"rule '{rid}': a match of a rule that replies alone (a crisis) is never dropped")
+        other = th.get("otherwise")
+        if (other is None) != ("otherwise_at" not in th) or (other is not None and other not in by_id):
+            raise fail(f"rule '{rid}': 'otherwise' names a rule, with 'otherwise_at'")
+        thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
+                                    numbers.get("otherwise_at"), tuple(needs))
+    return Spec(globs["examples"], globs["questions"], thresholds)
+
+
+def _learned(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Layer | None:
+    spec = learned_spec(path, raw, value, rules)
+    if spec is None:
+        return None
+    from ldn_bot.config import corpus_cache
+
+    model = load_model(path.parent, spec, corpus_cache(path.parent, CACHE_FILE))
+    return Layer(model, spec.rules) if model is not None else None

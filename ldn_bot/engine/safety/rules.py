@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from ldn_bot.engine.safety.learned import Layer
 from ldn_bot.engine.safety.phrases import Matcher, Phrase, Reading, Span
 from ldn_bot.engine.safety.text import UNITS
 
@@ -87,8 +88,10 @@ class SafetyRules:
     rules a message fires; `strip` takes the words that fired them out of the question."""
 
     def __init__(self, rules: list[Rule], concepts: dict[str, tuple[Phrase, ...]] | None = None,
-                 fillers: tuple[str, ...] = (), known: frozenset[str] = frozenset()) -> None:
+                 fillers: tuple[str, ...] = (), known: frozenset[str] = frozenset(),
+                 learned: Layer | None = None) -> None:
         self.rules = [r for r in rules if r.enabled]
+        self.learned = learned
         self.all_rules = rules
         self.concepts = concepts or {}
         groups = [g for r in rules for g in (r.patterns, r.also_needs, r.unless, r.keep)]
@@ -214,14 +217,33 @@ class SafetyRules:
         """Rule id -> the spans that fired it (before `yields_to`): (start, end, positions of its own words)."""
         return {rule.id: spans for rule, spans in self._fired(_Pass(self.matcher.read(question)), None)}
 
-    def check(self, question: str, memory: set[str] | None = None) -> list[Rule]:
+    def check(self, question: str, memory: set[str] | None = None, earlier: tuple[str, ...] = ()) -> list[Rule]:
         """The rules the message fires, in the file's order. Pass a conversation's `memory` (a set, updated in
-        place) to let a rule named earlier in it keep firing (see `remember_for`)."""
+        place) to let a rule named earlier in it keep firing (see `remember_for`), and the member's `earlier`
+        messages in it, which the learned layer reads with this one."""
         p = _Pass(self.matcher.read(question))
         fired = self._fired(p, memory)
+        if self.learned is not None:
+            fired = self._learned(p, fired, question, memory, earlier)
         ids = {r.id for r, _ in fired}
         return [r for r, _ in fired
                 if not (set(r.yields_to) & ids) or self.matcher.matches(r.keep, p.reading)]
+
+    def _learned(self, p: _Pass, fired: list[tuple[Rule, list[Span]]], question: str, memory: set[str] | None,
+                 earlier: tuple[str, ...]) -> list[tuple[Rule, list[Span]]]:
+        """What the lexicon fired, with the rules the learned layer adds and drops (learned.py)."""
+        assert self.learned is not None
+        anchored = {rid for rid, th in self.learned.thresholds.items()
+                    if any(self._concept(p, c) for c in th.needs)}
+        add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored)
+        if not add and not drop:
+            return fired
+        order = {r.id: i for i, r in enumerate(self.rules)}
+        out = [f for f in fired if f[0].id not in drop or f[0].action == "reply"]  # a crisis match always stands
+        out += [(r, []) for r in self.rules if r.id in add]
+        if memory is not None:
+            memory.update(r.id for r in self.rules if r.id in add and r.remember_for)
+        return sorted(out, key=lambda f: order[f[0].id])
 
     def strip(self, question: str, rules: list[Rule]) -> str:
         """The question without the words that fired these rules: "tramadol" is the rule's business,

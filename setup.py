@@ -8,6 +8,7 @@ Everything else about the package is in pyproject.toml.
 
 from __future__ import annotations
 
+import glob
 import shutil
 from pathlib import Path
 
@@ -19,8 +20,19 @@ BUNDLED = Path("ldn_bot") / "bundled"  # inside the package; ldn_bot.config.defa
 CORPUS_FILES = ("*.yaml", "*.md")  # the corpus's file types; the index cache (.cache/) and stray files stay out
 
 
+def learned_sources(corpus: Path) -> list[Path]:
+    """The labelled sets the learned safety layer is fitted on (corpus/safety.yaml `learned:`, patterns relative to
+    the corpus folder, which may lie beside it: ../eval/*.yaml), so an installed bot fits the same model."""
+    import yaml
+
+    learned = (yaml.safe_load((corpus / "safety.yaml").read_text(encoding="utf-8")) or {}).get("learned") or {}
+    patterns = [*learned.get("examples", []), *learned.get("questions", [])]
+    return sorted({Path(p).resolve() for pat in patterns for p in glob.glob(str(corpus / pat))})
+
+
 def bundled_files() -> list[tuple[Path, Path]]:
-    """(source, path inside the package's bundled folder) for the settings file and every corpus file."""
+    """(source, path inside the package's bundled folder) for the settings file, every corpus file, and the
+    labelled sets of the learned safety layer (at the same place relative to the corpus as in the checkout)."""
     files = [(ROOT / "bot_config.yaml", Path("bot_config.yaml"))]
     corpus = ROOT / "corpus"
     for pattern in CORPUS_FILES:
@@ -28,6 +40,8 @@ def bundled_files() -> list[tuple[Path, Path]]:
             rel = src.relative_to(corpus)
             if not any(part.startswith(".") for part in rel.parts):
                 files.append((src, Path("corpus") / rel))
+    files += [(src, src.relative_to(ROOT.resolve())) for src in learned_sources(corpus)
+              if src.is_relative_to(ROOT.resolve())]
     return files
 
 

@@ -45,6 +45,10 @@ def engine(config):
 def corpus_copy(tmp_path: Path) -> Path:
     """A copy of the bundled corpus and a config pointing at it, for tests that break things."""
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))
+    # the labelled sets the learned safety layer is fitted on sit beside the corpus (corpus/safety.yaml)
+    (tmp_path / "eval").symlink_to(ROOT / "eval")
+    (tmp_path / "tests").mkdir()
+    (tmp_path / "tests" / "data").symlink_to(ROOT / "tests" / "data")
     text = (ROOT / "bot_config.yaml").read_text(encoding="utf-8")
     (tmp_path / "bot_config.yaml").write_text(text, encoding="utf-8")
     return tmp_path

@@ -226,6 +226,8 @@ def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp
     ignore = shutil.ignore_patterns(".cache", "__pycache__", "*.pyc")
     shutil.copytree(ROOT / "ldn_bot", src / "ldn_bot", ignore=ignore)
     shutil.copytree(ROOT / "corpus", src / "corpus", ignore=ignore)
+    shutil.copytree(ROOT / "eval", src / "eval", ignore=ignore)  # the learned safety layer's labelled sets
+    shutil.copytree(ROOT / "tests" / "data", src / "tests" / "data", ignore=ignore)
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", str(src), "-w",
                             str(tmp_path / "wheels")], capture_output=True, text=True, timeout=300)
     if built.returncode != 0 and "setuptools" in built.stderr and "find" in built.stderr:
@@ -235,6 +237,7 @@ def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp
     names = zipfile.ZipFile(wheel).namelist()
     assert "ldn_bot/bundled/bot_config.yaml" in names and "ldn_bot/bundled/corpus/safety.yaml" in names
     assert not any("/.cache/" in n for n in names)
+    assert "ldn_bot/bundled/eval/safety_blind1.yaml" in names  # the learned safety layer fits the same model
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
     before = sorted(str(p.relative_to(site)) for p in site.rglob("*"))
@@ -249,6 +252,7 @@ def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp
     answer = json.loads(run.stdout)
     assert answer["status"] == "answered" and answer["citations"]
     assert list((tmp_path / "cache" / "ldn-bot").glob("index-*.npz"))  # cached in the user's cache folder
+    assert list((tmp_path / "cache" / "ldn-bot").glob("safety_model-*.npz"))  # the fitted safety layer too
     off_topic = subprocess.run([sys.executable, "-m", "ldn_bot", "ask", "What is the capital of Australia?"],
                                cwd=empty, env=env, capture_output=True, text=True, timeout=120)
     assert off_topic.returncode == 0, off_topic.stderr

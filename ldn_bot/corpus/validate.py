@@ -229,11 +229,14 @@ def _check_safety(root: Path) -> list[Problem]:
     from ldn_bot.errors import CorpusError
 
     try:
-        load_rules(root)
+        rules = load_rules(root)
     except CorpusError as e:
         return [Problem(e.path, e.line, e.detail)]
     except (OSError, UnicodeDecodeError) as e:
         return [Problem(str(root / "safety.yaml"), None, f"cannot read: {e}")]
+    if rules.learned is None and "\nlearned:" in (root / "safety.yaml").read_text(encoding="utf-8"):
+        return [Problem(str(root / "safety.yaml"), None, "'learned': none of its example files is here, so the "
+                        "safety rules run on the lexicon alone", "warning")]
     return []
 
 

@@ -113,6 +113,20 @@ def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
     return sorted({Path(p) for pat in patterns for p in glob.glob(str(root / pat))})
 
 
+def sources(corpus_root: Path) -> list[Path]:
+    """The files the learned layer of a corpus folder is fitted on (its safety.yaml `learned:` patterns), for
+    copying a corpus with them (`ldn-bot corpus init`); [] when it declares none or cannot be read."""
+    try:
+        data = yaml.load((corpus_root / "safety.yaml").read_text(encoding="utf-8"), Loader=_LOADER)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return []
+    learned = data.get("learned") if isinstance(data, dict) else None
+    if not isinstance(learned, dict):
+        return []
+    patterns = [p for key in ("examples", "questions") for p in learned.get(key) or [] if isinstance(p, str)]
+    return _files(corpus_root, tuple(patterns))
+
+
 def _turns(case: dict[str, Any]) -> list[str]:
     turns = case.get("turns") or [case.get("text") or case.get("question") or ""]
     return [str(t) for t in turns][-CONTEXT_TURNS:]

@@ -205,11 +205,12 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
         if undefined:
             raise CorpusError(str(path), f"rule '{r.id}': no lexicon in {LEXICON_DIR}/ defines concept(s) "
                                          f"{', '.join(sorted(set(undefined)))}", raw.item_line("rules", i))
-    layer = _learned(path, raw, data.get("learned"), rules)
-    undefined = [c for th in (layer.thresholds.values() if layer else ()) for c in th.needs if c not in concepts]
+    spec = learned_spec(path, raw, data.get("learned"), rules)
+    undefined = [c for th in (spec.rules.values() if spec else ()) for c in th.needs if c not in concepts]
     if undefined:
         raise CorpusError(str(path), f"'learned': no lexicon defines {', '.join(sorted(set(undefined)))}",
                           raw.key_line("learned"))
+    layer = _layer(path, spec) if spec else None
     undefined = [c for c in known_from if c not in concepts]
     if undefined:
         raise CorpusError(str(path), f"'known_words': no lexicon defines {', '.join(undefined)}",
@@ -262,10 +263,7 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 
-def _learned(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Layer | None:
-    spec = learned_spec(path, raw, value, rules)
-    if spec is None:
-        return None
+def _layer(path: Path, spec: Spec) -> Layer | None:
     from ldn_bot.config import corpus_cache
 
     model = load_model(path.parent, spec, corpus_cache(path.parent, CACHE_FILE))

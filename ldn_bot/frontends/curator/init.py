@@ -64,12 +64,28 @@ def init_site(target: Path) -> tuple[Path, Path]:
     except OSError as e:
         shutil.rmtree(tmp, ignore_errors=True)
         raise InitError(f"{corpus}: cannot write the corpus copy: {e.strerror or e}") from None
+    _copy_learned_sources(source / "corpus", corpus)
     try:
         atomic_write(config, _pointing_at_corpus(settings), overwrite=False)
     except OSError as e:
         shutil.rmtree(corpus, ignore_errors=True)  # ours, made a moment ago: leave nothing half done
         raise InitError(f"{config}: cannot write the settings: {e.strerror or e}") from None
     return corpus, config
+
+
+def _copy_learned_sources(source: Path, corpus: Path) -> None:
+    """The labelled sets the safety layer is fitted on, at the same place beside the copy as beside the source
+    (../eval/...), so the copy fits the same model; a file already there is kept, never overwritten."""
+    from ldn_bot.engine.safety.learned import sources
+
+    for src in sources(source):
+        dest = Path(os.path.normpath(corpus / os.path.relpath(src, source)))
+        if not os.path.lexists(dest):
+            try:
+                dest.parent.mkdir(parents=True, exist_ok=True)
+                shutil.copyfile(src, dest)
+            except OSError as e:
+                raise InitError(f"{dest}: cannot copy the safety layer's examples: {e.strerror or e}") from None
 
 
 def _pointing_at_corpus(settings: str) -> str:

@@ -1,0 +1,161 @@
+"""The learned safety layer (ldn_bot/engine/safety/learned.py, corpus/safety.yaml `learned:`): its numpy scorer
+agrees with scikit-learn, its fitted model is kept and refitted when an example changes, its thresholds do what
+safety.yaml says, and everyday chat never reads as a crisis."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from scipy.sparse import hstack
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.linear_model import LogisticRegression
+
+from ldn_bot.engine.conversation import Conversation
+from ldn_bot.engine.safety import learned
+from ldn_bot.engine.safety.learned import Layer, Spec, Threshold, features, fit, load_model
+from ldn_bot.frontends.cli import main
+
+SMALL = """crisis:
+  positive:
+    - text: i keep staring at the bridge railing thinking about going over
+    - text: saved up all my pills, i think it's finally enough to end it
+    - text: i dont want to wake up tomorrow
+    - text: writing goodbye letters to my kids tonight
+  negative:
+    - text: this flare is killing me lol
+    - text: does ldn help fibromyalgia pain
+    - text: what dose did the crohns trial use
+    - text: good morning everyone
+    - text: the suicide gene therapy paper, is it related
+"""
+
+
+def _small_corpus(tmp_path: Path) -> Path:
+    (tmp_path / "sets").mkdir()
+    (tmp_path / "sets" / "small.yaml").write_text(SMALL, encoding="utf-8")
+    return tmp_path
+
+
+def test_the_numpy_scorer_gives_scikit_learns_probabilities_and_survives_the_cache(tmp_path):
+    root = _small_corpus(tmp_path)
+    spec = Spec(("sets/*.yaml",), (), {"crisis": Threshold(0.7)})
+    data = learned.examples(root, spec)
+    model = fit(data, ("crisis",))
+    # the same fit, done by scikit-learn end to end
+    vecs = [TfidfVectorizer(analyzer=lambda f, g=g: f[g], min_df=m, sublinear_tf=True)
+            for g, m in ((0, learned.CHAR_MIN_DF), (1, 1))]
+    feats = [features(t) for t, _ in data]
+    clf = LogisticRegression(C=learned.C, class_weight=learned.CLASS_WEIGHT, max_iter=5000)
+    clf.fit(hstack([v.fit_transform(feats) for v in vecs]).tocsr(), [labels["crisis"] for _, labels in data])
+    new = ["staring at the railing again tonight", "does ldn help ms fatigue", "ok bye"]
+    expected = clf.predict_proba(hstack([v.transform([features(t) for t in new]) for v in vecs]).tocsr())[:, 1]
+    assert np.allclose([model.scores(t)["crisis"] for t in new], expected, atol=1e-9)
+    cache = tmp_path / ".cache" / learned.CACHE_FILE
+    first = load_model(root, spec, cache)
+    again = load_model(root, spec, cache)
+    assert first is not None and again is not None and cache.exists()
+    assert np.allclose([again.scores(t)["crisis"] for t in new], expected, atol=1e-5)  # float32 weights
+
+
+def test_the_model_is_read_from_the_cache_and_refitted_when_an_example_changes(tmp_path, monkeypatch):
+    root = _small_corpus(tmp_path)
+    spec = Spec(("sets/*.yaml",), (), {"crisis": Threshold(0.7)})
+    cache = tmp_path / ".cache" / learned.CACHE_FILE
+    load_model(root, spec, cache)
+    fits: list[int] = []
+    real_fit = learned.fit
+    monkeypatch.setattr(learned, "fit", lambda data, rules: fits.append(len(data)) or real_fit(data, rules))
+    load_model(root, spec, cache)
+    assert fits == []  # nothing changed: read from the cache
+    with (root / "sets" / "small.yaml").open("a", encoding="utf-8") as f:
+        f.write("    - text: see you all tomorrow\n")
+    load_model(root, spec, cache)
+    assert fits == [10]  # a curator's new example is learned from at the next start
+    assert load_model(root, Spec(("nothing/*.yaml",), (), spec.rules), None) is None
+
+
+class _Fixed:
+    """A model whose scores are given: to test what the thresholds do, apart from any fitting."""
+
+    def __init__(self, **scores: float) -> None:
+        self._scores = scores
+
+    def scores(self, text: str) -> dict[str, float]:
+        return dict(self._scores)
+
+
+def _layer_on(engine, **scores: float) -> Layer:
+    real = engine.safety.learned
+    return Layer(_Fixed(**scores), real.thresholds)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("message, score, expect", [
+    ("i've decided to stop my ldn", 0.9, "crisis"),  # names a decision: the score fires it
+    ("i've decided to stop my ldn", 0.6, "support"),  # in between: the support line above the answer
+    ("see you all at the meetup", 0.99, None),  # names no crisis concept: the score alone fires nothing
+])
+def test_a_crisis_score_fires_crisis_or_support_only_on_a_message_naming_a_crisis_concept(engine, message, score,
+                                                                                          expect):
+    real = engine.safety.learned
+    try:
+        engine.safety.learned = _layer_on(engine, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
+        fired = [r.id for r in engine.safety.check(message)]
+    finally:
+        engine.safety.learned = real
+    assert ("crisis" in fired) == (expect == "crisis") and ("support" in fired) == (expect == "support")
+
+
+def test_a_low_score_drops_an_opioid_match_but_never_a_crisis(engine):
+    real = engine.safety.learned
+    try:
+        engine.safety.learned = _layer_on(engine, crisis=0.0, opioid_interaction=0.0, pregnancy=0.0)
+        assert "opioid_interaction" not in [r.id for r in engine.safety.check("i take tramadol, can i start ldn")]
+        assert "crisis" in [r.id for r in engine.safety.check("i want to kill myself")]
+    finally:
+        engine.safety.learned = real
+    assert "opioid_interaction" in [r.id for r in engine.safety.check("i take tramadol, can i start ldn")]
+
+
+@pytest.mark.parametrize("message", [
+    "see ya tomorrow", "ah i see, fair enough", "i want to diet", "ok night all, off to bed", "lol ok",
+    "gonna go take a nap", "signing off, take care everyone", "who made you?", "cool thanks",
+    "so was it better than the amitriptyline?", "my phone died mid question sorry",
+])
+def test_everyday_chat_never_gets_crisis_text(engine, message):
+    answer = engine.answer(message, Conversation())
+    assert "crisis" not in answer.safety and "support" not in answer.safety
+
+
+def test_the_layer_reads_a_message_with_the_members_earlier_ones(engine):
+    conversation = Conversation()
+    engine.answer("does ldn help with ms fatigue?", conversation)
+    engine.answer("my decision is made.", conversation)
+    assert conversation.said == ["does ldn help with ms fatigue?", "my decision is made."]
+    assert engine.answer("friday, when he's on nights", conversation).status == "safety"
+
+
+@pytest.mark.parametrize("section, says", [
+    ("learned:\n  rules:\n    nosuch: {fire_at: 0.5}\n", "no rule 'nosuch'"),
+    ("learned:\n  rules:\n    crisis: {fire_at: 2}\n", "numbers from 0 to 1"),
+    ("learned:\n  rules:\n    crisis: {drop_below: 0.5}\n", "never dropped"),
+    ("learned:\n  rules:\n    crisis: {fire_at: 0.5, needs: [no_such_concept]}\n", "no_such_concept"),
+])
+def test_a_broken_learned_section_stops_ask_with_one_line_naming_safety_yaml(corpus_copy, capsys, section, says):
+    safety = corpus_copy / "corpus" / "safety.yaml"
+    text = safety.read_text(encoding="utf-8")
+    start, end = text.index("\nlearned:\n") + 1, text.index("\nrules:\n") + 1
+    safety.write_text(text[:start] + section + text[end:], encoding="utf-8")
+    config = str(corpus_copy / "bot_config.yaml")
+    assert main(["--config", config, "ask", "does ldn help fibro?"]) == 2
+    err = capsys.readouterr().err
+    assert "safety.yaml" in err and says in err and "Traceback" not in err
+
+
+def test_validate_warns_when_the_examples_are_missing(corpus_copy, capsys):
+    (corpus_copy / "eval").unlink()
+    (corpus_copy / "tests" / "data").unlink()
+    assert main(["corpus", "validate", "--strict", str(corpus_copy / "corpus")]) != 0
+    out = capsys.readouterr()
+    assert "lexicon alone" in out.out + out.err

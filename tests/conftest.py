@@ -49,6 +49,10 @@ def corpus_copy(tmp_path: Path) -> Path:
     (tmp_path / "eval").symlink_to(ROOT / "eval")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "data").symlink_to(ROOT / "tests" / "data")
+    fitted = ROOT / "corpus" / ".cache" / "safety_model.npz"  # the same examples: no refit per test (~1 s each)
+    if fitted.exists():
+        (tmp_path / "corpus" / ".cache").mkdir(exist_ok=True)
+        shutil.copyfile(fitted, tmp_path / "corpus" / ".cache" / "safety_model.npz")
     text = (ROOT / "bot_config.yaml").read_text(encoding="utf-8")
     (tmp_path / "bot_config.yaml").write_text(text, encoding="utf-8")
     return tmp_path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -20,6 +21,7 @@ from ldn_bot.retrieval.search import Searcher
 @pytest.fixture
 def setup(corpus_copy, config):
     root = corpus_copy / "corpus"
+    shutil.rmtree(root / ".cache", ignore_errors=True)  # these tests watch the index cache being made
     return root, config.retrieval
 
 

@@ -201,7 +201,8 @@ def test_corpus_init_writes_an_editable_copy_and_refuses_to_overwrite(tmp_path, 
     err = one_line_error(capsys, main(["corpus", "init", str(site)]))
     assert "already exists" in err
     assert (site / "corpus" / "synonyms.yaml").read_text(encoding="utf-8") == "edited\n"
-    assert sorted(p.name for p in site.iterdir()) == ["bot_config.yaml", "corpus"]
+    # the corpus, its settings, and the labelled sets the safety layer is fitted on (beside the corpus)
+    assert sorted(p.name for p in site.iterdir()) == ["bot_config.yaml", "corpus", "eval", "tests"]
 
 
 def test_settings_are_found_in_the_documented_order(tmp_path, monkeypatch):

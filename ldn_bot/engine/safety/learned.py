@@ -244,16 +244,16 @@ def load_model(root: Path, spec: Spec, cache: Path | None) -> Model | None:
     if not _files(root, spec.examples):
         return None
     key = _key(root, spec)
-    if cache is not None and cache.exists():
-        model = _load(cache, key)
+    if cache is not None:
+        model = _load(cache, key)  # None when missing, stale or unreadable
         if model is not None:
             return model
     model = fit(examples(root, spec), tuple(spec.rules))
     if cache is not None:
         try:
             _save(cache, model, key)
-        except OSError as e:  # a read-only corpus: fitted again next start
-            log.warning("could not keep the safety model in %s: %s", cache, e)
+        except OSError as e:  # a read-only cache folder (its one warning line comes from the index): refit
+            log.debug("could not keep the safety model in %s: %s", cache, e)
     return model
 
 

@@ -66,7 +66,7 @@ def test_the_model_is_read_from_the_cache_and_refitted_when_an_example_changes(t
     load_model(root, spec, cache)
     fits: list[int] = []
     real_fit = learned.fit
-    monkeypatch.setattr(learned, "fit", lambda data, rules: fits.append(len(data)) or real_fit(data, rules))
+    monkeypatch.setattr(learned, "fit", lambda data, *how: fits.append(len(data)) or real_fit(data, *how))
     load_model(root, spec, cache)
     assert fits == []  # nothing changed: read from the cache
     with (root / "sets" / "small.yaml").open("a", encoding="utf-8") as f:
@@ -159,3 +159,38 @@ def test_validate_warns_when_the_examples_are_missing(corpus_copy, capsys):
     assert main(["corpus", "validate", "--strict", str(corpus_copy / "corpus")]) != 0
     out = capsys.readouterr()
     assert "lexicon alone" in out.out + out.err
+
+
+# -- the concepts blind set 8 showed missing, tested in other wordings -----------------------------------------
+
+@pytest.mark.parametrize("turns", [
+    ("3 wks pp and wondering if ldn is ok while i recover",),
+    ("our daughter is 2 weeks old, can i start ldn again?",),
+    ("i'm 20 weeks", "what dose do people usually start at?"),  # a pregnancy said in one turn, a dose in the next
+    ("we're expecting in may!", "any data on ldn in lupus?"),  # ... and a later question about LDN at all
+    ("acabo de ser mamá reciente, puedo volver a la ldn?",),
+])
+def test_postpartum_by_age_and_a_pregnancy_said_earlier_get_the_caution(engine, turns):
+    conversation = Conversation()
+    for turn in turns:
+        answer = engine.answer(turn, conversation)
+    assert "pregnancy" in answer.safety
+
+
+def test_an_opioid_named_earlier_keeps_the_warning_when_the_member_asks_to_jump_doses(engine):
+    conversation = Conversation()
+    engine.answer("i'm on a fentanyl patch for my back", conversation)
+    assert "opioid_interaction" in engine.answer("can i go straight to 4.5?", conversation).safety
+
+
+@pytest.mark.parametrize("message", [
+    "free to a good home: my old heating pad and some books, dm me",
+    "giving away a spare tens machine this weekend, anyone nearby want it?",
+])
+def test_things_offered_to_others_are_not_a_farewell(engine, message):
+    assert engine.answer(message, Conversation()).status != "safety"
+
+
+def test_giving_things_away_with_a_farewell_is_still_crisis(engine):
+    assert engine.answer("gave my dog and my good coat away today, wont need them where im going",
+                         Conversation()).status == "safety"

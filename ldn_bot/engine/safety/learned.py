@@ -58,6 +58,7 @@ class Threshold:
     otherwise: str | None = None
     otherwise_at: float | None = None
     needs: tuple[str, ...] = ()
+    learn_from: str = "all"  # "all": every labelled message; "own": the rule's own positives and negatives only
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def _turns(case: dict[str, Any]) -> list[str]:
 def examples(root: Path, spec: Spec) -> list[tuple[str, dict[str, int]]]:
     """(message as the classifier reads it, rule id -> 1 positive / 0 negative) from the labelled sets: a case is a
     positive of its own rule; it is a negative of its own rule's negatives, and of every other learned rule (but a
-    crisis positive teaches the other rules nothing: crisis answers alone). A question of an answer set is a
+    crisis positive teaches the other rules nothing: crisis answers alone); a rule that learns from its `own`
+    cases only (opioid: whose and when) takes none of the others'. A question of an answer set is a
     positive of each rule it expects (`expect_safety`) and an ordinary message (negative) for crisis otherwise."""
     out: list[tuple[str, dict[str, int]]] = []
     for path in _files(root, spec.examples):
@@ -147,7 +149,8 @@ def examples(root: Path, spec: Spec) -> list[tuple[str, dict[str, int]]]:
                 for case in sections.get(label) or []:
                     turns = _turns(case)
                     own = 1 if label == "positive" else 0
-                    labels = {r: (own if r == rule else 0) for r in spec.rules}
+                    labels = {r: (own if r == rule else 0) for r, th in spec.rules.items()
+                              if r == rule or th.learn_from == "all"}
                     if rule == "crisis" and own:
                         labels = {"crisis": 1}
                     out.append((" | ".join(turns), labels))
@@ -175,14 +178,18 @@ def examples(root: Path, spec: Spec) -> list[tuple[str, dict[str, int]]]:
 def _key(root: Path, spec: Spec) -> str:
     """A hash of what the model learns from (the files' bytes, not their parse: a start-up with a fresh cache
     reads no YAML) and of how."""
-    h = hashlib.sha256(json.dumps([FORMAT, C, CHAR_MIN_DF, CONTEXT_TURNS, list(spec.rules)]).encode("utf-8"))
+    how = {r: th.learn_from for r, th in spec.rules.items()}
+    h = hashlib.sha256(json.dumps([FORMAT, C, CHAR_MIN_DF, CONTEXT_TURNS, how]).encode("utf-8"))
     for path in _files(root, spec.examples) + _files(root, spec.questions):
         h.update(path.name.encode("utf-8") + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()
 
 
-def fit(data: list[tuple[str, dict[str, int]]], rules: tuple[str, ...]) -> Model:
-    """Fit the classifiers (scikit-learn) on (message, labels) pairs; a rule fits on the messages labelled for it."""
+def fit(data: list[tuple[str, dict[str, int]]], rules: tuple[str, ...], balanced: frozenset[str] = frozenset()
+        ) -> Model:
+    """Fit the classifiers (scikit-learn) on (message, labels) pairs; a rule fits on the messages labelled for it,
+    with its positives and negatives weighed equally when it is in `balanced` (a rule learning from its own cases:
+    the question is whose and when, not how often)."""
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -200,7 +207,7 @@ def fit(data: list[tuple[str, dict[str, int]]], rules: tuple[str, ...]) -> Model
         y = [data[k][1][rule] for k in rows]
         if len(set(y)) < 2:
             raise ValueError(f"the learned rule '{rule}' needs positive and negative examples")
-        clf = LogisticRegression(C=C, class_weight=CLASS_WEIGHT, max_iter=5000)
+        clf = LogisticRegression(C=C, class_weight="balanced" if rule in balanced else CLASS_WEIGHT, max_iter=5000)
         clf.fit(matrix[rows], y)
         coef[i], intercept[i] = clf.coef_[0], clf.intercept_[0]
     vocab = tuple({str(k): int(v) for k, v in vec.vocabulary_.items()} for vec in vecs)
@@ -248,7 +255,8 @@ def load_model(root: Path, spec: Spec, cache: Path | None) -> Model | None:
         model = _load(cache, key)  # None when missing, stale or unreadable
         if model is not None:
             return model
-    model = fit(examples(root, spec), tuple(spec.rules))
+    model = fit(examples(root, spec), tuple(spec.rules),
+                frozenset(r for r, th in spec.rules.items() if th.learn_from == "own"))
     if cache is not None:
         try:
             _save(cache, model, key)

@@ -139,11 +139,19 @@ def load_cases(path: str | Path) -> list[dict[str, Any]]:
     return data
 
 
-def run_eval(engine, path: str | Path) -> Report | SafetyReport:
+def run_eval(engine, path: str | Path, held_out: bool = False) -> Report | SafetyReport:
     """Score one evaluation set; a safety set (a mapping of rule ids, see tests/data/safety_cases.yaml) gets
-    recall and false-positive rate per rule instead."""
+    recall and false-positive rate per rule instead. With `held_out`, the learned safety layer is fitted without
+    the safety set first (the classifier then meets it at first sight; the lexicon may still know it)."""
     if is_safety_set(path):
-        return run_safety_eval(engine, path)
+        learned = engine.safety.learned
+        if not held_out or learned is None:
+            return run_safety_eval(engine, path)
+        engine.safety.learned = learned.held_out(path)
+        try:
+            return run_safety_eval(engine, path)
+        finally:
+            engine.safety.learned = learned
     report = Report(str(path))
     for case in load_cases(path):
         conversation = Conversation()

@@ -194,3 +194,15 @@ def test_things_offered_to_others_are_not_a_farewell(engine, message):
 def test_giving_things_away_with_a_farewell_is_still_crisis(engine):
     assert engine.answer("gave my dog and my good coat away today, wont need them where im going",
                          Conversation()).status == "safety"
+
+
+def test_eval_held_out_refits_without_the_set_and_leaves_the_bot_as_it_was(engine, tmp_path):
+    from ldn_bot.evaluation import run_eval
+
+    layer = engine.safety.learned
+    held = run_eval(engine, Path(__file__).parent / "data" / "safety_dev_prec.yaml", held_out=True)
+    assert engine.safety.learned is layer  # the bot's own layer is back in place
+    seen = run_eval(engine, Path(__file__).parent / "data" / "safety_dev_prec.yaml")
+    assert held.rules.keys() == seen.rules.keys()  # type: ignore[union-attr]
+    # fitted with the set, the layer has seen every case; without it, it meets them at first sight
+    assert sum(r.fired for r in seen.rules.values()) >= sum(r.fired for r in held.rules.values())  # type: ignore[union-attr]

@@ -50,8 +50,9 @@ CLASS_WEIGHT: str | None = None  # unweighted: a message with little in it score
 class Threshold:
     """How a rule's score is used: fire at `fire_at` or above (None: the score never fires it); a lexicon match
     scored below `drop_below` is dropped (never for crisis); a score from `otherwise_at` up to `fire_at` fires the
-    rule `otherwise` instead. With `needs` (lexicon concepts), the score fires or adds nothing unless the message
-    names one of them: a short everyday message ("see ya tomorrow") has too little in it to be scored by meaning."""
+    rule `otherwise` instead. With `needs` (lexicon concepts), the score fires, adds or drops nothing unless the
+    message names one of them: a short everyday message ("see ya tomorrow") has too little in it to be scored by
+    meaning, and an opioid match is dropped only where the message says whose or when ("my husband", "years ago")."""
 
     fire_at: float | None = None
     drop_below: float | None = None
@@ -110,8 +111,9 @@ class Model:
 
 # -- training data -------------------------------------------------------------------------------------------------
 
-def _files(root: Path, patterns: tuple[str, ...]) -> list[Path]:
-    return sorted({Path(p) for pat in patterns for p in glob.glob(str(root / pat))})
+def _files(root: Path, patterns: tuple[str, ...], exclude: frozenset[Path] = frozenset()) -> list[Path]:
+    found = {Path(p) for pat in patterns for p in glob.glob(str(root / pat))}
+    return sorted(p for p in found if p.resolve() not in exclude)
 
 
 def sources(corpus_root: Path) -> list[Path]:
@@ -133,14 +135,15 @@ def _turns(case: dict[str, Any]) -> list[str]:
     return [str(t) for t in turns][-CONTEXT_TURNS:]
 
 
-def examples(root: Path, spec: Spec) -> list[tuple[str, dict[str, int]]]:
+def examples(root: Path, spec: Spec, exclude: frozenset[Path] = frozenset()) -> list[tuple[str, dict[str, int]]]:
     """(message as the classifier reads it, rule id -> 1 positive / 0 negative) from the labelled sets: a case is a
     positive of its own rule; it is a negative of its own rule's negatives, and of every other learned rule (but a
     crisis positive teaches the other rules nothing: crisis answers alone); a rule that learns from its `own`
     cases only (opioid: whose and when) takes none of the others'. A question of an answer set is a
-    positive of each rule it expects (`expect_safety`) and an ordinary message (negative) for crisis otherwise."""
+    positive of each rule it expects (`expect_safety`) and an ordinary message (negative) for crisis otherwise.
+    Files in `exclude` (resolved paths) are left out."""
     out: list[tuple[str, dict[str, int]]] = []
-    for path in _files(root, spec.examples):
+    for path in _files(root, spec.examples, exclude):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         for rule, sections in data.items():
             if not isinstance(sections, dict):
@@ -156,7 +159,7 @@ def examples(root: Path, spec: Spec) -> list[tuple[str, dict[str, int]]]:
                     out.append((" | ".join(turns), labels))
                     if not own and len(turns) > 1:  # no turn of a negative conversation may fire, read alone
                         out += [(t, labels) for t in turns]
-    for path in _files(root, spec.questions):
+    for path in _files(root, spec.questions, exclude):
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER)
         if not isinstance(data, list) or (data and not isinstance(data[0], dict)):
             continue  # a safety set among the answer sets: read above
@@ -271,6 +274,17 @@ class Layer:
 
     model: Model
     thresholds: dict[str, Threshold]
+    root: Path | None = None  # the corpus folder and the spec it was fitted from (for `held_out`)
+    spec: Spec | None = None
+
+    def held_out(self, path: str | Path) -> Layer:
+        """The same layer fitted without one labelled set: scored on that set, the classifier meets it at first
+        sight (`ldn-bot eval --held-out`). Fitting takes about a second; nothing is cached."""
+        if self.root is None or self.spec is None:
+            return self
+        data = examples(self.root, self.spec, frozenset({Path(path).resolve()}))
+        how = frozenset(r for r, th in self.spec.rules.items() if th.learn_from == "own")
+        return Layer(fit(data, tuple(self.spec.rules), how), self.thresholds, self.root, self.spec)
 
     def scores(self, message: str, earlier: tuple[str, ...] = ()) -> dict[str, float]:
         """Rule id -> score of a message read with the member's earlier messages of the conversation (the last
@@ -290,7 +304,8 @@ class Layer:
         for rid, th in self.thresholds.items():
             s = scores.get(rid, 0.0) if rid in anchored or not th.needs else 0.0
             if rid in fired:
-                if th.drop_below is not None and scores.get(rid, 0.0) < th.drop_below:
+                if th.drop_below is not None and (rid in anchored or not th.needs) \
+                        and scores.get(rid, 0.0) < th.drop_below:
                     drop.add(rid)
             elif th.fire_at is not None and s >= th.fire_at:
                 add.add(rid)

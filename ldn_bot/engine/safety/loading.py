@@ -269,4 +269,4 @@ def _layer(path: Path, spec: Spec) -> Layer | None:
     from ldn_bot.config import corpus_cache
 
     model = load_model(path.parent, spec, corpus_cache(path.parent, CACHE_FILE))
-    return Layer(model, spec.rules) if model is not None else None
+    return Layer(model, spec.rules, path.parent, spec) if model is not None else None

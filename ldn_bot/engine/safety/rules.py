@@ -233,8 +233,9 @@ class SafetyRules:
                  earlier: tuple[str, ...]) -> list[tuple[Rule, list[Span]]]:
         """What the lexicon fired, with the rules the learned layer adds and drops (learned.py)."""
         assert self.learned is not None
+        by_id = {r.id: r for r in self.rules}
         anchored = {rid for rid, th in self.learned.thresholds.items()
-                    if any(self._concept(p, c) for c in th.needs)}
+                    if rid in by_id and self._names_one(p, by_id[rid], th.needs)}
         add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored)
         if not add and not drop:
             return fired
@@ -244,6 +245,14 @@ class SafetyRules:
         if memory is not None:
             memory.update(r.id for r in self.rules if r.id in add and r.remember_for)
         return sorted(out, key=lambda f: order[f[0].id])
+
+    def _names_one(self, p: _Pass, rule: Rule, concepts: tuple[str, ...]) -> bool:
+        """Whether the message names one of these concepts where the rule's own vetoes (a figure of speech, a
+        research term, "5 kms" as a distance) leave it standing."""
+        vetoes = [v for c in rule.unless_concepts for v in self._concept(p, c)]
+        if rule.unless:
+            vetoes += self.matcher.matches(rule.unless, p.reading)
+        return any(not _overlaps(s, vetoes) for c in concepts for s in self._concept(p, c))
 
     def strip(self, question: str, rules: list[Rule]) -> str:
         """The question without the words that fired these rules: "tramadol" is the rule's business,

@@ -107,15 +107,19 @@ def test_a_crisis_score_fires_crisis_or_support_only_on_a_message_naming_a_crisi
     assert ("crisis" in fired) == (expect == "crisis") and ("support" in fired) == (expect == "support")
 
 
-def test_a_low_score_drops_an_opioid_match_but_never_a_crisis(engine):
+def test_a_low_score_drops_an_opioid_match_only_where_whose_or_when_is_said_and_never_a_crisis(engine):
+    someone_elses = "my sister said her tramadol made her itchy, does ldn do that too?"
     real = engine.safety.learned
     try:
         engine.safety.learned = _layer_on(engine, crisis=0.0, opioid_interaction=0.0, pregnancy=0.0)
-        assert "opioid_interaction" not in [r.id for r in engine.safety.check("i take tramadol, can i start ldn")]
+        assert "opioid_interaction" not in [r.id for r in engine.safety.check(someone_elses)]
+        # nothing in it says whose or when: however low the score, the warning stays
+        assert "opioid_interaction" in [r.id for r in engine.safety.check("i take tramadol, can i start ldn")]
         assert "crisis" in [r.id for r in engine.safety.check("i want to kill myself")]
+        engine.safety.learned = _layer_on(engine, crisis=0.0, opioid_interaction=0.9, pregnancy=0.0)
+        assert "opioid_interaction" in [r.id for r in engine.safety.check(someone_elses)]
     finally:
         engine.safety.learned = real
-    assert "opioid_interaction" in [r.id for r in engine.safety.check("i take tramadol, can i start ldn")]
 
 
 @pytest.mark.parametrize("message", [

@@ -56,6 +56,18 @@ class Phrase:
     text: str
     segments: tuple[tuple[Word, ...], ...]
 
+    @cached_property
+    def shapes(self) -> tuple[tuple[tuple[bool, ...], str | None], ...]:
+        """Per segment, worked out once: which words anchor a misspelt neighbour when they match exactly (a
+        pattern, or a word of three letters or more), and the segment written together ("selfharm"; None when a
+        word is not plain or is shorter than three letters)."""
+        out = []
+        for seg in self.segments:
+            plains = [w.plain() for w in seg]
+            joined = "".join(plains) if all(p and len(p) >= 3 for p in plains) else None  # type: ignore[arg-type]
+            out.append((tuple(p is None or len(p) >= 3 for p in plains), joined))
+        return tuple(out)
+
 
 _PLAIN = re.compile(r"[a-z0-9]+")
 
@@ -124,6 +136,17 @@ class Matcher:
         self._suffixes = sorted(suffixes)
         self._cache: dict[str, dict[str, bool]] = {}
         self._index: dict[int, _PhraseIndex] = {id(p): _PhraseIndex(p) for p in groups}
+        # Every group's index merged, so a message is read once for all of them (`_starts`): a first-word option
+        # -> (group, its phrases), a first part written together -> (group, its phrases, the group's reach).
+        self._first: dict[str, list[tuple[int, list[int]]]] = {}
+        self._joined: dict[str, list[tuple[int, list[int], int]]] = {}
+        self._longest = 1
+        for gid, index in self._index.items():
+            for key, ns in index.by_first.items():
+                self._first.setdefault(key, []).append((gid, ns))
+            for key, ns in index.by_joined.items():
+                self._joined.setdefault(key, []).append((gid, ns, index.longest))
+                self._longest = max(self._longest, index.longest)
 
     def _lookup(self, word: str) -> dict[str, bool]:
         """The pattern words (and prefixes, and '#') a message word matches, as typed or un-leeted ("su1c1de",
@@ -166,8 +189,10 @@ class Matcher:
         return hit
 
     @staticmethod
-    def _segment_at(seg: tuple[Word, ...], found: list[dict[str, bool]], words: list[str], i: int) -> int | None:
-        """End of a match of the segment starting at word i, or None."""
+    def _segment_at(seg: tuple[Word, ...], shape: tuple[tuple[bool, ...], str | None], found: list[dict[str, bool]],
+                    words: list[str], i: int) -> int | None:
+        """End of a match of the segment (`shape`: its `Phrase.shapes` entry) starting at word i, or None."""
+        anchors, joined = shape
         n = len(seg)
         if i + n <= len(found):
             exact_anchor, fuzzy, long_fuzzy = False, False, 0
@@ -183,8 +208,7 @@ class Matcher:
                 if best is None:
                     break
                 if best:
-                    plain = w.plain()
-                    exact_anchor |= plain is None or len(plain) >= 3
+                    exact_anchor |= anchors[j]
                 else:
                     fuzzy = True
                     long_fuzzy += 1  # fuzzy words have 4 letters or more
@@ -193,9 +217,7 @@ class Matcher:
                 if not fuzzy or n == 1 or exact_anchor or long_fuzzy >= 2:
                     return i + n
         # written together or apart: "selfharm", "kill my self", "pain killers"
-        plains = [w.plain() for w in seg]
-        if all(p and len(p) >= 3 for p in plains):  # not "a bout" for "about", "am ende" for "amende"
-            joined = "".join(plains)  # type: ignore[arg-type]
+        if joined is not None:  # not "a bout" for "about", "am ende" for "amende"
             acc = ""
             for k in range(i, min(len(words), i + n + 2)):
                 acc += words[k]
@@ -208,14 +230,15 @@ class Matcher:
     def _spans(self, phrase: Phrase, found: list[dict[str, bool]], words: list[str], i: int) -> list[Span]:
         """The matches of the phrase starting at word i: (start, end, positions of the phrase's own words)."""
         out: list[Span] = []
-        end = self._segment_at(phrase.segments[0], found, words, i)
+        shapes = phrase.shapes
+        end = self._segment_at(phrase.segments[0], shapes[0], found, words, i)
         if end is not None:
             partial = [(i, end, tuple(range(i, end)))]
-            for seg in phrase.segments[1:]:
+            for seg, shape in zip(phrase.segments[1:], shapes[1:], strict=True):
                 nxt = []
                 for start, stop, own in partial:
                     for k in range(stop, min(len(words), stop + GAP + 1)):
-                        e = self._segment_at(seg, found, words, k)
+                        e = self._segment_at(seg, shape, found, words, k)
                         if e is not None:
                             nxt.append((start, e, own + tuple(range(k, e))))
                             break
@@ -229,14 +252,53 @@ class Matcher:
         """Every match of the phrases in the message, read in full and with its filler words skipped."""
         if not phrases:
             return []
-        index = self._index.get(id(phrases)) or _PhraseIndex(phrases)
         out = []
+        if id(phrases) in self._index:
+            for stream in reading.streams:
+                found, words, m = stream.found, stream.words, stream.positions
+                for i, candidates in self._starts(stream).get(id(phrases), ()):
+                    for p in candidates:
+                        for a, b, own in self._spans(phrases[p], found, words, i):
+                            out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
+            return out
+        index = _PhraseIndex(phrases)  # a group the matcher was not built with
         for stream in reading.streams:
             found, words, m = stream.found, stream.words, stream.positions
             for i in range(len(words)):
                 for p in index.candidates(found, stream.joins, i):
                     for a, b, own in self._spans(phrases[p], found, words, i):
                         out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
+        return out
+
+    def _starts(self, stream: _Stream) -> dict[int, list[tuple[int, set[int]]]]:
+        """Group -> (word, the group's phrases that may start there), for every group at once, in one pass over
+        the stream (made once per message). Each set is built as `_PhraseIndex.candidates` builds it, so phrases
+        are tried in the same order."""
+        if stream.starts is not None:
+            return stream.starts
+        out: dict[int, list[tuple[int, set[int]]]] = {}
+        first, joined, longest = self._first, self._joined, self._longest
+        joins = stream.joins if joined else []
+        for i, hit in enumerate(stream.found):
+            here: dict[int, set[int]] = {}
+            for key in hit:
+                for gid, ns in first.get(key, ()):
+                    if gid in here:
+                        here[gid].update(ns)
+                    else:
+                        here[gid] = set(ns)
+            if joined:
+                for k, acc in enumerate(joins[i][:longest]):
+                    for gid, ns, reach in joined.get(acc, ()):
+                        if k < reach:
+                            if gid in here:
+                                here[gid].update(ns)
+                            else:
+                                here[gid] = set(ns)
+            for gid, candidates in here.items():
+                if candidates:
+                    out.setdefault(gid, []).append((i, candidates))
+        stream.starts = out
         return out
 
     def read(self, question: str) -> Reading:
@@ -285,6 +347,7 @@ class _Stream:
     words: list[str]
     found: list[dict[str, bool]]
     positions: list[int]  # index in the message of each word
+    starts: dict[int, list[tuple[int, set[int]]]] | None = None  # see Matcher._starts
 
     @cached_property
     def joins(self) -> list[list[str]]:

@@ -117,7 +117,11 @@ class SafetyRules:
         """The matches of a combination, each the spans of its concepts where all of them are present (in one
         clause, if it asks), each by words of its own (one word never counts for two concepts), and none of its
         absent concepts is."""
-        found = [[s for s in self._concept(p, c) if not _overlaps(s, vetoes)] for c in combo.concepts]
+        found = []
+        for c in combo.concepts:
+            found.append([s for s in self._concept(p, c) if not _overlaps(s, vetoes)])
+            if not found[-1] and not (combo.mode == "&" and p.carried):  # one missing: no match (the rest unread)
+                return []
         if combo.mode == "&" and p.carried and any(found) and not (all(found) and _apart(found)):
             # earlier messages of the conversation supply what this one lacks; it must match one concept itself
             carried = [any(n.removesuffix("*2") in p.carried for n in c.split("|")) for c in combo.concepts]

@@ -68,6 +68,14 @@ class Phrase:
             out.append((tuple(p is None or len(p) >= 3 for p in plains), joined))
         return tuple(out)
 
+    @cached_property
+    def second(self) -> frozenset[str] | None:
+        """The options of the first segment's second word (None for a one-word first segment): a phrase whose
+        second word is not at the next word, and whose first part written together does not start with the
+        message's word, cannot start there."""
+        first = self.segments[0]
+        return frozenset(first[1].options) if len(first) > 1 else None
+
 
 _PLAIN = re.compile(r"[a-z0-9]+")
 
@@ -257,8 +265,15 @@ class Matcher:
             for stream in reading.streams:
                 found, words, m = stream.found, stream.words, stream.positions
                 for i, candidates in self._starts(stream).get(id(phrases), ()):
+                    after = found[i + 1] if i + 1 < len(found) else {}
                     for p in candidates:
-                        for a, b, own in self._spans(phrases[p], found, words, i):
+                        phrase = phrases[p]
+                        second = phrase.second
+                        if second is not None and second.isdisjoint(after):
+                            joined = phrase.shapes[0][1]
+                            if joined is None or not joined.startswith(words[i]):
+                                continue  # what `_spans` would find at once (see `Phrase.second`)
+                        for a, b, own in self._spans(phrase, found, words, i):
                             out.append((m[a], m[b - 1] + 1, tuple(m[k] for k in own)))
             return out
         index = _PhraseIndex(phrases)  # a group the matcher was not built with

@@ -260,8 +260,12 @@ class Matcher:
         """Every match of the phrases in the message, read in full and with its filler words skipped."""
         if not phrases:
             return []
-        out = []
+        out: list[Span] = []
         if id(phrases) in self._index:
+            if reading.groups is None:
+                reading.groups = {gid for stream in reading.streams for gid in self._starts(stream)}
+            if id(phrases) not in reading.groups:  # none of its phrases can start anywhere in the message
+                return out
             for stream in reading.streams:
                 found, words, m = stream.found, stream.words, stream.positions
                 for i, candidates in self._starts(stream).get(id(phrases), ()):
@@ -385,5 +389,6 @@ class Reading:
     surface: list[str]
     clause: list[int]
     streams: list[_Stream]
+    groups: set[int] | None = None  # the phrase groups that may start somewhere in it (made on first use)
 
 

@@ -143,7 +143,7 @@ class Engine:
         rest = self.safety.strip(text, fired) if fired else text
         # "did ldn users end up on fewer opioids?": opioid use is what is asked, not a drug taken
         taken_out = set(text.split()) - set(rest.split())
-        if drug_use := bool(fired) and self.records.lexicon.asks_use_of(asking.asked, taken_out):
+        if drug_use := bool(fired) and self.leads.changed(asking.asked, taken_out):
             rest = text
         query = self.searcher.parser.parse(rest)
         if fired and (whole := self.searcher.parser.parse(text)).conditions != query.conditions:

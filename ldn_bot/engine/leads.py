@@ -11,6 +11,7 @@ from collections.abc import Callable, Collection, Mapping, Sequence
 from ldn_bot.corpus.evidence import counts_as_ldn
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine import plans
+from ldn_bot.engine.outcome_lexicon import AskedChange
 from ldn_bot.engine.outcomes import OUTCOME_LINES, OutcomeRanker, harms_asked, lead
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.reading import QuestionReader
@@ -38,7 +39,9 @@ class Leads:
         self.reader, self.ranker, self.studies_on = reader, ranker, studies_on
         self.parse = searcher.parser.parse
         self.df: Mapping[str, int] = searcher.stats.df
-        self.change: Collection[str] = records.lexicon.change_words
+        lexicon = records.lexicon
+        self.change: Collection[str] = lexicon.change_words
+        self.asked_change = AskedChange(ranker.lexicon, lexicon.change_words, lexicon.use_amounts, lexicon.use_nouns)
 
     def lead(self, plan: Plan | None, text: str, query: Query, asked: Intent, condition: str | None,
              story: str = "", anchored: bool = True) -> Plan | None:
@@ -51,9 +54,10 @@ class Leads:
             return self.outcome(plan, text, query, asked, story)
         return self.harms(plan, text, query, asked, condition) if plan.kind == "side_effects" else plan
 
-    def changed(self, text: str) -> bool:
-        """Whether the question asks about a change in an outcome ("fewer opioids"): see OutcomeLexicon.changed."""
-        return self.ranker.lexicon.changed(text, self.change)
+    def changed(self, text: str, taken: Collection[str] | None = None) -> bool:
+        """Whether the question asks how an outcome changed ("fewer opioids"), or one of the words a safety rule
+        `taken` out of it: see AskedChange.asked."""
+        return self.asked_change.asked(text, taken)
 
     def across(self, text: str, query: Query, asked: Intent) -> Plan | None:
         """A question on LDN that names no condition but an outcome in people's words or the corpus's terms ("did

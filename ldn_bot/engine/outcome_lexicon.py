@@ -52,9 +52,7 @@ class OutcomeLexicon:
         while i < len(ws):
             hit = next(((p, g) for p, g in self._phrases.get(ws[i], ()) if tuple(ws[i:i + len(p)]) == p), None)
             if hit:
-                after = next((w for w in ws[i + len(hit[0]):i + len(hit[0]) + 3] if w not in _DETERMINERS), None)
-                before = next((w for w in reversed(ws[max(0, i - 3):i]) if w not in _DETERMINERS), None)
-                out.append((*hit, after, before))
+                out.append((*hit, *_around(ws, i, i + len(hit[0]))))
                 i += len(hit[0])
             else:
                 i += 1
@@ -83,11 +81,40 @@ class OutcomeLexicon:
             concepts.append(Concept(" ".join(phrase), tuple(known), weight, plain=False))
         return concepts, covered
 
-    def changed(self, text: str, change: Collection[str]) -> bool:
-        """Whether `text` asks about a change in an outcome of the lexicon, a change word right before it ("fewer
-        opioids", "less painkillers", "reduce antidepressants"): a medicine's use as what was measured, not as
-        what the member takes."""
-        return any(before in change for _, _, _, before in self.find(text))
+
+
+def _around(ws: Sequence[str], start: int, end: int) -> tuple[str | None, str | None]:
+    """The word after `ws[start:end]` and the word before it, past "the", "my" and the like (three words at most)."""
+    after = next((w for w in ws[end:end + 3] if w not in _DETERMINERS), None)
+    before = next((w for w in reversed(ws[max(0, start - 3):start]) if w not in _DETERMINERS), None)
+    return after, before
+
+
+class AskedChange:
+    """A medicine's use, or another outcome, asked as what changed ("did people on ldn end up using fewer
+    opioids?", "opioid consumption after starting", "will ldn help the fatigue"): its name with a word for a change
+    just before it or a word for its use just after it. Serves both the words a safety rule took out of a question
+    (the drug is then what was measured, not what the member takes: the engine keeps it and answers) and the outcome
+    lexicon's phrases (the outcome ranker leads with the sentences saying what changed). Build it with the outcome
+    lexicon and corpus/record_queries.yaml's word lists: `change` (any change, "help", "reduce"), `amounts` (how
+    much, "fewer", "cut") and `uses` ("use", "consumption")."""
+
+    def __init__(self, lexicon: OutcomeLexicon, change: Collection[str], amounts: Collection[str],
+                 uses: Collection[str]) -> None:
+        self.lexicon, self.change, self.amounts, self.uses = lexicon, change, amounts, uses
+
+    def asked(self, text: str, taken: Collection[str] | None = None) -> bool:
+        """Whether `text` asks how one of `taken` (words, lower case) changed, after a word for how much; with
+        `taken` None, how an outcome the lexicon names changed, after any change word. A word the safety rule took
+        needs a word for an amount ("fewer opioids"), since "on opioids" is the member's own medicine."""
+        if taken is None:
+            found = [(after, before) for _, _, after, before in self.lexicon.find(text)]
+            change = self.change
+        else:
+            ws = words(normalize(text))
+            found = [_around(ws, i, i + 1) for i, w in enumerate(ws) if w in taken]
+            change = self.amounts
+        return any(before in change or after in self.uses for after, before in found)
 
 
 def merge(found: Sequence[Concept], covered: set[str], own: Sequence[Concept]) -> list[Concept]:

@@ -205,15 +205,6 @@ class RecordLexicon:
                            frozenset(w for phrase in [*said, *nouns] for w in phrase.split()))
 
 
-    def asks_use_of(self, text: str, drugs: set[str]) -> bool:
-        """Whether `text` asks how the use of one of `drugs` (words, lower case) changed: a word for how much up to
-        two words before it ("fewer opioids", "less of their opioids") or a word for its use just after ("opioid
-        consumption")."""
-        ws = re.findall(r"[a-z0-9']+", text.lower())
-        return any(w in drugs and (self.use_amounts & set(ws[max(0, i - 3):i])
-                                   or (i + 1 < len(ws) and ws[i + 1] in self.use_nouns)) for i, w in enumerate(ws))
-
-
 def load_record_lexicon(root: str | Path) -> RecordLexicon:
     """The record-query lexicon of a corpus folder (root/record_queries.yaml); empty when the file is absent. A file
     that cannot be read or parsed is a CorpusError naming it, with the line where YAML stopped."""

@@ -16,7 +16,7 @@ from ldn_bot.engine import plans
 from ldn_bot.engine.answer import Answer, KeyLine, Status
 from ldn_bot.engine.budget import fit
 from ldn_bot.engine.conversation import Conversation
-from ldn_bot.engine.followup import leaves_topic
+from ldn_bot.engine.followup import continued, deixis, leaves_topic, points_at_shown, remember
 from ldn_bot.engine.leads import OUTCOME_PLANS, Leads, shown_notices
 from ldn_bot.engine.outcomes import OutcomeRanker
 from ldn_bot.engine.overview import StudiesOn, sources_answer
@@ -36,32 +36,14 @@ from ldn_bot.engine.request import Request, RequestReader
 from ldn_bot.engine.safety import load_rules
 from ldn_bot.engine.smalltalk import emoji_only, load_smalltalk, smalltalk_reply, thanks_first
 from ldn_bot.engine.understand import Intent, load_understanding
-from ldn_bot.retrieval.analyzer import normalize
 from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.chunker import field_sentences
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit, Searcher, SearchResult
 
-# "that study", "the same trial", "it": a follow-up about the study last cited, not the whole topic.
-_DEICTIC = re.compile(
-    r"\b(?:(?:that|this|the same|those|these|the)\s+(?:[a-z-]+\s+)?"
-    r"(?:study|trial|paper|one|review|report|case|pilot)s?|it|they|them|their)\b"
-)
-# The singular forms: a follow-up about the one study shown first ("how many were in it?").
-_DEICTIC_ONE = re.compile(
-    r"\b(?:(?:that|this|the same)\s+(?:[a-z-]+\s+){0,2}"
-    r"(?:study|trial|paper|one|review|report|case|pilot)|it)\b"
-    r"|\b(?:was|is|were)\s+(?:that|this)\s*[?.!]*$"  # "what design was that?", "how big was this"
-)
-
-# "on it", "taking it": the drug, not the study just shown ("can i drink on it?")
-_ON_IT = re.compile(r"\b(?:on|taking|take|took|takes|start|started|starting|stop|stopped|stopping) it\b")
-
 MAX_SAFETY_CHARS = 20000  # safety rules read this much of a message, however long
 GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
 GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
-# "and what about ...?": a follow-up with no topic of its own keeps the previous question's aspect.
-_CARRY_ASPECT = re.compile(r"^(?:and|what about|how about|same for|and what about|ok and)\b")
 
 
 DETAIL_LINES = 2  # a specific study's answer adds at most this many of its sentences on what was asked
@@ -120,12 +102,10 @@ class Engine:
         earlier = conversation.hear(question) if conversation is not None else ()
         fired = self.safety.check(question[:MAX_SAFETY_CHARS], conversation.safety_memory if conversation else None,
                                   earlier)
-        safety = [r.id for r in fired]
+        safety, notices = [r.id for r in fired], [r.text for r in fired]
         for rule in fired:
             if rule.action == "reply":  # a crisis gets care, not a study dump
-                answer = self._reply(question, "safety", rule.text)
-                answer.safety = safety
-                return answer
+                return self._reply(question, "safety", rule.text, safety)
         intent = self.smalltalk.intent(text)
         if intent and not fired:
             return self._reply(question, "chitchat", smalltalk_reply(intent, self.config.messages))
@@ -137,9 +117,7 @@ class Engine:
         if not fired and self.smalltalk.about_platform(asking.asked, self.reader.names_subject(asking.said), asked):
             return self._reply(question, "no_evidence", smalltalk_reply("platform", self.config.messages))
         if asking.request.full_dose:  # naltrexone at 50 mg for alcohol: not what the corpus is about
-            answer = self._reply(question, "no_evidence", plans.NOT_LOW_DOSE)
-            answer.notices, answer.safety = [r.text for r in fired], safety
-            return answer
+            return self._reply(question, "no_evidence", plans.NOT_LOW_DOSE, safety, notices)
         rest = self.safety.strip(text, fired) if fired else text
         # "did ldn users end up on fewer opioids?": opioid use is what is asked, not a drug taken
         taken_out = set(text.split()) - set(rest.split())
@@ -163,9 +141,7 @@ class Engine:
         if fired and not (dose_rule or use or drug_use) and not (self.reader.names_topic(rest, topic_query, named)
                                                                  or self.leads.changed(asking.asked)):
             # "I'm on tramadol, is that ok?": the warning is the answer; no study matches a topic never named
-            answer = self._reply(question, "safety", None)
-            answer.notices, answer.safety = [r.text for r in fired], safety
-            return answer
+            return self._reply(question, "safety", None, safety, notices)
         own = [c for c in query.conditions if self.studies_on(c)]
         if asked.population and asking.request.subject.filled_by == "story" and not named and not asked.has(*ASPECTS):
             own = []  # "my son has crohns. was ldn ever tested in teens?": the population asked, not the story's
@@ -173,14 +149,12 @@ class Engine:
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup and conversation is not None and leaves_topic(
             said, asked, self.reader, self._terms_of(conversation),
-            points=bool(conversation.labels and _DEICTIC.search(_ON_IT.sub(" ", normalize(asking.asked)))), whole=query,
+            points=bool(conversation.labels) and points_at_shown(asking.asked), whole=query,
         ):
             followup = False  # "can i drink on it?" after a fibromyalgia answer: answered as it would be alone
         if followup:
             assert conversation is not None
-            query = self._with_topic(query, text, conversation)
-            if not asked.aspects and conversation.aspects and _CARRY_ASPECT.search(normalize(text)):
-                asked = replace(asked, aspects=tuple(conversation.aspects))
+            query, asked = continued(query, asked, text, conversation, self.searcher.parser)
         elif not named and (
             (asked.has("definition") and not query.conditions)
             or (
@@ -198,7 +172,6 @@ class Engine:
         if use:  # "does naltrexone with oxycodone work?": passages on that use, whatever the safety rule took
             query = query.with_context(self.searcher.parser.parse(USE_WORDS[use]).concepts)
         result = self.searcher.search(text, limit=max(10, self.config.retrieval.top_k * 2), query=query)
-        notices = [r.text for r in fired]
 
         topic = self._topic(text, query, asked, result, named, own, conversation if followup else None)
         topic.use, topic.groups = use, self.condition_groups
@@ -230,9 +203,7 @@ class Engine:
             plan = None
 
         if plan is not None and plan.kind == "access" and trusted:  # nothing in the corpus says how to get it
-            answer = self._reply(question, "no_evidence", plan.headline)
-            answer.notices, answer.safety = notices, safety
-            return answer
+            return self._reply(question, "no_evidence", plan.headline, safety, notices)
         if not trusted or (not result.relevant and plan is None):
             return self._unanswered(question, fired, result, query)
 
@@ -266,7 +237,7 @@ class Engine:
         answer.corrections = query.corrections
         answer.topic = topic.condition
         if conversation is not None:
-            self._remember(conversation, answer, plan, asked, query, named, own)
+            remember(conversation, answer, plan, asked, query, named, own, self.studies)
         return answer
 
     def _topic(self, text: str, query: Query, asked: Intent, result: SearchResult, named: list[str],
@@ -278,9 +249,7 @@ class Engine:
             own_condition=bool(own),
             named=self._best_matching(named, result.hits),
             last=[self.studies[x] for x in previous.labels if x in self.studies] if previous else [],
-            deictic=(
-                "one" if _DEICTIC_ONE.search(normalize(text)) else "many" if _DEICTIC.search(normalize(text)) else None
-            ),
+            deictic=deixis(text),
             specific=self._on_own(self.reader.specific_study(query, asked, result.hits), own)
             if result.relevant else None,
             spellings=tuple(a.lower() for g in query.synonyms if g.kind == "term" and g.name not in SUBJECT_TERMS
@@ -318,32 +287,12 @@ class Engine:
         """No evidence to show: the safety warnings alone if any fired (the dosing notice introduces doses, and
         there are none), else the no-evidence message. Cites nothing."""
         notices = [r.text for r in fired if r.action != "dose"]
-        if notices:
-            answer = self._reply(question, "safety", None)
-        else:
-            m = self.config.messages
-            answer = self._reply(question, "no_evidence", f"{m.no_evidence} {m.no_evidence_hint}")
-        answer.notices, answer.safety = notices, [r.id for r in fired]
+        m = self.config.messages
+        message = None if notices else f"{m.no_evidence} {m.no_evidence_hint}"
+        answer = self._reply(question, "safety" if notices else "no_evidence", message, [r.id for r in fired], notices)
         answer.debug = [(h.chunk.id, h.score) for h in result.hits]
         answer.corrections = query.corrections
         return answer
-
-    def _remember(self, conversation: Conversation, answer: Answer, plan: Plan | None, asked: Intent,
-                  query: Query, named: list[str], own: list[str]) -> None:
-        """What a follow-up refers back to: the condition asked, the studies shown (a single-study answer makes
-        "it" and "they" mean that study), and the aspects asked."""
-        if own:
-            conversation.conditions = own[:1]
-        elif query.conditions:
-            conversation.conditions = query.conditions[:1]
-        elif named:
-            conversation.conditions = list(self.studies[named[0]].conditions[:1])
-        single = plan is not None and plan.kind == "study"
-        shown = [s.label for s in plan.studies] if plan is not None else []
-        cited = [c.label for c in answer.citations if c.kind == "study"]
-        conversation.labels = shown if single else list(dict.fromkeys([*shown, *cited]))
-        if asked.aspects:
-            conversation.aspects = list(asked.aspects)
 
     @staticmethod
     def _on_own(study: Study | None, own: list[str]) -> Study | None:
@@ -433,20 +382,13 @@ class Engine:
                 return True
         return False
 
-    def _reply(self, question: str, status: Status, message: str | None) -> Answer:
-        return Answer(question=question, status=status, disclaimer=self.config.disclaimer, message=message)
+    def _reply(self, question: str, status: Status, message: str | None, safety: list[str] | None = None,
+               notices: list[str] | None = None) -> Answer:
+        """An answer of `message` alone (None: the `notices` alone), with the ids of the safety rules that fired."""
+        return Answer(question=question, status=status, disclaimer=self.config.disclaimer, message=message,
+                      safety=safety if safety is not None else [], notices=notices if notices is not None else [])
 
     def _terms_of(self, conversation: Conversation) -> list[frozenset[str]]:
         """The index terms of the records a conversation is about: its condition's studies and those last shown."""
         labels = [s.label for c in conversation.conditions for s in self.studies_on(c)] + conversation.labels
         return [self.passages.chunk_terms(chunk) for x in dict.fromkeys(labels) if (chunk := self._study_chunks.get(x))]
-
-    def _with_topic(self, query: Query, text: str, conversation: Conversation) -> Query:
-        parser = self.searcher.parser
-        context: list = []
-        if _DEICTIC.search(normalize(text)) and conversation.labels:
-            context += parser.parse(conversation.labels[0]).concepts
-        for condition in conversation.conditions:
-            context += parser.parse(condition).concepts
-        return query.with_context(context)
-

@@ -12,7 +12,10 @@ import errno
 import logging
 import os
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import IO
 
 log = logging.getLogger("ldn_bot.fileio")
 
@@ -25,16 +28,26 @@ def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = True,
     writers racing for one name cannot both win). The parent folder must exist. Any OSError (disk full,
     permission, ...) is raised after the temporary file is removed; `path` is then untouched.
     """
-    target = Path(path)
     raw = data.encode(encoding) if isinstance(data, str) else bytes(data)
+    with write_whole(path, overwrite=overwrite, mode=mode) as f:
+        f.write(raw)
+
+
+@contextmanager
+def write_whole(path: str | Path, *, overwrite: bool = True, mode: int = 0o644,
+                sync: bool = True) -> Iterator[IO[bytes]]:
+    """A binary file that becomes `path` whole, when the block ends without an exception, or not at all (see
+    `atomic_write`). `sync=False` skips flushing to disk, for files that can be rebuilt (the index cache)."""
+    target = Path(path)
     if not overwrite and os.path.lexists(target):
         raise FileExistsError(errno.EEXIST, "file exists", str(target))
     fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(raw)
-            f.flush()
-            os.fsync(f.fileno())
+            yield f
+            if sync:
+                f.flush()
+                os.fsync(f.fileno())
         os.chmod(tmp, mode)
         if overwrite:
             os.replace(tmp, target)
@@ -46,7 +59,8 @@ def atomic_write(path: str | Path, data: str | bytes, *, overwrite: bool = True,
         except OSError:
             pass
         raise
-    _sync_dir(target.parent)
+    if sync:
+        _sync_dir(target.parent)
 
 
 def _link_new(tmp: str, target: Path) -> None:

@@ -18,9 +18,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import os
 import sys
-import tempfile
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -32,6 +30,7 @@ import numpy as np
 
 from ldn_bot.config import RetrievalConfig
 from ldn_bot.corpus.models import Corpus
+from ldn_bot.fileio import write_whole
 from ldn_bot.retrieval.analyzer import STOPWORDS, Analyzer, normalize, words
 from ldn_bot.retrieval.chunk import Chunk
 from ldn_bot.retrieval.chunker import chunk_study
@@ -166,27 +165,9 @@ def save(path: Path, data: IndexData) -> None:
         raise ValueError("a lexicon stem is not an index term")
     lex_zipf = np.array([0.0 if e is None else e[1] for e in entries], dtype=np.float64)
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=".index-", suffix=".npz.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(
-                f,
-                meta=blob,
-                indptr=m.indptr,
-                docs=m.docs,
-                tf=m.tf,
-                doc_len=m.doc_len,
-                lex_stem=lex_stem,
-                lex_zipf=lex_zipf,
-            )
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    with write_whole(path, sync=False) as f:  # a cache: rebuilt when lost, so not flushed to disk
+        np.savez(f, meta=blob, indptr=m.indptr, docs=m.docs, tf=m.tf, doc_len=m.doc_len, lex_stem=lex_stem,
+                 lex_zipf=lex_zipf)
 
 
 class StaleCache(Exception):

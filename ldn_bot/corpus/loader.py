@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -51,11 +52,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
     synonyms = read_synonyms(root)
     aliases = synonyms.condition_aliases()
     canonical = {name for name, _ in synonyms.conditions()}
-    for path in listing(root / STUDIES_DIR, "*.yaml", problems):
-        text = read_text(path, problems)
-        if text is None:
-            continue
-        digest.update(path.name.encode() + b"\0" + text.encode())
+    for path, text in _read_all(root / STUDIES_DIR, "*.yaml", problems, digest):
         raw = parse_yaml(path, text, problems)
         study = parse_study(raw, problems) if raw is not None else None
         if study is None or raw is None:
@@ -73,11 +70,7 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
         read.append(raw)
     problems.extend(alias_problems(read))
     documents: list[Document] = []
-    for path in listing(root / DOCUMENTS_DIR, "*.md", problems):
-        text = read_text(path, problems)
-        if text is None:
-            continue
-        digest.update(path.name.encode() + b"\0" + text.encode())
+    for path, text in _read_all(root / DOCUMENTS_DIR, "*.md", problems, digest):
         doc = parse_document(path, text, problems)
         if doc is not None:
             documents.append(doc)
@@ -89,6 +82,16 @@ def check_corpus(root: str | Path) -> tuple[Corpus | None, list[Problem]]:
     if any(p.severity == "error" for p in problems):
         return None, problems
     return Corpus(str(root), tuple(documents), studies, synonyms.groups, digest.hexdigest()[:16]), problems
+
+
+def _read_all(folder: Path, pattern: str, problems: list[Problem], digest: Any) -> Iterator[tuple[Path, str]]:
+    """The readable files of `folder` matching `pattern` with their text, each added to the corpus's `digest`; a
+    file that cannot be read is a problem and skipped."""
+    for path in listing(folder, pattern, problems):
+        text = read_text(path, problems)
+        if text is not None:
+            digest.update(path.name.encode() + b"\0" + text.encode())
+            yield path, text
 
 
 def alias_problems(raws: list[RawYaml]) -> list[Problem]:

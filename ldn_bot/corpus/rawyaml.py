@@ -9,7 +9,7 @@ from __future__ import annotations
 import os
 import re
 import stat
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -302,3 +302,15 @@ def front_matter(text: str) -> FrontMatter | None:
     """The front matter between the two '---' lines that must open a corpus document, or None."""
     m = _FRONT.match(text)
     return FrontMatter(m.group(1), m.end()) if m else None
+
+
+def read_optional_mapping(path: Path, shape: str,
+                          valid: Callable[[dict[str, Any]], bool] = lambda _: True) -> dict[str, Any] | None:
+    """A corpus's optional YAML mapping (see `read_optional_yaml`): None when the file is absent; a CorpusError
+    naming it and saying its `shape` when it is not a mapping or `valid` says no."""
+    data = read_optional_yaml(path)
+    if data is None:
+        return None
+    if not isinstance(data, dict) or not valid(data):
+        raise CorpusError(str(path), shape)
+    return data

@@ -8,8 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from pathlib import Path
 
-from ldn_bot.corpus.rawyaml import read_optional_yaml
-from ldn_bot.errors import CorpusError
+from ldn_bot.corpus.rawyaml import read_optional_mapping
 from ldn_bot.retrieval.analyzer import Analyzer, normalize, words
 from ldn_bot.retrieval.query import Concept
 
@@ -126,10 +125,7 @@ def load_lexicon(root: str | Path, analyzer: Analyzer) -> OutcomeLexicon:
     """The outcome lexicon of a corpus folder (root/outcome_words.yaml); empty when the file is absent. A file
     that is not a mapping with a `groups` list of phrase lists is a CorpusError naming it."""
     path = Path(root) / OUTCOME_FILE
-    data = read_optional_yaml(path)
-    if data is None:
-        return OutcomeLexicon((), analyzer)
-    groups = data.get("groups") if isinstance(data, dict) else None
-    if not isinstance(groups, list) or not all(isinstance(g, list) for g in groups):
-        raise CorpusError(str(path), "outcome words must be a mapping with `groups`, a list of phrase lists")
-    return OutcomeLexicon(groups, analyzer)
+    data = read_optional_mapping(path, "outcome words must be a mapping with `groups`, a list of phrase lists",
+                                 lambda d: isinstance(d.get("groups"), list)
+                                 and all(isinstance(g, list) for g in d["groups"]))
+    return OutcomeLexicon(data["groups"] if data is not None else (), analyzer)

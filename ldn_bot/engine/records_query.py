@@ -17,14 +17,13 @@ from typing import get_args
 
 from ldn_bot.corpus.evidence import by_trial
 from ldn_bot.corpus.models import Corpus, Study
-from ldn_bot.corpus.rawyaml import read_optional_yaml
+from ldn_bot.corpus.rawyaml import read_optional_mapping
 from ldn_bot.engine import plans
 from ldn_bot.engine.described import months
 from ldn_bot.engine.exclusions import Exclusions
 from ldn_bot.engine.plans import KeyPoint, Plan
 from ldn_bot.engine.request import Aggregate, Filters
 from ldn_bot.engine.understand import Intent, _pattern
-from ldn_bot.errors import CorpusError
 
 RECORD_QUERIES_FILE = "record_queries.yaml"
 FILTER_SECTIONS = ("directions", "groups", "dose_classes", "publication_types", "durations", "comparators")
@@ -209,12 +208,8 @@ def load_record_lexicon(root: str | Path) -> RecordLexicon:
     """The record-query lexicon of a corpus folder (root/record_queries.yaml); empty when the file is absent. A file
     that cannot be read or parsed is a CorpusError naming it, with the line where YAML stopped."""
     path = Path(root) / RECORD_QUERIES_FILE
-    data = read_optional_yaml(path)
-    if data is None:
-        return RecordLexicon({})
-    if not isinstance(data, dict):
-        raise CorpusError(str(path), "must be a mapping with sections aggregates, studies, filters, change_words")
-    return RecordLexicon(data)
+    data = read_optional_mapping(path, "must be a mapping with sections aggregates, studies, filters, change_words")
+    return RecordLexicon(data or {})
 
 
 def _plural(n: int, one: str, many: str) -> str:

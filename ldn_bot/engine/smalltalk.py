@@ -18,9 +18,8 @@ from pathlib import Path
 from rapidfuzz.distance import OSA
 
 from ldn_bot.config import Messages, default_dir
-from ldn_bot.corpus.rawyaml import read_optional_yaml
+from ldn_bot.corpus.rawyaml import read_optional_mapping
 from ldn_bot.engine.understand import Intent
-from ldn_bot.errors import CorpusError
 
 SMALLTALK_FILE = "smalltalk.yaml"
 # The reply each concept gets (a `messages` setting); concepts without one here get the acknowledgement.
@@ -149,11 +148,10 @@ def load_smalltalk(root: str | Path) -> SmallTalk:
     """The small-talk lexicon of a corpus folder (root/smalltalk.yaml), else the one ldn-bot ships with. A file that
     cannot be read or parsed is a CorpusError naming it, with the line where YAML stopped."""
     path = Path(root) / SMALLTALK_FILE
-    data = read_optional_yaml(path)
+    data = read_optional_mapping(path, "must be a mapping with sections concepts, filler, shorthand, platform",
+                                 lambda d: isinstance(d.get("concepts") or {}, dict))
     if data is None:
         return default_smalltalk()
-    if not isinstance(data, dict) or not isinstance(data.get("concepts") or {}, dict):
-        raise CorpusError(str(path), "must be a mapping with sections concepts, filler, shorthand, platform")
     concepts = {str(k): [str(p) for p in v or []] for k, v in (data.get("concepts") or {}).items()}
     return SmallTalk(concepts, [str(p) for p in data.get("filler") or []], data.get("shorthand") or {},
                      [str(p) for p in data.get("platform") or []])

@@ -8,8 +8,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ldn_bot.corpus.rawyaml import read_optional_yaml
-from ldn_bot.errors import CorpusError
+from ldn_bot.corpus.rawyaml import read_optional_mapping
 
 INTENTS_FILE = "intents.yaml"
 SECTIONS = ("aspects", "designs", "populations", "species", "superlatives")
@@ -144,9 +143,6 @@ def load_understanding(root: str | Path) -> Understanding:
     """The intents of a corpus folder (root/intents.yaml); an empty table when the file is absent. A file that
     cannot be read or parsed is a CorpusError naming it once, with the line where YAML stopped."""
     path = Path(root) / INTENTS_FILE
-    data = read_optional_yaml(path)
-    if data is None:
-        return Understanding({})
-    if not isinstance(data, dict) or not all(isinstance(data.get(s, {}) or {}, dict) for s in SECTIONS):
-        raise CorpusError(str(path), f"intents must be a mapping with sections {', '.join(SECTIONS)}")
-    return Understanding(data)
+    data = read_optional_mapping(path, f"intents must be a mapping with sections {', '.join(SECTIONS)}",
+                                 lambda d: all(isinstance(d.get(s, {}) or {}, dict) for s in SECTIONS))
+    return Understanding(data or {})

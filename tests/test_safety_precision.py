@@ -78,26 +78,8 @@ def test_a_brand_named_earlier_keeps_the_warning_on_how_and_when_questions(engin
     assert "opioid_interaction" in fired
 
 
-@pytest.mark.parametrize("question", ["skipping my tramadol today so i can start ldn tonight, ok?",
-                                      "haven't had oxycodone since yesterday, can i start ldn"])
-def test_a_dose_skipped_or_a_stop_hours_ago_keeps_the_warning(engine, question):
-    fired, _ = shown(engine, question)
-    assert "opioid_interaction" in fired
-
-
-@pytest.mark.parametrize("question", ["Morphin habe ich vor Jahren abgesetzt, hilft LDN bei Fibromyalgie",
-                                      "i've been opiate free for a decade, is ldn ok for crohns"])
-def test_an_opioid_stopped_long_ago_in_any_word_order_gets_no_warning(engine, question):
-    fired, _ = shown(engine, question)
-    assert "opioid_interaction" not in fired
-
-
-def test_a_few_days_off_an_opioid_is_withdrawal(engine):
-    fired, _ = shown(engine, "48 hours off my percs and everything aches, does ldn help")
-    assert "opioid_interaction" in fired
-
-
 @pytest.mark.parametrize("question", [
+    # withdrawal, in every language
     "llevo una semana de desintoxicación de metadona, puedo tomar ldn",
     "je suis en sevrage d'oxycodone, le ldn est-il possible",
     "Entzugserscheinungen nach Tramadol, darf ich LDN nehmen",
@@ -106,19 +88,34 @@ def test_a_few_days_off_an_opioid_is_withdrawal(engine):
     "ontwenningsverschijnselen van oxycodon, kan ik ldn nemen",
     "mam objawy odstawienia morfiny, czy mogę brać ldn",
     "eroin krizi yaşıyorum, ldn alabilir miyim",
+    # a dose skipped, a stop hours or a few days ago (withdrawal)
+    "skipping my tramadol today so i can start ldn tonight, ok?",
+    "haven't had oxycodone since yesterday, can i start ldn",
+    "48 hours off my percs and everything aches, does ldn help",
 ])
-def test_opioid_withdrawal_in_every_language_warns(engine, question):
+def test_withdrawal_a_skipped_dose_or_a_recent_stop_keeps_the_opioid_warning(engine, question):
     fired, _ = shown(engine, question)
     assert "opioid_interaction" in fired
 
 
-@pytest.mark.parametrize("question", ["naltrexone helped my alcohol withdrawal, does ldn help ms",
-                                      "desintoxicación del alcohol y ldn, ¿sirve?",
-                                      "is ldn an opioid like oxycodone",
-                                      "does morphine act like ldn on the body"])
-def test_alcohol_detox_or_a_comparison_with_an_opioid_gets_no_warning(engine, question):
+@pytest.mark.parametrize("rule, question", [
+    # alcohol detox, or LDN compared with an opioid
+    ("opioid_interaction", "naltrexone helped my alcohol withdrawal, does ldn help ms"),
+    ("opioid_interaction", "desintoxicación del alcohol y ldn, ¿sirve?"),
+    ("opioid_interaction", "is ldn an opioid like oxycodone"),
+    ("opioid_interaction", "does morphine act like ldn on the body"),
+    # an opioid stopped long ago, in any word order
+    ("opioid_interaction", "Morphin habe ich vor Jahren abgesetzt, hilft LDN bei Fibromyalgie"),
+    ("opioid_interaction", "i've been opiate free for a decade, is ldn ok for crohns"),
+    # a pregnancy in animals, someone else's, or another sense of the word
+    ("pregnancy", "what happened to pregnant rats given naltrexone"),
+    ("pregnancy", "my cousin is pregnant and asked me about my ldn, is it good for ms"),
+    ("pregnancy", "the team conceived a new study design for the trial"),
+    ("pregnancy", "i'm expecting a delivery of my ldn capsules tomorrow"),
+])
+def test_a_rule_about_something_else_than_the_member_stays_silent(engine, rule, question):
     fired, _ = shown(engine, question)
-    assert "opioid_interaction" not in fired
+    assert rule not in fired
 
 
 # -- pregnancy: announced in other words, and whose ---------------------------------------------------------
@@ -137,17 +134,6 @@ def test_a_pregnancy_announced_without_the_word_gets_the_caution(engine, questio
     fired, text = shown(engine, question)
     assert "pregnancy" in fired
     assert text_of(engine, "pregnancy") in " ".join(text.split())
-
-
-@pytest.mark.parametrize("question", [
-    "what happened to pregnant rats given naltrexone",
-    "my cousin is pregnant and asked me about my ldn, is it good for ms",
-    "the team conceived a new study design for the trial",
-    "i'm expecting a delivery of my ldn capsules tomorrow",
-])
-def test_animals_someone_elses_pregnancy_or_another_sense_gets_no_caution(engine, question):
-    fired, _ = shown(engine, question)
-    assert "pregnancy" not in fired
 
 
 # -- "suicide" as a name, and the member's own ----------------------------------------------------------------

@@ -117,11 +117,15 @@ class SafetyRules:
         """The matches of a combination, each the spans of its concepts where all of them are present (in one
         clause, if it asks), each by words of its own (one word never counts for two concepts), and none of its
         absent concepts is."""
-        found = []
+        found: list[list[Span]] = []
+        lacks_ok = combo.mode == "&" and bool(p.carried)  # earlier messages may supply a missing concept
         for c in combo.concepts:
-            found.append([s for s in self._concept(p, c) if not _overlaps(s, vetoes)])
-            if not found[-1] and not (combo.mode == "&" and p.carried):  # one missing: no match (the rest unread)
+            spans = self._concept(p, c)
+            if spans and vetoes:
+                spans = [s for s in spans if not _overlaps(s, vetoes)]
+            if not spans and not lacks_ok:  # one missing: no match (the rest unread)
                 return []
+            found.append(spans)
         if combo.mode == "&" and p.carried and any(found) and not (all(found) and _apart(found)):
             # earlier messages of the conversation supply what this one lacks; it must match one concept itself
             carried = [any(n.removesuffix("*2") in p.carried for n in c.split("|")) for c in combo.concepts]

@@ -22,8 +22,6 @@ import hashlib
 import json
 import logging
 import math
-import os
-import tempfile
 from collections import Counter
 from dataclasses import dataclass
 from itertools import pairwise
@@ -34,6 +32,7 @@ import numpy as np
 import yaml
 
 from ldn_bot.engine.safety.text import tokens, unleet
+from ldn_bot.fileio import write_whole
 
 log = logging.getLogger("ldn_bot.safety")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -224,15 +223,9 @@ def _save(path: Path, model: Model, key: str) -> None:
     meta = {"format": FORMAT, "key": key, "rules": model.rules,
             "vocab": [sorted(v, key=v.__getitem__) for v in model.vocab]}
     blob = np.frombuffer(json.dumps(meta, ensure_ascii=False).encode("utf-8"), dtype=np.uint8)
-    fd, tmp = tempfile.mkstemp(prefix=".safety-", suffix=".npz.tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            np.savez(f, meta=blob, idf0=model.idf[0], idf1=model.idf[1], coef=model.coef.astype(np.float32),
-                     intercept=model.intercept)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    with write_whole(path, sync=False) as f:  # whole or not at all; refitted if lost
+        np.savez(f, meta=blob, idf0=model.idf[0], idf1=model.idf[1], coef=model.coef.astype(np.float32),
+                 intercept=model.intercept)
 
 
 def _load(path: Path, key: str) -> Model | None:

@@ -210,3 +210,15 @@ def test_eval_held_out_refits_without_the_set_and_leaves_the_bot_as_it_was(engin
     assert held.rules.keys() == seen.rules.keys()  # type: ignore[union-attr]
     # fitted with the set, the layer has seen every case; without it, it meets them at first sight
     assert sum(r.fired for r in seen.rules.values()) >= sum(r.fired for r in held.rules.values())  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("score, expect", [(0.5, "crisis"), (0.3, "support")])
+def test_the_support_line_and_a_middling_score_together_are_a_crisis(engine, score, expect):
+    message = "can you die from taking too much ldn?"  # the lexicon's fail-safe: the support line above an answer
+    real = engine.safety.learned
+    try:
+        engine.safety.learned = _layer_on(engine, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
+        fired = [r.id for r in engine.safety.check(message)]
+    finally:
+        engine.safety.learned = real
+    assert expect in fired and ("crisis" in fired) == (expect == "crisis")

@@ -58,6 +58,7 @@ class Threshold:
     otherwise: str | None = None
     otherwise_at: float | None = None
     needs: tuple[str, ...] = ()
+    with_otherwise_at: float | None = None  # fires from this score when the lexicon fired `otherwise` itself
     learn_from: str = "all"  # "all": every labelled message; "own": the rule's own positives and negatives only
 
 
@@ -302,6 +303,8 @@ class Layer:
                     drop.add(rid)
             elif th.fire_at is not None and s >= th.fire_at:
                 add.add(rid)
+            elif th.with_otherwise_at is not None and th.otherwise in fired and s >= th.with_otherwise_at:
+                add.add(rid)  # two weaker signals agree: the lexicon's support line and the score
             elif th.otherwise and th.otherwise_at is not None and s >= th.otherwise_at:
                 add.add(th.otherwise)
         return add - fired, drop

@@ -245,23 +245,25 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         if rid not in by_id:
             raise fail(f"no rule '{rid}'")
         if not isinstance(th, dict) or not th or set(th) - {"fire_at", "drop_below", "otherwise", "otherwise_at",
-                                                            "needs", "learn_from"}:
+                                                            "needs", "learn_from", "with_otherwise_at"}:
             raise fail(f"rule '{rid}': give fire_at, drop_below, otherwise and otherwise_at, or needs")
         if th.get("learn_from", "all") not in ("all", "own"):
             raise fail(f"rule '{rid}': learn_from is all or own")
         needs = th.get("needs", [])
         if not isinstance(needs, list) or not all(isinstance(c, str) for c in needs):
             raise fail(f"rule '{rid}': 'needs' must be a list of concept names")
-        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at") if k in th}
+        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at") if k in th}
         if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in numbers.values()):
             raise fail(f"rule '{rid}': thresholds are numbers from 0 to 1")
         if "drop_below" in th and by_id[rid].action == "reply":
             raise fail(f"rule '{rid}': a match of a rule that replies alone (a crisis) is never dropped")
         other = th.get("otherwise")
-        if (other is None) != ("otherwise_at" not in th) or (other is not None and other not in by_id):
+        if (other is None) != ("otherwise_at" not in th) or (other is not None and other not in by_id) \
+                or ("with_otherwise_at" in th and other is None):
             raise fail(f"rule '{rid}': 'otherwise' names a rule, with 'otherwise_at'")
         thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
-                                    numbers.get("otherwise_at"), tuple(needs), th.get("learn_from", "all"))
+                                    numbers.get("otherwise_at"), tuple(needs), numbers.get("with_otherwise_at"),
+                                    th.get("learn_from", "all"))
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 

@@ -42,3 +42,13 @@ def test_someone_elses_or_long_past_opioid_gets_no_warning_but_own_opioid_does(e
     assert not warned(engine, "opioid_interaction", other)
     assert not warned(engine, "opioid_interaction", long_past)
     assert warned(engine, "opioid_interaction", own)
+
+
+@pytest.mark.parametrize("question", [
+    "ich als frau unter tramadol, darf ich ldn nehmen?",
+    "sou mulher com tramadol ha anos, posso tomar ldn?",
+    "als vrouw op tramadol, kan ik ldn proberen?",
+])
+def test_the_member_describing_themselves_with_their_own_opioid_still_gets_the_warning(engine, question):
+    # "frau", "mulher", "vrouw" read as a relative only after "my" ("meine frau unter tramadol")
+    assert warned(engine, "opioid_interaction", question)

@@ -7,8 +7,10 @@ shares pieces with known ones is scored by meaning rather than by an exact phras
 in `corpus/safety.yaml` (`learned:`):
 
     rules:
-      crisis: {fire_at: 0.7, otherwise: support, otherwise_at: 0.55, needs: [death_touch, method, ...]}
-      opioid_interaction: {drop_below: 0.05}   # a lexicon match it is sure is not the member's is dropped
+      crisis: {fire_at: 0.7, otherwise: support, otherwise_at: 0.55, with_otherwise_at: 0.45,
+               needs: [death_touch, method, ...]}     # fires only on a message naming a crisis concept
+      opioid_interaction: {drop_below: 0.35, learn_from: own, needs: [someone_else, long_ago, ...]}
+                                                      # drops a lexicon match where whose or when is said
 
 A crisis match of the lexicon is never dropped. Training (scikit-learn, imported only then) takes about a second;
 the fitted weights are kept in <corpus>/.cache/safety_model.npz, keyed by a hash of everything it learned from, so

@@ -248,3 +248,23 @@ def test_a_trip_home_or_a_flat_battery_is_not_crisis(engine, message):
 ])
 def test_use_long_past_or_in_recovery_does_not_warn(engine, message):
     assert "opioid_interaction" not in engine.answer(message, Conversation()).safety
+
+
+# -- the concepts blind set 10 showed missing, tested in other wordings ----------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "grandad died back in 2018 and honestly i'll be meeting him soon enough",
+    "cant see any point of living anymore with this pain",
+])
+def test_meeting_someone_who_died_soon_and_no_point_in_living_are_crisis(engine, message):
+    assert engine.answer(message, Conversation()).status == "safety"
+
+
+@pytest.mark.parametrize("message, rule", [
+    ("getting 6 months of ldn filled before my flight overseas, any tips?", "crisis"),
+    ("ik ga bijna dood van de warmte, moet LDN in de koelkast?", "crisis"),
+    ("our cat is on buprenorphine after her dental, unrelated but can i take ldn at night?", "opioid_interaction"),
+    ("is it true ldn makes your body release more of its own endorphins?", "opioid_interaction"),
+])
+def test_travel_supplies_idioms_pets_and_the_bodys_own_opioids_fire_nothing(engine, message, rule):
+    assert rule not in engine.answer(message, Conversation()).safety

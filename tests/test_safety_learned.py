@@ -314,3 +314,22 @@ def test_a_time_to_do_it_and_german_slang_for_no_will_to_live_are_crisis(engine,
 def test_someone_elses_pregnancy_decades_ago_does_not_get_the_caution(engine):
     answer = engine.answer("my grandma had preeclampsia in the 70s, does that matter for ldn?", Conversation())
     assert "pregnancy" not in answer.safety
+
+
+# -- the concepts blind set 13 showed missing, tested in other wordings ----------------------------------------
+
+@pytest.mark.parametrize("turns, rule", [
+    (("two faint pink lines on the test!! still on ldn 1.5, what do i do",), "pregnancy"),
+    (("not sure how much longer i can keep going like this with the pain",), "distress"),
+])
+def test_a_test_read_at_home_and_how_much_longer_get_their_line(engine, turns, rule):
+    assert rule in engine.answer(turns[0], Conversation()).safety
+
+
+@pytest.mark.parametrize("message, rule", [
+    ("what was the first conception of using naltrexone at low doses?", "pregnancy"),
+    ("ma soeur... non, ma fille: she's pregnant! anyway, is ldn ok with my statins?", "pregnancy"),
+    ("j'ai arrêté la morphine il y a plusieurs années, le LDN est possible ?", "opioid_interaction"),
+])
+def test_an_idea_someone_elses_news_and_use_years_ago_fire_nothing(engine, message, rule):
+    assert rule not in engine.answer(message, Conversation()).safety

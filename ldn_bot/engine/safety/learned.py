@@ -61,6 +61,7 @@ class Threshold:
     otherwise_at: float | None = None
     needs: tuple[str, ...] = ()
     with_otherwise_at: float | None = None  # fires from this score when the lexicon fired `otherwise` itself
+    not_with: tuple[str, ...] = ()  # the score adds nothing when the lexicon fired one of these (an accident)
     learn_from: str = "all"  # "all": every labelled message; "own": the rule's own positives and negatives only
 
 
@@ -299,6 +300,8 @@ class Layer:
         drop: set[str] = set()
         for rid, th in self.thresholds.items():
             s = scores.get(rid, 0.0) if rid in anchored or not th.needs else 0.0
+            if fired & set(th.not_with):
+                s = 0.0  # "my kid swallowed a whole bottle by accident" is the pharmacist's line, not crisis
             if rid in fired:
                 if th.drop_below is not None and (rid in anchored or not th.needs) \
                         and scores.get(rid, 0.0) < th.drop_below:

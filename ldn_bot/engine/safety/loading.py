@@ -245,10 +245,14 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         if rid not in by_id:
             raise fail(f"no rule '{rid}'")
         if not isinstance(th, dict) or not th or set(th) - {"fire_at", "drop_below", "otherwise", "otherwise_at",
-                                                            "needs", "learn_from", "with_otherwise_at"}:
+                                                            "needs", "learn_from", "with_otherwise_at",
+                                                            "not_with"}:
             raise fail(f"rule '{rid}': give fire_at, drop_below, otherwise and otherwise_at, or needs")
         if th.get("learn_from", "all") not in ("all", "own"):
             raise fail(f"rule '{rid}': learn_from is all or own")
+        not_with = th.get("not_with", [])
+        if not isinstance(not_with, list) or not all(x in by_id for x in not_with):
+            raise fail(f"rule '{rid}': 'not_with' must list rule ids")
         needs = th.get("needs", [])
         if not isinstance(needs, list) or not all(isinstance(c, str) for c in needs):
             raise fail(f"rule '{rid}': 'needs' must be a list of concept names")
@@ -263,7 +267,7 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
             raise fail(f"rule '{rid}': 'otherwise' names a rule, with 'otherwise_at'")
         thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
                                     numbers.get("otherwise_at"), tuple(needs), numbers.get("with_otherwise_at"),
-                                    th.get("learn_from", "all"))
+                                    tuple(not_with), th.get("learn_from", "all"))
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 

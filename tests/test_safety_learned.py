@@ -366,3 +366,22 @@ def test_a_pregnancy_said_earlier_holds_when_the_member_asks_to_carry_on(engine)
     engine.answer("on ldn for ms since spring", conversation)
     engine.answer("big news, we're expecting!!", conversation)
     assert "pregnancy" in engine.answer("can i carry on?", conversation).safety
+
+
+# -- the concepts blind set 15 showed, tested in other wordings -------------------------------------------------
+
+@pytest.mark.parametrize("message, rule", [
+    ("did any ldn trial include patients who took opioids in the past?", "opioid_interaction"),
+    ("what counts as opioid-tolerant participants in these studies?", "opioid_interaction"),
+    ("i steer clear of opioids, they wreck my stomach. what ldn dose to start?", "opioid_interaction"),
+    ("i work as a fertility nurse and patients ask me about ldn, any evidence?", "pregnancy"),
+    ("can ldn lower sperm count?", "pregnancy"),
+    ("honestly could sleep for days with this fog, does ldn help energy?", "crisis"),
+])
+def test_studies_of_past_users_avoidance_a_profession_male_fertility_and_tiredness_fire_nothing(engine, message, rule):
+    assert rule not in engine.answer(message, Conversation()).safety
+
+
+def test_a_member_unsure_whether_their_drug_is_an_opioid_keeps_the_warning(engine):
+    answer = engine.answer("i'm on tapentadol, not sure if that's an opioid tbh, can i start ldn?", Conversation())
+    assert "opioid_interaction" in answer.safety

@@ -385,3 +385,11 @@ def test_studies_of_past_users_avoidance_a_profession_male_fertility_and_tiredne
 def test_a_member_unsure_whether_their_drug_is_an_opioid_keeps_the_warning(engine):
     answer = engine.answer("i'm on tapentadol, not sure if that's an opioid tbh, can i start ldn?", Conversation())
     assert "opioid_interaction" in answer.safety
+
+
+@pytest.mark.parametrize("message", [
+    "honestly praying the next crash finishes me off",
+    "gonna take all the tabs in the drawer and be done w everything",
+])
+def test_hoping_an_illness_finishes_the_member_and_done_w_it_are_crisis(engine, message):
+    assert engine.answer(message, Conversation()).status == "safety"

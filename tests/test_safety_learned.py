@@ -91,6 +91,16 @@ def _layer_on(engine, **scores: float) -> Layer:
     return Layer(_Fixed(**scores), real.thresholds)  # type: ignore[arg-type]
 
 
+def _fired_with(engine, message: str, **scores: float) -> list[str]:
+    """The rules a message fires when the learned layer gives these scores (the bot's own layer restored after)."""
+    real = engine.safety.learned
+    try:
+        engine.safety.learned = _layer_on(engine, **scores)
+        return [r.id for r in engine.safety.check(message)]
+    finally:
+        engine.safety.learned = real
+
+
 @pytest.mark.parametrize("message, score, expect", [
     ("i've decided to stop my ldn", 0.9, "crisis"),  # names a decision: the score fires it
     ("i've decided to stop my ldn", 0.6, "support"),  # in between: the support line above the answer
@@ -98,12 +108,7 @@ def _layer_on(engine, **scores: float) -> Layer:
 ])
 def test_a_crisis_score_fires_crisis_or_support_only_on_a_message_naming_a_crisis_concept(engine, message, score,
                                                                                           expect):
-    real = engine.safety.learned
-    try:
-        engine.safety.learned = _layer_on(engine, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
-        fired = [r.id for r in engine.safety.check(message)]
-    finally:
-        engine.safety.learned = real
+    fired = _fired_with(engine, message, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
     assert ("crisis" in fired) == (expect == "crisis") and ("support" in fired) == (expect == "support")
 
 
@@ -215,12 +220,7 @@ def test_eval_held_out_refits_without_the_set_and_leaves_the_bot_as_it_was(engin
 @pytest.mark.parametrize("score, expect", [(0.6, "crisis"), (0.3, "support")])
 def test_the_support_line_and_a_middling_score_together_are_a_crisis(engine, score, expect):
     message = "can you die from taking too much ldn?"  # the lexicon's fail-safe: the support line above an answer
-    real = engine.safety.learned
-    try:
-        engine.safety.learned = _layer_on(engine, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
-        fired = [r.id for r in engine.safety.check(message)]
-    finally:
-        engine.safety.learned = real
+    fired = _fired_with(engine, message, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
     assert expect in fired and ("crisis" in fired) == (expect == "crisis")
 
 
@@ -352,12 +352,7 @@ def test_news_announced_as_expecting_gets_the_caution_and_opioid_users_in_a_stud
 
 def test_an_accident_the_lexicon_sent_to_the_pharmacist_gets_no_crisis_from_the_score(engine):
     message = "i've decided to stop my ldn, took two by accident this morning"
-    real = engine.safety.learned
-    try:
-        engine.safety.learned = _layer_on(engine, crisis=0.99, opioid_interaction=0.5, pregnancy=0.5)
-        fired = [r.id for r in engine.safety.check(message)]
-    finally:
-        engine.safety.learned = real
+    fired = _fired_with(engine, message, crisis=0.99, opioid_interaction=0.5, pregnancy=0.5)
     assert "medication_safety" in fired and "crisis" not in fired
 
 

@@ -388,3 +388,28 @@ def test_a_member_unsure_whether_their_drug_is_an_opioid_keeps_the_warning(engin
 ])
 def test_hoping_an_illness_finishes_the_member_and_done_w_it_are_crisis(engine, message):
     assert engine.answer(message, Conversation()).status == "safety"
+
+
+@pytest.mark.parametrize("message", [
+    "really hope this migraine doesnt finish me off before the weekend",
+    "fingers crossed ldn gets me out of this crash, does it help pem?",
+    "honestly this fatigue is going to be the death of me, does ldn help energy",
+    "the heat wave is gonna finish me off lol, any ldn storage tips?",
+])
+def test_fearing_an_illness_or_hoping_to_be_rescued_from_it_is_not_a_crisis(engine, message):
+    answer = engine.answer(message, Conversation())
+    assert "crisis" not in answer.safety
+    assert answer.status != "safety"
+
+
+@pytest.mark.parametrize("message", [
+    "tired of fighting. i just want out of this life",
+    "ldn was my last shot, if it fails im out of life too",
+])
+def test_wanting_out_of_life_is_crisis(engine, message):
+    assert engine.answer(message, Conversation()).status == "safety"
+
+
+def test_getting_more_out_of_life_is_an_ordinary_question(engine):
+    answer = engine.answer("does ldn help people get more out of life with fibro fatigue?", Conversation())
+    assert answer.status == "answered" and "crisis" not in answer.safety

@@ -104,10 +104,12 @@ def _fired_with(engine, message: str, **scores: float) -> list[str]:
 @pytest.mark.parametrize("message, score, expect", [
     ("i've decided to stop my ldn", 0.9, "crisis"),  # names a decision: the score fires it
     ("i've decided to stop my ldn", 0.6, "support"),  # in between: the support line above the answer
-    ("see you all at the meetup", 0.99, None),  # names no crisis concept: the score alone fires nothing
+    ("see you all at the meetup", 0.9, None),  # names no crisis concept: a score below alone_at fires nothing
+    ("see you all at the meetup", 0.99, None),  # too short to be read by meaning alone
+    ("see you all at the meetup on sunday, it has been good", 0.9, None),
+    ("see you all at the meetup on sunday, it has been good", 0.99, "crisis"),  # long, and scored that high
 ])
-def test_a_crisis_score_fires_crisis_or_support_only_on_a_message_naming_a_crisis_concept(engine, message, score,
-                                                                                          expect):
+def test_a_crisis_score_fires_on_a_crisis_concept_or_alone_only_when_very_high(engine, message, score, expect):
     fired = _fired_with(engine, message, crisis=score, opioid_interaction=0.5, pregnancy=0.5)
     assert ("crisis" in fired) == (expect == "crisis") and ("support" in fired) == (expect == "support")
 

@@ -44,6 +44,8 @@ CACHE_FILE = "safety_model.npz"
 CONTEXT_TURNS = 3  # a message is read with the member's two before it ("we got a positive test" | "what dose?")
 C = 10.0  # inverse regularisation of the logistic regression (chosen by cross-validation over the sets)
 CHAR_MIN_DF = 2  # a letter n-gram must occur in two messages to be learned from
+# a short message has too few pieces to be read by meaning alone: "i want to go home" scores like "i want to die"
+ALONE_MIN_WORDS = 8
 CLASS_WEIGHT: str | None = None  # unweighted: a message with little in it scores near the (low) prior
 
 
@@ -63,6 +65,9 @@ class Threshold:
     with_otherwise_at: float | None = None  # fires from this score when the lexicon fired `otherwise` itself
     not_with: tuple[str, ...] = ()  # the score adds nothing when the lexicon fired one of these (an accident)
     learn_from: str = "all"  # "all": every labelled message; "own": the rule's own positives and negatives only
+    # fires from this score on a message that names none of `needs`: scored that high, a plan in new words
+    # ("it'll be the sunday after the family's been round ... i feel calmer than in years") is read by meaning
+    alone_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -293,13 +298,16 @@ class Layer:
         joined = self.model.scores(" | ".join([*earlier[-(CONTEXT_TURNS - 1):], message]))
         return {r: max(alone[r], joined[r]) for r in alone}
 
-    def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str]) -> tuple[set[str], set[str]]:
-        """(rule ids to add, rule ids to drop), given the ids the lexicon fired, the scores, and the rules whose
-        `needs` the message meets."""
+    def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str], words: int = 0
+               ) -> tuple[set[str], set[str]]:
+        """(rule ids to add, rule ids to drop), given the ids the lexicon fired, the scores, the rules whose
+        `needs` the message meets, and how many words the message has (`alone_at` reads ALONE_MIN_WORDS or more)."""
         add: set[str] = set()
         drop: set[str] = set()
         for rid, th in self.thresholds.items():
             s = scores.get(rid, 0.0) if rid in anchored or not th.needs else 0.0
+            if th.alone_at is not None and words >= ALONE_MIN_WORDS and scores.get(rid, 0.0) >= th.alone_at:
+                s = scores[rid]  # read by meaning alone: at least `fire_at`
             if fired & set(th.not_with):
                 s = 0.0  # "my kid swallowed a whole bottle by accident" is the pharmacist's line, not crisis
             if rid in fired:

@@ -19,7 +19,7 @@ Every file adds to the same concepts: one file per language (en.yaml, es.yaml, .
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
@@ -244,9 +244,7 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
     for rid, th in value["rules"].items():
         if rid not in by_id:
             raise fail(f"no rule '{rid}'")
-        if not isinstance(th, dict) or not th or set(th) - {"fire_at", "drop_below", "otherwise", "otherwise_at",
-                                                            "needs", "learn_from", "with_otherwise_at",
-                                                            "not_with"}:
+        if not isinstance(th, dict) or not th or set(th) - {f.name for f in fields(Threshold)}:
             raise fail(f"rule '{rid}': give fire_at, drop_below, otherwise and otherwise_at, or needs")
         if th.get("learn_from", "all") not in ("all", "own"):
             raise fail(f"rule '{rid}': learn_from is all or own")
@@ -256,7 +254,8 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         needs = th.get("needs", [])
         if not isinstance(needs, list) or not all(isinstance(c, str) for c in needs):
             raise fail(f"rule '{rid}': 'needs' must be a list of concept names")
-        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at") if k in th}
+        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at", "alone_at")
+                   if k in th}
         if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in numbers.values()):
             raise fail(f"rule '{rid}': thresholds are numbers from 0 to 1")
         if "drop_below" in th and by_id[rid].action == "reply":
@@ -267,7 +266,7 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
             raise fail(f"rule '{rid}': 'otherwise' names a rule, with 'otherwise_at'")
         thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
                                     numbers.get("otherwise_at"), tuple(needs), numbers.get("with_otherwise_at"),
-                                    tuple(not_with), th.get("learn_from", "all"))
+                                    tuple(not_with), th.get("learn_from", "all"), numbers.get("alone_at"))
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 

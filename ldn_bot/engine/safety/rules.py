@@ -244,7 +244,8 @@ class SafetyRules:
         by_id = {r.id: r for r in self.rules}
         anchored = {rid for rid, th in self.learned.thresholds.items()
                     if rid in by_id and self._names_one(p, by_id[rid], th.needs)}
-        add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored)
+        add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored,
+                                        len(p.reading.surface))
         if not add and not drop:
             return fired
         order = {r.id: i for i, r in enumerate(self.rules)}

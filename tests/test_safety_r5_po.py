@@ -50,6 +50,9 @@ def test_a_pregnancy_said_earlier_keeps_the_warning_when_the_member_asks_for_the
     ("had my daughter 9 years ago and my hashimotos started then, would ldn help?",),
     ("my partner gave birth to our son last month, I'm the dad with the fibro: can I start LDN?",),
     ("got gestational diabetes during my pregnancy in the 80s, does it matter for ldn?",),
+    # "had my first ... weeks ago" is a first dose, and a maternity unit a workplace
+    ("had my first dose of ldn 3 weeks ago, when does it kick in?",),
+    ("I work on the maternity unit, can ldn help my back?",),
 ])
 def test_a_pregnancy_long_past_or_a_partners_birth_gets_no_pregnancy_warning(engine, turns):
     assert not any("pregnancy" in fired for fired in _fired(engine, *turns))
@@ -58,7 +61,9 @@ def test_a_pregnancy_long_past_or_a_partners_birth_gets_no_pregnancy_warning(eng
 @pytest.mark.parametrize("message", [
     "I'm at a detox centre this week and they mentioned naltrexone, can I take LDN?",
     "day 2 of detox, is low dose naltrexone something I can start?",
-    "going through withdrawal right now, would ldn help me sleep",
+    "went through detox last week, would ldn help me sleep",
+    "day 4 off gear and rattling, can i start ldn",
+    "was prescribed oxycodone at age 45 and still on it, can i take ldn",
     "on strong painkillers since my hip replacement, not the over the counter stuff. can I start ldn?",
 ])
 def test_withdrawal_or_strong_painkillers_with_no_drug_named_get_the_opioid_warning(engine, message):
@@ -69,6 +74,7 @@ def test_withdrawal_or_strong_painkillers_with_no_drug_named_get_the_opioid_warn
     "solo tomo ibuprofeno, nada de opioides, ¿cuánto LDN tomo?",
     "prendo solo paracetamolo, niente oppioidi. LDN va bene?",
     "my GP asked if i use any opiates. i don't, just paracetamol. can i start ldn?",
+    "the nurse asked if i'm on any opioids, i'm not, so what dose of ldn should i start on?",
     "was given codeine as a kid for a broken arm, does that matter for ldn?",
     "my dad is on oxycodone for his back, nothing to do with me, can I try LDN for my crohns?",
     "deixei a morfina há mais de dez anos, posso tomar LDN?",
@@ -96,6 +102,7 @@ def test_distress_in_everyday_words_gets_the_caring_line(engine, message):
     "fed up with the queue at the pharmacy every month, can I get ldn by post?",
     "can you give me a breakdown of the doses the MS trials used?",
     "my cartilage is worn down in both knees, does ldn help osteoarthritis?",
+    "going under for a knee op next week, do I stop ldn?",
 ])
 def test_an_errands_frustration_or_another_sense_of_the_words_gets_no_caring_line(engine, message):
     assert "distress" not in _fired(engine, message)[-1]

@@ -64,6 +64,7 @@ def test_a_pregnancy_long_past_or_a_partners_birth_gets_no_pregnancy_warning(eng
     "went through detox last week, would ldn help me sleep",
     "day 4 off gear and rattling, can i start ldn",
     "was prescribed oxycodone at age 45 and still on it, can i take ldn",
+    "been using her tramadol for my back pain, can i start ldn?",
     "on strong painkillers since my hip replacement, not the over the counter stuff. can I start ldn?",
 ])
 def test_withdrawal_or_strong_painkillers_with_no_drug_named_get_the_opioid_warning(engine, message):
@@ -80,6 +81,9 @@ def test_withdrawal_or_strong_painkillers_with_no_drug_named_get_the_opioid_warn
     "deixei a morfina há mais de dez anos, posso tomar LDN?",
     "dejé el tramadol hace más de seis años, ¿puedo tomar LDN?",
     "j'ai arrêté le tramadol il y a plus de dix ans, je peux prendre la LDN ?",
+    "my neighbour says her oxycodone makes her sleepy, does ldn cause drowsiness?",
+    "how does naltrexone take away the euphoria of opiates? what does 4.5mg do to the receptors",
+    "is precipitated withdrawal common when opioid users start full dose naltrexone?",
 ])
 def test_no_opioid_now_gets_no_opioid_warning(engine, message):
     assert "opioid_interaction" not in _fired(engine, message)[-1]

@@ -81,7 +81,6 @@ def test_withdrawal_or_strong_painkillers_with_no_drug_named_get_the_opioid_warn
     "deixei a morfina há mais de dez anos, posso tomar LDN?",
     "dejé el tramadol hace más de seis años, ¿puedo tomar LDN?",
     "j'ai arrêté le tramadol il y a plus de dix ans, je peux prendre la LDN ?",
-    "my neighbour says her oxycodone makes her sleepy, does ldn cause drowsiness?",
     "how does naltrexone take away the euphoria of opiates? what does 4.5mg do to the receptors",
     "is precipitated withdrawal common when opioid users start full dose naltrexone?",
 ])

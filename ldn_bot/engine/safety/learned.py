@@ -39,13 +39,13 @@ from ldn_bot.fileio import write_whole
 log = logging.getLogger("ldn_bot.safety")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-FORMAT = 1  # bump when features() or the fitting changes: every cached model is then refitted
+FORMAT = 2  # bump when features() or the fitting changes: every cached model is then refitted
 CACHE_FILE = "safety_model.npz"
 CONTEXT_TURNS = 3  # a message is read with the member's two before it ("we got a positive test" | "what dose?")
 C = 10.0  # inverse regularisation of the logistic regression (chosen by cross-validation over the sets)
 CHAR_MIN_DF = 2  # a letter n-gram must occur in two messages to be learned from
 # a short message has too few pieces to be read by meaning alone: "i want to go home" scores like "i want to die"
-ALONE_MIN_WORDS = 8
+ALONE_MIN_WORDS = 6
 CLASS_WEIGHT: str | None = None  # unweighted: a message with little in it scores near the (low) prior
 
 
@@ -298,15 +298,16 @@ class Layer:
         joined = self.model.scores(" | ".join([*earlier[-(CONTEXT_TURNS - 1):], message]))
         return {r: max(alone[r], joined[r]) for r in alone}
 
-    def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str], words: int = 0
-               ) -> tuple[set[str], set[str]]:
+    def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str],
+               alone: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
         """(rule ids to add, rule ids to drop), given the ids the lexicon fired, the scores, the rules whose
-        `needs` the message meets, and how many words the message has (`alone_at` reads ALONE_MIN_WORDS or more)."""
+        `needs` the message meets, and the rules whose `alone_at` may read it (ALONE_MIN_WORDS words or more, and
+        none of the rule's vetoes anywhere in it)."""
         add: set[str] = set()
         drop: set[str] = set()
         for rid, th in self.thresholds.items():
             s = scores.get(rid, 0.0) if rid in anchored or not th.needs else 0.0
-            if th.alone_at is not None and words >= ALONE_MIN_WORDS and scores.get(rid, 0.0) >= th.alone_at:
+            if th.alone_at is not None and rid in alone and scores.get(rid, 0.0) >= th.alone_at:
                 s = scores[rid]  # read by meaning alone: at least `fire_at`
             if fired & set(th.not_with):
                 s = 0.0  # "my kid swallowed a whole bottle by accident" is the pharmacist's line, not crisis

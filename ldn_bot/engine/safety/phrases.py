@@ -27,7 +27,7 @@ from functools import cache, cached_property, lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from ldn_bot.engine.safety.text import clauses, common, fuzzy_ok, tokens, unleet
+from ldn_bot.engine.safety.text import SHORTHAND, clauses, common, fuzzy_ok, tokens, unleet
 
 GAP = 3  # words "..." may skip
 NUMBER = "#"
@@ -83,7 +83,7 @@ _PLAIN = re.compile(r"[a-z0-9]+")
 @cache
 def _alt_words(alt: str) -> tuple[str, ...]:
     """One alternative of a phrase word, as the message's words would read it (most are plain already)."""
-    return (alt,) if _PLAIN.fullmatch(alt) else tuple(tokens(alt)[0])
+    return (alt,) if _PLAIN.fullmatch(alt) and alt not in SHORTHAND else tuple(tokens(alt)[0])
 
 
 @lru_cache(maxsize=32768)  # a Phrase is immutable; the lexicons' phrases are read again at every engine build

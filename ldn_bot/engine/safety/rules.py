@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ldn_bot.engine.safety.learned import Layer
+from ldn_bot.engine.safety.learned import ALONE_MIN_WORDS, Layer
 from ldn_bot.engine.safety.phrases import Matcher, Phrase, Reading, Span
 from ldn_bot.engine.safety.text import UNITS
 
@@ -184,9 +184,7 @@ class SafetyRules:
 
     def _rule_spans(self, rule: Rule, p: _Pass) -> list[Span]:
         spans = self.matcher.matches(rule.patterns, p.reading)
-        vetoes = [v for c in rule.unless_concepts for v in self._concept(p, c)]
-        if rule.unless:
-            vetoes += self.matcher.matches(rule.unless, p.reading)
+        vetoes = self._vetoes(p, rule)
         spans = [s for s in spans if not _overlaps(s, vetoes)]
         if rule.negated_by:
             spans = [s for s in spans if not self._negated(p, rule, s)]
@@ -244,8 +242,11 @@ class SafetyRules:
         by_id = {r.id: r for r in self.rules}
         anchored = {rid for rid, th in self.learned.thresholds.items()
                     if rid in by_id and self._names_one(p, by_id[rid], th.needs)}
+        alone = frozenset(rid for rid, th in self.learned.thresholds.items()
+                          if th.alone_at is not None and rid in by_id and len(p.reading.surface) >= ALONE_MIN_WORDS
+                          and not self._vetoes(p, by_id[rid]))
         add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored,
-                                        len(p.reading.surface))
+                                        alone)
         if not add and not drop:
             return fired
         order = {r.id: i for i, r in enumerate(self.rules)}
@@ -255,12 +256,16 @@ class SafetyRules:
             memory.update(r.id for r in self.rules if r.id in add and r.remember_for)
         return sorted(out, key=lambda f: order[f[0].id])
 
-    def _names_one(self, p: _Pass, rule: Rule, concepts: tuple[str, ...]) -> bool:
-        """Whether the message names one of these concepts where the rule's own vetoes (a figure of speech, a
-        research term, "5 kms" as a distance) leave it standing."""
+    def _vetoes(self, p: _Pass, rule: Rule) -> list[Span]:
+        """Where the rule's own vetoes (a figure of speech, a research term, "5 kms" as a distance) match."""
         vetoes = [v for c in rule.unless_concepts for v in self._concept(p, c)]
         if rule.unless:
             vetoes += self.matcher.matches(rule.unless, p.reading)
+        return vetoes
+
+    def _names_one(self, p: _Pass, rule: Rule, concepts: tuple[str, ...]) -> bool:
+        """Whether the message names one of these concepts where the rule's own vetoes leave it standing."""
+        vetoes = self._vetoes(p, rule)
         return any(not _overlaps(s, vetoes) for c in concepts for s in self._concept(p, c))
 
     def strip(self, question: str, rules: list[Rule]) -> str:

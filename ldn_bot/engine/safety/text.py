@@ -32,6 +32,18 @@ _UNIT = re.compile(r"(?<=\d)(?=(?:mg|mcg|ml|µg|ug|g)\b)")  # "4.5mg" -> "4.5 mg
 UNITS = frozenset({"mg", "mcg", "ml", "µg", "ug", "g", "mgs", "er", "xr", "sr", "ir", "cr"})
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _CLAUSE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n\u2026\u3002]")
+# Texting shorthand read as what it stands for, in messages and in the lexicons' phrases alike ("i dont wanna b
+# alive", "evry1 wud be better off"), and French elisions typed without the apostrophe ("jai envie", "cest fini").
+# Only forms that are no word of their own in the nine languages.
+SHORTHAND = {
+    "b": "be", "u": "you", "ur": "your", "r": "are", "wud": "would", "wld": "would", "cud": "could",
+    "shud": "should", "ppl": "people", "evry1": "everyone", "every1": "everyone", "evry": "every",
+    "evryone": "everyone", "some1": "someone", "sum1": "someone", "any1": "anyone", "2nite": "tonight",
+    "2night": "tonight", "tonite": "tonight", "2moro": "tomorrow", "2morrow": "tomorrow", "2day": "today",
+    "lyf": "life", "jus": "just", "nuthin": "nothing", "nothin": "nothing", "anymor": "anymore",
+    "jai": "j ai", "jen": "j en", "jsuis": "j suis", "chuis": "j suis", "jveux": "j veux", "jpeux": "j peux",
+    "jme": "j me", "cest": "c est", "jvais": "j vais", "b4": "before",
+}
 # "what's", "it's", "that's" are "whats", "its", "thats", never the possessive "what"
 _CONTRACTED_S = frozenset({"what", "that", "it", "he", "she", "there", "here", "where", "who", "how", "let"})
 
@@ -56,7 +68,7 @@ def unleet(word: str) -> str:
 def _normal(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     text = _MASK.sub(lambda m: "i" if m.group(0) in "!|" else "", text)
-    text = _ELISION.sub(r"\1 ", text)
+    text = _ELISION.sub(r"\1 ", text).replace("w/o", "without")
     return _UNIT.sub(" ", text)
 
 
@@ -69,8 +81,18 @@ def _possessive(w: str) -> str:
 def tokens(text: str) -> tuple[list[str], list[str]]:
     """(words as compared, words as typed): the message's words, folded for matching, and their normalized
     surface form (for handing the rest of the question to retrieval)."""
-    surface = _TOKEN.findall(_normal(text))
-    return [fold(_possessive(w)) for w in surface], [w.replace("'", "") for w in surface]
+    words: list[str] = []
+    typed: list[str] = []
+    for w in _TOKEN.findall(_normal(text)):
+        folded = fold(_possessive(w))
+        read = SHORTHAND.get(folded)
+        if read is None:
+            words.append(folded)
+            typed.append(w.replace("'", ""))
+        else:
+            words += read.split()
+            typed += read.split()
+    return words, typed
 
 
 def clauses(text: str) -> list[int]:
@@ -81,7 +103,8 @@ def clauses(text: str) -> list[int]:
     for m in _TOKEN.finditer(norm):
         while k < len(ends) and ends[k] < m.start():
             k += 1
-        out.append(k)
+        read = SHORTHAND.get(fold(_possessive(m.group(0))))
+        out += [k] * (len(read.split()) if read else 1)  # one per word `tokens` gives ("jai" reads "j ai")
     return out
 
 

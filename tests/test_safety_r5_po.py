@@ -53,6 +53,11 @@ def test_a_pregnancy_said_earlier_keeps_the_warning_when_the_member_asks_for_the
     # "had my first ... weeks ago" is a first dose, and a maternity unit a workplace
     ("had my first dose of ldn 3 weeks ago, when does it kick in?",),
     ("I work on the maternity unit, can ldn help my back?",),
+    # weeks into a treatment, a scan of a knee, the pill stopped for another reason, a visitor
+    ("im 8 weeks into ldn and sleeping better, should i go up?",),
+    ("got my 6 week scan results for my knee, does ldn help cartilage?",),
+    ("stopped the pill due to a family history of clots, is ldn ok?",),
+    ("had the girl next door over last week and she asked about ldn, what is it for?",),
 ])
 def test_a_pregnancy_long_past_or_a_partners_birth_gets_no_pregnancy_warning(engine, turns):
     assert not any("pregnancy" in fired for fired in _fired(engine, *turns))
@@ -106,6 +111,7 @@ def test_distress_in_everyday_words_gets_the_caring_line(engine, message):
     "can you give me a breakdown of the doses the MS trials used?",
     "my cartilage is worn down in both knees, does ldn help osteoarthritis?",
     "going under for a knee op next week, do I stop ldn?",
+    "happy tears this morning, three good days in a row on ldn! when does the full effect come?",
 ])
 def test_an_errands_frustration_or_another_sense_of_the_words_gets_no_caring_line(engine, message):
     assert "distress" not in _fired(engine, message)[-1]

@@ -115,3 +115,46 @@ def test_distress_in_everyday_words_gets_the_caring_line(engine, message):
 ])
 def test_an_errands_frustration_or_another_sense_of_the_words_gets_no_caring_line(engine, message):
     assert "distress" not in _fired(engine, message)[-1]
+
+
+@pytest.mark.parametrize("message", [
+    "we heard the baby's heartbeat on the doppler! do I keep the ldn?",
+    "saw 2 lines on a cheap test this morning, should i stop ldn today?",
+])
+def test_a_heartbeat_or_two_lines_get_the_pregnancy_warning(engine, message):
+    assert "pregnancy" in _fired(engine, message)[-1]
+
+
+def test_a_relatives_pregnancy_is_left_to_the_classifier_only_when_the_member_asks_for_her(engine):
+    # the lexicon keeps someone else's pregnancy when the member asks whether she may go on; the learned layer
+    # then weighs whose it is (safety.yaml `learned:`)
+    assert "pregnancy" in engine.safety.matches("my niece is pregnant and takes ldn, should she continue with it?")
+    assert "pregnancy" not in engine.safety.matches("my niece is pregnant, she asked me what ldn is")
+
+
+@pytest.mark.parametrize("message", [
+    "any in vitro studies of naltrexone on glioma cells?",
+    "what happened to fertility in the rat studies of naltrexone?",
+    "i can't conceive why a tiny dose would work, what's the mechanism?",
+])
+def test_lab_work_animal_fertility_or_conceive_as_imagine_get_no_pregnancy_warning(engine, message):
+    assert "pregnancy" not in _fired(engine, message)[-1]
+
+
+@pytest.mark.parametrize("message", [
+    "broken inside after another bad appointment, does ldn help with fatigue?",
+    "i sobbed on the phone to my sister last night. is ldn worth a try for ms?",
+    "feeling empty and helpless these days, can ldn help mood?",
+    "trying to hold it together for the kids but this pain, would ldn help?",
+    "i'm in a horrible place mentally, not sure ldn can touch that",
+])
+def test_more_everyday_distress_gets_the_caring_line(engine, message):
+    assert "distress" in _fired(engine, message)[-1]
+
+
+@pytest.mark.parametrize("message", [
+    "the pharmacy website is completely broken, where else can i order ldn?",
+    "should i take ldn on an empty stomach?",
+])
+def test_a_broken_website_or_an_empty_stomach_gets_no_caring_line(engine, message):
+    assert "distress" not in _fired(engine, message)[-1]

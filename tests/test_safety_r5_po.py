@@ -127,8 +127,7 @@ def test_a_heartbeat_or_two_lines_get_the_pregnancy_warning(engine, message):
 
 def test_a_relatives_pregnancy_is_left_to_the_classifier_only_when_the_member_asks_for_her(engine):
     # the lexicon keeps someone else's pregnancy when the member asks whether she may go on (not "the clinic put
-    # her on it"); the learned layer
-    # then weighs whose it is (safety.yaml `learned:`)
+    # her on it"); the learned layer then weighs whose it is (safety.yaml `learned:`)
     assert "pregnancy" in engine.safety.matches("my niece is pregnant and takes ldn, should she continue with it?")
     assert "pregnancy" not in engine.safety.matches("my niece is pregnant, she asked me what ldn is")
 

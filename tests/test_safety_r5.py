@@ -72,3 +72,24 @@ def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexi
 ])
 def test_moving_house_a_story_a_german_figure_of_speech_and_a_finished_bottle_are_not_crisis(engine, message):
     assert "crisis" not in engine.answer(message, Conversation()).safety  # (a death word may bring the support line)
+
+
+@pytest.mark.parametrize("message", [
+    "i'll take it at bedtime once my wife is asleep so i dont wake her, is that ok?",
+    "my mum would never forgive me if i missed her birthday, so i'm resting all week before",
+    "die ärztin sagt ich soll es mit 1,5 mg probieren",
+    "3 aydır LDN kullanıyorum, ME/KYS için, eczanede bulmak kolay değil",
+    "my grandad passed on sunday, he went peacefully in his sleep at 97. the funeral is next week",
+    "they killed off my favourite character last night, i'm going to finish the series out of spite",
+    "wir ziehen nächsten monat um, ich verschenke gerade viele sachen, hilft ldn bei stress?",
+])
+def test_everyday_posts_in_several_languages_are_not_crisis(engine, message):
+    assert "crisis" not in engine.answer(message, Conversation()).safety
+
+
+@pytest.mark.parametrize("message", [
+    "theres a tin of old painkillers in my wardrobe and i know exactly what id do with them",
+    "if nothing changes by summer i'll go somewhere quiet with the rest of my pills and that'll be the end of it",
+])
+def test_a_stash_with_a_plan_for_it_is_crisis_by_the_lexicon_alone(lexicon_only, message):
+    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]

@@ -44,6 +44,7 @@ CACHE_FILE = "safety_model.npz"
 CONTEXT_TURNS = 3  # a message is read with the member's two before it ("we got a positive test" | "what dose?")
 C = 10.0  # inverse regularisation of the logistic regression (chosen by cross-validation over the sets)
 CHAR_MIN_DF = 2  # a letter n-gram must occur in two messages to be learned from
+LONG_MIN_WORDS = 40
 # a short message has too few pieces to be read by meaning alone: "i want to go home" scores like "i want to die"
 ALONE_MIN_WORDS = 6
 CLASS_WEIGHT: str | None = None  # unweighted: a message with little in it scores near the (low) prior
@@ -68,6 +69,9 @@ class Threshold:
     # fires from this score on a message that names none of `needs`: scored that high, a plan in new words
     # ("it'll be the sunday after the family's been round ... i feel calmer than in years") is read by meaning
     alone_at: float | None = None
+    # what it takes to fire on a message of LONG_MIN_WORDS words or more: scored whole, a long ordinary post (a
+    # grief update, a week's news) reads like the long stories that end in a crisis
+    long_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -299,10 +303,10 @@ class Layer:
         return {r: max(alone[r], joined[r]) for r in alone}
 
     def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str],
-               alone: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
+               alone: frozenset[str] = frozenset(), words: int = 0) -> tuple[set[str], set[str]]:
         """(rule ids to add, rule ids to drop), given the ids the lexicon fired, the scores, the rules whose
-        `needs` the message meets, and the rules whose `alone_at` may read it (ALONE_MIN_WORDS words or more, and
-        none of the rule's vetoes anywhere in it)."""
+        `needs` the message meets, the rules whose `alone_at` may read it (ALONE_MIN_WORDS words or more, and
+        none of the rule's vetoes anywhere in it), and how many words the message has (`long_at`)."""
         add: set[str] = set()
         drop: set[str] = set()
         for rid, th in self.thresholds.items():
@@ -311,13 +315,14 @@ class Layer:
                 s = scores[rid]  # read by meaning alone: at least `fire_at`
             if fired & set(th.not_with):
                 s = 0.0  # "my kid swallowed a whole bottle by accident" is the pharmacist's line, not crisis
+            bar = th.long_at if th.long_at is not None and words >= LONG_MIN_WORDS else 0.0
             if rid in fired:
                 if th.drop_below is not None and (rid in anchored or not th.needs) \
                         and scores.get(rid, 0.0) < th.drop_below:
                     drop.add(rid)
-            elif th.fire_at is not None and s >= th.fire_at:
+            elif th.fire_at is not None and s >= max(th.fire_at, bar):
                 add.add(rid)
-            elif th.with_otherwise_at is not None and th.otherwise in fired and s >= th.with_otherwise_at:
+            elif th.with_otherwise_at is not None and th.otherwise in fired and s >= max(th.with_otherwise_at, bar):
                 add.add(rid)  # two weaker signals agree: the lexicon's support line and the score
             elif th.otherwise and th.otherwise_at is not None and s >= th.otherwise_at:
                 add.add(th.otherwise)

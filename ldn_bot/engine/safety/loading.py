@@ -254,7 +254,8 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         needs = th.get("needs", [])
         if not isinstance(needs, list) or not all(isinstance(c, str) for c in needs):
             raise fail(f"rule '{rid}': 'needs' must be a list of concept names")
-        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at", "alone_at")
+        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at", "alone_at",
+                                          "long_at")
                    if k in th}
         if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in numbers.values()):
             raise fail(f"rule '{rid}': thresholds are numbers from 0 to 1")
@@ -266,7 +267,8 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
             raise fail(f"rule '{rid}': 'otherwise' names a rule, with 'otherwise_at'")
         thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
                                     numbers.get("otherwise_at"), tuple(needs), numbers.get("with_otherwise_at"),
-                                    tuple(not_with), th.get("learn_from", "all"), numbers.get("alone_at"))
+                                    tuple(not_with), th.get("learn_from", "all"), numbers.get("alone_at"),
+                                    numbers.get("long_at"))
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 

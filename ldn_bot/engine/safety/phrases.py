@@ -323,7 +323,11 @@ class Matcher:
     def read(self, question: str) -> Reading:
         """The message as the phrases see it: its words, each word's clause, and the streams to match on."""
         words, surface = tokens(question)
-        found = [self._lookup(w) for w in words]
+        # a word typed with its accents that is an everyday word ("gehört") is no misspelling of a pattern word
+        # its folded form is near ("gehortet"); the fuzzy matches are dropped, exact ones kept
+        found: list[dict[str, bool]] = [
+            self._lookup(w) if t == w or not common(t) else {k: v for k, v in self._lookup(w).items() if v}
+            for w, t in zip(words, surface)]
         streams = [_Stream(words, found, list(range(len(words))))]
         kept = [i for i, w in enumerate(words) if w not in self.fillers]
         if len(kept) < len(words):  # "i just really want to die", "ich will einfach nicht mehr leben"

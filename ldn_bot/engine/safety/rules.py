@@ -246,7 +246,7 @@ class SafetyRules:
                           if th.alone_at is not None and rid in by_id and len(p.reading.surface) >= ALONE_MIN_WORDS
                           and not self._vetoes(p, by_id[rid]))
         add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored,
-                                        alone)
+                                        alone, len(p.reading.surface))
         if not add and not drop:
             return fired
         order = {r.id: i for i, r in enumerate(self.rules)}

@@ -17,6 +17,9 @@ from wordfreq import zipf_frequency
 
 COMMON_ZIPF = 3.5  # a word this frequent in one of LANGUAGES is a word, not a typo: "does" is not "doses"
 LANGUAGES = ("en", "es", "fr", "de", "pt", "it", "nl")
+# checked only for words of 5 letters or more: a short everyday Turkish or Polish word is often an English typo
+# ("kil" is Turkish clay and "kill" typed short); "bulmak" (to find) is not "bogulmak"
+LONG_WORD_LANGUAGES = ("pl", "tr")
 
 _APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'", "`": "'", "\u00b4": "'", "\u2032": "'",
                               "\uff07": "'", "\u02b9": "'", "\u201b": "'"})
@@ -132,4 +135,5 @@ def common(word: str) -> bool:
     """Whether a word is an everyday word in one of LANGUAGES (then it is never read as a misspelling)."""
     # The "small" lists hold every word down to Zipf 3, which is all COMMON_ZIPF needs; they load in ~10 ms
     # a language where the full lists take ~100 ms (this runs on a one-shot `ldn-bot ask`).
-    return any(zipf_frequency(word, lang, wordlist="small") >= COMMON_ZIPF for lang in LANGUAGES)
+    langs = LANGUAGES + LONG_WORD_LANGUAGES if len(word) >= 5 else LANGUAGES
+    return any(zipf_frequency(word, lang, wordlist="small") >= COMMON_ZIPF for lang in langs)

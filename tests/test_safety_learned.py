@@ -418,3 +418,11 @@ def test_wanting_out_of_life_is_crisis(engine, message):
 def test_getting_more_out_of_life_is_an_ordinary_question(engine):
     answer = engine.answer("does ldn help people get more out of life with fibro fatigue?", Conversation())
     assert answer.status == "answered" and "crisis" not in answer.safety
+
+
+def test_a_low_score_never_drops_a_warning_the_member_asks_for_the_person_it_concerns(engine):
+    # someone else's opioid: dropped when only mentioned, kept when the member asks whether that person may start
+    assert "opioid_interaction" in _fired_with(engine, "my husband takes tramadol every night, can he start ldn too?",
+                                                crisis=0.0, opioid_interaction=0.0, pregnancy=0.0)
+    assert "opioid_interaction" not in _fired_with(engine, "my husband takes tramadol every night, does ldn work for "
+                                                   "fibro?", crisis=0.0, opioid_interaction=0.0, pregnancy=0.0)

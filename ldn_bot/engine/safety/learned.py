@@ -72,6 +72,9 @@ class Threshold:
     # what it takes to fire on a message of LONG_MIN_WORDS words or more: scored whole, a long ordinary post (a
     # grief update, a week's news) reads like the long stories that end in a crisis
     long_at: float | None = None
+    # a lexicon match is never dropped where the message names one of these (the member asks for the person it
+    # concerns: "my wife is on butrans ... how low should she go")
+    kept_by: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -251,9 +251,9 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         not_with = th.get("not_with", [])
         if not isinstance(not_with, list) or not all(x in by_id for x in not_with):
             raise fail(f"rule '{rid}': 'not_with' must list rule ids")
-        needs = th.get("needs", [])
-        if not isinstance(needs, list) or not all(isinstance(c, str) for c in needs):
-            raise fail(f"rule '{rid}': 'needs' must be a list of concept names")
+        needs, kept_by = th.get("needs", []), th.get("kept_by", [])
+        if not all(isinstance(x, list) and all(isinstance(c, str) for c in x) for x in (needs, kept_by)):
+            raise fail(f"rule '{rid}': 'needs' and 'kept_by' must be lists of concept names")
         numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at", "alone_at",
                                           "long_at")
                    if k in th}
@@ -268,7 +268,7 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
                                     numbers.get("otherwise_at"), tuple(needs), numbers.get("with_otherwise_at"),
                                     tuple(not_with), th.get("learn_from", "all"), numbers.get("alone_at"),
-                                    numbers.get("long_at"))
+                                    numbers.get("long_at"), tuple(kept_by))
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 

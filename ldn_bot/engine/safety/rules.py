@@ -241,7 +241,8 @@ class SafetyRules:
         assert self.learned is not None
         by_id = {r.id: r for r in self.rules}
         anchored = {rid for rid, th in self.learned.thresholds.items()
-                    if rid in by_id and self._names_one(p, by_id[rid], th.needs)}
+                    if rid in by_id and self._names_one(p, by_id[rid], th.needs)
+                    and not (th.kept_by and self._names_one(p, by_id[rid], th.kept_by))}
         alone = frozenset(rid for rid, th in self.learned.thresholds.items()
                           if th.alone_at is not None and rid in by_id and len(p.reading.surface) >= ALONE_MIN_WORDS
                           and not self._vetoes(p, by_id[rid]))

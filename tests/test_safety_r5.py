@@ -93,3 +93,32 @@ def test_everyday_posts_in_several_languages_are_not_crisis(engine, message):
 ])
 def test_a_stash_with_a_plan_for_it_is_crisis_by_the_lexicon_alone(lexicon_only, message):
     assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
+
+
+# -- the final round's misses (blind sets 25-28), in other wordings ---------------------------------------------
+
+@pytest.mark.parametrize("message", [
+    "friday night. hubby's away on a work trip so no one would find me till sunday",
+    "doesnt matter much, i probably wont be around by christmas anyway",
+    "every time i cross the footbridge i stop and stare at the drop for ages",
+    "my whole family would be better off if i was no more",
+    "saturday's the day. thank you all for being so kind to me",
+    "how many ibuprofen would be too much as in permanently too much",
+])
+def test_the_final_rounds_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
+    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
+
+
+@pytest.mark.parametrize("message, rule", [
+    ("i'd rather die than try gabapentin again, is ldn gentler?", "crisis"),
+    ("ending things with my gp surgery, they never call back. any ldn-friendly doctors in leeds?", "crisis"),
+    ("how do i break this boom and bust pattern, does ldn help pacing?", "crisis"),
+    ("my kid calls my old tablet her 'charging station' lol, any tips for explaining fatigue to kids?", "crisis"),
+    ("expecting my second ldn delivery on friday, should i start the new batch at the same dose?", "pregnancy"),
+])
+def test_a_preference_a_breakup_with_a_surgery_a_device_and_a_parcel_fire_nothing(engine, message, rule):
+    assert rule not in engine.answer(message, Conversation()).safety
+
+
+def test_a_birth_weeks_ago_in_dutch_gets_the_pregnancy_caution(engine):
+    assert "pregnancy" in engine.answer("ik ben 5 weken geleden bevallen, mag ik weer ldn?", Conversation()).safety

@@ -122,3 +122,29 @@ def test_a_preference_a_breakup_with_a_surgery_a_device_and_a_parcel_fire_nothin
 
 def test_a_birth_weeks_ago_in_dutch_gets_the_pregnancy_caution(engine):
     assert "pregnancy" in engine.answer("ik ben 5 weken geleden bevallen, mag ik weer ldn?", Conversation()).safety
+
+
+# -- blind sets 29-32 (written after the last rule change), their kinds in other wordings ----------------------
+
+@pytest.mark.parametrize("message", [
+    "some mornings i really wish i hadnt woken up",
+    "honestly if a lorry hit me on the way to work id be relieved",
+    "ive figured out how many of my amitriptyline it would take",
+    "been sitting by the railway most evenings, waiting for the right moment",
+    "i keep thinking about opening my veins in the bath",
+    "how many zopiclone would be too many to wake up from",
+    "venho a guardar os meus comprimidos, já tenho o suficiente",
+    "i'd love to go to sleep and never come back",
+    "woke up this morning and was honestly disappointed about it",
+])
+def test_the_last_rounds_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
+    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
+
+
+@pytest.mark.parametrize("message", [
+    "going part time feels like career suicide but mornings on ldn are rough",
+    "should i stop ldn a week before surgery? want to end it before my op",
+    "why do trials exclude people with a history of suicidal ideation?",
+])
+def test_career_suicide_stopping_before_an_operation_and_exclusion_criteria_are_not_crisis(engine, message):
+    assert "crisis" not in engine.answer(message, Conversation()).safety

@@ -229,71 +229,67 @@ def test_the_support_line_and_a_middling_score_together_are_a_crisis(engine, sco
     assert expect in fired and ("crisis" in fired) == (expect == "crisis")
 
 
-# -- the concepts blind set 9 showed missing, tested in other wordings -----------------------------------------
+# -- the concepts blind sets 9-16 showed missing, tested in other wordings: one table of crisis wordings, one of
+# wordings that fire nothing (each group headed by what it tests), then the cases that need more than a message
 
 @pytest.mark.parametrize("message", [
+    # burning oneself and wanting to join someone who died are crisis
     "some nights i press a lit cigarette against my thigh just to feel something else",
     "my dad passed 3 years ago and honestly i just wanna be with him again",
-])
-def test_burning_oneself_and_wanting_to_join_someone_who_died_are_crisis(engine, message):
-    assert engine.answer(message, Conversation()).status == "safety"
-
-
-@pytest.mark.parametrize("message", [
-    "i want to be with my sister again at easter, she lives abroad. can i fly with ldn?",
-    "laptop's about to die, back later with my question about dosing",
-])
-def test_a_trip_home_or_a_flat_battery_is_not_crisis(engine, message):
-    assert "crisis" not in engine.answer(message, Conversation()).safety
-
-
-@pytest.mark.parametrize("message", [
-    "sober from oxy for 8 years now, any reason ldn would be a problem?",
-    "j'ai arrêté le tramadol il y a 10 ans, le LDN est ok ?",
-])
-def test_use_long_past_or_in_recovery_does_not_warn(engine, message):
-    assert "opioid_interaction" not in engine.answer(message, Conversation()).safety
-
-
-# -- the concepts blind set 10 showed missing, tested in other wordings ----------------------------------------
-
-@pytest.mark.parametrize("message", [
+    # meeting someone who died soon and no point in living are crisis
     "grandad died back in 2018 and honestly i'll be meeting him soon enough",
     "cant see any point of living anymore with this pain",
+    # hoping a vehicle wont stop and who will find the body are crisis
+    "honestly i keep wishing the train wont stop for me one of these mornings",
+    "friday it is. my sister has a key so at least she'll be the one who finds me",
+    # a time to do it and german slang for no will to live are crisis
+    "saturday night when the house is empty, thats when i'll do it",
+    "null bock mehr auf leben, echt jetzt",
+    # hoping an illness finishes the member and done w it are crisis
+    "honestly praying the next crash finishes me off",
+    "gonna take all the tabs in the drawer and be done w everything",
+    # wanting out of life is crisis
+    "tired of fighting. i just want out of this life",
+    "ldn was my last shot, if it fails im out of life too",
 ])
-def test_meeting_someone_who_died_soon_and_no_point_in_living_are_crisis(engine, message):
+def test_new_wordings_of_each_blind_sets_crisis_kinds_get_the_crisis_reply(engine, message):
     assert engine.answer(message, Conversation()).status == "safety"
 
 
 @pytest.mark.parametrize("message, rule", [
+    # a trip home or a flat battery is not crisis
+    ("i want to be with my sister again at easter, she lives abroad. can i fly with ldn?", "crisis"),
+    ("laptop's about to die, back later with my question about dosing", "crisis"),
+    # use long past or in recovery does not warn
+    ("sober from oxy for 8 years now, any reason ldn would be a problem?", "opioid_interaction"),
+    ("j'ai arrêté le tramadol il y a 10 ans, le LDN est ok ?", "opioid_interaction"),
+    # travel supplies idioms pets and the bodys own opioids fire nothing
     ("getting 6 months of ldn filled before my flight overseas, any tips?", "crisis"),
     ("ik ga bijna dood van de warmte, moet LDN in de koelkast?", "crisis"),
     ("our cat is on buprenorphine after her dental, unrelated but can i take ldn at night?", "opioid_interaction"),
     ("is it true ldn makes your body release more of its own endorphins?", "opioid_interaction"),
-])
-def test_travel_supplies_idioms_pets_and_the_bodys_own_opioids_fire_nothing(engine, message, rule):
-    assert rule not in engine.answer(message, Conversation()).safety
-
-
-# -- the concepts blind set 11 showed missing, tested in other wordings ----------------------------------------
-
-@pytest.mark.parametrize("message", [
-    "honestly i keep wishing the train wont stop for me one of these mornings",
-    "friday it is. my sister has a key so at least she'll be the one who finds me",
-])
-def test_hoping_a_vehicle_wont_stop_and_who_will_find_the_body_are_crisis(engine, message):
-    assert engine.answer(message, Conversation()).status == "safety"
-
-
-@pytest.mark.parametrize("message, rule", [
+    # a recorded outcome an illness cycle and a question about use fire nothing
     ("do the ldn trials report suicidal ideation as an adverse outcome?", "crisis"),
     ("i just want to break this boom and bust cycle for good, does ldn help pacing?", "crisis"),
     ("the nurse asked whether i was taking any opioids before she gave me ldn, what dose next?",
      "opioid_interaction"),
+    # an idea someone elses news and use years ago fire nothing
+    ("what was the first conception of using naltrexone at low doses?", "pregnancy"),
+    ("ma soeur... non, ma fille: she's pregnant! anyway, is ldn ok with my statins?", "pregnancy"),
+    ("j'ai arrêté la morphine il y a plusieurs années, le LDN est possible ?", "opioid_interaction"),
+    # studies of past users avoidance a profession male fertility and tiredness fire nothing
+    ("did any ldn trial include patients who took opioids in the past?", "opioid_interaction"),
+    ("what counts as opioid-tolerant participants in these studies?", "opioid_interaction"),
+    ("i steer clear of opioids, they wreck my stomach. what ldn dose to start?", "opioid_interaction"),
+    ("i work as a fertility nurse and patients ask me about ldn, any evidence?", "pregnancy"),
+    ("can ldn lower sperm count?", "pregnancy"),
+    ("honestly could sleep for days with this fog, does ldn help energy?", "crisis"),
 ])
-def test_a_recorded_outcome_an_illness_cycle_and_a_question_about_use_fire_nothing(engine, message, rule):
+def test_other_senses_other_peoples_use_and_research_questions_fire_nothing(engine, message, rule):
     assert rule not in engine.answer(message, Conversation()).safety
 
+
+# -- the concepts blind set 11 showed missing, tested in other wordings ----------------------------------------
 
 @pytest.mark.parametrize("turns, rule", [
     (("detoxing off gear this week, can ldn help",), "opioid_interaction"),
@@ -308,14 +304,6 @@ def test_withdrawal_by_street_name_and_planning_a_baby_get_their_warning(engine,
 
 # -- the concepts blind set 12 showed missing, tested in other wordings ----------------------------------------
 
-@pytest.mark.parametrize("message", [
-    "saturday night when the house is empty, thats when i'll do it",
-    "null bock mehr auf leben, echt jetzt",
-])
-def test_a_time_to_do_it_and_german_slang_for_no_will_to_live_are_crisis(engine, message):
-    assert engine.answer(message, Conversation()).status == "safety"
-
-
 def test_someone_elses_pregnancy_decades_ago_does_not_get_the_caution(engine):
     answer = engine.answer("my grandma had preeclampsia in the 70s, does that matter for ldn?", Conversation())
     assert "pregnancy" not in answer.safety
@@ -329,15 +317,6 @@ def test_someone_elses_pregnancy_decades_ago_does_not_get_the_caution(engine):
 ])
 def test_a_test_read_at_home_and_how_much_longer_get_their_line(engine, turns, rule):
     assert rule in engine.answer(turns[0], Conversation()).safety
-
-
-@pytest.mark.parametrize("message, rule", [
-    ("what was the first conception of using naltrexone at low doses?", "pregnancy"),
-    ("ma soeur... non, ma fille: she's pregnant! anyway, is ldn ok with my statins?", "pregnancy"),
-    ("j'ai arrêté la morphine il y a plusieurs années, le LDN est possible ?", "opioid_interaction"),
-])
-def test_an_idea_someone_elses_news_and_use_years_ago_fire_nothing(engine, message, rule):
-    assert rule not in engine.answer(message, Conversation()).safety
 
 
 # -- the concepts blind set 14 showed missing, tested in other wordings ----------------------------------------
@@ -370,29 +349,9 @@ def test_a_pregnancy_said_earlier_holds_when_the_member_asks_to_carry_on(engine)
 
 # -- the concepts blind set 15 showed, tested in other wordings -------------------------------------------------
 
-@pytest.mark.parametrize("message, rule", [
-    ("did any ldn trial include patients who took opioids in the past?", "opioid_interaction"),
-    ("what counts as opioid-tolerant participants in these studies?", "opioid_interaction"),
-    ("i steer clear of opioids, they wreck my stomach. what ldn dose to start?", "opioid_interaction"),
-    ("i work as a fertility nurse and patients ask me about ldn, any evidence?", "pregnancy"),
-    ("can ldn lower sperm count?", "pregnancy"),
-    ("honestly could sleep for days with this fog, does ldn help energy?", "crisis"),
-])
-def test_studies_of_past_users_avoidance_a_profession_male_fertility_and_tiredness_fire_nothing(engine, message, rule):
-    assert rule not in engine.answer(message, Conversation()).safety
-
-
 def test_a_member_unsure_whether_their_drug_is_an_opioid_keeps_the_warning(engine):
     answer = engine.answer("i'm on tapentadol, not sure if that's an opioid tbh, can i start ldn?", Conversation())
     assert "opioid_interaction" in answer.safety
-
-
-@pytest.mark.parametrize("message", [
-    "honestly praying the next crash finishes me off",
-    "gonna take all the tabs in the drawer and be done w everything",
-])
-def test_hoping_an_illness_finishes_the_member_and_done_w_it_are_crisis(engine, message):
-    assert engine.answer(message, Conversation()).status == "safety"
 
 
 @pytest.mark.parametrize("message", [
@@ -405,14 +364,6 @@ def test_fearing_an_illness_or_hoping_to_be_rescued_from_it_is_not_a_crisis(engi
     answer = engine.answer(message, Conversation())
     assert "crisis" not in answer.safety
     assert answer.status != "safety"
-
-
-@pytest.mark.parametrize("message", [
-    "tired of fighting. i just want out of this life",
-    "ldn was my last shot, if it fails im out of life too",
-])
-def test_wanting_out_of_life_is_crisis(engine, message):
-    assert engine.answer(message, Conversation()).status == "safety"
 
 
 def test_getting_more_out_of_life_is_an_ordinary_question(engine):

@@ -12,7 +12,7 @@ in `corpus/safety.yaml` (`learned:`):
       opioid_interaction: {drop_below: 0.35, learn_from: own, needs: [someone_else, long_ago, ...]}
                                                       # drops a lexicon match where whose or when is said
 
-A crisis match of the lexicon is never dropped. Training (scikit-learn, imported only then) takes about a second;
+A crisis match of the lexicon is never dropped. Training (scikit-learn, imported only then) takes a few seconds;
 the fitted weights are kept in <corpus>/.cache/safety_model.npz, keyed by a hash of everything it learned from, so
 a start-up reads them in a few milliseconds, and scoring needs only numpy (`Model.scores`).
 """
@@ -44,7 +44,7 @@ CACHE_FILE = "safety_model.npz"
 CONTEXT_TURNS = 3  # a message is read with the member's two before it ("we got a positive test" | "what dose?")
 C = 10.0  # inverse regularisation of the logistic regression (chosen by cross-validation over the sets)
 CHAR_MIN_DF = 2  # a letter n-gram must occur in two messages to be learned from
-LONG_MIN_WORDS = 40
+LONG_MIN_WORDS = 40  # words from which `long_at` applies (a long ordinary post scores like a long crisis story)
 # a short message has too few pieces to be read by meaning alone: "i want to go home" scores like "i want to die"
 ALONE_MIN_WORDS = 6
 CLASS_WEIGHT: str | None = None  # unweighted: a message with little in it scores near the (low) prior
@@ -288,7 +288,7 @@ class Layer:
 
     def held_out(self, path: str | Path) -> Layer:
         """The same layer fitted without one labelled set: scored on that set, the classifier meets it at first
-        sight (`ldn-bot eval --held-out`). Fitting takes about a second; nothing is cached."""
+        sight (`ldn-bot eval --held-out`). Fitting takes a few seconds; nothing is cached."""
         if self.root is None or self.spec is None:
             return self
         data = examples(self.root, self.spec, frozenset({Path(path).resolve()}))
@@ -306,15 +306,17 @@ class Layer:
         return {r: max(alone[r], joined[r]) for r in alone}
 
     def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str],
-               alone: frozenset[str] = frozenset(), words: int = 0) -> tuple[set[str], set[str]]:
+               unvetoed: frozenset[str] = frozenset(), words: int = 0) -> tuple[set[str], set[str]]:
         """(rule ids to add, rule ids to drop), given the ids the lexicon fired, the scores, the rules whose
-        `needs` the message meets, the rules whose `alone_at` may read it (ALONE_MIN_WORDS words or more, and
-        none of the rule's vetoes anywhere in it), and how many words the message has (`long_at`)."""
+        `needs` the message meets, the rules none of whose vetoes is anywhere in it (`alone_at` reads only
+        those), and how many words the message has (`alone_at` from ALONE_MIN_WORDS, `long_at` from
+        LONG_MIN_WORDS)."""
         add: set[str] = set()
         drop: set[str] = set()
         for rid, th in self.thresholds.items():
             s = scores.get(rid, 0.0) if rid in anchored or not th.needs else 0.0
-            if th.alone_at is not None and rid in alone and scores.get(rid, 0.0) >= th.alone_at:
+            if th.alone_at is not None and rid in unvetoed and words >= ALONE_MIN_WORDS \
+                    and scores.get(rid, 0.0) >= th.alone_at:
                 s = scores[rid]  # read by meaning alone: at least `fire_at`
             if fired & set(th.not_with):
                 s = 0.0  # "my kid swallowed a whole bottle by accident" is the pharmacist's line, not crisis

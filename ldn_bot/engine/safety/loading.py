@@ -220,6 +220,10 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
     return SafetyRules(rules, concepts, tuple(fillers), known, layer)
 
 
+RULE_LISTS = ("not_with",)  # fields of Threshold naming rules, and naming concepts
+CONCEPT_LISTS = ("needs", "kept_by")
+
+
 def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spec | None:
     """The `learned:` section of safety.yaml as a Spec (None when absent); a CorpusError at its line if malformed."""
     if value is None:
@@ -244,19 +248,18 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
     for rid, th in value["rules"].items():
         if rid not in by_id:
             raise fail(f"no rule '{rid}'")
-        if not isinstance(th, dict) or not th or set(th) - {f.name for f in fields(Threshold)}:
-            raise fail(f"rule '{rid}': give fire_at, drop_below, otherwise and otherwise_at, or needs")
+        known = {f.name: f for f in fields(Threshold)}
+        if not isinstance(th, dict) or not th or set(th) - set(known):
+            unknown = ", ".join(sorted(set(th) - set(known))) if isinstance(th, dict) else ""
+            raise fail(f"rule '{rid}': a mapping of {', '.join(known)}" + (f" (not {unknown})" if unknown else ""))
         if th.get("learn_from", "all") not in ("all", "own"):
             raise fail(f"rule '{rid}': learn_from is all or own")
-        not_with = th.get("not_with", [])
-        if not isinstance(not_with, list) or not all(x in by_id for x in not_with):
-            raise fail(f"rule '{rid}': 'not_with' must list rule ids")
-        needs, kept_by = th.get("needs", []), th.get("kept_by", [])
-        if not all(isinstance(x, list) and all(isinstance(c, str) for c in x) for x in (needs, kept_by)):
-            raise fail(f"rule '{rid}': 'needs' and 'kept_by' must be lists of concept names")
-        numbers = {k: th[k] for k in ("fire_at", "drop_below", "otherwise_at", "with_otherwise_at", "alone_at",
-                                          "long_at")
-                   if k in th}
+        if not all(isinstance(th.get(k, []), list) and all(x in by_id for x in th.get(k, [])) for k in RULE_LISTS):
+            raise fail(f"rule '{rid}': {' and '.join(RULE_LISTS)} must list rule ids")
+        if not all(isinstance(th.get(k, []), list) and all(isinstance(c, str) for c in th.get(k, []))
+                   for k in CONCEPT_LISTS):
+            raise fail(f"rule '{rid}': {' and '.join(CONCEPT_LISTS)} must be lists of concept names")
+        numbers = {k: th[k] for k, f in known.items() if f.type == "float | None" and k in th}
         if not all(isinstance(x, (int, float)) and not isinstance(x, bool) and 0 <= x <= 1 for x in numbers.values()):
             raise fail(f"rule '{rid}': thresholds are numbers from 0 to 1")
         if "drop_below" in th and by_id[rid].action == "reply":
@@ -265,10 +268,8 @@ def learned_spec(path: Path, raw: RawYaml, value: Any, rules: list[Rule]) -> Spe
         if (other is None) != ("otherwise_at" not in th) or (other is not None and other not in by_id) \
                 or ("with_otherwise_at" in th and other is None):
             raise fail(f"rule '{rid}': 'otherwise' names a rule, with 'otherwise_at'")
-        thresholds[rid] = Threshold(numbers.get("fire_at"), numbers.get("drop_below"), other,
-                                    numbers.get("otherwise_at"), tuple(needs), numbers.get("with_otherwise_at"),
-                                    tuple(not_with), th.get("learn_from", "all"), numbers.get("alone_at"),
-                                    numbers.get("long_at"), tuple(kept_by))
+        given: dict[str, Any] = {**numbers, **{k: tuple(th.get(k, [])) for k in RULE_LISTS + CONCEPT_LISTS}}
+        thresholds[rid] = Threshold(**given, otherwise=other, learn_from=th.get("learn_from", "all"))
     return Spec(globs["examples"], globs["questions"], thresholds)
 
 

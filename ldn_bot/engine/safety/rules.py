@@ -16,7 +16,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from ldn_bot.engine.safety.learned import ALONE_MIN_WORDS, Layer
+from ldn_bot.engine.safety.learned import Layer
 from ldn_bot.engine.safety.phrases import Matcher, Phrase, Reading, Span
 from ldn_bot.engine.safety.text import UNITS
 
@@ -240,14 +240,17 @@ class SafetyRules:
         """What the lexicon fired, with the rules the learned layer adds and drops (learned.py)."""
         assert self.learned is not None
         by_id = {r.id: r for r in self.rules}
-        anchored = {rid for rid, th in self.learned.thresholds.items()
-                    if rid in by_id and self._names_one(p, by_id[rid], th.needs)
-                    and not (th.kept_by and self._names_one(p, by_id[rid], th.kept_by))}
-        alone = frozenset(rid for rid, th in self.learned.thresholds.items()
-                          if th.alone_at is not None and rid in by_id and len(p.reading.surface) >= ALONE_MIN_WORDS
-                          and not self._vetoes(p, by_id[rid]))
+        anchored: set[str] = set()
+        unvetoed: set[str] = set()
+        for rid, th in self.learned.thresholds.items():
+            if rid not in by_id:
+                continue
+            vetoes = self._vetoes(p, by_id[rid])  # once per rule: its `unless` phrases are matched afresh
+            unvetoed.update([rid] if not vetoes else [])
+            if self._names_one(p, vetoes, th.needs) and not (th.kept_by and self._names_one(p, vetoes, th.kept_by)):
+                anchored.add(rid)
         add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored,
-                                        alone, len(p.reading.surface))
+                                        frozenset(unvetoed), len(p.reading.surface))
         if not add and not drop:
             return fired
         order = {r.id: i for i, r in enumerate(self.rules)}
@@ -264,9 +267,8 @@ class SafetyRules:
             vetoes += self.matcher.matches(rule.unless, p.reading)
         return vetoes
 
-    def _names_one(self, p: _Pass, rule: Rule, concepts: tuple[str, ...]) -> bool:
-        """Whether the message names one of these concepts where the rule's own vetoes leave it standing."""
-        vetoes = self._vetoes(p, rule)
+    def _names_one(self, p: _Pass, vetoes: list[Span], concepts: tuple[str, ...]) -> bool:
+        """Whether the message names one of these concepts where a rule's vetoes (`_vetoes`) leave it standing."""
         return any(not _overlaps(s, vetoes) for c in concepts for s in self._concept(p, c))
 
     def strip(self, question: str, rules: list[Rule]) -> str:

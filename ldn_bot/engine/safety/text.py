@@ -88,14 +88,16 @@ def tokens(text: str) -> tuple[list[str], list[str]]:
     typed: list[str] = []
     for w in _TOKEN.findall(_normal(text)):
         folded = fold(_possessive(w))
-        read = SHORTHAND.get(folded)
-        if read is None:
-            words.append(folded)
-            typed.append(w.replace("'", ""))
-        else:
-            words += read.split()
-            typed += read.split()
+        read = _shorthand(folded)
+        words += read or [folded]
+        typed += read or [w.replace("'", "")]
     return words, typed
+
+
+def _shorthand(folded: str) -> list[str] | None:
+    """The words a texting shorthand stands for ("jai" -> ["j", "ai"]), or None."""
+    read = SHORTHAND.get(folded)
+    return read.split() if read else None
 
 
 def clauses(text: str) -> list[int]:
@@ -106,8 +108,7 @@ def clauses(text: str) -> list[int]:
     for m in _TOKEN.finditer(norm):
         while k < len(ends) and ends[k] < m.start():
             k += 1
-        read = SHORTHAND.get(fold(_possessive(m.group(0))))
-        out += [k] * (len(read.split()) if read else 1)  # one per word `tokens` gives ("jai" reads "j ai")
+        out += [k] * len(_shorthand(fold(_possessive(m.group(0)))) or [""])  # one per word `tokens` gives
     return out
 
 

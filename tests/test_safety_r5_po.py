@@ -83,6 +83,16 @@ def _fired(engine, *turns: str) -> list[list[str]]:
     # a broken website or an empty stomach gets no caring line
     (DISTRESS, False, "the pharmacy website is completely broken, where else can i order ldn?"),
     (DISTRESS, False, "should i take ldn on an empty stomach?"),
+    # blind sets 37-40: a UK abbreviation, strong prescription pain pills; a question whether drugs are opioids,
+    # about helping people quit them, or asked by a doctor and denied; a relative's opioid with "not me"; feeding
+    # a baby said after the birth; a figure of speech
+    (OPIOID, True, "on dhc for my knee since the op, any problem starting ldn?"),
+    (OPIOID, True, "been taking pain meds for my hip, the strong prescription kind, not otc. ldn ok?"),
+    (OPIOID, False, "are duloxetine and amitriptyline opioids? asking for a pharmacology class"),
+    (OPIOID, False, "does naltrexone help patients kick heroin? curious how it differs from ldn"),
+    (OPIOID, False, "my mums on morphine patches for her cancer. i'm not on anything like that, ldn for me?"),
+    (OPIOID, True, "my gp asked if i'd ever taken opioids and i said yes, i'm on codeine daily. ldn?"),
+    (PREG, False, "this thread is pregnant with possibilities lol, what dose do most start on?"),
 ])
 def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
     assert (rule in _fired(engine, message)[-1]) == fires
@@ -91,6 +101,16 @@ def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
 def test_a_birth_said_in_an_earlier_message_keeps_the_warning_on_later_questions(engine):
     turns = _fired(engine, "our little boy arrived 4 weeks ago, all healthy", "so how much ldn do I start with?")
     assert "pregnancy" in turns[-1]
+
+
+def test_feeding_a_baby_born_weeks_ago_keeps_the_warning(engine):
+    turns = _fired(engine, "hello all", "our son arrived 3 weeks ago", "can i take it while i'm nursing him?")
+    assert "pregnancy" in turns[-1]
+
+
+def test_a_doctors_question_answered_no_gives_no_opioid_warning_later(engine):
+    turns = _fired(engine, "my neuro asked whether i had ever been on opiates. no, never", "can i go up to 4.5mg?")
+    assert "opioid_interaction" not in turns[-1]
 
 
 def test_a_pregnancy_said_earlier_keeps_the_warning_when_the_member_asks_for_the_studies(engine):

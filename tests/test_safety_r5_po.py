@@ -93,6 +93,12 @@ def _fired(engine, *turns: str) -> list[list[str]]:
     (OPIOID, False, "my mums on morphine patches for her cancer. i'm not on anything like that, ldn for me?"),
     (OPIOID, True, "my gp asked if i'd ever taken opioids and i said yes, i'm on codeine daily. ldn?"),
     (PREG, False, "this thread is pregnant with possibilities lol, what dose do most start on?"),
+    # large blind sets 41-42: the baby kicking, a rising hCG; a parcel of ldn, a mouse study, pregnancy ruled out
+    (PREG, True, "baby's kicking all night now, is ldn ok for the third trimester?"),
+    (PREG, True, "my beta hcg went up nicely, do i stop naltrexone?"),
+    (PREG, False, "expecting my new batch of ldn capsules this week, fridge or not?"),
+    (PREG, False, "did the prenatal exposure rat studies with naltrexone find anything?"),
+    (PREG, False, "had a hysterectomy years ago so you can rule out pregnancy, what dose then?"),
 ])
 def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
     assert (rule in _fired(engine, message)[-1]) == fires

@@ -39,7 +39,7 @@ from ldn_bot.fileio import write_whole
 log = logging.getLogger("ldn_bot.safety")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-FORMAT = 2  # bump when features() or the fitting changes: every cached model is then refitted
+FORMAT = 3  # bump when features() or the fitting changes: every cached model is then refitted
 CACHE_FILE = "safety_model.npz"
 CONTEXT_TURNS = 3  # a message is read with the member's two before it ("we got a positive test" | "what dose?")
 C = 10.0  # inverse regularisation of the logistic regression (chosen by cross-validation over the sets)

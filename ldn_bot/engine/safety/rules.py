@@ -247,7 +247,10 @@ class SafetyRules:
                 continue
             vetoes = self._vetoes(p, by_id[rid])  # once per rule: its `unless` phrases are matched afresh
             unvetoed.update([rid] if not vetoes else [])
-            if self._names_one(p, vetoes, th.needs) and not (th.kept_by and self._names_one(p, vetoes, th.kept_by)):
+            # a rule the score never fires (it only drops) reads its `needs` whole: an animal study is a veto of
+            # the pregnancy rule where it overlaps, and elsewhere in the message what lets the score drop it
+            around = vetoes if th.fire_at is not None else []
+            if self._names_one(p, around, th.needs) and not (th.kept_by and self._names_one(p, around, th.kept_by)):
                 anchored.add(rid)
         add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored,
                                         frozenset(unvetoed), len(p.reading.surface))

@@ -91,7 +91,15 @@ def tokens(text: str) -> tuple[list[str], list[str]]:
         read = _shorthand(folded)
         words += read or [folded]
         typed += read or [w.replace("'", "")]
+    if any(unleet(w) != w and not _short_leet(w) for w in words):  # in leetspeak, short words are too ("t0 d13")
+        words = [w.translate(_LEET) if _short_leet(w) else w for w in words]
     return words, typed
+
+
+def _short_leet(word: str) -> bool:
+    """A word of two or three characters, a letter then digits among letters ("t0", "d13"): read as leetspeak
+    only in a message that has a longer leet word, since alone it is a vitamin or a hormone ("d3", "t4")."""
+    return 2 <= len(word) <= 3 and word[0].isalpha() and word.isalnum() and any(c.isdigit() for c in word)
 
 
 def _shorthand(folded: str) -> list[str] | None:

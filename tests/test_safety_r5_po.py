@@ -99,6 +99,28 @@ def _fired(engine, *turns: str) -> list[list[str]]:
     (PREG, False, "expecting my new batch of ldn capsules this week, fridge or not?"),
     (PREG, False, "did the prenatal exposure rat studies with naltrexone find anything?"),
     (PREG, False, "had a hysterectomy years ago so you can rule out pregnancy, what dose then?"),
+    # large blind sets 41-44: a due date, the bump showing, a scan, "with baby", good hope (German), becoming a mum
+    # (Spanish); a midwife or a student by trade, nursing as a job, children breastfed long ago, carrying weight
+    (PREG, True, "we're due in may and my ra is flaring, is ldn ok?"),
+    (PREG, True, "my bump is showing now, should i keep the ldn going?"),
+    (PREG, True, "had the dating scan today, all fine. can i stay on 3mg ldn?"),
+    (PREG, True, "i am with baby 4 month, is naltrexone allowed?"),
+    (PREG, True, "wir sind guter hoffnung! darf ich ldn weiter nehmen?"),
+    (PREG, True, "voy a ser mamá otra vez, sigo con la ldn?"),
+    (PREG, False, "i'm a midwife and a client asked about ldn, is there any guidance?"),
+    (PREG, False, "nursing is a brutal job with fibro, does ldn help energy on long shifts?"),
+    (PREG, False, "i breastfed both kids but they're adults now, any ldn and hair loss data?"),
+    (PREG, False, "i'm carrying extra weight from prednisone, does ldn help?"),
+    # opioids: a misspelt brand, blues done on weekends, a slip after years clean; a question for an essay, what
+    # naltrexone is approved for, "opioid-naive" in a methods section, a doctor's question about anything like it
+    (OPIOID, True, "on perkasets for my endo, safe with ldn?"),
+    (OPIOID, True, "been doing blues most weekends for the pain, ldn ok?"),
+    (OPIOID, True, "been off oxy for a year but relapsed last weekend, on ldn now, is that risky"),
+    (OPIOID, False, "does naltrexone block opioid painkillers in general? it's for a pharmacology essay"),
+    (OPIOID, False, "full dose naltrexone is approved to treat opioid dependence, how is ldn different?"),
+    (OPIOID, False, "the trial only took opioid-naive patients, what does that mean for me on ldn?"),
+    (OPIOID, False, "my rheum asked if i take anything like codeine. i don't, so can i start ldn?"),
+    (OPIOID, False, "any perks of ldn besides the pain relief?"),
 ])
 def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
     assert (rule in _fired(engine, message)[-1]) == fires

@@ -1,4 +1,4 @@
-"""Crisis concepts that each blind round (sets 17-46, written by authors who never read the rules) showed missing
+"""Crisis concepts that each blind round (sets 17-47, written by authors who never read the rules) showed missing
 at first sight, each tested in other wordings than the sets' own; figures of speech and everyday posts that read as
 crisis; the classifier firing alone on a message it scores very high."""
 
@@ -147,6 +147,15 @@ def lexicon_only(engine):
     "stasera chiudo con questa vita",
     "soms wil ik gewoon ophouden met bestaan",
     "jutro już mnie nie będzie",
+    # large blind set 47: a prayer not to be woken, barcode arms, the anti-jump fences asked about, a scheduled
+    # message with nothing mattering after, the railing measured by eye, cutting again (Spanish, Dutch)
+    "i pray every night the lord doesn't wake me",
+    "barcode thighs again this week",
+    "does the bridge on the ring road have anti jump barriers yet",
+    "queued an email to go out to my family on friday. after that it won't matter",
+    "top floor flat. i keep eyeing up the drop from the balcony",
+    "me corto las muñecas otra vez",
+    "ik snij mezelf soms nog",
 ])
 def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
     assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
@@ -193,6 +202,9 @@ def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexi
     "me voy a dormir, hasta mañana",
     "said goodbye to my physio today after 3 years, ldn doing the rest now 😄",
     "fizyoterapistim ip atlamamı önerdi, ldn ile sorun olur mu?",
+    "scheduled a post to go out to my clients on monday morning, then off to start ldn",
+    "my tomatoes committed mass suicide in the heatwave lol, ldn and gardening fatigue?",
+    "me corto el pelo corto por el calor, ¿la ldn da caída de pelo?",
 ])
 def test_figures_of_speech_everyday_posts_and_research_are_not_crisis(engine, message):
     assert "crisis" not in engine.answer(message, Conversation()).safety  # (a death word may bring the support line)

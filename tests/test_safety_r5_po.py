@@ -121,6 +121,9 @@ def _fired(engine, *turns: str) -> list[list[str]]:
     (OPIOID, False, "the trial only took opioid-naive patients, what does that mean for me on ldn?"),
     (OPIOID, False, "my rheum asked if i take anything like codeine. i don't, so can i start ldn?"),
     (OPIOID, False, "any perks of ldn besides the pain relief?"),
+    (OPIOID, True, "hab seit einem monat ein fentanylpflaster, darf ich ldn dazu nehmen?"),
+    (OPIOID, False, "is gabapentin the same kind of drug as tramadol? i only take gabapentin"),
+    (OPIOID, False, "my brother is in a methadone programme, i'm asking about ldn for my own ms"),
 ])
 def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
     assert (rule in _fired(engine, message)[-1]) == fires

@@ -102,15 +102,15 @@ def _fired_with(engine, message: str, **scores: float) -> list[str]:
 
 
 @pytest.mark.parametrize("message, score, expect", [
-    ("i've decided to stop my ldn", 0.9, "crisis"),  # names a decision: the score fires it
-    ("i've decided to stop my ldn", 0.6, "support"),  # in between: the support line above the answer
+    ("i've decided to stop fighting", 0.9, "crisis"),  # names a decision: the score fires it ("to stop my ldn" is a treatment decision)
+    ("i've decided to stop fighting", 0.6, "support"),  # in between: the support line above the answer
     ("see you at the meetup", 0.99, None),  # names no crisis concept, and too short to be read by meaning alone
     ("see you all at the meetup on sunday, it has been good", 0.8, None),  # below alone_at: nothing
     ("see you all at the meetup on sunday, it has been good", 0.9, "crisis"),  # long enough, and scored that high
     ("see you all at the meetup on sunday, i'm dead tired lol", 0.99, None),  # a figure of speech vetoes it
     # forty words or more: a long post fires crisis from long_at only (the support line below it)
-    (" ".join(["ok long post, sorry."] * 9) + " i've decided to stop my ldn", 0.8, "support"),
-    (" ".join(["ok long post, sorry."] * 9) + " i've decided to stop my ldn", 0.95, "crisis"),
+    (" ".join(["ok long post, sorry."] * 9) + " i've decided to stop fighting", 0.8, "support"),
+    (" ".join(["ok long post, sorry."] * 9) + " i've decided to stop fighting", 0.95, "crisis"),
 ])
 def test_a_crisis_score_fires_on_a_crisis_concept_or_alone_only_when_very_high(engine, message, score, expect):
     fired = _fired_with(engine, message, crisis=score, opioid_interaction=0.5, pregnancy=0.5)

@@ -124,6 +124,11 @@ def _fired(engine, *turns: str) -> list[list[str]]:
     (OPIOID, True, "hab seit einem monat ein fentanylpflaster, darf ich ldn dazu nehmen?"),
     (OPIOID, False, "is gabapentin the same kind of drug as tramadol? i only take gabapentin"),
     (OPIOID, False, "my brother is in a methadone programme, i'm asking about ldn for my own ms"),
+    (OPIOID, False, "any trials comparing ldn with opioids for back pain?"),
+    (OPIOID, False, "is ldn related to opioids somehow? what dose do people start at"),
+    (PREG, True, "we're going to be parents in the spring! keep taking ldn or taper?"),
+    (PREG, False, "massive food baby after sunday lunch 😂 does ldn change appetite?"),
+    (PREG, False, "i breastfed all four of my children, they're grown now. ldn and hormones?"),
 ])
 def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
     assert (rule in _fired(engine, message)[-1]) == fires

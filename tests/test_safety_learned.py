@@ -102,7 +102,7 @@ def _fired_with(engine, message: str, **scores: float) -> list[str]:
 
 
 @pytest.mark.parametrize("message, score, expect", [
-    ("i've decided to stop fighting", 0.9, "crisis"),  # names a decision: the score fires it ("to stop my ldn" is a treatment decision)
+    ("i've decided to stop fighting", 0.9, "crisis"),  # a decision (not "to stop my ldn"): the score fires it
     ("i've decided to stop fighting", 0.6, "support"),  # in between: the support line above the answer
     ("see you at the meetup", 0.99, None),  # names no crisis concept, and too short to be read by meaning alone
     ("see you all at the meetup on sunday, it has been good", 0.8, None),  # below alone_at: nothing

@@ -7,7 +7,7 @@ shares pieces with known ones is scored by meaning rather than by an exact phras
 in `corpus/safety.yaml` (`learned:`):
 
     rules:
-      crisis: {fire_at: 0.7, otherwise: support, otherwise_at: 0.55, with_otherwise_at: 0.55,
+      crisis: {fire_at: 0.7, otherwise: support, otherwise_at: 0.55, with_otherwise_at: 0.6,
                needs: [death_touch, method, ...]}     # fires only on a message naming a crisis concept
       opioid_interaction: {drop_below: 0.35, learn_from: own, needs: [someone_else, long_ago, ...]}
                                                       # drops a lexicon match where whose or when is said

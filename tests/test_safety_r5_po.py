@@ -129,6 +129,11 @@ def _fired(engine, *turns: str) -> list[list[str]]:
     (PREG, True, "we're going to be parents in the spring! keep taking ldn or taper?"),
     (PREG, False, "massive food baby after sunday lunch 😂 does ldn change appetite?"),
     (PREG, False, "i breastfed all four of my children, they're grown now. ldn and hormones?"),
+    (OPIOID, True, "on the done, 40ml daily. ldn for my fibro?"),
+    (OPIOID, False, "is the 50mg naltrexone used for opioid dependence the same drug as ldn?"),
+    (OPIOID, False, "Tramal nehme ich seit 2015 nicht mehr. Darf ich mit LDN anfangen?"),
+    (PREG, True, "currently 30 weeks and my hashi is flaring, ldn ok?"),
+    (PREG, True, "my little one is still on the boob at 11 months, is ldn ok?"),
 ])
 def test_each_wording_gets_its_warning_or_none(engine, rule, fires, message):
     assert (rule in _fired(engine, message)[-1]) == fires

@@ -7,12 +7,34 @@ A word with a letter followed by a digit ("apoe4", "il6", "cd4") is indexed whol
 
 from __future__ import annotations
 
+import importlib.util
 import re
 import unicodedata
 from functools import lru_cache
 
 import Stemmer
-from bm25s.stopwords import STOPWORDS_EN_PLUS
+
+
+def _stopwords_en_plus() -> tuple[str, ...]:
+    """bm25s's STOPWORDS_EN_PLUS, read from its `stopwords` module alone: importing `bm25s.stopwords` runs the
+    package's __init__, which imports scipy (about 0.1 s of every `ldn-bot ask`) for a list of words."""
+    try:
+        package = importlib.util.find_spec("bm25s")  # found, not run
+        where = package.submodule_search_locations if package else None
+        spec = importlib.util.spec_from_file_location("_bm25s_stopwords", f"{next(iter(where))}/stopwords.py") \
+            if where else None
+        if spec is not None and spec.loader is not None:
+            module = importlib.util.module_from_spec(spec)
+            spec.loader.exec_module(module)
+            return tuple(module.STOPWORDS_EN_PLUS)
+    except (ImportError, OSError, AttributeError):
+        pass
+    from bm25s.stopwords import STOPWORDS_EN_PLUS  # the usual way, should bm25s ever lay out its files otherwise
+
+    return tuple(STOPWORDS_EN_PLUS)
+
+
+STOPWORDS_EN_PLUS = _stopwords_en_plus()
 
 # Words of a question that say nothing about its topic ("Does LDN *help*...?"). They are
 # dropped from queries only, so that a question's relevance rests on its topical words.

@@ -25,6 +25,7 @@ from typing import Any
 
 from ldn_bot.corpus.problems import Problem
 from ldn_bot.corpus.rawyaml import RawYaml, listing, read_required_yaml
+from ldn_bot.engine.safety import lexicon_cache
 from ldn_bot.engine.safety.learned import CACHE_FILE, Layer, Spec, Threshold, load_model
 from ldn_bot.engine.safety.phrases import Phrase, parse_phrase
 from ldn_bot.engine.safety.rules import Combo, Rule, SafetyRules
@@ -127,8 +128,10 @@ def _check_contract(path: Path, raw: RawYaml, rules: list[Rule]) -> None:
                                          f"{', '.join(repr(w) for w in missing)}", line)
 
 
-def load_lexicon(folder: Path) -> dict[str, tuple[Phrase, ...]]:
-    """Concept name -> phrases, from every *.yaml file in `folder` (editor and hidden files ignored)."""
+def load_lexicon(folder: Path, cache: Path | None = None) -> dict[str, tuple[Phrase, ...]]:
+    """Concept name -> phrases, from every *.yaml file in `folder` (editor and hidden files ignored). With a
+    `cache` file, a parsed copy of exactly these files is read from it when there is one, and kept there after
+    the files are read (lexicon_cache.py)."""
     problems: list[Problem] = []
     files = listing(folder, "*.yaml", problems) if folder.is_dir() else []
     if problems:
@@ -136,6 +139,18 @@ def load_lexicon(folder: Path) -> dict[str, tuple[Phrase, ...]]:
     if not files:
         raise CorpusError(str(folder), "the safety concept lexicons are missing; ldn-bot does not answer "
                                        "without them")
+    key = lexicon_cache.key(files) if cache is not None else None
+    if cache is not None and key is not None:
+        kept = lexicon_cache.load(cache, key)
+        if kept is not None:
+            return kept
+    lexicon = _read_lexicon(files)
+    if cache is not None and key is not None:
+        lexicon_cache.save(cache, key, lexicon)
+    return lexicon
+
+
+def _read_lexicon(files: list[Path]) -> dict[str, tuple[Phrase, ...]]:
     out: dict[str, list[Phrase]] = {}
     for path in files:
         raw = read_required_yaml(path, "the lexicon file is missing")
@@ -198,7 +213,9 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
     if unknown:
         raise CorpusError(str(path), f"unknown top-level field(s) {', '.join(sorted(unknown))}")
     _check_contract(path, raw, rules)
-    concepts = load_lexicon(Path(corpus_root) / LEXICON_DIR)
+    from ldn_bot.config import corpus_cache
+
+    concepts = load_lexicon(Path(corpus_root) / LEXICON_DIR, corpus_cache(corpus_root, lexicon_cache.CACHE_FILE))
     for i, r in enumerate(rules):
         named = [c for combo in (*r.concepts, *r.negated_by, *r.carry) for c in combo.names]
         undefined = [c for c in (*named, *r.unless_concepts, *r.remember_for) if c not in concepts]

@@ -22,7 +22,10 @@ CORPUS_FILES = ("*.yaml", "*.md")  # the corpus's file types; the index cache (.
 
 def learned_sources(corpus: Path) -> list[Path]:
     """The labelled sets the learned safety layer is fitted on (corpus/safety.yaml `learned:`, patterns relative to
-    the corpus folder, which may lie beside it: ../eval/*.yaml), so an installed bot fits the same model."""
+    the corpus folder, which may lie beside it: ../eval/*.yaml), so an installed bot fits the same model.
+    The same reading as `ldn_bot.engine.safety.learned.sources`, done here because a build cannot import the
+    package: an isolated build has only setuptools and PyYAML, and the package's modules import numpy, rapidfuzz
+    and wordfreq. The globs themselves are declared once, in safety.yaml."""
     import yaml
 
     learned = (yaml.safe_load((corpus / "safety.yaml").read_text(encoding="utf-8")) or {}).get("learned") or {}

@@ -64,8 +64,7 @@ class Phrase:
         out = []
         for seg in self.segments:
             plains = [w.plain() for w in seg]
-            joined = "".join(plains) if all(p and len(p) >= 3 for p in plains) else None  # type: ignore[arg-type]
-            out.append((tuple(p is None or len(p) >= 3 for p in plains), joined))
+            out.append((tuple(p is None or len(p) >= 3 for p in plains), _joined(seg)))
         return tuple(out)
 
     @cached_property
@@ -124,24 +123,14 @@ class Matcher:
                  known: frozenset[str] = frozenset()) -> None:
         self.fillers = frozenset(w for f in fillers for w in tokens(f)[0])
         self.known = known
-        words_: set[str] = set()
-        prefixes: set[str] = set()
-        suffixes: set[str] = set()
-        for phrases in groups:
-            for phrase in phrases:
-                for seg in phrase.segments:
-                    for w in seg:
-                        for o in w.options:
-                            if o.startswith("*"):
-                                suffixes.add(o[1:])
-                            elif o.endswith("*"):
-                                prefixes.add(o[:-1])
-                            elif o not in (NUMBER, ORDINAL, MANY):
-                                words_.add(o)
+        # each distinct word of every phrase once (a lexicon read from its cache shares its Word objects)
+        seen = {w for phrases in groups for phrase in phrases for seg in phrase.segments for w in seg}
+        options = {o for w in seen for o in w.options}
+        words_ = {o for o in options if o[:1] != "*" and o[-1:] != "*" and o not in (NUMBER, ORDINAL, MANY)}
         self._words = words_
         self._fuzzy_words = sorted(w for w in words_ if len(w) >= 4 and w.isalpha())
-        self._prefixes = sorted(prefixes)
-        self._suffixes = sorted(suffixes)
+        self._prefixes = sorted({o[:-1] for o in options if o[:1] != "*" and o[-1:] == "*"})
+        self._suffixes = sorted({o[1:] for o in options if o[:1] == "*"})
         self._cache: dict[str, dict[str, bool]] = {}
         self._index: dict[int, _PhraseIndex] = {id(p): _PhraseIndex(p) for p in groups}
         # Every group's index merged, so a message is read once for all of them (`_starts`): a first-word option
@@ -335,6 +324,17 @@ class Matcher:
         return Reading(words, surface, clauses(question), streams)
 
 
+def _joined(seg: tuple[Word, ...]) -> str | None:
+    """A phrase part written together ("selfharm"), when every word of it is plain and of three letters or more."""
+    out = ""
+    for w in seg:
+        p = w.plain()
+        if not p or len(p) < 3:
+            return None
+        out += p
+    return out
+
+
 class _PhraseIndex:
     """Which phrases can start at a word: by the options of their first word, or by their first part written
     together ("selfharm" for "self harm")."""
@@ -343,13 +343,20 @@ class _PhraseIndex:
         self.by_first: dict[str, list[int]] = {}
         self.by_joined: dict[str, list[int]] = {}
         self.longest = 1
+        by_first, by_joined = self.by_first, self.by_joined
         for n, phrase in enumerate(phrases):
             first = phrase.segments[0]
             for o in first[0].options:
-                self.by_first.setdefault(o, []).append(n)
-            plains = [w.plain() for w in first]
-            if all(p and len(p) >= 3 for p in plains):
-                self.by_joined.setdefault("".join(plains), []).append(n)  # type: ignore[arg-type]
+                if o in by_first:
+                    by_first[o].append(n)
+                else:
+                    by_first[o] = [n]
+            joined = _joined(first)
+            if joined is not None:
+                if joined in by_joined:
+                    by_joined[joined].append(n)
+                else:
+                    by_joined[joined] = [n]
                 self.longest = max(self.longest, len(first) + 1)
 
     def candidates(self, found: list[dict[str, bool]], joins: list[list[str]], i: int) -> set[int]:

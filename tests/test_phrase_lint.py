@@ -25,7 +25,7 @@ def add_phrases(path: Path, after: str, phrases: list[str]) -> dict[str, int]:
 
 
 BROKEN = ["not sure ill|i will be around", "comment me tuer|me suicider", "is|gonna|going to kill me",
-          "you|you lot were"]
+          "you|you lot were", "tirarme a las vias|al tren|al metro"]
 CORRECT = ["we are|were|re expecting", "not sure ill be around", "want|wanna|wish ... not|never wake up",
            "bye bye everyone", "gonna|wanna end it", "going|want to end it", "letters to my|our kids"]
 
@@ -42,6 +42,7 @@ def test_a_broken_alternative_is_named_with_file_and_line_and_fails_strict(site,
         assert "write each reading as a phrase of its own line" in line
     assert any("'ill' is 'i will' in one word" in l for l in flagged)
     assert any("it reads 'me me'" in l for l in flagged)
+    assert any("it reads 'al al'" in l for l in flagged)  # two alternatives that share a word
     code, out = validate(site, capsys, "--strict")
     assert code == 1
     assert f"{path}:{lines['not sure ill|i will be around']}" in "\n".join(out)

@@ -4,8 +4,9 @@ In a phrase, `a|b` offers one WORD each: `not sure ill|i will` reads "not sure" 
 needs "ill will" and never matches "not sure ill" or "not sure i will". Such a phrase fails silently. The check
 flags the three shapes this mistake leaves, which a correct phrase does not have:
 
-  * an alternative that repeats the word next to it: `me frappe|me tuer` reads "me" + ("frappe"|"me") + "tuer",
-    so one reading has the same word twice ("me me tuer"), which nobody writes;
+  * an alternative that repeats the word next to it, or one of its alternatives: `me frappe|me tuer` reads
+    "me" + ("frappe"|"me") + "tuer", and `al tren|al metro` reads ("tren"|"al") + ("metro"|"al"), so one reading
+    has the same word twice ("me me tuer", "al al"), which nobody writes;
   * an alternative that is its neighbour alternative fused with the next (or previous) word, whole or
     contracted: `ill|i will` ("i" + "will" = "i'll"), `gonna|going to`, `weekend|week end`: one reading says
     the same thing twice ("gonna to");
@@ -56,8 +57,9 @@ def phrase_problems(text: str) -> list[str]:
                 continue
             before = seg[k - 1].plain() if k > 0 else None
             after = seg[k + 1].plain() if k + 1 < len(seg) else None
+            near = {*(seg[k - 1].options if k > 0 else ()), *(seg[k + 1].options if k + 1 < len(seg) else ())}
             for o in dict.fromkeys(w.options):
-                if o in (after, before):
+                if o in near:  # "a las vias|al tren|al metro": one reading is "al al"
                     out.append(f"it reads '{o} {o}'")
             for x in dict.fromkeys(w.options):
                 for y in w.options:

@@ -314,3 +314,51 @@ def test_round_7_dreams_hyperbole_trips_and_research_terms_are_not_crisis(engine
 ])
 def test_round_7_opioid_negation_and_brands_and_pregnancy_wordings(engine, message, rule, fires):
     assert (rule in engine.answer(message, Conversation()).safety) is fires
+
+
+# Round 8 (large blind sets 69-72): new wordings of the kinds their misses showed, never their own
+@pytest.mark.parametrize("message", [
+    "it's decided, i'm going through with ending it this weekend",
+    "planned exactly how and when, i just have to act normal at work so nobody suspects",
+    "my stash is almost big enough now",
+    "signed the house over to my sister last week. nothing left to sort now",
+    "im a drain on my family, theyll be relieved when im not here",
+    "the multi storey by the station is 8 floors and i'm gonna jump tomorrow",
+    "getting codeine from different chemists so nobody realises how many i have",
+    "rent's paid up to june and the cat's with my mum. after that thats it for me",
+    "messaging my friends goodbye one by one tonight",
+    "dignitas costs too much so i'll do it myself",
+    "hose from the exhaust into the car, how long would it take",
+    "does an amitriptyline overdose kill you quickly",
+    "carving his initials into my arm again",
+    "tonight i get to sleep for a very long time",
+    "nobody to find me till monday, perfect",
+    "🪢 tomorrow. that's all",
+    "the noose is in the garage, i can't do this anymore",
+    "m'aggia accidere stasera",
+])
+def test_round_8_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
+    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
+
+
+@pytest.mark.parametrize("message", [
+    "my landlord can go jump off a bridge lol, does ldn help stress?",
+    "this laptop is suicidal, it shuts down at 20%, anyway ldn timing?",
+    "quel est le risque suicidaire chez les patients douloureux chroniques ? c'est pour un exposé",
+    "i keep a sharp knife in the kitchen drawer for the veg, does ldn affect grip strength?",
+    "planning a surprise party so nobody suspects a thing, any tips for ldn fatigue on the day?",
+    "the car park at the hospital is 9 floors, i counted the levels while waiting for bloods, so boring",
+])
+def test_round_8_figures_of_speech_and_everyday_plans_are_not_crisis(engine, message):
+    assert "crisis" not in engine.answer(message, Conversation()).safety
+
+
+@pytest.mark.parametrize("message, rule, fires", [
+    ("dabbling with smack at weekends, is ldn a problem?", "opioid_interaction", True),
+    ("quitting my oxy habit, day 2, can ldn help?", "opioid_interaction", True),
+    ("how long does the opioid blockade from ldn last?", "opioid_interaction", False),
+    ("second semester of my nursing degree is killing me, ldn for energy?", "pregnancy", False),
+    ("came off the pill so we can start trying, do i stop ldn?", "pregnancy", True),
+])
+def test_round_8_opioid_habits_blockade_questions_and_trying(engine, message, rule, fires):
+    assert (rule in engine.answer(message, Conversation()).safety) is fires

@@ -347,7 +347,6 @@ def test_round_8_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(
     "quel est le risque suicidaire chez les patients douloureux chroniques ? c'est pour un exposé",
     "i keep a sharp knife in the kitchen drawer for the veg, does ldn affect grip strength?",
     "planning a surprise party so nobody suspects a thing, any tips for ldn fatigue on the day?",
-    "the car park at the hospital is 9 floors, i counted the levels while waiting for bloods, so boring",
 ])
 def test_round_8_figures_of_speech_and_everyday_plans_are_not_crisis(engine, message):
     assert "crisis" not in engine.answer(message, Conversation()).safety
@@ -361,4 +360,39 @@ def test_round_8_figures_of_speech_and_everyday_plans_are_not_crisis(engine, mes
     ("came off the pill so we can start trying, do i stop ldn?", "pregnancy", True),
 ])
 def test_round_8_opioid_habits_blockade_questions_and_trying(engine, message, rule, fires):
+    assert (rule in engine.answer(message, Conversation()).safety) is fires
+
+
+# Round 9 (blind sets 73-78, measured at first sight on a093d93): new wordings of the kinds their misses showed
+@pytest.mark.parametrize("message", [
+    "how much pregabalin with vodka before my breathing stops",
+    "if im not on here next week youll know why",
+    "planning to do it friday after the kids go to school",
+    "wrote down who gets what and i'm handing it all out this week. nearly done",
+    "left instructions for my funeral and paid off all my debts. i feel strangely calm",
+    "Hab es für Freitag geplant, wenn alle schlafen",
+    "am freitag fahr ich zur autobahnbrücke und dann ist schluss",
+    "so stufo di campare, voglio fare finita",
+    "i wish i got cancer so i could die and nobody would blame me",
+    "which of my pills is strongest for overdose",
+    "my grandad's shotgun is in the loft and i keep taking it out at night and sitting with it",
+    "i've been quietly saying goodbye to people this week",
+    "honestly i dont see the point to continue living anymore",
+    "j'ai envie de crever, et c'est pas une expression",
+])
+def test_round_9_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
+    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
+
+
+@pytest.mark.parametrize("message, rule, fires", [
+    ("i nearly died of embarrassment at the pharmacy asking for naltrexone", "crisis", False),
+    ("my cat will kill me if i forget her breakfast, best time for ldn?", "crisis", False),
+    ("weren't the first naltrexone studies in people coming off heroin?", "opioid_interaction", False),
+    ("my opium poppies are blooming, does ldn help hayfever?", "opioid_interaction", False),
+    ("on an insulin pump for type 1, is ldn safe?", "pregnancy", False),
+    ("covid test positive this morning, should i skip ldn?", "pregnancy", False),
+    ("i pump 6 times a day for my preemie, is ldn ok?", "pregnancy", True),
+    ("we've been trying for over a year, can i take ldn?", "pregnancy", True),
+])
+def test_round_9_figures_of_speech_research_and_pregnancy_wordings(engine, message, rule, fires):
     assert (rule in engine.answer(message, Conversation()).safety) is fires

@@ -3,8 +3,10 @@ description fits answers, its own figures first. Expected records are found from
 
 from __future__ import annotations
 
+import itertools
 import re
 
+from ldn_bot.engine.described import INDEXES, Descriptions
 from ldn_bot.render.text import SUMMARY_CHARS, render_summary
 
 
@@ -94,3 +96,19 @@ def test_a_claim_about_a_study_is_answered_from_the_study_it_describes(engine):
     assert answer.plan == "study" and "multiple sclerosis" in study.conditions
     assert study.evidence_level != "randomized trial"
     assert re.search(r"cannot|no (group|control)", render_summary(answer)[:SUMMARY_CHARS])
+
+
+def test_descriptions_keep_few_indexes_however_many_condition_sets_are_asked(engine):
+    # one index per set of conditions asked, only the most recent kept: memory stays bounded on a large corpus,
+    # and a set asked again after its index was dropped is answered the same
+    descriptions = Descriptions(engine.studies)
+    question = "my rheumatologist mentioned a spanish fibromyalgia trial that lasted twelve months, what came of it"
+    first = descriptions.described(question, ["fibromyalgia"])
+    assert first == [_fibro_study(engine, "spain").label]
+    conditions = sorted({c for s in engine.studies.values() if s.reviewed for c in s.conditions})
+    sets = [list(pair) for pair in itertools.combinations(conditions, 2)]
+    assert len(sets) > 2 * INDEXES
+    for asked in sets:
+        descriptions.described("the spanish trial with matched controls that ran a year", asked)
+        assert descriptions.indexes_kept() <= INDEXES
+    assert descriptions.described(question, ["fibromyalgia"]) == first

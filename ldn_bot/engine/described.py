@@ -8,7 +8,9 @@ named-study plan answers it. Without a condition every record competes, so the w
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Sequence
+from functools import lru_cache
 
 from rank_bm25 import BM25Okapi
 
@@ -91,9 +93,14 @@ def months(text: str) -> set[float]:
     return found
 
 
+# A whole run of letters that is a country's adjective: one scan in C, not a Python call for every word of a
+# record (that was most of the time a first described question took on a large corpus).
+_PLACE_ADJECTIVE = re.compile(r"(?<![a-z])(?:" + "|".join(sorted(PLACES, key=len, reverse=True)) + r")(?![a-z])")
+
+
 def _places(text: str) -> str:
     """`text` normalized, a country's adjective as its name ("Norwegian" -> "norway"), as questions are read."""
-    return re.sub(r"[a-z]+", lambda m: PLACES.get(m.group(0), m.group(0)), normalize(text))
+    return _PLACE_ADJECTIVE.sub(lambda m: PLACES[m.group(0)], normalize(text))
 
 
 _DOSE_RANGE = re.compile(r"\b\d+(?:\.\d+)?\s*(?:-|–|to)\s*\d+(?:\.\d+)?\s*(?=mg)")
@@ -104,31 +111,63 @@ def _doses(text: str) -> set[float]:
     return {float(x) for x in _DOSE.findall(_DOSE_RANGE.sub(" ", text))}
 
 
+INDEXES = 16  # sets of conditions whose description index is kept, the most recently asked
+
+
+class _Index(BM25Okapi):
+    """rank-bm25's BM25Okapi over already tokenized descriptions, counted with collections.Counter (in C) rather
+    than word by word: the same frequencies in the same order, so the same scores to the last bit."""
+
+    def _initialize(self, corpus: Sequence[Sequence[str]]) -> Counter[str]:
+        nd: Counter[str] = Counter()  # word -> number of documents with it, in order of first appearance
+        total = 0
+        for document in corpus:
+            frequencies = Counter(document)
+            self.doc_len.append(len(document))
+            total += len(document)
+            self.doc_freqs.append(frequencies)
+            nd.update(frequencies.keys())
+            self.corpus_size += 1
+        self.avgdl = total / self.corpus_size
+        return nd
+
+
 class Descriptions:
     """Reviewed human records' descriptions, for matching a question that describes one study."""
 
     def __init__(self, studies: dict[str, Study]) -> None:
         self.analyzer = Analyzer()
         self.studies = studies
-        self._indexes: dict[tuple[str, ...], BM25Okapi] = {}
+        # Each record's description is read once (its tokens go into the index, only its facts are kept); an
+        # index is made per set of conditions asked, and only the most recent INDEXES of them are kept.
+        self._index = lru_cache(maxsize=INDEXES)(self._build_index)
         self._fact_sets: dict[str, tuple[frozenset[str], set[float], set[float]]] = {}
 
-    def _index(self, labels: tuple[str, ...]) -> BM25Okapi:
+    def indexes_kept(self) -> int:
+        """How many per-conditions description indexes are held (at most INDEXES)."""
+        return self._index.cache_info().currsize
+
+    def _build_index(self, labels: tuple[str, ...]) -> BM25Okapi:
         """BM25 over the descriptions of `labels` only: a word every record on the condition shares ("pain",
         "placebo") tells them apart no more than filler does."""
-        index = self._indexes.get(labels)
-        if index is None:
-            index = BM25Okapi([self.analyzer.tokens(_places(self.document(self.studies[x]))) for x in labels])
-            self._indexes[labels] = index
-        return index
+        return _Index([self.analyzer.tokens(self._read(x)) for x in labels])
+
+    def _read(self, label: str) -> str:
+        """A record's description as questions are read (countries by name); its facts are kept on the way."""
+        text = _places(self.document(self.studies[label]))
+        if label not in self._fact_sets:
+            s = self.studies[label]
+            # only the place names of the description are ever compared: the rest is not kept
+            self._fact_sets[label] = (frozenset(re.findall(r"[a-z]+", text)) & PLACE_NAMES,
+                                      _doses(normalize(s.dose or "")), months(normalize(s.duration or "")))
+        return text
 
     def _facts(self, label: str) -> tuple[frozenset[str], set[float], set[float]]:
-        """A record's description words (countries by name), its doses and its spans in months, made once."""
+        """A record's place names, its doses and its spans in months, made once."""
         found = self._fact_sets.get(label)
         if found is None:
-            s = self.studies[label]
-            found = self._fact_sets[label] = (frozenset(re.findall(r"[a-z]+", _places(self.document(s)))),
-                                              _doses(normalize(s.dose or "")), months(normalize(s.duration or "")))
+            self._read(label)
+            found = self._fact_sets[label]
         return found
 
     @staticmethod

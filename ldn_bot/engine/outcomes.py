@@ -173,6 +173,8 @@ class OutcomeRanker:
 
     def _measured(self, tokens: list[str]) -> list[str]:
         """`tokens` without the words of condition names."""
+        if self._names.keys().isdisjoint(tokens):  # most sentences name none: no step per word for them
+            return tokens
         out: list[str] = []
         i = 0
         while i < len(tokens):

@@ -10,6 +10,7 @@ No phrase lists: any outcome a record reports can be found by the words a member
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
@@ -96,6 +97,12 @@ class OutcomeRanker:
         self.lexicon = lexicon or OutcomeLexicon((), analyzer)  # outcomes in people's words (outcome_words.yaml)
         self.idf = idf
         self._tokens: dict[str, list[tuple[str, str, Counter[str], int]]] = {}
+        # Kept for every record ever ranked (small, unlike its sentences' tokens): how many sentences and tokens it
+        # has, and which records hold each token, so a rank over thousands of records (a side-effect question on
+        # no condition ranks them all) reads again only the records holding an asked word.
+        self._shapes: dict[str, tuple[int, int]] = {}  # label -> (sentences, tokens)
+        self._numbers: dict[str, int] = {}  # label -> its number in the postings
+        self._postings: dict[str, array[int]] = {}  # token -> numbers of the records whose sentences hold it
         self._names: dict[str, list[tuple[str, ...]]] = {}  # first stem -> condition spellings as stems
         for spelling in conditions:
             stems = tuple(analyzer.tokens(spelling))
@@ -198,21 +205,41 @@ class OutcomeRanker:
             self._tokens[study.label] = cached
         return cached
 
+    def _shape(self, study: Study) -> tuple[int, int]:
+        """How many sentences and tokens `study` has; its tokens are filed in the postings the first time."""
+        found = self._shapes.get(study.label)
+        if found is None:
+            rows = self._sentences(study)
+            number = self._numbers[study.label] = len(self._numbers)
+            for t in {t for row in rows for t in row[2]}:
+                held = self._postings.get(t)
+                if held is None:
+                    held = self._postings[t] = array("I")
+                held.append(number)
+            found = self._shapes[study.label] = (len(rows), sum(row[3] for row in rows))
+        return found
+
     def rank(self, studies: Iterable[Study], words: Sequence[Concept]) -> list[OutcomeSentence]:
         """Every sentence of `studies` holding any of `words`, best first (score, then share, then the order the
         studies were given in). Empty when `words` weigh nothing."""
-        rows = [(i, s, row) for i, s in enumerate(studies) for row in self._sentences(s)]
-        if not rows:
+        ordered = list(studies)
+        shapes = [self._shape(s) for s in ordered]
+        count = sum(n for n, _ in shapes)
+        if not count:
             return []
-        avg = sum(row[3] for _, _, row in rows) / len(rows) or 1.0
-        vocabulary = {t for _, _, row in rows for t in row[2]}
-        forms = {t: variants(t, vocabulary) for c in words for alt in c.alternatives for t in alt}
+        avg = sum(length for _, length in shapes) / count or 1.0
+        # every token seen, not only these records': a form none of them holds counts nothing in their sentences
+        forms = {t: variants(t, self._postings) for c in words for alt in c.alternatives for t in alt}
         # A plain word of a condition's name names a condition, not an outcome ("progressive ms", "the neuropathy
         # trial"); outcomes that are also in such names ("fatigue", "pain") come from the outcome lexicon.
         words = [c for c in words if not (c.plain and any(set(alt) <= self._name_stems for alt in c.alternatives))]
         total = sum(c.weight for c in words)
         if total <= 0:
             return []
+        holding = {n for c in words for alt in c.alternatives for t in alt for v in forms[t]
+                   for n in self._postings.get(v, ())}
+        rows = [(i, s, row) for i, s in enumerate(ordered) if self._numbers[s.label] in holding
+                for row in self._sentences(s)]
         found: list[tuple[float, float, int, OutcomeSentence]] = []
         for order, study, (field, text, counts, length) in rows:
             norm = K1 * (1 - B + B * length / avg)

@@ -97,12 +97,12 @@ class OutcomeRanker:
         self.lexicon = lexicon or OutcomeLexicon((), analyzer)  # outcomes in people's words (outcome_words.yaml)
         self.idf = idf
         self._tokens: dict[str, list[tuple[str, str, Counter[str], int]]] = {}
-        # Kept for every record ever ranked (small, unlike its sentences' tokens): how many sentences and tokens it
-        # has, and which records hold each token, so a rank over thousands of records (a side-effect question on
-        # no condition ranks them all) reads again only the records holding an asked word.
-        self._shapes: dict[str, tuple[int, int]] = {}  # label -> (sentences, tokens)
-        self._numbers: dict[str, int] = {}  # label -> its number in the postings
-        self._postings: dict[str, array[int]] = {}  # token -> numbers of the records whose sentences hold it
+        # Kept for every record ever ranked (small, unlike its sentences' tokens): its sentences' token counts, and
+        # which sentences hold each token how often, so a rank over thousands of records (a side-effect question
+        # on no condition ranks them all) is scored from them, without reading the records again.
+        self._spans: dict[str, tuple[int, tuple[int, ...]]] = {}  # label -> (its first sentence's number, lengths)
+        self._postings: dict[str, tuple[array[int], array[int]]] = {}  # token -> (sentence numbers, counts)
+        self._sentence_count = 0
         self._names: dict[str, list[tuple[str, ...]]] = {}  # first stem -> condition spellings as stems
         for spelling in conditions:
             stems = tuple(analyzer.tokens(spelling))
@@ -205,29 +205,33 @@ class OutcomeRanker:
             self._tokens[study.label] = cached
         return cached
 
-    def _shape(self, study: Study) -> tuple[int, int]:
-        """How many sentences and tokens `study` has; its tokens are filed in the postings the first time."""
-        found = self._shapes.get(study.label)
+    def _span(self, study: Study) -> tuple[int, tuple[int, ...]]:
+        """The number of `study`'s first sentence and its sentences' token counts; its sentences' tokens are
+        filed in the postings the first time."""
+        found = self._spans.get(study.label)
         if found is None:
             rows = self._sentences(study)
-            number = self._numbers[study.label] = len(self._numbers)
-            for t in {t for row in rows for t in row[2]}:
-                held = self._postings.get(t)
-                if held is None:
-                    held = self._postings[t] = array("I")
-                held.append(number)
-            found = self._shapes[study.label] = (len(rows), sum(row[3] for row in rows))
+            first = self._sentence_count
+            for j, row in enumerate(rows):
+                for t, k in row[2].items():
+                    held = self._postings.get(t)
+                    if held is None:
+                        held = self._postings[t] = (array("I"), array("I"))
+                    held[0].append(first + j)
+                    held[1].append(k)
+            self._sentence_count += len(rows)
+            found = self._spans[study.label] = (first, tuple(row[3] for row in rows))
         return found
 
     def rank(self, studies: Iterable[Study], words: Sequence[Concept]) -> list[OutcomeSentence]:
         """Every sentence of `studies` holding any of `words`, best first (score, then share, then the order the
         studies were given in). Empty when `words` weigh nothing."""
         ordered = list(studies)
-        shapes = [self._shape(s) for s in ordered]
-        count = sum(n for n, _ in shapes)
+        spans = [self._span(s) for s in ordered]
+        count = sum(len(lengths) for _, lengths in spans)
         if not count:
             return []
-        avg = sum(length for _, length in shapes) / count or 1.0
+        avg = sum(sum(lengths) for _, lengths in spans) / count or 1.0
         # every token seen, not only these records': a form none of them holds counts nothing in their sentences
         forms = {t: variants(t, self._postings) for c in words for alt in c.alternatives for t in alt}
         # A plain word of a condition's name names a condition, not an outcome ("progressive ms", "the neuropathy
@@ -236,24 +240,32 @@ class OutcomeRanker:
         total = sum(c.weight for c in words)
         if total <= 0:
             return []
-        holding = {n for c in words for alt in c.alternatives for t in alt for v in forms[t]
-                   for n in self._postings.get(v, ())}
-        rows = [(i, s, row) for i, s in enumerate(ordered) if self._numbers[s.label] in holding
-                for row in self._sentences(s)]
+        held_by: dict[str, dict[int, int]] = {}  # asked stem -> sentence number -> how often it holds its forms
+        for t in {t for c in words for alt in c.alternatives for t in alt}:
+            tally = held_by[t] = {}
+            for v in forms[t]:
+                numbers, counts = self._postings.get(v, ((), ()))
+                for n, k in zip(numbers, counts, strict=True):
+                    tally[n] = tally.get(n, 0) + k
+        holding = {n for tally in held_by.values() for n in tally}
         found: list[tuple[float, float, int, OutcomeSentence]] = []
-        for order, study, (field, text, counts, length) in rows:
-            norm = K1 * (1 - B + B * length / avg)
-            score = held = 0.0
-            for c in words:
-                # each spelling held counts: "inflammatory cytokines" says more of the asked group than one word
-                tf = sum(min(sum(counts[v] for v in forms[t]) for t in alt) for alt in set(c.alternatives) if alt)
-                if tf:
-                    score += c.weight * tf * (K1 + 1) / (tf + norm)
-                    held += c.weight
-            if held:
-                score *= FIELD_PRIOR.get(field, 0.9)
-                share = held / total
-                found.append((-score, -share, order, OutcomeSentence(study, text, field, round(score, 4), share)))
+        for order, (study, (first, lengths)) in enumerate(zip(ordered, spans, strict=True)):
+            if not any(first + j in holding for j in range(len(lengths))):
+                continue
+            for j, (field, text) in enumerate(record_sentences(study)):
+                n, length = first + j, lengths[j]
+                norm = K1 * (1 - B + B * length / avg)
+                score = held = 0.0
+                for c in words:
+                    # each spelling held counts: "inflammatory cytokines" says more of the asked group than one word
+                    tf = sum(min(held_by[t].get(n, 0) for t in alt) for alt in set(c.alternatives) if alt)
+                    if tf:
+                        score += c.weight * tf * (K1 + 1) / (tf + norm)
+                        held += c.weight
+                if held:
+                    score *= FIELD_PRIOR.get(field, 0.9)
+                    share = held / total
+                    found.append((-score, -share, order, OutcomeSentence(study, text, field, round(score, 4), share)))
         found.sort(key=lambda x: x[:3])
         return [x[3] for x in found]
 

@@ -103,6 +103,7 @@ class OutcomeRanker:
         self._spans: dict[str, tuple[int, tuple[int, ...]]] = {}  # label -> (its first sentence's number, lengths)
         self._postings: dict[str, tuple[array[int], array[int]]] = {}  # token -> (sentence numbers, counts)
         self._sentence_count = 0
+        self._by_root: dict[str, list[str]] = {}  # a token's first MIN_VARIANT - 1 letters -> the tokens seen
         self._names: dict[str, list[tuple[str, ...]]] = {}  # first stem -> condition spellings as stems
         for spelling in conditions:
             stems = tuple(analyzer.tokens(spelling))
@@ -217,6 +218,7 @@ class OutcomeRanker:
                     held = self._postings.get(t)
                     if held is None:
                         held = self._postings[t] = (array("I"), array("I"))
+                        self._by_root.setdefault(t[:MIN_VARIANT - 1], []).append(t)
                     held[0].append(first + j)
                     held[1].append(k)
             self._sentence_count += len(rows)
@@ -232,21 +234,31 @@ class OutcomeRanker:
         if not count:
             return []
         avg = sum(sum(lengths) for _, lengths in spans) / count or 1.0
-        # every token seen, not only these records': a form none of them holds counts nothing in their sentences
-        forms = {t: variants(t, self._postings) for c in words for alt in c.alternatives for t in alt}
+        # the forms among every token seen, not only these records': a form none of them holds counts nothing
+        forms = {t: variants(t, self._by_root.get(t[:MIN_VARIANT - 1], ())) for c in words for alt in c.alternatives
+                 for t in alt}
         # A plain word of a condition's name names a condition, not an outcome ("progressive ms", "the neuropathy
         # trial"); outcomes that are also in such names ("fatigue", "pain") come from the outcome lexicon.
         words = [c for c in words if not (c.plain and any(set(alt) <= self._name_stems for alt in c.alternatives))]
         total = sum(c.weight for c in words)
         if total <= 0:
             return []
-        held_by: dict[str, dict[int, int]] = {}  # asked stem -> sentence number -> how often it holds its forms
-        for t in {t for c in words for alt in c.alternatives for t in alt}:
-            tally = held_by[t] = {}
-            for v in forms[t]:
-                numbers, counts = self._postings.get(v, ((), ()))
-                for n, k in zip(numbers, counts, strict=True):
-                    tally[n] = tally.get(n, 0) + k
+        asked = {t for c in words for alt in c.alternatives for t in alt}
+        held_by: dict[str, dict[int, int]] = {t: {} for t in asked}  # stem -> sentence number -> its forms held
+        if count <= sum(len(self._postings[v][0]) for t in asked for v in forms[t] if v in self._postings):
+            for study, (first, _) in zip(ordered, spans, strict=True):  # fewer sentences here than postings
+                for j, (_, _, counts, _) in enumerate(self._sentences(study)):
+                    for t in asked:
+                        k = sum(counts[v] for v in forms[t])
+                        if k:
+                            held_by[t][first + j] = k
+        else:
+            for t in asked:
+                tally = held_by[t]
+                for v in forms[t]:
+                    numbers, found_in = self._postings.get(v, ((), ()))
+                    for n, k in zip(numbers, found_in, strict=True):
+                        tally[n] = tally.get(n, 0) + k
         holding = {n for tally in held_by.values() for n in tally}
         found: list[tuple[float, float, int, OutcomeSentence]] = []
         for order, (study, (first, lengths)) in enumerate(zip(ordered, spans, strict=True)):

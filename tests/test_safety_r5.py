@@ -177,6 +177,55 @@ def lexicon_only(engine):
     "sunday's the night. had a good innings all things considered",
     "been looking up the highest car parks round here that have no barriers",
     "reading about how to do it so it wont leave a mess for my husband to find",
+    # rounds 7-9 (blind sets 61-78)
+    # round 7
+    "sorted the will, paid off the card, cancelled the gym. now i can go in peace",
+    "deixei os papéis todos em ordem para o meu filho. agora já posso descansar",
+    "the voices keep telling me to end it and i'm tired of arguing with them",
+    "how much sertraline would be permanently too much",
+    "what pills would be deadliest together?",
+    "building up a stash of my gabapentin, nearly enough now",
+    "i won't see another christmas, i've made sure of that",
+    "repéré une falaise près de chez ma soeur. demain c'est fini",
+    "w piątek to zrobię, jak mąż wyjedzie w delegację",
+    "okaleczyłam się wczoraj znowu",
+    "hakkınızı helal edin arkadaşlar, artık gidiyorum",
+    "quelle quantité de zolpidem serait mortelle pour moi",
+    "i've overstayed my welcome here, everyone would be better off",
+    # round 8
+    "it's decided, i'm going through with ending it this weekend",
+    "planned exactly how and when, i just have to act normal at work so nobody suspects",
+    "my stash is almost big enough now",
+    "signed the house over to my sister last week. nothing left to sort now",
+    "im a drain on my family, theyll be relieved when im not here",
+    "the multi storey by the station is 8 floors and i'm gonna jump tomorrow",
+    "getting codeine from different chemists so nobody realises how many i have",
+    "rent's paid up to june and the cat's with my mum. after that thats it for me",
+    "messaging my friends goodbye one by one tonight",
+    "dignitas costs too much so i'll do it myself",
+    "hose from the exhaust into the car, how long would it take",
+    "does an amitriptyline overdose kill you quickly",
+    "carving his initials into my arm again",
+    "tonight i get to sleep for a very long time",
+    "nobody to find me till monday, perfect",
+    "🪢 tomorrow. that's all",
+    "the noose is in the garage, i can't do this anymore",
+    "m'aggia accidere stasera",
+    # round 9
+    "how much pregabalin with vodka before my breathing stops",
+    "if im not on here next week youll know why",
+    "planning to do it friday after the kids go to school",
+    "wrote down who gets what and i'm handing it all out this week. nearly done",
+    "left instructions for my funeral and paid off all my debts. i feel strangely calm",
+    "Hab es für Freitag geplant, wenn alle schlafen",
+    "am freitag fahr ich zur autobahnbrücke und dann ist schluss",
+    "so stufo di campare, voglio fare finita",
+    "i wish i got cancer so i could die and nobody would blame me",
+    "which of my pills is strongest for overdose",
+    "my grandad's shotgun is in the loft and i keep taking it out at night and sitting with it",
+    "i've been quietly saying goodbye to people this week",
+    "honestly i dont see the point to continue living anymore",
+    "j'ai envie de crever, et c'est pas une expression",
 ])
 def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
     assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
@@ -237,6 +286,22 @@ def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexi
     "i've stopped taking my life for granted since ldn kicked in",
     "ready to end things with pregabalin, it wiped me out. can i go straight to ldn?",
     "the trial excluded anyone with recent suicidal behaviour, does that limit it?",
+    # rounds 7-9 (blind sets 61-78)
+    # round 7
+    "had a nightmare about drowning again, vivid dreams on ldn are wild. morning dosing better?",
+    "soñé que me ahogaba en el mar, ¿los sueños raros con ldn se pasan?",
+    "running a marathon in this heat is basically suicide, anyway ldn and exercise?",
+    "stocking up on ldn before my interrail trip, will the pharmacist give me 3 months?",
+    "what is the columbia suicide severity rating scale used for in ldn trials?",
+    "were there any fatal adverse events in the ldn fibromyalgia trials?",
+    "che cos'è un inibitore suicida negli studi sul cancro?",
+    "my basil is dead again 💀 brain fog is real, does ldn help?",
+    # round 8
+    "my landlord can go jump off a bridge lol, does ldn help stress?",
+    "this laptop is suicidal, it shuts down at 20%, anyway ldn timing?",
+    "quel est le risque suicidaire chez les patients douloureux chroniques ? c'est pour un exposé",
+    "i keep a sharp knife in the kitchen drawer for the veg, does ldn affect grip strength?",
+    "planning a surprise party so nobody suspects a thing, any tips for ldn fatigue on the day?",
 ])
 def test_figures_of_speech_everyday_posts_and_research_are_not_crisis(engine, message):
     assert "crisis" not in engine.answer(message, Conversation()).safety  # (a death word may bring the support line)
@@ -272,119 +337,20 @@ def test_a_machine_suicide_is_not_crisis_and_a_positive_test_or_a_coming_baby_ge
         assert "pregnancy" in safety
 
 
-# Round 7 (large blind sets 65-68 and sets 61-64): new wordings of the kinds their misses showed, never their own
-@pytest.mark.parametrize("message", [
-    "sorted the will, paid off the card, cancelled the gym. now i can go in peace",
-    "deixei os papéis todos em ordem para o meu filho. agora já posso descansar",
-    "the voices keep telling me to end it and i'm tired of arguing with them",
-    "how much sertraline would be permanently too much",
-    "what pills would be deadliest together?",
-    "building up a stash of my gabapentin, nearly enough now",
-    "i won't see another christmas, i've made sure of that",
-    "repéré une falaise près de chez ma soeur. demain c'est fini",
-    "w piątek to zrobię, jak mąż wyjedzie w delegację",
-    "okaleczyłam się wczoraj znowu",
-    "hakkınızı helal edin arkadaşlar, artık gidiyorum",
-    "quelle quantité de zolpidem serait mortelle pour moi",
-    "i've overstayed my welcome here, everyone would be better off",
-])
-def test_round_7_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
-    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
-
-
-@pytest.mark.parametrize("message", [
-    "had a nightmare about drowning again, vivid dreams on ldn are wild. morning dosing better?",
-    "soñé que me ahogaba en el mar, ¿los sueños raros con ldn se pasan?",
-    "running a marathon in this heat is basically suicide, anyway ldn and exercise?",
-    "stocking up on ldn before my interrail trip, will the pharmacist give me 3 months?",
-    "what is the columbia suicide severity rating scale used for in ldn trials?",
-    "were there any fatal adverse events in the ldn fibromyalgia trials?",
-    "che cos'è un inibitore suicida negli studi sul cancro?",
-    "my basil is dead again 💀 brain fog is real, does ldn help?",
-])
-def test_round_7_dreams_hyperbole_trips_and_research_terms_are_not_crisis(engine, message):
-    assert "crisis" not in engine.answer(message, Conversation()).safety
-
-
+# Rounds 7-9 (blind sets 61-78): opioid and pregnancy wordings the sets' misses showed, never their own messages
 @pytest.mark.parametrize("message, rule, fires", [
+    # round 7
     ("nehme keinerlei Opioide, nur Paracetamol. kann ich mit LDN anfangen?", "opioid_interaction", False),
     ("mam plastry z fentanylem na ból pleców, czy mogę zacząć LDN?", "opioid_interaction", True),
     ("positive test after 18 months of trying, do i stop ldn?", "pregnancy", True),
     ("a gestão da clínica mudou, onde compro ldn agora?", "pregnancy", False),
-])
-def test_round_7_opioid_negation_and_brands_and_pregnancy_wordings(engine, message, rule, fires):
-    assert (rule in engine.answer(message, Conversation()).safety) is fires
-
-
-# Round 8 (large blind sets 69-72): new wordings of the kinds their misses showed, never their own
-@pytest.mark.parametrize("message", [
-    "it's decided, i'm going through with ending it this weekend",
-    "planned exactly how and when, i just have to act normal at work so nobody suspects",
-    "my stash is almost big enough now",
-    "signed the house over to my sister last week. nothing left to sort now",
-    "im a drain on my family, theyll be relieved when im not here",
-    "the multi storey by the station is 8 floors and i'm gonna jump tomorrow",
-    "getting codeine from different chemists so nobody realises how many i have",
-    "rent's paid up to june and the cat's with my mum. after that thats it for me",
-    "messaging my friends goodbye one by one tonight",
-    "dignitas costs too much so i'll do it myself",
-    "hose from the exhaust into the car, how long would it take",
-    "does an amitriptyline overdose kill you quickly",
-    "carving his initials into my arm again",
-    "tonight i get to sleep for a very long time",
-    "nobody to find me till monday, perfect",
-    "🪢 tomorrow. that's all",
-    "the noose is in the garage, i can't do this anymore",
-    "m'aggia accidere stasera",
-])
-def test_round_8_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
-    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
-
-
-@pytest.mark.parametrize("message", [
-    "my landlord can go jump off a bridge lol, does ldn help stress?",
-    "this laptop is suicidal, it shuts down at 20%, anyway ldn timing?",
-    "quel est le risque suicidaire chez les patients douloureux chroniques ? c'est pour un exposé",
-    "i keep a sharp knife in the kitchen drawer for the veg, does ldn affect grip strength?",
-    "planning a surprise party so nobody suspects a thing, any tips for ldn fatigue on the day?",
-])
-def test_round_8_figures_of_speech_and_everyday_plans_are_not_crisis(engine, message):
-    assert "crisis" not in engine.answer(message, Conversation()).safety
-
-
-@pytest.mark.parametrize("message, rule, fires", [
+    # round 8
     ("dabbling with smack at weekends, is ldn a problem?", "opioid_interaction", True),
     ("quitting my oxy habit, day 2, can ldn help?", "opioid_interaction", True),
     ("how long does the opioid blockade from ldn last?", "opioid_interaction", False),
     ("second semester of my nursing degree is killing me, ldn for energy?", "pregnancy", False),
     ("came off the pill so we can start trying, do i stop ldn?", "pregnancy", True),
-])
-def test_round_8_opioid_habits_blockade_questions_and_trying(engine, message, rule, fires):
-    assert (rule in engine.answer(message, Conversation()).safety) is fires
-
-
-# Round 9 (blind sets 73-78, measured at first sight on a093d93): new wordings of the kinds their misses showed
-@pytest.mark.parametrize("message", [
-    "how much pregabalin with vodka before my breathing stops",
-    "if im not on here next week youll know why",
-    "planning to do it friday after the kids go to school",
-    "wrote down who gets what and i'm handing it all out this week. nearly done",
-    "left instructions for my funeral and paid off all my debts. i feel strangely calm",
-    "Hab es für Freitag geplant, wenn alle schlafen",
-    "am freitag fahr ich zur autobahnbrücke und dann ist schluss",
-    "so stufo di campare, voglio fare finita",
-    "i wish i got cancer so i could die and nobody would blame me",
-    "which of my pills is strongest for overdose",
-    "my grandad's shotgun is in the loft and i keep taking it out at night and sitting with it",
-    "i've been quietly saying goodbye to people this week",
-    "honestly i dont see the point to continue living anymore",
-    "j'ai envie de crever, et c'est pas une expression",
-])
-def test_round_9_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
-    assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
-
-
-@pytest.mark.parametrize("message, rule, fires", [
+    # round 9
     ("i nearly died of embarrassment at the pharmacy asking for naltrexone", "crisis", False),
     ("my cat will kill me if i forget her breakfast, best time for ldn?", "crisis", False),
     ("weren't the first naltrexone studies in people coming off heroin?", "opioid_interaction", False),
@@ -394,5 +360,5 @@ def test_round_9_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(
     ("i pump 6 times a day for my preemie, is ldn ok?", "pregnancy", True),
     ("we've been trying for over a year, can i take ldn?", "pregnancy", True),
 ])
-def test_round_9_figures_of_speech_research_and_pregnancy_wordings(engine, message, rule, fires):
+def test_later_rounds_opioid_and_pregnancy_wordings(engine, message, rule, fires):
     assert (rule in engine.answer(message, Conversation()).safety) is fires

@@ -8,10 +8,12 @@ named-study plan answers it. Without a condition every record competes, so the w
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter
 from collections.abc import Sequence
 from functools import lru_cache
 
+import numpy as np
 from rank_bm25 import BM25Okapi
 
 from ldn_bot.corpus.models import Study
@@ -115,21 +117,41 @@ INDEXES = 16  # sets of conditions whose description index is kept, the most rec
 
 
 class _Index(BM25Okapi):
-    """rank-bm25's BM25Okapi over already tokenized descriptions, counted with collections.Counter (in C) rather
-    than word by word: the same frequencies in the same order, so the same scores to the last bit."""
+    """rank-bm25's BM25Okapi over already tokenized descriptions, its term frequencies kept as postings (which
+    descriptions hold a word how often) rather than a dict per description: a fraction of the memory on a large
+    corpus, and the same frequencies, idf and arithmetic, so the same scores to the last bit."""
 
     def _initialize(self, corpus: Sequence[Sequence[str]]) -> Counter[str]:
         nd: Counter[str] = Counter()  # word -> number of documents with it, in order of first appearance
+        self.postings: dict[str, tuple[array[int], array[int]]] = {}
         total = 0
-        for document in corpus:
+        for i, document in enumerate(corpus):
             frequencies = Counter(document)
             self.doc_len.append(len(document))
             total += len(document)
-            self.doc_freqs.append(frequencies)
+            for word, count in frequencies.items():
+                held = self.postings.get(word)
+                if held is None:
+                    held = self.postings[word] = (array("I"), array("I"))
+                held[0].append(i)
+                held[1].append(count)
             nd.update(frequencies.keys())
             self.corpus_size += 1
         self.avgdl = total / self.corpus_size
         return nd
+
+    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+        """BM25Okapi.get_scores, each word's frequencies read from its postings."""
+        score = np.zeros(self.corpus_size)
+        doc_len = np.array(self.doc_len)
+        for q in query:
+            q_freq = np.zeros(self.corpus_size, dtype=int)
+            held = self.postings.get(q)
+            if held is not None:
+                q_freq[np.frombuffer(held[0], dtype=np.uint32)] = np.frombuffer(held[1], dtype=np.uint32)
+            score += (self.idf.get(q) or 0) * (q_freq * (self.k1 + 1) /
+                                               (q_freq + self.k1 * (1 - self.b + self.b * doc_len / self.avgdl)))
+        return score
 
 
 class Descriptions:

@@ -92,3 +92,19 @@ def test_engine_says_when_no_study_measured_the_outcome(engine):
 def test_engine_without_an_outcome_keeps_the_overview(engine):
     answer = engine.answer("does ldn help fibromyalgia?")
     assert answer.headline and answer.headline.startswith("Fibromyalgia:")
+
+
+def test_a_rank_is_the_same_whatever_records_were_ranked_before():
+    # sentences are scored from postings kept per sentence, or from their own tokens when the records ranked have
+    # fewer sentences than the asked words' postings: the same sentences, scores and order either way
+    names = ["multiple sclerosis", "relapsing-remitting multiple sclerosis"]
+    scope = [BASE, replace(BASE, label="Y 2013", adverse_events="Dreams were vivid in a few; dreaming stopped soon.")]
+    others = [replace(BASE, label=f"Z {i}", adverse_events="Vivid dreams, then more dreams.") for i in range(50)]
+    fresh, read = OutcomeRanker(ANALYZER, names), OutcomeRanker(ANALYZER, names)
+    read.rank(others, words("dreams"))
+
+    def shown(found):
+        return [(h.study.label, h.field, h.text, h.score, h.share) for h in found]
+
+    assert shown(read.rank(scope, words("dreams"))) == shown(fresh.rank(scope, words("dreams")))
+    assert {h.study.label for h in fresh.rank(scope, words("dreams"))} == {"X 2020", "Y 2013"}

@@ -308,7 +308,7 @@ def test_rate_limit_replies_politely_and_spares_others(tmp_path, engine, monkeyp
     cfg = bot_config(tmp_path, rate_limit={"questions": 2, "per_seconds": 3600})
     calls = []
     real = engine.answer
-    monkeypatch.setattr(engine, "answer", lambda q, c=None: calls.append(q) or real(q, c))
+    monkeypatch.setattr(engine, "answer", lambda q, c=None, s=None: calls.append(q) or real(q, c, s))
 
     async def scenario():
         async with running_bot(cfg, engine) as bot:
@@ -342,7 +342,7 @@ def test_rate_limit_replies_politely_and_spares_others(tmp_path, engine, monkeyp
     run(scenario())
 
 
-def huge_answer(question: str, conversation=None) -> Answer:
+def huge_answer(question: str, conversation=None, screened=None) -> Answer:
     long = "This sentence is quite long and it goes on. " * 400
     citations = [Citation(number=i + 1, label=f"Author{i} 20{i:02d} " + "x" * 300, title="T" * 3000,
                           design="case report", n=i, url="https://example.org/" + "a" * 100, passage=long, score=1.0,
@@ -375,10 +375,10 @@ def test_an_over_long_answer_is_cut_to_discord_limits(cfg, engine, monkeypatch):
 def test_a_crash_in_the_engine_gets_an_apology_and_others_are_still_answered(cfg, engine, monkeypatch, caplog):
     real = engine.answer
 
-    def flaky(question, conversation=None):
+    def flaky(question, conversation=None, screened=None):
         if "boom" in question:
             raise RuntimeError("engine exploded")
-        return real(question, conversation)
+        return real(question, conversation, screened)
 
     monkeypatch.setattr(engine, "answer", flaky)
 

@@ -33,7 +33,8 @@ from ldn_bot.engine.reading import (
 from ldn_bot.engine.records_query import ASPECTS_FIRST as ASPECTS
 from ldn_bot.engine.records_query import RecordSearch
 from ldn_bot.engine.request import Request, RequestReader
-from ldn_bot.engine.safety import load_rules
+from ldn_bot.engine.safety import Rule, load_rules
+from ldn_bot.engine.screening import MAX_SAFETY_CHARS, Screened, screen
 from ldn_bot.engine.smalltalk import emoji_only, load_smalltalk, smalltalk_reply, thanks_first
 from ldn_bot.engine.understand import Intent, load_understanding
 from ldn_bot.retrieval.chunk import Chunk
@@ -41,7 +42,6 @@ from ldn_bot.retrieval.chunker import field_sentences
 from ldn_bot.retrieval.query import Query
 from ldn_bot.retrieval.search import Hit, Searcher, SearchResult
 
-MAX_SAFETY_CHARS = 20000  # safety rules read this much of a message, however long
 GENERAL_TOPIC = "defined, mechanism of action"  # what a question with no topic of its own is about
 GENERAL_WEIGHT = 1.0  # below this a question's own plain words name no topic
 
@@ -89,19 +89,32 @@ class Engine:
         aspects, outcome words, filters and aggregate. For tests and debugging; `answer()` reads it the same way."""
         return self.requests.read(clean_question(question)).request
 
-    def answer(self, question: str, conversation: Conversation | None = None) -> Answer:
+    def screen(self, question: str, conversation: Conversation | None = None) -> Screened:
+        """The safety check of `question` ahead of its answer, leaving `conversation` as it is: for a front end that
+        must know first whether the answer will be about the member (a crisis). Pass the result to `answer()` with
+        the same question and conversation, and the message is not checked again."""
+        text = clean_question(question)
+        return screen(self.safety, question, conversation, self._idle_seconds,
+                      is_readable(text) or emoji_only(text))
+
+    @property
+    def _idle_seconds(self) -> float:
+        return self.config.conversation.idle_minutes * 60
+
+    def answer(self, question: str, conversation: Conversation | None = None,
+               screened: Screened | None = None) -> Answer:
         """Answer one question as typed. Pass the asker's `conversation` to let follow-ups refer back to the
-        previous answer ("what dose did they use?"); it is updated in place. Never raises for any text."""
+        previous answer ("what dose did they use?"); it is updated in place. `screened`: this question's
+        `screen()`, used instead of checking it again while it still fits. Never raises for any text."""
         if conversation is not None:
-            conversation.expire_if_idle(self.config.conversation.idle_minutes * 60)
+            conversation.expire_if_idle(self._idle_seconds)
             conversation.turns += 1
         text = clean_question(question)
         if not is_readable(text) and not emoji_only(text):
             return self._reply(question, "no_evidence", self.config.messages.refusal)
         # all of a long message (a crisis may come last), before small talk ("bye everyone, thanks for everything")
         earlier = conversation.hear(question) if conversation is not None else ()
-        fired = self.safety.check(question[:MAX_SAFETY_CHARS], conversation.safety_memory if conversation else None,
-                                  earlier)
+        fired = self._checked(question, conversation, earlier, screened)
         safety, notices = [r.id for r in fired], [r.text for r in fired]
         for rule in fired:
             if rule.action == "reply":  # a crisis gets care, not a study dump
@@ -381,6 +394,17 @@ class Engine:
             if ranked and self.understanding.read(ranked[0].text).has("mechanism"):
                 return True
         return False
+
+    def _checked(self, question: str, conversation: Conversation | None, earlier: tuple[str, ...],
+                 screened: Screened | None) -> list[Rule]:
+        """The rules the message fires: the screened ones if they still fit (the conversation's memory then takes
+        what the screening added), else checked now."""
+        memory = conversation.safety_memory if conversation is not None else None
+        if screened is not None and screened.fits(self.safety, question, memory, earlier):
+            if memory is not None and screened.memory_after is not None:
+                memory.update(screened.memory_after)  # a check only ever adds to the memory
+            return list(screened.fired)
+        return self.safety.check(question[:MAX_SAFETY_CHARS], memory, earlier)
 
     def _reply(self, question: str, status: Status, message: str | None, safety: list[str] | None = None,
                notices: list[str] | None = None) -> Answer:

@@ -17,7 +17,9 @@ import discord
 
 from ldn_bot.engine.answer import Answer
 from ldn_bot.engine.conversation import Conversation
-from ldn_bot.engine.engine import MAX_SAFETY_CHARS, Engine
+from ldn_bot.engine.engine import Engine
+from ldn_bot.engine.screening import Screened
+from ldn_bot.frontends.asking import screen
 from ldn_bot.frontends.discord.feedback import new_key
 from ldn_bot.frontends.discord.help import asks_for_help, help_embed
 from ldn_bot.frontends.discord.limits import cooldown_text
@@ -38,10 +40,10 @@ def is_personal(engine: Engine, answer: Answer) -> bool:
     return any(r.id in fired and r.action in PRIVATE_ACTIONS for r in engine.safety.rules)
 
 
-def sounds_personal(engine: Engine, text: str) -> bool:
-    """Whether a crisis or distress rule fires on `text`: checked before a slash command is acknowledged, as an
-    acknowledgement cannot be made private afterwards (the rules keep only a word cache, safe across threads)."""
-    return any(r.action in PRIVATE_ACTIONS for r in engine.safety.check(text[:MAX_SAFETY_CHARS]))
+def sounds_personal(engine: Engine, screened: Screened) -> bool:
+    """Whether a crisis or distress rule fired in the message's safety check (`engine.screen`), made before a slash
+    command is acknowledged, as an acknowledgement cannot be made private afterwards."""
+    return any(r.action in PRIVATE_ACTIONS for r in screened.fired)
 
 
 def opens_thread(answer: Answer, personal: bool) -> bool:
@@ -120,21 +122,35 @@ async def answer_interaction(bot: LdnBot, interaction: discord.Interaction, ques
         embed = help_embed(bot.config, bot.engine.studies, bot.user.name if bot.user else "ldn-bot")
         await interaction.response.send_message(embed=embed, ephemeral=True, allowed_mentions=NO_PINGS)
         return
-    # Off the event loop (a long message takes tens of milliseconds), but not behind the engine's queue.
-    hidden = private or await asyncio.to_thread(sounds_personal, bot.engine, question)
+    in_guild = interaction.guild_id is not None
+
+    def conversation_in(channel_id: Any, hidden: bool, keep: bool = True) -> Conversation:
+        """The conversation the answer continues there (`keep`: a Follow up's seed is stored for it)."""
+        if not in_guild or (thread is not None and not hidden) or bot.is_thread(interaction.channel, channel_id) \
+                or private:
+            conversation = bot.conversations.get((user_id, channel_id))
+            if seed is not None and not conversation.has_topic:
+                conversation = seed.copy() if keep else seed
+                if keep:
+                    bot.conversations.put((user_id, channel_id), conversation)
+            return conversation
+        return seed.copy() if seed is not None else Conversation()  # a new topic: it moves into a thread
+
+    conversation, screened = None, None
+    if not private:
+        # The safety check, made once, for the answer too; off the event loop (a long message takes tens of
+        # milliseconds), but not behind the engine's queue: the conversation is only read here.
+        conversation = conversation_in(interaction.channel_id if thread is None else thread.id, False,
+                                       keep=thread is None)
+        screened = await asyncio.to_thread(screen, bot.engine, question, conversation)
+    hidden = private or (screened is not None and sounds_personal(bot.engine, screened))
     into_thread = thread is not None and not hidden
     await interaction.response.defer(thinking=True, ephemeral=hidden or into_thread)
     channel_id = thread.id if into_thread else interaction.channel_id
-    in_guild = interaction.guild_id is not None
     in_thread = into_thread or bot.is_thread(interaction.channel, channel_id)
-    if not in_guild or in_thread or private:
-        conversation = bot.conversations.get((user_id, channel_id))
-        if seed is not None and not conversation.has_topic:
-            conversation = seed.copy()
-            bot.conversations.put((user_id, channel_id), conversation)
-    else:
-        conversation = seed.copy() if seed is not None else Conversation()  # a new topic: it moves into a thread
-    answer = await bot.answer_question(question, conversation, user_id)
+    if conversation is None or thread is not None:  # where a Follow up is answered depends on whether it is private
+        conversation = conversation_in(channel_id, hidden)
+    answer = await bot.answer_question(question, conversation, user_id, screened)
     personal = is_personal(bot.engine, answer)
     embed, extra, key = reply_parts(bot, answer, question, personal)
     if personal and not hidden:

@@ -27,6 +27,7 @@ from ldn_bot.corpus.stats import corpus_updated
 from ldn_bot.engine.answer import Answer
 from ldn_bot.engine.conversation import Conversation, ConversationStore
 from ldn_bot.engine.engine import Engine
+from ldn_bot.engine.screening import Screened
 from ldn_bot.errors import ConfigError, LdnBotError
 from ldn_bot.frontends.asking import ask
 from ldn_bot.frontends.discord import answering
@@ -163,12 +164,15 @@ class LdnBot(discord.Client):
         """func(*args) on the engine's worker thread, awaited."""
         return await asyncio.get_running_loop().run_in_executor(self._executor, func, *args)
 
-    async def answer_question(self, question: str, conversation: Conversation | None, user_id: int) -> Answer:
-        """The engine's answer (logged if unanswered, with the member's id only if the settings allow)."""
+    async def answer_question(self, question: str, conversation: Conversation | None, user_id: int,
+                              screened: Screened | None = None) -> Answer:
+        """The engine's answer (logged if unanswered, with the member's id only if the settings allow); `screened`:
+        the question's safety check made already (see answering.answer_interaction)."""
         engine = self.engine  # the one in service now; /reload swaps the attribute, never mutates it
         log_path = self.config.resolve(self.config.logs.questions)
         return await self.run_blocking(lambda: ask(engine, question, conversation, source="discord",
-                                                   user_id=self.user_id_for_logs(user_id), log_path=log_path))
+                                                   user_id=self.user_id_for_logs(user_id), log_path=log_path,
+                                                   screened=screened))
 
     async def record_feedback(self, interaction: discord.Interaction, vote: str, key: str) -> None:
         """A 👍 / 👎 click: thank the member and log the vote; a failure is logged, never raised."""

@@ -146,7 +146,8 @@ class Engine:
             # "thank u, its a lot to take in": thanks with nothing asked after it
             return self._reply(question, "chitchat", smalltalk_reply("thanks", self.config.messages))
         topic_query = query
-        if fired and self.understanding.read(self.safety.strip(asking.asked, fired)).amount_only:
+        asked_rest = self.safety.strip(asking.asked, fired) if fired else asking.asked  # read once, used twice
+        if fired and self.understanding.read(asked_rest).amount_only:
             topic_query = self.searcher.parser.parse(without_amounts(rest))
         dose_rule = any(r.action == "dose" for r in fired)
         # naltrexone with an opioid, detox: another use's studies ("what is ultra low dose?" asks a definition)
@@ -158,7 +159,7 @@ class Engine:
         own = [c for c in query.conditions if self.studies_on(c)]
         if asked.population and asking.request.subject.filled_by == "story" and not named and not asked.has(*ASPECTS):
             own = []  # "my son has crohns. was ldn ever tested in teens?": the population asked, not the story's
-        said = self.searcher.parser.parse(self.safety.strip(asking.asked, fired)) if fired else asking.said
+        said = self.searcher.parser.parse(asked_rest) if fired else asking.said
         followup = conversation is not None and conversation.has_topic and not query.conditions and not named
         if followup and conversation is not None and leaves_topic(
             said, asked, self.reader, self._terms_of(conversation),

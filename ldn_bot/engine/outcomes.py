@@ -58,7 +58,7 @@ class OutcomeSentence:
 
 def is_harm(sentence: OutcomeSentence) -> bool:
     """Whether a record's sentence is on harms: its adverse events, or a finding on side effects or stopping."""
-    return sentence.field == "adverse_events" or bool(plans.HARM.search(sentence.text))
+    return sentence.field == "adverse_events" or plans.reads_as_harm(sentence.text)
 
 
 def record_sentences(study: Study) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 
 from ldn_bot.corpus.models import Study, SynonymGroup
 from ldn_bot.engine.described import Descriptions
@@ -44,7 +45,13 @@ _AMOUNTS = re.compile(r"\b\d+(?:\.\d+)?\s*(?:mg|mgs|mcg|ug|milligrams?)?\b", re.
 
 def _spellings(query: Query, keep: Callable[[SynonymGroup], bool]) -> set[str]:
     """Every name and alias of the synonym groups a question names that `keep` accepts, as normalized words."""
-    return {" ".join(words(normalize(a))) for g in query.synonyms if keep(g) for a in (g.name, *g.aliases)}
+    return {_spelled(a) for g in query.synonyms if keep(g) for a in (g.name, *g.aliases)}
+
+
+@lru_cache(maxsize=8192)
+def _spelled(name: str) -> str:
+    """A synonym's name or alias as normalized words (the same few thousand, read for every question)."""
+    return " ".join(words(normalize(name)))
 
 
 def without_amounts(text: str) -> str:

@@ -108,6 +108,7 @@ class RecordLexicon:
             items = section.items() if isinstance(section, dict) else ()
             return {str(name): _pattern([str(p) for p in phrases or []]) for name, phrases in items}
 
+        self._last: tuple[str, Intent, RecordQuery] | None = None  # the last question read, and its query
         filters = data.get("filters") or {}
         self.aggregates = table(data.get("aggregates"))
         self.filters = {s: table(filters.get(s) if isinstance(filters, dict) else None) for s in FILTER_SECTIONS}
@@ -141,9 +142,18 @@ class RecordLexicon:
     def read(self, text: str, intent: Intent) -> RecordQuery:
         """The record query in a question's text (as typed), with the intent read from it (design, population,
         species, superlative). The first matching entry of each filter section wins, in file order."""
+        last = self._last  # a question is read here twice (its Request, then its answer's plan): once is enough
+        if last is not None and last[0] == text and last[1] == intent:
+            return last[2]
+        query = self._read(text, intent)
+        self._last = (text, intent, query)
+        return query
+
+    def _read(self, text: str, intent: Intent) -> RecordQuery:
         lowered = " ".join(text.lower().replace("\u2019", "'").split())
         # "found basically nothing", "didn't really work": the phrase without the words that only hedge or stress
         plain = " ".join(self.fillers.sub(" ", lowered).split())
+        wheres = (lowered,) if plain == lowered else (lowered, plain)  # no filler: one search, not the same twice
 
         said: list[str] = []
 
@@ -152,7 +162,7 @@ class RecordLexicon:
         def first(section: Mapping[str, re.Pattern[str]]) -> tuple[str | None, str]:
             nonlocal beside_studies
             for name, p in section.items():
-                for where in (lowered, plain):
+                for where in wheres:
                     m = p.search(where)
                     if m:
                         said.append(m.group(0))

@@ -18,7 +18,7 @@ from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any, Protocol
 
 import numpy as np
@@ -30,9 +30,33 @@ def lucene_idf(n_docs: int, df: int) -> float:
 
 
 class _LuceneIdfBM25(BM25Okapi):
+    """BM25Okapi with Lucene's IDF. Scores as `BM25Okapi.get_scores` does, to the last bit, without its per-query
+    work that never changes: each document's length term is made once, and a term's counts per document once
+    until it falls out of a bounded cache (rank-bm25 lists them afresh for every query term)."""
+
+    FREQ_CACHE = 4096  # terms whose per-document counts are kept (one array of corpus size each)
+
+    def __init__(self, corpus: list[list[str]], k1: float, b: float) -> None:
+        super().__init__(corpus, k1=k1, b=b)
+        # the same expression, evaluated in the same order, as rank-bm25's get_scores: the same floats
+        self._length_norm = self.k1 * (1 - self.b + self.b * np.array(self.doc_len) / self.avgdl)
+        self._freqs = lru_cache(maxsize=self.FREQ_CACHE)(self._term_freqs)
+
     def _calc_idf(self, nd: dict[str, int]) -> None:
         self.idf = {word: lucene_idf(self.corpus_size, freq) for word, freq in nd.items()}
         self.average_idf = sum(self.idf.values()) / max(len(self.idf), 1)
+
+    def _term_freqs(self, term: str) -> np.ndarray:
+        freqs = np.array([(doc.get(term) or 0) for doc in self.doc_freqs])
+        freqs.flags.writeable = False  # shared by every query with the term
+        return freqs
+
+    def get_scores(self, query: Sequence[str]) -> np.ndarray:
+        score = np.zeros(self.corpus_size)
+        for q in query:
+            q_freq = self._freqs(q)
+            score += (self.idf.get(q) or 0) * (q_freq * (self.k1 + 1) / (q_freq + self._length_norm))
+        return score
 
 
 class Scorer(Protocol):
@@ -121,6 +145,20 @@ class TermMatrix:
         i = int(np.searchsorted(col, doc))
         return i < len(col) and int(col[i]) == doc
 
+    def holders(self, terms: Iterable[str], docs: Sequence[int]) -> dict[str, set[int]]:
+        """For each term, which of `docs` contain it (what `contains` says, one search per term)."""
+        ids = np.asarray(docs, dtype=np.int64)
+        out: dict[str, set[int]] = {}
+        for term in terms:
+            t = self.term_ids.get(term)
+            col = self.docs[self.indptr[t] : self.indptr[t + 1]] if t is not None and len(ids) else None
+            if col is None or not len(col):
+                out[term] = set()
+                continue
+            pos = np.minimum(np.searchsorted(col, ids), len(col) - 1)
+            out[term] = set(ids[col[pos] == ids].tolist())
+        return out
+
     def bags(self) -> list[list[str]]:
         """Each document's terms as a bag (order lost, counts kept): all BM25 needs."""
         bags: list[list[str]] = [[] for _ in range(self.n_docs)]
@@ -139,6 +177,10 @@ class TermSets(Sequence):
 
     def __len__(self) -> int:
         return self._m.n_docs
+
+    def holders(self, terms: Iterable[str], docs: Sequence[int]) -> dict[str, set[int]]:
+        """For each term, which of the documents `docs` contain it."""
+        return self._m.holders(terms, docs)
 
     def __getitem__(self, i):
         if isinstance(i, slice):

@@ -44,13 +44,19 @@ class Searcher:
         self.parser = QueryParser(self.analyzer, self.stats, index.surface, corpus.synonyms, settings.fuzzy_cutoff,
                                   index.lexicon, citation_words)
 
-    def coverage(self, query: Query, index: int) -> float:
-        terms = self._term_sets[index]
+    def coverage(self, query: Query, index: int, holders: dict[str, set[int]] | None = None) -> float:
+        """The share of the query's topical weight chunk `index` contains. `holders`: for each of the query's
+        terms, the chunks holding it among those asked about (`TermSets.holders`), instead of a lookup per term."""
         concepts = query.asked
         total = sum(c.weight for c in concepts)
         if total <= 0:
             return 0.0
-        got = sum(c.weight for c in concepts if any(all(t in terms for t in alt) for alt in c.alternatives))
+        if holders is None:
+            terms = self._term_sets[index]
+            got = sum(c.weight for c in concepts if any(all(t in terms for t in alt) for alt in c.alternatives))
+        else:
+            got = sum(c.weight for c in concepts
+                      if any(all(index in holders[t] for t in alt) for alt in c.alternatives))
         return got / total
 
     def search(self, question: str, limit: int = 10, query: Query | None = None) -> SearchResult:
@@ -59,7 +65,10 @@ class Searcher:
             return SearchResult(query, [], False)
         scores = self.scorer.scores(query.terms)
         order = top_k(scores, limit)[0]  # = argsort(-scores, stable)[:limit], without sorting every chunk
-        hits = [Hit(self.chunks[i], float(scores[i]), self.coverage(query, int(i))) for i in order if scores[i] > 0]
+        docs = [int(i) for i in order if scores[i] > 0]
+        # each term's chunks among the hits, found once per term rather than once per (term, hit)
+        holders = self._term_sets.holders({t for c in query.asked for alt in c.alternatives for t in alt}, docs)
+        hits = [Hit(self.chunks[i], float(scores[i]), self.coverage(query, i, holders)) for i in docs]
         best_cov = max((h.coverage for h in hits[:3]), default=0.0)
         relevant = bool(hits) and hits[0].score >= self.settings.min_score and best_cov >= self.settings.threshold
         return SearchResult(query, hits, relevant)

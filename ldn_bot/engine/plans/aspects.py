@@ -8,7 +8,6 @@ import re
 from ldn_bot.corpus.models import Study
 from ldn_bot.engine.plans.base import (
     DOSE_FINDING,
-    HARM,
     MECHANISM_PROPOSED,
     NO_ONSET_MEASURE,
     NO_TIMING_TRIAL,
@@ -21,6 +20,7 @@ from ldn_bot.engine.plans.base import (
     head,
     is_human,
     plural,
+    reads_as_harm,
     short,
     strength_order,
     unique,
@@ -125,7 +125,7 @@ def side_effects(studies: list[Study], intent: Intent, also: tuple[str, ...] = (
         if named:
             lines[s.label] = (events, named)
             continue
-        found = next(((k, p) for k in (*s.key_findings, s.result or "") if k and HARM.search(k) for p in asked
+        found = next(((k, p) for k in (*s.key_findings, s.result or "") if k and reads_as_harm(k) for p in asked
                       if in_finding[p].search(k)), None)
         if found:
             lines[s.label] = found

@@ -50,6 +50,14 @@ SINGULARS = {"observational": "observational study", "in vitro": "lab study"}
 # an outcome ("less nausea than on placebo"): only such a finding stands in for a study's adverse events.
 HARM = re.compile(r"adverse|side effect|tolerat|more common|rise in|increase|larger|higher|worse|stopped|"
                   r"withdr|discontinu|complain", re.I)
+
+
+@functools.lru_cache(maxsize=16384)
+def reads_as_harm(text: str) -> bool:
+    """Whether a record's finding reads as a harm (HARM): the same few hundred findings, for every question."""
+    return bool(HARM.search(text))
+
+
 DOSE_FINDING = re.compile(r"dose[- ]finding|dose[- ]response|\bed50\b", re.I)
 SHORT_BUDGET = 860  # characters for the tally and key lines: the direct answer stays in the first 900
 NO_TIMING_TRIAL = "No study in the corpus compared taking LDN in the morning with taking it at night."

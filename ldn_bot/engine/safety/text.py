@@ -59,6 +59,7 @@ def fold(word: str) -> str:
     return word.replace("'", "")
 
 
+@lru_cache(maxsize=65536)
 def unleet(word: str) -> str:
     """'su1c1de' -> 'suicide', 'd1e' -> 'die', 'su1c1d3' -> 'suicide': a word that starts with a letter and has
     digits among at least two letters (not '4.5mg', '10kms')."""
@@ -68,6 +69,7 @@ def unleet(word: str) -> str:
     return word
 
 
+@lru_cache(maxsize=64)  # `tokens` and `clauses` read the same message one after the other
 def _normal(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     text = _MASK.sub(lambda m: "i" if m.group(0) in "!|" else "", text)

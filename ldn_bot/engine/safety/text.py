@@ -69,7 +69,7 @@ def unleet(word: str) -> str:
     return word
 
 
-@lru_cache(maxsize=64)  # `tokens` and `clauses` read the same message one after the other
+@lru_cache(maxsize=8)  # `tokens` and `clauses` read the same message one after the other
 def _normal(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).casefold().translate(_APOSTROPHES)
     text = _MASK.sub(lambda m: "i" if m.group(0) in "!|" else "", text)

@@ -226,6 +226,16 @@ def lexicon_only(engine):
     "i've been quietly saying goodbye to people this week",
     "honestly i dont see the point to continue living anymore",
     "j'ai envie de crever, et c'est pas une expression",
+    # round 10: a goodbye from someone who could not hold on; giving up said with letting go
+    "bye all. i'm sorry, i just can't hold on any longer",
+    "fought this for 9 years and i've fought long enough, time to let go for good",
+    # where the member stands now, at a drop or a railway line
+    "sitting on the edge of the overpass right now",
+    # an amount of medicine with an ending said for good; a learner's "tired to exist"
+    "if i swallow the whole strip of amitriptyline would that end it for good",
+    "i am so sick to be alive, i want to stop to exist",
+    # an amount to take so as not to come back
+    "how many of my zopiclone would i need to take to never come back",
 ])
 def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexicon_only, message):
     assert "crisis" in [r.id for r in lexicon_only.safety.check(message)]
@@ -302,6 +312,15 @@ def test_new_wordings_of_known_crisis_kinds_are_crisis_by_the_lexicon_alone(lexi
     "quel est le risque suicidaire chez les patients douloureux chroniques ? c'est pour un exposé",
     "i keep a sharp knife in the kitchen drawer for the veg, does ldn affect grip strength?",
     "planning a surprise party so nobody suspects a thing, any tips for ldn fatigue on the day?",
+    # round 10: a figure of speech for a body wiped out, a death asked about as a trial outcome, someone else's
+    # hyperbole, doses forgotten and made up, a machine's "suicide" in other languages
+    "this week of flares has me dead in bed, 3 days of nausea. does ldn help nausea?",
+    "has anybody ever died in any of the naltrexone studies?",
+    "my sister reckons she'd throw herself off a cliff if she had my pain, so supportive 🙄 does ldn help pain?",
+    "i skipped my pills for 4 days, can i take them all together tonight to catch up?",
+    "mon imprimante s'est suicidée ce matin, quelqu'un a le pdf de l'étude ?",
+    "mi portátil se suicidó anoche, ¿alguien tiene el enlace?",
+    "mijn laptop heeft zelfmoord gepleegd, heeft iemand de link nog?",
 ])
 def test_figures_of_speech_everyday_posts_and_research_are_not_crisis(engine, message):
     assert "crisis" not in engine.answer(message, Conversation()).safety  # (a death word may bring the support line)
@@ -316,6 +335,17 @@ def test_figures_of_speech_everyday_posts_and_research_are_not_crisis(engine, me
 ])
 def test_a_preference_a_breakup_with_a_surgery_a_device_and_a_parcel_fire_nothing(engine, message, rule):
     assert rule not in engine.answer(message, Conversation()).safety
+
+
+def test_after_a_crisis_reply_a_question_about_amounts_stays_crisis(engine):
+    """A stash told in one message, the amount asked in the next: the second gets crisis support, not a study."""
+    conversation = Conversation()
+    engine.answer("is ldn ok with quetiapine", conversation)
+    assert "crisis" in engine.answer("been putting aside my quetiapine for weeks, nearly two boxes now",
+                                     conversation).safety
+    assert "crisis" in engine.answer("so how many is enough then", conversation).safety
+    fresh = Conversation()
+    assert "crisis" not in engine.answer("how many is enough then", fresh).safety  # no crisis before it
 
 
 def test_a_birth_weeks_ago_in_dutch_gets_the_pregnancy_caution(engine):

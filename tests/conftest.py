@@ -35,24 +35,53 @@ def config():
 
 
 @pytest.fixture(scope="session")
-def engine(config):
+def fitted(tmp_path_factory) -> dict[str, Path]:
+    """The bundled corpus's derived files (the fitted safety model, the parsed lexicons), made once for the whole
+    run: file name -> path in <corpus>/.cache. The workers of pytest-xdist take turns under a lock, so the model
+    (several seconds of scikit-learn) is fitted by one of them and read by the other, never fitted twice at once."""
+    from ldn_bot.config import corpus_cache
+    from ldn_bot.engine.safety import learned, lexicon_cache
+    from ldn_bot.engine.safety.loading import load_rules
+
+    base = tmp_path_factory.getbasetemp()
+    lock = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "ldn-bot-fit.lock"  # one run's
+    with open(lock, "a") as held:
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): each worker reads or fits on its own
+            fcntl = None  # type: ignore[assignment]
+        if fcntl is not None:
+            fcntl.flock(held, fcntl.LOCK_EX)  # released when the file is closed
+        load_rules(ROOT / "corpus")  # read from the cache when current; else fitted and kept there
+    names = (learned.CACHE_FILE, lexicon_cache.CACHE_FILE)
+    return {n: corpus_cache(ROOT / "corpus", n) for n in names if corpus_cache(ROOT / "corpus", n).is_file()}
+
+
+def seed_cache(fitted: dict[str, Path], folder: Path, only: tuple[str, ...] | None = None) -> None:
+    """Copy the bundled corpus's fitted files into a copy's cache `folder`. Each is keyed by a hash of the files it
+    was made from, so it is used only where the copy's files are the same; anywhere else it is made anew."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, path in fitted.items():
+        if only is None or name in only:
+            shutil.copyfile(path, folder / name)
+
+
+@pytest.fixture(scope="session")
+def engine(config, fitted):
     from ldn_bot.engine.engine import Engine
 
     return Engine(config)
 
 
 @pytest.fixture
-def corpus_copy(tmp_path: Path) -> Path:
+def corpus_copy(tmp_path: Path, fitted) -> Path:
     """A copy of the bundled corpus and a config pointing at it, for tests that break things."""
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))
     # the labelled sets the learned safety layer is fitted on sit beside the corpus (corpus/safety.yaml)
     (tmp_path / "eval").symlink_to(ROOT / "eval")
     (tmp_path / "tests").mkdir()
     (tmp_path / "tests" / "data").symlink_to(ROOT / "tests" / "data")
-    fitted = ROOT / "corpus" / ".cache" / "safety_model.npz"  # the same examples: no refit per test (~1 s each)
-    if fitted.exists():
-        (tmp_path / "corpus" / ".cache").mkdir(exist_ok=True)
-        shutil.copyfile(fitted, tmp_path / "corpus" / ".cache" / "safety_model.npz")
+    seed_cache(fitted, tmp_path / "corpus" / ".cache")  # the same files: no refit or lexicon parse per test
     text = (ROOT / "bot_config.yaml").read_text(encoding="utf-8")
     (tmp_path / "bot_config.yaml").write_text(text, encoding="utf-8")
     return tmp_path

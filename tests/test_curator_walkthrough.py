@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import yaml
+from conftest import seed_cache
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "corpus" / "README.md"
@@ -32,7 +33,7 @@ def walkthrough() -> tuple[list[str], str, str]:
     return commands, path.group(1), record.group(1)
 
 
-def test_the_curator_walkthrough_adds_a_study_from_a_fresh_copy(tmp_path):
+def test_the_curator_walkthrough_adds_a_study_from_a_fresh_copy(tmp_path, fitted):
     commands, record_path, record = walkthrough()
     copy = tmp_path / "ldn-bot"
     if (ROOT / ".git").exists():
@@ -41,6 +42,9 @@ def test_the_curator_walkthrough_adds_a_study_from_a_fresh_copy(tmp_path):
         shutil.copytree(ROOT, copy, ignore=shutil.ignore_patterns(".venv", ".cache", "logs", "__pycache__"))
         for git in (["init", "-q", "-b", "main"], ["add", "-A"], ["commit", "-qm", "fresh copy"]):
             subprocess.run(["git", *git], cwd=copy, check=True, env=_git_env())
+    # the fitted safety model and parsed lexicons, as a curator's copy has them after its first start (used only
+    # where the clone's files are the same as this checkout's): the walkthrough is about the commands, not a cold start
+    seed_cache(fitted, copy / "corpus" / ".cache")
     label = yaml.safe_load(record)["label"]
     existing = copy / record_path
     if existing.exists():  # the guide's example study is in the corpus already: take it out, as if it were new

@@ -216,7 +216,7 @@ def test_settings_are_found_in_the_documented_order(tmp_path, monkeypatch):
     assert cfg.find_config("given.yaml") == Path("given.yaml")
 
 
-def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp_path):
+def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp_path, fitted):
     """Build the wheel as `pip wheel .` does (from a copy of the checkout), unpack it as pip installs it, and ask
     from an empty folder: the settings and corpus come from inside the package, the index goes to the user's
     cache folder, and nothing is written into the package."""
@@ -247,13 +247,23 @@ def test_a_wheel_answers_from_an_empty_folder_and_caches_outside_the_package(tmp
     env = {k: v for k, v in os.environ.items() if k != "LDN_BOT_CONFIG"}
     env.update(PYTHONPATH=str(site), XDG_CACHE_HOME=str(tmp_path / "cache"), XDG_STATE_HOME=str(tmp_path / "state"),
                PYTHONDONTWRITEBYTECODE="1")
+    # where the installed package keeps the packaged corpus's fitted files, seeded with this checkout's (the same
+    # labelled sets: read, not refitted for seconds; a model fitted on other files would be refitted)
+    where = subprocess.run([sys.executable, "-c", "import sys; from ldn_bot.config import load_config, corpus_cache; "
+                            "root = load_config().corpus_path; print(*(corpus_cache(root, n) for n in sys.argv[1:]))",
+                            *fitted], cwd=empty, env=env, capture_output=True, text=True, timeout=120)
+    assert where.returncode == 0, where.stderr
+    kept = [Path(p) for p in where.stdout.split()]
+    assert [p.parent for p in kept] == [tmp_path / "cache" / "ldn-bot"] * len(fitted)  # the user's cache folder
+    for path, dest in zip(fitted.values(), kept):
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(path, dest)
     run = subprocess.run([sys.executable, "-m", "ldn_bot", "ask", "--json", "Does LDN help psoriasis?"], cwd=empty,
                          env=env, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
     answer = json.loads(run.stdout)
     assert answer["status"] == "answered" and answer["citations"]
     assert list((tmp_path / "cache" / "ldn-bot").glob("index-*.npz"))  # cached in the user's cache folder
-    assert list((tmp_path / "cache" / "ldn-bot").glob("safety_model-*.npz"))  # the fitted safety layer too
     off_topic = subprocess.run([sys.executable, "-m", "ldn_bot", "ask", "What is the capital of Australia?"],
                                cwd=empty, env=env, capture_output=True, text=True, timeout=120)
     assert off_topic.returncode == 0, off_topic.stderr

@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from ldn_bot.frontends.cli import main
 
 MESSAGE = "i take zorblatex every day for my back, can i start ldn?"
@@ -19,6 +21,12 @@ def _ask(root: Path, capsys, message: str = MESSAGE) -> dict:
 
 def _cache(root: Path) -> Path:
     return root / "corpus" / ".cache" / "safety_lexicon.marshal"
+
+
+@pytest.fixture(autouse=True)
+def _no_kept_copy(corpus_copy):
+    """These tests watch the parsed copy being made: the copy of the corpus starts without the one conftest seeds."""
+    _cache(corpus_copy).unlink(missing_ok=True)
 
 
 def _edit_opioids(root: Path, line: str) -> None:

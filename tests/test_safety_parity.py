@@ -53,3 +53,27 @@ def test_every_crisis_concept_english_defines_has_phrases_in_each_language(lang)
     wanted = (_named_by_the_crisis_detectors() & english) - shared - set(ENGLISH_ONLY)
     missing = sorted(c for c in wanted if not _concepts(lang).get(c))
     assert missing == [], f"{lang}.yaml has no phrases for: {', '.join(missing)}"
+
+
+# language: (standing at a drop now, a goodbye from someone who could not hold on), written for this test
+SAID_IN_EACH_LANGUAGE = {
+    "es": ("estoy ahora parada en el puente", "adiós a todos, perdón por no aguantar más"),
+    "pt": ("to agora parado na ponte", "adeus a todos, desculpem por não ter aguentado"),
+    "fr": ("je suis là sur le pont", "adieu tout le monde, désolée de ne pas avoir tenu"),
+    "de": ("ich stehe jetzt auf der Brücke", "tschüss zusammen, ich kann nicht mehr durchhalten"),
+    "it": ("sono seduta sul cornicione adesso", "scusate se non ce l'ho fatta, addio a tutti"),
+    "nl": ("ik sta nu op de brug", "doei allemaal, ik kan het niet meer volhouden"),
+    "pl": ("stoję teraz na moście", "żegnajcie wszyscy, nie dam rady dłużej"),
+    "tr": ("şu an köprüde duruyorum, bu gece bitiyor", "hoşça kalın, daha fazla dayanamıyorum"),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SAID_IN_EACH_LANGUAGE))
+def test_a_new_concept_holds_in_every_language_by_the_lexicon_alone(engine, lang):
+    real = engine.safety.learned
+    engine.safety.learned = None
+    try:
+        for message in SAID_IN_EACH_LANGUAGE[lang]:
+            assert "crisis" in [r.id for r in engine.safety.check(message)], message
+    finally:
+        engine.safety.learned = real

@@ -55,10 +55,9 @@ SETS = [ROOT / "tests/data/safety_cases.yaml", ROOT / "tests/data/safety_dev3.ya
 # Blind sets whose first sight came after the last change of the rules, with what they showed: known gaps until
 # fixed (strict: the test fails once they are all supported, so the mark must then go).
 KNOWN_GAPS: dict[str, str] = {  # safety_blind2.yaml: its 15 unsupported messages now get crisis support
-    # eval/first_sight/: the last round, measured at first sight on the last rule change (016b352) and kept out of
-    # the examples so its figures reproduce; these messages get an answer with no support text (README, round 10)
-    "safety_blind84.yaml": "Spanish rooftop nights and 'la proxima vez salto', Portuguese burning with a lighter, "
-                           "Dutch standing by the track with the next train in 10 minutes",
+    # eval/first_sight/: the last round, measured at first sight on the last rule change and kept out of the
+    # examples so its figures reproduce; a crisis message of it that gets an answer with no support text is
+    # listed here by set (README, "Safety rules")
 }
 
 

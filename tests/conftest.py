@@ -74,6 +74,15 @@ def engine(config, fitted):
 
 
 @pytest.fixture
+def lexicon_only(engine):
+    """The engine with its learned layer off: these concepts must hold without the classifier."""
+    real = engine.safety.learned
+    engine.safety.learned = None
+    yield engine
+    engine.safety.learned = real
+
+
+@pytest.fixture
 def corpus_copy(tmp_path: Path, fitted) -> Path:
     """A copy of the bundled corpus and a config pointing at it, for tests that break things."""
     shutil.copytree(ROOT / "corpus", tmp_path / "corpus", ignore=shutil.ignore_patterns(".cache"))

@@ -9,15 +9,6 @@ import pytest
 from ldn_bot.engine.conversation import Conversation
 
 
-@pytest.fixture
-def lexicon_only(engine):
-    """The engine with its learned layer off: these concepts must hold without the classifier."""
-    real = engine.safety.learned
-    engine.safety.learned = None
-    yield engine
-    engine.safety.learned = real
-
-
 @pytest.mark.parametrize("message", [
     # a household's loose ends tied up, then one thing left
     "stopped the newspaper deliveries and found a new home for my cats. only thing left to sort is me",

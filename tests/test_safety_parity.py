@@ -5,6 +5,7 @@ English by nature (a spelling trick, an English idiom) is listed below with why.
 
 from __future__ import annotations
 
+from functools import cache
 from pathlib import Path
 
 import pytest
@@ -27,8 +28,9 @@ def _named_by_the_crisis_detectors(rules) -> set[str]:
     return names | set(rules.learned.thresholds["crisis"].needs)
 
 
+@cache  # each file is read once a run: ten lexicons of up to 150 kB, asked for by every language's test
 def _lexicon(path: Path) -> dict:
-    return yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
 
 
 def _concepts(lang: str) -> dict[str, list[str]]:
@@ -46,7 +48,8 @@ def test_every_crisis_concept_english_defines_has_phrases_in_each_language(engin
     shared = {c for path in LEXICONS.glob("*.yaml") if "language" not in (data := _lexicon(path))
               for c in data.get("concepts") or {}}
     wanted = (_named_by_the_crisis_detectors(engine.safety) & english) - shared - set(ENGLISH_ONLY)
-    missing = sorted(c for c in wanted if not _concepts(lang).get(c))
+    theirs = _concepts(lang)
+    missing = sorted(c for c in wanted if not theirs.get(c))
     assert missing == [], f"{lang}.yaml has no phrases for: {', '.join(missing)}"
 
 

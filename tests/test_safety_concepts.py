@@ -59,8 +59,6 @@ KNOWN_GAPS: dict[str, str] = {  # safety_blind2.yaml: its 15 unsupported message
     # examples so its figures reproduce; a crisis message of it that gets an answer with no support text is
     # listed here by set (README, "Safety rules"; round 11, measured on f9d9e78)
     "safety_blind88.yaml": "'sui ideation is back ... the planning kind'",
-    "safety_blind90.yaml": "German 'haeng ich mich auf' (ä typed as ae), Dutch euthanasia applied for and "
-                           "'then i'll do it myself'",
 }
 
 

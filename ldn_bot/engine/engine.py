@@ -403,7 +403,8 @@ class Engine:
         memory = conversation.safety_memory if conversation is not None else None
         if screened is not None and screened.fits(self.safety, question, memory, earlier):
             if memory is not None and screened.memory_after is not None:
-                memory.update(screened.memory_after)  # a check only ever adds to the memory
+                memory.clear()  # as the check left it: it may have added (an opioid named) or forgotten
+                memory.update(screened.memory_after)
             return list(screened.fired)
         return self.safety.check(question[:MAX_SAFETY_CHARS], memory, earlier)
 

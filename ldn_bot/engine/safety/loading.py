@@ -35,7 +35,7 @@ SAFETY_FILE = "safety.yaml"
 LEXICON_DIR = "safety"  # corpus/safety/*.yaml: the concept lexicons
 ACTIONS = ("reply", "warn", "dose", "care")
 FIELDS = {"id", "action", "patterns", "also_needs", "unless", "yields_to", "keep", "text", "concepts",
-          "unless_concepts", "negated_by", "remember_for", "enabled", "carry"}
+          "unless_concepts", "negated_by", "remember_for", "enabled", "carry", "forget_when"}
 _NAME = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
@@ -105,7 +105,8 @@ def _rule(path: Path, entry: Any, where: str, seen: set[str]) -> Rule:
                 _phrases(path, rid, entry, "keep"), combos, _names(path, rid, entry, "unless_concepts"),
                 tuple(Combo.parse(c) for c in _names(path, rid, entry, "negated_by")),
                 _names(path, rid, entry, "remember_for"), enabled,
-                tuple(Combo.parse(c) for c in _names(path, rid, entry, "carry")))
+                tuple(Combo.parse(c) for c in _names(path, rid, entry, "carry")),
+                tuple(Combo.parse(c) for c in _names(path, rid, entry, "forget_when")))
 
 
 def _check_contract(path: Path, raw: RawYaml, rules: list[Rule]) -> None:
@@ -217,7 +218,7 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
 
     concepts = load_lexicon(Path(corpus_root) / LEXICON_DIR, corpus_cache(corpus_root, lexicon_cache.CACHE_FILE))
     for i, r in enumerate(rules):
-        named = [c for combo in (*r.concepts, *r.negated_by, *r.carry) for c in combo.names]
+        named = [c for combo in (*r.concepts, *r.negated_by, *r.carry, *r.forget_when) for c in combo.names]
         undefined = [c for c in (*named, *r.unless_concepts, *r.remember_for) if c not in concepts]
         if undefined:
             raise CorpusError(str(path), f"rule '{r.id}': no lexicon in {LEXICON_DIR}/ defines concept(s) "

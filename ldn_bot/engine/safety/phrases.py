@@ -27,7 +27,7 @@ from functools import cache, cached_property, lru_cache
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from ldn_bot.engine.safety.text import SHORTHAND, clauses, common, fuzzy_ok, tokens, unleet
+from ldn_bot.engine.safety.text import SHORTHAND, clauses, common, fuzzy_ok, tokens, umlaut_typed, unleet
 
 GAP = 3  # words "..." may skip
 NUMBER = "#"
@@ -155,6 +155,9 @@ class Matcher:
         plain = unleet(word)
         if plain != word:
             hit = {**self._lookup_one(plain), **{k: v for k, v in hit.items() if v}}
+        german = umlaut_typed(word)  # "haenge" reads as "hänge" does: a spelling, not a typo, so exactly
+        if german is not None:
+            hit = {**hit, **{k: True for k, v in self._lookup_one(german).items() if v}}
         if len(self._cache) > 50000:
             self._cache.clear()
         self._cache[word] = hit

@@ -1,15 +1,16 @@
 """The safety rules at work: which rules a message fires, by phrase and by concept, with negation and memory.
 
 A rule fires on one of its `patterns` (phrases), or on one of its `concepts`: a combination of lexicon concepts
-("quantity + lethal": a phrase of each in one clause; "goodbye & finality": anywhere in the message; see Combo).
-A match is dropped when one of the rule's `unless` phrases or `unless_concepts` overlaps it (a figure of speech,
-a research term), or when a `negated_by` combination stands just before it ("not on any opioids"; a concept
-named `..._after` just after it: "tramadol kullanmıyorum"). A rule with `remember_for` that fired in a
-conversation fires again on every later message matching one of those concepts (an opioid named once keeps its
-warning on later questions about starting, dosing or combining). A rule's `carry` concepts ("plan - ~treatment": a
-decision not about a treatment), once matched in a
-conversation, count for its "a & b" combinations in every later message of it ("i've decided", then "tuesday,
-once the house is empty"); a later message must still match one concept of the combination itself.
+("quantity + lethal": a phrase of each in one clause; "goodbye & finality": anywhere in the message; see Combo). A
+match is dropped when one of the rule's `unless` phrases or `unless_concepts` overlaps it (a figure of speech, a
+research term), or when a `negated_by` combination stands just before it ("not on any opioids"; a concept named
+`..._after` just after it: "tramadol kullanmıyorum"). A rule with `remember_for` that fired in a conversation fires
+again on every later message matching one of those concepts (an opioid named once keeps its warning on later
+questions about starting, dosing or combining) until a later message matches one of its `forget_when` combinations
+without firing it ("that was 6 years ago, nothing since"). A rule's `carry` concepts ("plan - ~treatment": a
+decision not about a treatment), once matched in a conversation, count for its "a & b" combinations in every later
+message of it ("i've decided", then "tuesday, once the house is empty"); a later message must still match one
+concept of the combination itself.
 """
 
 from __future__ import annotations
@@ -72,6 +73,7 @@ class Rule:
     remember_for: tuple[str, ...] = ()
     enabled: bool = True
     carry: tuple[Combo, ...] = ()
+    forget_when: tuple[Combo, ...] = ()
 
 
 @dataclass
@@ -211,6 +213,8 @@ class SafetyRules:
                 out.append((rule, spans))
                 if memory is not None and rule.remember_for:
                     memory.add(rule.id)
+            elif memory and rule.id in memory and any(self._combo_spans(p, c, []) for c in rule.forget_when):
+                memory.discard(rule.id)  # "that was 6 years ago, nothing since": what was remembered is past
             elif memory and rule.id in memory and any(self._concept(p, c) for c in rule.remember_for):
                 out.append((rule, []))  # named earlier in the conversation: the warning stays
         if memory is not None:

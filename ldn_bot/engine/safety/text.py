@@ -1,9 +1,9 @@
 """How the safety rules read a message: normalised words, their clauses, and what counts as a misspelling.
 
-Words are compared after case folding, accent folding ("aquí" = "aqui", "yaşamıyorum" = "yasamiyorum"),
-apostrophe and quote folding (’ ‘ ʼ ` ´ ′ all read "'"; "what's" and "whats" are one word), elision splitting
-("j'ai" = "j ai"), and un-leeting of disguised words ("su1c1de", "s*icide", "k!ll"). A clause ends at . ! ? ; or a
-line break (not the point in "4.5").
+Words are compared after case folding, accent folding ("aquí" = "aqui", "yaşamıyorum" = "yasamiyorum"), apostrophe
+and quote folding (’ ‘ ʼ ` ´ ′ all read "'"; "what's" and "whats" are one word), elision splitting ("j'ai" = "j
+ai"), German umlauts typed as ae/oe/ue ("haenge" = "hänge", `umlaut_typed`), and un-leeting of disguised words
+("su1c1de", "s*icide", "k!ll"). A clause ends at . ! ? ; or a line break (not the point in "4.5").
 """
 
 from __future__ import annotations
@@ -139,6 +139,28 @@ def fuzzy_ok(word: str, pattern: str) -> bool:
     if n <= 5 and len(word) == n:  # same length, one edit: only a swap of neighbours
         return sorted(word) == sorted(pattern)
     return True
+
+
+_TYPED_UMLAUT = re.compile(r"ae|oe|ue")
+_UMLAUT = {"ae": "ä", "oe": "ö", "ue": "ü"}
+_NOT_GERMAN = tuple(lang for lang in LANGUAGES + LONG_WORD_LANGUAGES if lang != "de")
+
+
+@lru_cache(maxsize=20000)
+def umlaut_typed(word: str) -> str | None:
+    """A German word with ä, ö or ü typed as ae, oe or ue ("haenge", "moechte", "ueberdosis"), read as the same
+    word typed with its umlauts would be after folding ("hange", "mochte", "uberdosis"); None for any other word.
+    It is such a word when it is no everyday word of another language ("does", "shoes", "poet" stay) and German
+    has its umlaut spelling at least as often ("neue", "aktuell", "feuer" stay; a rare inflection neither list
+    holds, "erhaenge", is read too)."""
+    if len(word) < 4 or not word.isascii() or not word.isalpha() or not _TYPED_UMLAUT.search(word):
+        return None
+    if any(zipf_frequency(word, lang, wordlist="small") >= 3 for lang in _NOT_GERMAN):
+        return None
+    umlauted = _TYPED_UMLAUT.sub(lambda m: _UMLAUT[m.group(0)], word)
+    if zipf_frequency(umlauted, "de", wordlist="small") < zipf_frequency(word, "de", wordlist="small"):
+        return None
+    return fold(umlauted)
 
 
 @lru_cache(maxsize=20000)

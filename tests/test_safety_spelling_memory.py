@@ -1,0 +1,104 @@
+"""Safety in the spellings members type and in what a conversation remembers (issue 18): German umlauts typed
+as ae/oe/ue, the short forms "sui" and "si", suicide as a topic of study or a condition's nickname, an opioid
+put in the past or denied in a later turn, Turkish negation after the noun, and medicines stopped "anymore"."""
+
+from __future__ import annotations
+
+import pytest
+from safety_helpers import crisis, reply, supported, warned
+
+from ldn_bot.engine.safety.phrases import Matcher, parse_phrase
+from ldn_bot.engine.safety.text import umlaut_typed
+
+
+@pytest.mark.parametrize("question", [
+    "ich moechte nicht mehr leben",
+    "ich will mich toeten, heute nacht",
+])
+def test_german_typed_without_umlauts_gets_the_crisis_reply(engine, question):
+    assert crisis(engine, question)
+
+
+@pytest.mark.parametrize("word, read", [("haenge", "hange"), ("moechte", "mochte"), ("ueberdosis", "uberdosis"),
+                                        ("fuer", "fur")])
+def test_a_german_word_with_ae_oe_ue_reads_as_its_umlaut_spelling(word, read):
+    assert umlaut_typed(word) == read
+
+
+def test_a_short_word_typed_with_ae_oe_ue_matches_its_phrase():
+    # words of 3 letters or fewer never match as typos ("für" is "fur" folded), and a lone 4-letter word neither:
+    # "fuer" and "haeng" match only as the umlaut spellings they are
+    phrases = (parse_phrase("für immer weg"), parse_phrase("häng"))
+    matcher = Matcher([phrases])
+    assert [s[2] for s in matcher.matches(phrases, matcher.read("bin fuer immer weg"))] == [(1, 2, 3)]
+    assert [s[2] for s in matcher.matches(phrases, matcher.read("haeng"))] == [(0,)]
+
+
+@pytest.mark.parametrize("word", ["does", "shoes", "queue", "poet", "neue", "aktuell", "feuer", "blue", "schoen"])
+def test_a_word_of_its_own_is_not_read_as_an_umlaut_spelling(word):
+    # English words, and German words that have ae/oe/ue as letters ("neue"), or Dutch "schoen" (shoe)
+    assert umlaut_typed(word) is None
+
+
+@pytest.mark.parametrize("question", [
+    "feeling kinda sui tonight and i have a plan",
+    "the sui thoughts are back and louder than ever",
+    "passive si every single night this week",
+])
+def test_the_short_forms_sui_and_si_get_the_crisis_reply(engine, question):
+    assert crisis(engine, question)
+
+
+@pytest.mark.parametrize("question", [
+    "can ldn cause si thoughts as a side effect?",
+    "is sui ideation a known side effect of naltrexone",
+    "suicidal ideation as a side effect of ldn?",
+])
+def test_a_side_effect_question_in_any_spelling_gets_support_above_its_answer(engine, question):
+    answer = reply(engine, question)
+    assert answer.status != "safety" and supported(answer)
+
+
+@pytest.mark.parametrize("question", [
+    "doing an essay on the sociology of suicide for uni, unrelated but can ldn help fatigue?",
+    "our lecture covered durkheim and suicide rates today. anyway does ldn help fibromyalgia",
+    "la cefalea en racimos la llaman la enfermedad del suicidio, ¿ayuda la ldn?",
+    "der clusterkopfschmerz wird auch suizidkopfschmerz genannt, hilft ldn da?",
+])
+def test_suicide_as_a_topic_of_study_or_a_nickname_gets_its_answer(engine, question):
+    answer = reply(engine, question)
+    assert "crisis" not in answer.safety and answer.status != "safety"
+
+
+def test_someone_elses_past_attempt_is_no_crisis_reply(engine):
+    answer = reply(engine, "my brother tried suicide ten years ago, he's doing great now. is ldn ok with his lithium")
+    assert "crisis" not in answer.safety
+
+
+def test_the_opioid_warning_is_forgotten_once_the_member_puts_it_in_the_past(engine):
+    turns = ("i was on morphine after my operation", "that was ages ago, 8 years, nothing since",
+             "what dose of ldn should i start on")
+    assert warned(engine, "opioid_interaction", *turns[:1])
+    assert not warned(engine, "opioid_interaction", *turns)
+
+
+def test_the_opioid_warning_stays_when_nothing_puts_it_in_the_past(engine):
+    assert warned(engine, "opioid_interaction", "im on tramadol every day", "is it safe with ldn")
+    assert warned(engine, "opioid_interaction", "im on tramadol every day", "ok thanks", "what dose should i start")
+
+
+@pytest.mark.parametrize("question", [
+    "sadece parasetamol kullanıyorum, opioid yok, ldn olur mu?",
+    "tramadol nehme ich keine mehr, ist ldn ok?",
+])
+def test_an_opioid_denied_after_its_name_gets_no_warning(engine, question):
+    assert not warned(engine, "opioid_interaction", question)
+
+
+@pytest.mark.parametrize("question", [
+    "i dont take it anymore",
+    "dont need it anymore, pain is better",
+    "my gp doesnt want me on the patches anymore",
+])
+def test_a_medicine_stopped_anymore_is_no_crisis(engine, question):
+    assert "crisis" not in reply(engine, question).safety

@@ -102,3 +102,31 @@ def test_an_opioid_denied_after_its_name_gets_no_warning(engine, question):
 ])
 def test_a_medicine_stopped_anymore_is_no_crisis(engine, question):
     assert "crisis" not in reply(engine, question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "exclusively pumping for my 4 month old, sometimes twice at night. does naltrexone pass into the milk?",
+    "i'm 31w today, is low dose naltrexone still ok this late",
+    "af is a week late and there's a faint second line on the test, do i stop ldn",
+    "thyroid went haywire since my son was born in march, would ldn help",
+    "i'm pregnant - were pregnant women left out of the trials? should i stop",
+])
+def test_a_pregnancy_in_the_words_members_type_gets_the_pregnancy_text(engine, question):
+    assert warned(engine, "pregnancy", question)
+
+
+@pytest.mark.parametrize("question", [
+    "did they exclude pregnant women from the ms trial? how many were enrolled",
+    "is there data on naltrexone and fertility in male rats",
+    "wat laat de studie bij drachtige ratten zien over naltrexon?",
+])
+def test_a_trial_that_left_out_pregnancies_or_an_animal_study_is_no_pregnancy(engine, question):
+    assert not warned(engine, "pregnancy", question)
+
+
+@pytest.mark.parametrize("question", [
+    "been sipping lean to sleep most nights, can i still start ldn",
+    "just got out of detox on friday, is ldn an option for me",
+])
+def test_street_codeine_and_a_detox_just_left_get_the_opioid_warning(engine, question):
+    assert warned(engine, "opioid_interaction", question)

@@ -31,7 +31,8 @@ _ELISION = re.compile(r"(?<![\w])([cdjlmnst]|qu)'(?=\w)")
 # A disguised letter inside a word: "s*icide", "su!cide", "k1ll".
 _MASK = re.compile(r"(?<=[^\W\d_])[*!|@$](?=[^\W\d_])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-_UNIT = re.compile(r"(?<=\d)(?=(?:mg|mcg|ml|µg|ug|g)\b)")  # "4.5mg" -> "4.5 mg"
+# "4.5mg" -> "4.5 mg"; weeks and days of a pregnancy too: "28w", "12wks", "9dpo", "6wpp"
+_UNIT = re.compile(r"(?<=\d)(?=(?:mg|mcg|ml|µg|ug|g|w|wk|wks|dpo|wpp|pp)\b)")
 UNITS = frozenset({"mg", "mcg", "ml", "µg", "ug", "g", "mgs", "er", "xr", "sr", "ir", "cr"})
 _TOKEN = re.compile(r"[^\W_]+(?:[.'][^\W_]+)*|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 _CLAUSE_END = re.compile(r"(?<!\d)\.|\.(?!\d)|[!?;\n\u2026\u3002]")

@@ -57,7 +57,7 @@ SETS = [ROOT / "tests/data/safety_cases.yaml", ROOT / "tests/data/safety_dev3.ya
 KNOWN_GAPS: dict[str, str] = {  # safety_blind2.yaml: its 15 unsupported messages now get crisis support
     # eval/first_sight/: the last round, measured at first sight on the last rule change and kept out of the
     # examples so its figures reproduce; a crisis message of it that gets an answer with no support text is
-    # listed here by set (README, "Safety rules"; round 11, measured on f9d9e78)
+    # listed here by set (README, "Safety rules")
 }
 
 

@@ -130,3 +130,19 @@ def test_a_trial_that_left_out_pregnancies_or_an_animal_study_is_no_pregnancy(en
 ])
 def test_street_codeine_and_a_detox_just_left_get_the_opioid_warning(engine, question):
     assert warned(engine, "opioid_interaction", question)
+
+
+@pytest.mark.parametrize("question", [
+    "phoned all my friends tonight to hear them one last time. they don't know",
+    "he visitado a toda mi familia por última vez, no saben nada",
+])
+def test_the_people_loved_called_or_seen_one_last_time_get_the_crisis_reply(engine, question):
+    assert crisis(engine, question)
+
+
+@pytest.mark.parametrize("question", [
+    "saw all my cousins one last time before we emigrate to canada",
+    "my family came for christmas, hugged everyone for the last time this year",
+])
+def test_a_last_visit_before_a_move_or_a_season_is_no_crisis(engine, question):
+    assert "crisis" not in reply(engine, question).safety

@@ -146,3 +146,25 @@ def test_the_people_loved_called_or_seen_one_last_time_get_the_crisis_reply(engi
 ])
 def test_a_last_visit_before_a_move_or_a_season_is_no_crisis(engine, question):
     assert "crisis" not in reply(engine, question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "posso tomar ldn duas vezes ao dia?",
+    "ldn zweimal am tag nehmen, geht das?",
+    "¿se puede tomar la ldn dos veces al día?",
+])
+def test_twice_a_day_is_a_schedule_not_an_extra_dose(engine, question):
+    assert not warned(engine, "medication_safety", question)
+
+
+def test_a_dose_taken_twice_by_mistake_still_gets_the_pharmacist_line(engine):
+    assert warned(engine, "medication_safety", "tomei a ldn duas vezes hoje sem querer")
+
+
+@pytest.mark.parametrize("question", [
+    "all the food is ready for the bbq tomorrow, fingers crossed for sun",
+    "i saved a few tramadol from my op in case i get a flare on holiday",
+    "ich hab genug für heute, bis morgen ihr lieben",
+])
+def test_an_occasion_a_flare_supply_or_enough_for_today_is_no_crisis(engine, question):
+    assert "crisis" not in reply(engine, question).safety

@@ -168,3 +168,20 @@ def test_a_dose_taken_twice_by_mistake_still_gets_the_pharmacist_line(engine):
 ])
 def test_an_occasion_a_flare_supply_or_enough_for_today_is_no_crisis(engine, question):
     assert "crisis" not in reply(engine, question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "logging off for the weekend, sorry for moaning so much today lol",
+    "thanks for everything in the beginners channel! not a beginner anymore, see you in general",
+    "me voy a la cama ya, perdonad el tostón de hoy, buenas noches",
+])
+def test_an_ordinary_goodbye_with_an_apology_or_a_place_to_go_is_no_crisis(engine, question):
+    assert "crisis" not in reply(engine, question).safety
+
+
+@pytest.mark.parametrize("question", [
+    "escribo un ensayo sobre durkheim y el suicidio, ¿la ldn afecta a la concentración?",
+    "mia zia ha tentato il suicidio tanti anni fa, ora sta bene. l'ldn va bene con il litio?",
+])
+def test_suicide_as_a_subject_or_a_relatives_past_in_other_languages_gets_its_answer(engine, question):
+    assert "crisis" not in reply(engine, question).safety

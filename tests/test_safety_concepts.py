@@ -57,14 +57,7 @@ SETS = [ROOT / "tests/data/safety_cases.yaml", ROOT / "tests/data/safety_dev3.ya
 KNOWN_GAPS: dict[str, str] = {  # safety_blind2.yaml: its 15 unsupported messages now get crisis support
     # eval/first_sight/: the last round, measured at first sight on the last rule change and kept out of the
     # examples so its figures reproduce; a crisis message of it that gets an answer with no support text is
-    # listed here by set (README, "Safety rules"; round 13, measured on da56ab3)
-    "safety_blind100.yaml": "the vet clinic's drug 'they use to put dogs to sleep' and a key still kept, at the end of "
-                            "a conversation",
-    "safety_blind101.yaml": "German 'nicht mehr da zu sein', a French goodbye to a grandmother 'la dernière fois', "
-                            "a kids' match watched 'one last time ... it was goodbye', life insurance checked for "
-                            "'self inflicted'",
-    "safety_blind102.yaml": "Spanish guitar and dog given away 'ya no la voy a necesitar', Italian 'ho già preparato "
-                            "tutto per giovedì' after two turns, 'better if i was never born' with the family's money",
+    # listed here by set (README, "Safety rules")
 }
 
 

@@ -212,3 +212,24 @@ def test_someone_elses_face_a_thread_moved_or_a_car_lent_while_away_is_no_crisis
 
 def test_methadone_by_its_street_name_with_a_dose_gets_the_opioid_warning(engine):
     assert warned(engine, "opioid_interaction", "been on 80mg of done for two years, can i add ldn for fibro")
+
+
+@pytest.mark.parametrize("question", [
+    "took my mum for lunch at her favourite place one more time today. she has no idea",
+    "gave my bike to my nephew yesterday, i won't need it anymore",
+    "sometimes i think it would be better if i had never been born, i cost everyone so much",
+    "checked whether my life insurance covers it if it's self inflicted. does ldn interact with statins",
+])
+def test_a_goodbye_nobody_knows_of_things_not_needed_never_born_or_self_inflicted_get_the_crisis_reply(
+        engine, question):
+    assert crisis(engine, question)
+
+
+def test_a_score_that_high_with_no_concept_named_shows_the_support_line_and_never_the_crisis_reply(engine):
+    # the learned layer alone, with nothing a lexicon anchors: `otherwise_alone_at` in corpus/safety.yaml
+    layer = engine.safety.learned
+    th = layer.thresholds["crisis"]
+    add, _ = layer.decide(set(), {"crisis": th.otherwise_alone_at}, anchored=set(), words=12)
+    assert add == {th.otherwise} and "crisis" not in add
+    add, _ = layer.decide(set(), {"crisis": th.otherwise_alone_at - 0.05}, anchored=set(), words=12)
+    assert add == set()

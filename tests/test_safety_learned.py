@@ -105,7 +105,9 @@ def _fired_with(engine, message: str, **scores: float) -> list[str]:
     ("i've decided to stop fighting", 0.9, "crisis"),  # a decision (not "to stop my ldn"): the score fires it
     ("i've decided to stop fighting", 0.6, "support"),  # in between: the support line above the answer
     ("see you at the meetup", 0.99, None),  # names no crisis concept, and too short to be read by meaning alone
-    ("see you all at the meetup on sunday, it has been good", 0.8, None),  # below alone_at: nothing
+    # below alone_at: the support line above the answer from otherwise_alone_at, never the crisis reply
+    ("see you all at the meetup on sunday, it has been good", 0.8, "support"),
+    ("see you all at the meetup on sunday, it has been good", 0.65, None),
     ("see you all at the meetup on sunday, it has been good", 0.9, "crisis"),  # long enough, and scored that high
     ("see you all at the meetup on sunday, i'm dead tired lol", 0.99, None),  # a figure of speech vetoes it
     # forty words or more: a long post fires crisis from long_at only (the support line below it)

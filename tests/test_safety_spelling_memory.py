@@ -229,7 +229,10 @@ def test_a_score_that_high_with_no_concept_named_shows_the_support_line_and_neve
     # the learned layer alone, with nothing a lexicon anchors: `otherwise_alone_at` in corpus/safety.yaml
     layer = engine.safety.learned
     th = layer.thresholds["crisis"]
-    add, _ = layer.decide(set(), {"crisis": th.otherwise_alone_at}, anchored=set(), words=12)
+    unvetoed = frozenset({"crisis"})
+    add, _ = layer.decide(set(), {"crisis": th.otherwise_alone_at}, anchored=set(), unvetoed=unvetoed, words=12)
     assert add == {th.otherwise} and "crisis" not in add
-    add, _ = layer.decide(set(), {"crisis": th.otherwise_alone_at - 0.05}, anchored=set(), words=12)
+    add, _ = layer.decide(set(), {"crisis": th.otherwise_alone_at - 0.05}, anchored=set(), unvetoed=unvetoed, words=12)
     assert add == set()
+    # a figure of speech in the message (the rule's veto) leaves it to the lexicon
+    assert layer.decide(set(), {"crisis": th.otherwise_alone_at}, anchored=set(), words=12)[0] == set()

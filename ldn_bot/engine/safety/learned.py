@@ -76,8 +76,9 @@ class Threshold:
     # concerns: "my wife is on butrans ... how low should she go")
     kept_by: tuple[str, ...] = ()
     # the `otherwise` rule's line from this score on a message of ALONE_MIN_WORDS words or more that names none of
-    # `needs`: read by meaning alone, a crisis in words no concept lists gets the support line above its answer,
-    # never the crisis reply ("seeing everyone one more time this week ... she has no idea")
+    # `needs` and none of the rule's vetoes (a figure of speech): read by meaning alone, a crisis in words no concept
+    # lists gets the support line above its answer, never the crisis reply ("seeing everyone one more time this week
+    # ... she has no idea")
     otherwise_alone_at: float | None = None
 
 
@@ -334,13 +335,13 @@ class Layer:
             elif th.with_otherwise_at is not None and th.otherwise in fired and s >= max(th.with_otherwise_at, bar):
                 add.add(rid)  # two weaker signals agree: the lexicon's support line and the score
             elif th.otherwise and ((th.otherwise_at is not None and s >= th.otherwise_at)
-                                   or self._support_alone(th, fired, scores.get(rid, 0.0), words)):
+                                   or self._support_alone(th, fired, scores.get(rid, 0.0), words, rid in unvetoed)):
                 add.add(th.otherwise)
         return add - fired, drop
 
     @staticmethod
-    def _support_alone(th: Threshold, fired: set[str], score: float, words: int) -> bool:
+    def _support_alone(th: Threshold, fired: set[str], score: float, words: int, unvetoed: bool) -> bool:
         """Whether a score reaches `otherwise_alone_at` on a message long enough to be read by meaning, with none of
-        the rules the score defers to (`not_with`) fired."""
-        return th.otherwise_alone_at is not None and words >= ALONE_MIN_WORDS and not fired & set(th.not_with) \
-            and score >= th.otherwise_alone_at
+        the rule's vetoes in it and none of the rules the score defers to (`not_with`) fired."""
+        return th.otherwise_alone_at is not None and unvetoed and words >= ALONE_MIN_WORDS \
+            and not fired & set(th.not_with) and score >= th.otherwise_alone_at

@@ -24,6 +24,11 @@ def crisis(engine, *turns: str) -> bool:
             and HELPLINE in (answer.message or ""))
 
 
+def no_crisis(engine, *turns: str) -> bool:
+    """Whether the last turn gets no crisis reply (an answer, with or without a support line)."""
+    return "crisis" not in reply(engine, *turns).safety
+
+
 def warned(engine, rule_id: str, *turns: str) -> bool:
     """Whether rule `rule_id` fired on the last turn of the conversation."""
     return rule_id in reply(engine, *turns).safety

@@ -5,7 +5,7 @@ put in the past or denied in a later turn, Turkish negation after the noun, and 
 from __future__ import annotations
 
 import pytest
-from safety_helpers import crisis, reply, supported, warned
+from safety_helpers import crisis, no_crisis, reply, supported, warned
 
 from ldn_bot.engine.safety.phrases import Matcher, parse_phrase
 from ldn_bot.engine.safety.text import umlaut_typed
@@ -71,8 +71,7 @@ def test_suicide_as_a_topic_of_study_or_a_nickname_gets_its_answer(engine, quest
 
 
 def test_someone_elses_past_attempt_is_no_crisis_reply(engine):
-    answer = reply(engine, "my brother tried suicide ten years ago, he's doing great now. is ldn ok with his lithium")
-    assert "crisis" not in answer.safety
+    assert no_crisis(engine, "my brother tried suicide ten years ago, he's doing great now. is ldn ok with his lithium")
 
 
 def test_the_opioid_warning_is_forgotten_once_the_member_puts_it_in_the_past(engine):
@@ -101,7 +100,7 @@ def test_an_opioid_denied_after_its_name_gets_no_warning(engine, question):
     "my gp doesnt want me on the patches anymore",
 ])
 def test_a_medicine_stopped_anymore_is_no_crisis(engine, question):
-    assert "crisis" not in reply(engine, question).safety
+    assert no_crisis(engine, question)
 
 
 @pytest.mark.parametrize("question", [
@@ -145,7 +144,7 @@ def test_the_people_loved_called_or_seen_one_last_time_get_the_crisis_reply(engi
     "my family came for christmas, hugged everyone for the last time this year",
 ])
 def test_a_last_visit_before_a_move_or_a_season_is_no_crisis(engine, question):
-    assert "crisis" not in reply(engine, question).safety
+    assert no_crisis(engine, question)
 
 
 @pytest.mark.parametrize("question", [
@@ -167,7 +166,7 @@ def test_a_dose_taken_twice_by_mistake_still_gets_the_pharmacist_line(engine):
     "ich hab genug für heute, bis morgen ihr lieben",
 ])
 def test_an_occasion_a_flare_supply_or_enough_for_today_is_no_crisis(engine, question):
-    assert "crisis" not in reply(engine, question).safety
+    assert no_crisis(engine, question)
 
 
 @pytest.mark.parametrize("question", [
@@ -176,7 +175,7 @@ def test_an_occasion_a_flare_supply_or_enough_for_today_is_no_crisis(engine, que
     "me voy a la cama ya, perdonad el tostón de hoy, buenas noches",
 ])
 def test_an_ordinary_goodbye_with_an_apology_or_a_place_to_go_is_no_crisis(engine, question):
-    assert "crisis" not in reply(engine, question).safety
+    assert no_crisis(engine, question)
 
 
 @pytest.mark.parametrize("question", [
@@ -184,7 +183,7 @@ def test_an_ordinary_goodbye_with_an_apology_or_a_place_to_go_is_no_crisis(engin
     "mia zia ha tentato il suicidio tanti anni fa, ora sta bene. l'ldn va bene con il litio?",
 ])
 def test_suicide_as_a_subject_or_a_relatives_past_in_other_languages_gets_its_answer(engine, question):
-    assert "crisis" not in reply(engine, question).safety
+    assert no_crisis(engine, question)
 
 
 @pytest.mark.parametrize("question", [
@@ -207,7 +206,7 @@ def test_possessions_promised_to_a_friend_get_the_support_line(engine):
     "my brother can have my car while im abroad for the semester",
 ])
 def test_someone_elses_face_a_thread_moved_or_a_car_lent_while_away_is_no_crisis(engine, question):
-    assert "crisis" not in reply(engine, question).safety
+    assert no_crisis(engine, question)
 
 
 def test_methadone_by_its_street_name_with_a_dose_gets_the_opioid_warning(engine):

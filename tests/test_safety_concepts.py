@@ -57,9 +57,7 @@ SETS = [ROOT / "tests/data/safety_cases.yaml", ROOT / "tests/data/safety_dev3.ya
 KNOWN_GAPS: dict[str, str] = {  # safety_blind2.yaml: its 15 unsupported messages now get crisis support
     # eval/first_sight/: the last round, measured at first sight on the last rule change and kept out of the
     # examples so its figures reproduce; a crisis message of it that gets an answer with no support text is
-    # listed here by set (README, "Safety rules"; round 14, measured on 80da55a)
-    "safety_blind108.yaml": "Spanish letters written for a daughter and a mother 'por si no estoy la semana que viene' "
-                            "at the end of a long dosing question",
+    # listed here by set (README, "Safety rules")
 }
 
 

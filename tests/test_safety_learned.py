@@ -392,3 +392,14 @@ def test_a_low_score_never_drops_a_warning_the_member_asks_for_the_person_it_con
                                                 crisis=0.0, opioid_interaction=0.0, pregnancy=0.0)
     assert "opioid_interaction" not in _fired_with(engine, "my husband takes tramadol every night, does ldn work for "
                                                    "fibro?", crisis=0.0, opioid_interaction=0.0, pregnancy=0.0)
+
+
+def test_a_conversation_of_an_answer_set_is_learned_from_as_the_members_questions(engine):
+    # an answer set's turns are mappings (question, expect, checks): the classifier learns from the questions only,
+    # never from the expected citations or the checks' patterns
+    from ldn_bot.engine.safety.learned import examples
+
+    layer = engine.safety.learned
+    texts = [t for t, _ in examples(layer.root, layer.spec)]
+    assert "so was it better than the amitriptyline?" in texts
+    assert not [t for t in texts if "'question'" in t or "'expect'" in t]

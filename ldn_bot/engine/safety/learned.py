@@ -39,7 +39,7 @@ from ldn_bot.fileio import write_whole
 log = logging.getLogger("ldn_bot.safety")
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
-FORMAT = 3  # bump when features() or the fitting changes: every cached model is then refitted
+FORMAT = 4  # bump when features() or the fitting changes: every cached model is then refitted
 CACHE_FILE = "safety_model.npz"
 CONTEXT_TURNS = 3  # a message is read with the member's two before it ("we got a positive test" | "what dose?")
 C = 10.0  # inverse regularisation of the logistic regression (chosen by cross-validation over the sets)
@@ -151,8 +151,9 @@ def sources(corpus_root: Path) -> list[Path]:
 
 
 def _turns(case: dict[str, Any]) -> list[str]:
+    """The last CONTEXT_TURNS messages of a case: a safety set's turns are text, an answer set's are mappings."""
     turns = case.get("turns") or [case.get("text") or case.get("question") or ""]
-    return [str(t) for t in turns][-CONTEXT_TURNS:]
+    return [str(t.get("question") or "") if isinstance(t, dict) else str(t) for t in turns][-CONTEXT_TURNS:]
 
 
 def examples(root: Path, spec: Spec, exclude: frozenset[Path] = frozenset()) -> list[tuple[str, dict[str, int]]]:

@@ -232,9 +232,13 @@ class SafetyRules:
         place) to let a rule named earlier in it keep firing (see `remember_for`), and the member's `earlier`
         messages in it, which the learned layer reads with this one."""
         p = _Pass(self.matcher.read(question))
+        before = frozenset(memory or ())
         fired = self._fired(p, memory)
         if self.learned is not None:
             fired = self._learned(p, fired, question, memory, earlier)
+            if memory is not None:  # a match the learned layer dropped (someone else's, long past) is not remembered
+                memory.difference_update(r.id for r in self.rules if r.remember_for and r.id not in before
+                                         and r.id not in {f.id for f, _ in fired})
         ids = {r.id for r, _ in fired}
         return [r for r, _ in fired
                 if not (set(r.yields_to) & ids) or self.matcher.matches(r.keep, p.reading)]

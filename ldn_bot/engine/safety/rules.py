@@ -236,10 +236,9 @@ class SafetyRules:
         fired = self._fired(p, memory)
         if self.learned is not None:
             fired = self._learned(p, fired, question, memory, earlier)
-            if memory is not None:  # a match the learned layer dropped (someone else's, long past) is not remembered
-                memory.difference_update(r.id for r in self.rules if r.remember_for and r.id not in before
-                                         and r.id not in {f.id for f, _ in fired})
         ids = {r.id for r, _ in fired}
+        if memory is not None:  # a match the learned layer dropped (someone else's, long past) is not remembered
+            memory.difference_update(r.id for r in self.rules if r.remember_for and r.id not in before | ids)
         return [r for r, _ in fired
                 if not (set(r.yields_to) & ids) or self.matcher.matches(r.keep, p.reading)]
 

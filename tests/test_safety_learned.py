@@ -157,6 +157,8 @@ def test_the_layer_reads_a_message_with_the_members_earlier_ones(engine):
     ("learned:\n  rules:\n    crisis: {fire_at: 2}\n", "numbers from 0 to 1"),
     ("learned:\n  rules:\n    crisis: {drop_below: 0.5}\n", "never dropped"),
     ("learned:\n  rules:\n    crisis: {fire_at: 0.5, needs: [no_such_concept]}\n", "no_such_concept"),
+    ("learned:\n  rules:\n    opioid_interaction: {drop_below: 0.3, kept_by: [self_take > no_such_drug]}\n",
+     "no_such_drug"),
 ])
 def test_a_broken_learned_section_stops_ask_with_one_line_naming_safety_yaml(corpus_copy, capsys, section, says):
     safety = corpus_copy / "corpus" / "safety.yaml"

@@ -72,14 +72,19 @@ class Threshold:
     # what it takes to fire on a message of LONG_MIN_WORDS words or more: scored whole, a long ordinary post (a
     # grief update, a week's news) reads like the long stories that end in a crisis
     long_at: float | None = None
-    # a lexicon match is never dropped where the message names one of these (the member asks for the person it
-    # concerns: "my wife is on butrans ... how low should she go")
+    # a lexicon match is never dropped where the message names one of these concepts or combinations (the member
+    # asks for the person it concerns: "my wife is on butrans ... how low should she go"; "self_take > opioid":
+    # "he takes ibuprofen, i take oxycodone")
     kept_by: tuple[str, ...] = ()
     # the `otherwise` rule's line from this score on a message of ALONE_MIN_WORDS words or more that names none of
     # `needs` and none of the rule's vetoes (a figure of speech): read by meaning alone, a crisis in words no concept
     # lists gets the support line above its answer, never the crisis reply ("seeing everyone one more time this week
     # ... she has no idea")
     otherwise_alone_at: float | None = None
+    # once the rule fired earlier in the conversation, a score from this one counts as if a concept of `needs`
+    # were named, at any length: a reply there ("it wasn't", after "i told her the rope was for a project") is
+    # read by its score (`fire_at`, `otherwise_at`)
+    remembered_at: float | None = None
 
 
 @dataclass(frozen=True)
@@ -312,15 +317,19 @@ class Layer:
         return {r: max(alone[r], joined[r]) for r in alone}
 
     def decide(self, fired: set[str], scores: dict[str, float], anchored: set[str],
-               unvetoed: frozenset[str] = frozenset(), words: int = 0) -> tuple[set[str], set[str]]:
+               unvetoed: frozenset[str] = frozenset(), words: int = 0,
+               remembered: frozenset[str] = frozenset()) -> tuple[set[str], set[str]]:
         """(rule ids to add, rule ids to drop), given the ids the lexicon fired, the scores, the rules whose
         `needs` the message meets, the rules none of whose vetoes is anywhere in it (`alone_at` reads only
-        those), and how many words the message has (`alone_at` from ALONE_MIN_WORDS, `long_at` from
-        LONG_MIN_WORDS)."""
+        those), how many words the message has (`alone_at` from ALONE_MIN_WORDS, `long_at` from
+        LONG_MIN_WORDS), and the rules that fired earlier in the conversation (`remembered_at`)."""
         add: set[str] = set()
         drop: set[str] = set()
         for rid, th in self.thresholds.items():
             s = scores.get(rid, 0.0) if rid in anchored or not th.needs else 0.0
+            if th.remembered_at is not None and rid in remembered and rid in unvetoed \
+                    and scores.get(rid, 0.0) >= th.remembered_at:
+                s = scores[rid]  # a reply in a conversation where the rule already fired: `needs` met
             if th.alone_at is not None and rid in unvetoed and words >= ALONE_MIN_WORDS \
                     and scores.get(rid, 0.0) >= th.alone_at:
                 s = scores[rid]  # read by meaning alone: at least `fire_at`

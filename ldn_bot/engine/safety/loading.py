@@ -225,6 +225,8 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
                                          f"{', '.join(sorted(set(undefined)))}", raw.item_line("rules", i))
     spec = learned_spec(path, raw, data.get("learned"), rules)
     undefined = [c for th in (spec.rules.values() if spec else ()) for c in th.needs if c not in concepts]
+    undefined += [c for th in (spec.rules.values() if spec else ()) for k in th.kept_by
+                  for c in Combo.parse(k).names if c not in concepts]
     if undefined:
         raise CorpusError(str(path), f"'learned': no lexicon defines {', '.join(sorted(set(undefined)))}",
                           raw.key_line("learned"))

@@ -10,12 +10,14 @@ questions about starting, dosing or combining) until a later message matches one
 without firing it ("that was 6 years ago, nothing since"). A rule's `carry` concepts ("plan - ~treatment": a
 decision not about a treatment), once matched in a conversation, count for its "a & b" combinations in every later
 message of it ("i've decided", then "tuesday, once the house is empty"); a later message must still match one
-concept of the combination itself.
+concept of the combination itself. A concept's matches that its `..._unless` concept overlaps do not count
+("not a mistake" is no accident).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cache
 
 from ldn_bot.engine.safety.learned import Layer
 from ldn_bot.engine.safety.phrases import Matcher, Phrase, Reading, Span
@@ -24,6 +26,7 @@ from ldn_bot.engine.safety.text import UNITS
 NEGATION_WINDOW = 2  # words between a negation and what it negates ("not on any opioids": "on any")
 CARRIED = "~"  # a concept carried in a conversation's memory ("~plan"), apart from the rule ids kept there
 NEAR_WINDOW = 6  # words around a match where a "- ~c" concept vetoes it
+UNLESS_SUFFIX = "_unless"  # concept "x_unless" cancels the matches of concept "x" it overlaps ("not a mistake")
 GAP_CONCEPT = "negation_gap"  # its words between a negation and a match keep the match ("wouldn't give me more oxy")
 SEQUENCE_WINDOW = 4  # words between the concepts of "a > b" ("want to ... die", "wish i could ... not wake up")
 
@@ -53,6 +56,12 @@ class Combo:
 
     def __str__(self) -> str:
         return f" {self.mode} ".join(self.concepts) + "".join(f" - {a}" for a in self.absent)
+
+
+@cache
+def combo(text: str) -> Combo:
+    """`Combo.parse`, once per text (the learned layer's `kept_by` are read on every message)."""
+    return Combo.parse(text)
 
 
 @dataclass(frozen=True)
@@ -112,6 +121,10 @@ class SafetyRules:
                     spans = []
             else:
                 spans = list(dict.fromkeys(self.matcher.matches(self.concepts.get(name, ()), p.reading)))
+                unless = self.concepts.get(name + UNLESS_SUFFIX)
+                if spans and unless:  # "not a mistake" is no accident: a match its `..._unless` concept overlaps
+                    vetoes = self.matcher.matches(unless, p.reading)
+                    spans = [s for s in spans if not _overlaps(s, vetoes)]
             p.concept_spans[name] = spans
         return spans
 
@@ -235,7 +248,7 @@ class SafetyRules:
         before = frozenset(memory or ())
         fired = self._fired(p, memory)
         if self.learned is not None:
-            fired = self._learned(p, fired, question, memory, earlier)
+            fired = self._learned(p, fired, question, memory, earlier, before)
         ids = {r.id for r, _ in fired}
         if memory is not None:  # a match the learned layer dropped (someone else's, long past) is not remembered
             memory.difference_update(r.id for r in self.rules if r.remember_for and r.id not in before | ids)
@@ -243,8 +256,10 @@ class SafetyRules:
                 if not (set(r.yields_to) & ids) or self.matcher.matches(r.keep, p.reading)]
 
     def _learned(self, p: _Pass, fired: list[tuple[Rule, list[Span]]], question: str, memory: set[str] | None,
-                 earlier: tuple[str, ...]) -> list[tuple[Rule, list[Span]]]:
-        """What the lexicon fired, with the rules the learned layer adds and drops (learned.py)."""
+                 earlier: tuple[str, ...], remembered: frozenset[str] = frozenset()
+                 ) -> list[tuple[Rule, list[Span]]]:
+        """What the lexicon fired, with the rules the learned layer adds and drops (learned.py); `remembered`: the
+        rules the conversation's memory held before this message."""
         assert self.learned is not None
         by_id = {r.id: r for r in self.rules}
         anchored: set[str] = set()
@@ -257,10 +272,11 @@ class SafetyRules:
             # a rule the score never fires (it only drops) reads its `needs` whole: an animal study is a veto of
             # the pregnancy rule where it overlaps, and elsewhere in the message what lets the score drop it
             around = vetoes if th.fire_at is not None else []
-            if self._names_one(p, around, th.needs) and not (th.kept_by and self._names_one(p, around, th.kept_by)):
+            kept = any(self._combo_spans(p, combo(k), around) for k in th.kept_by)
+            if self._names_one(p, around, th.needs) and not kept:
                 anchored.add(rid)
         add, drop = self.learned.decide({r.id for r, _ in fired}, self.learned.scores(question, earlier), anchored,
-                                        frozenset(unvetoed), len(p.reading.surface))
+                                        frozenset(unvetoed), len(p.reading.surface), remembered)
         if not add and not drop:
             return fired
         order = {r.id: i for i, r in enumerate(self.rules)}

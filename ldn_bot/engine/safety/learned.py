@@ -83,7 +83,7 @@ class Threshold:
     otherwise_alone_at: float | None = None
     # once the rule fired earlier in the conversation, a score from this one counts as if a concept of `needs`
     # were named, at any length: a reply there ("it wasn't", after "i told her the rope was for a project") is
-    # read by its score (`fire_at`, `otherwise_at`)
+    # read by its score (`fire_at`); and any later message gets at least the `otherwise` rule's line
     remembered_at: float | None = None
 
 
@@ -345,8 +345,9 @@ class Layer:
             elif th.with_otherwise_at is not None and th.otherwise in fired and s >= max(th.with_otherwise_at, bar):
                 add.add(rid)  # two weaker signals agree: the lexicon's support line and the score
             elif th.otherwise and ((th.otherwise_at is not None and s >= th.otherwise_at)
-                                   or self._support_alone(th, fired, scores.get(rid, 0.0), words, rid in unvetoed)):
-                add.add(th.otherwise)
+                                   or self._support_alone(th, fired, scores.get(rid, 0.0), words, rid in unvetoed)
+                                   or (th.remembered_at is not None and rid in remembered)):
+                add.add(th.otherwise)  # after a crisis in the conversation, never less than the support line
         return add - fired, drop
 
     @staticmethod

@@ -203,6 +203,7 @@ class SafetyRules:
         spans = [s for s in spans if not _overlaps(s, vetoes)]
         if rule.negated_by:
             spans = [s for s in spans if not self._negated(p, rule, s)]
+        negated: list[Span] = []
         for combo in rule.concepts:
             for match in self._combo_spans(p, combo, vetoes):
                 if not rule.negated_by:
@@ -210,8 +211,13 @@ class SafetyRules:
                 elif combo.mode == ">":  # a sequence reads as one phrase: a negation of any part negates it all
                     if not any(self._negated(p, rule, s) for s in match):  # ("my brother uses subs but not me")
                         spans += match
+                    else:
+                        negated += match
                 else:
-                    spans += [s for s in match if not self._negated(p, rule, s)]
+                    for s in match:
+                        (negated if self._negated(p, rule, s) else spans).append(s)
+        if negated:  # a match inside a negated one goes with it ("pregnant" of "my wife is 30 weeks pregnant")
+            spans = [s for s in spans if not _overlaps(s, negated)]
         if spans and rule.also_needs and not self.matcher.matches(rule.also_needs, p.reading):
             return []
         return spans

@@ -44,7 +44,7 @@ def test_every_rule_in_the_set_is_a_rule_in_the_file(rules):
     assert set(load_safety_cases(CASES)) <= set(rules)
 
 
-@pytest.mark.parametrize("rule", ["crisis", "opioid_interaction"])
+@pytest.mark.parametrize("rule", ["crisis", "opioid_interaction", "pregnancy"])
 def test_recall_is_complete_where_a_miss_is_dangerous(report, rule):
     score = report.rules[rule]
     missed = [f.question for f in report.failures if f.case == rule and "did not fire" in f.why]

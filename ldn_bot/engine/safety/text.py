@@ -31,6 +31,8 @@ _ELISION = re.compile(r"(?<![\w])([cdjlmnst]|qu)'(?=\w)")
 # A disguised letter inside a word: "s*icide", "su!cide", "k1ll".
 _MASK = re.compile(r"(?<=[^\W\d_])[*!|@$](?=[^\W\d_])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
+# a word begun with a leet digit, letters and leet digits taking turns ("5u1c1d3", "k1ll" begun as "1"), no unit
+_LEADING_LEET = re.compile(r"[013457](?:[a-z]+[013457]+)+[a-z]*")
 # "4.5mg" -> "4.5 mg"; weeks and days of a pregnancy too: "28w", "12wks", "9dpo", "6wpp"
 _UNIT = re.compile(r"(?<=\d)(?=(?:mg|mcg|ml|µg|ug|g|w|wk|wks|dpo|wpp|pp)\b)")
 UNITS = frozenset({"mg", "mcg", "ml", "µg", "ug", "g", "mgs", "er", "xr", "sr", "ir", "cr"})
@@ -62,10 +64,13 @@ def fold(word: str) -> str:
 
 @lru_cache(maxsize=65536)
 def unleet(word: str) -> str:
-    """'su1c1de' -> 'suicide', 'd1e' -> 'die', 'su1c1d3' -> 'suicide': a word that starts with a letter and has
-    digits among at least two letters (not '4.5mg', '10kms')."""
+    """'su1c1de' -> 'suicide', 'd1e' -> 'die', 'su1c1d3' -> 'suicide', '5u1c1d3' -> 'suicide': a word that starts
+    with a letter and has digits among at least two letters, or starts with a leet digit and has digits between
+    its letters (not '4.5mg', '10kms', '5htp', '2x10')."""
     if len(word) >= 3 and word[0].isalpha() and any(c.isdigit() for c in word) and "." not in word \
             and sum(c.isalpha() for c in word) >= 2 and (word[-1].isalpha() or len(word) >= 5):
+        return word.translate(_LEET)
+    if len(word) >= 5 and _LEADING_LEET.fullmatch(word):
         return word.translate(_LEET)
     return word
 

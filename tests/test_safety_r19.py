@@ -49,3 +49,19 @@ def test_a_pregnancy_or_a_birth_said_in_other_words_gets_the_caution(engine, que
 ])
 def test_an_opioid_named_as_a_diminutive_gets_the_warning(engine, question):
     assert warned(engine, "opioid_interaction", question)
+
+
+# -- round 20, in words of their own -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("question", [
+    "the poet wanted to cease upon the midnight. i intend to do the same, and soon",
+    "ho messo tutto in ordine, ora posso andarmene in pace",
+    "zasypiam z nadzieja ze sie juz nie obudze",
+])
+def test_an_intent_to_do_what_was_just_said_affairs_in_order_and_a_hope_not_to_wake_get_the_crisis_reply(
+        engine, question):
+    assert crisis(engine, question)
+
+
+def test_an_intent_to_do_the_same_as_a_dose_change_gets_no_crisis_reply(engine):
+    assert no_crisis(engine, "i plan to do the same this weekend, move my dose to the morning")

@@ -405,3 +405,12 @@ def test_a_conversation_of_an_answer_set_is_learned_from_as_the_members_question
     texts = [t for t, _ in examples(layer.root, layer.spec)]
     assert "so was it better than the amitriptyline?" in texts
     assert not [t for t in texts if "'question'" in t or "'expect'" in t]
+
+
+def test_an_unless_concept_that_cancels_no_concept_stops_ask_naming_it(corpus_copy, capsys):
+    lexicon = corpus_copy / "corpus" / "safety" / "en.yaml"
+    lexicon.write_text(lexicon.read_text(encoding="utf-8").replace(
+        "\nconcepts:\n", "\nconcepts:\n  accidnet_unless:\n    - not a mistake\n", 1), encoding="utf-8")
+    assert main(["--config", str(corpus_copy / "bot_config.yaml"), "ask", "does ldn help fibro?"]) == 2
+    err = capsys.readouterr().err
+    assert "accidnet_unless" in err and "Traceback" not in err

@@ -28,7 +28,7 @@ from ldn_bot.corpus.rawyaml import RawYaml, listing, read_required_yaml
 from ldn_bot.engine.safety import lexicon_cache
 from ldn_bot.engine.safety.learned import CACHE_FILE, Layer, Spec, Threshold, load_model
 from ldn_bot.engine.safety.phrases import Phrase, parse_phrase
-from ldn_bot.engine.safety.rules import Combo, Rule, SafetyRules
+from ldn_bot.engine.safety.rules import UNLESS_SUFFIX, Combo, Rule, SafetyRules
 from ldn_bot.errors import CorpusError
 
 SAFETY_FILE = "safety.yaml"
@@ -217,6 +217,10 @@ def load_rules(corpus_root: str | Path) -> SafetyRules:
     from ldn_bot.config import corpus_cache
 
     concepts = load_lexicon(Path(corpus_root) / LEXICON_DIR, corpus_cache(corpus_root, lexicon_cache.CACHE_FILE))
+    orphans = sorted(c for c in concepts if c.endswith(UNLESS_SUFFIX) and c.removesuffix(UNLESS_SUFFIX) not in concepts)
+    if orphans:  # a misspelt name would silently cancel nothing
+        raise CorpusError(str(Path(corpus_root) / LEXICON_DIR), f"{', '.join(orphans)}: no lexicon defines the "
+                                                                 f"concept this cancels")
     for i, r in enumerate(rules):
         named = [c for combo in (*r.concepts, *r.negated_by, *r.carry, *r.forget_when) for c in combo.names]
         undefined = [c for c in (*named, *r.unless_concepts, *r.remember_for) if c not in concepts]

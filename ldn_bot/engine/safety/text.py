@@ -31,7 +31,7 @@ _ELISION = re.compile(r"(?<![\w])([cdjlmnst]|qu)'(?=\w)")
 # A disguised letter inside a word: "s*icide", "su!cide", "k1ll".
 _MASK = re.compile(r"(?<=[^\W\d_])[*!|@$](?=[^\W\d_])")
 _LEET = str.maketrans({"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", "$": "s"})
-# a word begun with a leet digit, letters and leet digits taking turns ("5u1c1d3", "k1ll" begun as "1"), no unit
+# a word begun with a leet digit, then letters and leet digits taking turns ("5u1c1d3"); never a dose ("5mg")
 _LEADING_LEET = re.compile(r"[013457](?:[a-z]+[013457]+)+[a-z]*")
 # "4.5mg" -> "4.5 mg"; weeks and days of a pregnancy too: "28w", "12wks", "9dpo", "6wpp"
 _UNIT = re.compile(r"(?<=\d)(?=(?:mg|mcg|ml|µg|ug|g|w|wk|wks|dpo|wpp|pp)\b)")
